@@ -1,0 +1,40 @@
+import { ConfigError, readSection, SpecValues, VarSpec } from './env';
+import { coreSpec } from './core.config';
+
+export * from './env';
+export { coreSpec } from './core.config';
+
+/**
+ * Every configuration section of the system. Add a section here when an app
+ * gains variables; `loadConfig` validates all of them at once at start-up.
+ */
+export const sections = {
+  core: coreSpec,
+} satisfies Record<string, Record<string, VarSpec<unknown>>>;
+
+export type Config = { [K in keyof typeof sections]: SpecValues<(typeof sections)[K]> };
+
+/** Reads and validates all configuration; throws one ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const config: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(sections)) {
+    const result = readSection(spec, env);
+    config[name] = result.values;
+    problems.push(...result.problems);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as Config;
+}
+
+/** All variables with defaults and descriptions, for the README and `--help`. */
+export function describeConfig(): Array<{ name: string; default: string; description: string; section: string }> {
+  return Object.entries(sections).flatMap(([section, spec]) =>
+    Object.values(spec as Record<string, VarSpec<unknown>>).map((v) => ({
+      name: v.name,
+      default: v.default === undefined ? '(required)' : v.default === null ? '(unset)' : String(v.default),
+      description: v.description,
+      section,
+    })),
+  );
+}

@@ -1,0 +1,5 @@
+export * from './readings';
+export * from './containers';
+export * from './events';
+export * from './plans';
+export * from './errors';

@@ -1,0 +1,67 @@
+/**
+ * What a sensor message becomes once a payload parser has read it, before the
+ * ingest service has mapped it to a container. Every field but the device
+ * reference is optional: sensors differ in what they report.
+ */
+export type PayloadFormat = 'native' | 'ttn-v3' | 'chirpstack-v4';
+
+/** One measurement from one device, in normalised units. */
+export interface ParsedReading {
+  format: PayloadFormat;
+  /** The device's own identity: native device id, TTN device id, or DevEUI (lower-case hex). */
+  deviceRef: string;
+  /** Where the device says it measured; undefined when the message carries no time. */
+  measuredAt?: Date;
+  /** 0..100 when the device reports a fill level itself. */
+  fillPct?: number;
+  /** Distance from the sensor to the waste surface, millimetres. */
+  distanceMm?: number;
+  temperatureC?: number;
+  batteryPct?: number;
+  batteryV?: number;
+  rssiDbm?: number;
+  snrDb?: number;
+  /** Frame counter or firmware sequence number, used for de-duplication. */
+  seq?: number;
+  /** Degrees from the mounting position; a tilted sensor does not see the waste. */
+  tiltDeg?: number;
+  /** Alarm names the device raised (normalised, e.g. "tilt", "full", "fire"). */
+  alarms?: string[];
+  /** Device model that decoded a raw LoRaWAN payload, when one did. */
+  decodedBy?: string;
+}
+
+/**
+ * Data-quality flags put on every stored reading. A flagged reading is stored,
+ * never thrown away; consumers down-weight or ignore it.
+ */
+export const READING_FLAGS = [
+  'out_of_range',
+  'impossible_jump',
+  'stuck_value',
+  'future_timestamp',
+  'stale_timestamp',
+  'tilted',
+  'device_alarm',
+] as const;
+export type ReadingFlag = (typeof READING_FLAGS)[number];
+
+/** Why a message was not turned into a reading. Stored with the raw payload. */
+export const REJECT_REASONS = [
+  'malformed_json',
+  'wrong_type',
+  'missing_field',
+  'unsupported_version',
+  'unknown_device',
+  'unknown_topic',
+  'oversize',
+  'undecodable_payload',
+  'unknown_decoder',
+  'unbound_device',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** Result of a pure payload parser: a reading, or a reason with a human-readable detail. */
+export type ParseResult =
+  | { ok: true; reading: ParsedReading }
+  | { ok: false; reason: RejectReason; detail: string };

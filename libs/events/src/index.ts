@@ -1,0 +1,12 @@
+export * from './event-bus';
+export { InProcessEventBus } from './in-process-event-bus';
+export { RedisEventBus } from './redis-event-bus';
+
+import type { EventBus } from './event-bus';
+import { InProcessEventBus } from './in-process-event-bus';
+import { RedisEventBus } from './redis-event-bus';
+
+/** Redis when a URL is configured, otherwise the in-process bus of the all-in-one. */
+export function createEventBus(redisUrl: string | null, onError?: (error: unknown) => void): EventBus {
+  return redisUrl ? new RedisEventBus(redisUrl, undefined, onError) : new InProcessEventBus(onError);
+}
