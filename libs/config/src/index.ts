@@ -3,6 +3,7 @@ import { coreSpec } from './core.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
+export { sharedDataDir, sharedPath } from './shared-data';
 
 /**
  * Every configuration section of the system. Add a section here when an app

@@ -3,3 +3,4 @@ export * from './containers';
 export * from './events';
 export * from './plans';
 export * from './errors';
+export * from './runtime';

@@ -29,6 +29,13 @@ export interface ParsedReading {
   alarms?: string[];
   /** Device model that decoded a raw LoRaWAN payload, when one did. */
   decodedBy?: string;
+  /**
+   * A LoRaWAN uplink that arrived without decoded values: the ingest service
+   * picks the device's decoder and fills the fields above from these bytes.
+   */
+  rawUplink?: { fPort: number; bytes: Uint8Array };
+  /** LoRaWAN application the uplink came through (TTN application id, ChirpStack applicationId). */
+  applicationId?: string;
 }
 
 /**
