@@ -16,6 +16,11 @@ export interface ParsedReading {
   fillPct?: number;
   /** Distance from the sensor to the waste surface, millimetres. */
   distanceMm?: number;
+  /**
+   * Height of the contents above the container floor, millimetres, from sensors mounted
+   * below or at the bottom (e.g. Dragino LDDS20, Netvox R718PA22). fill % = levelMm / depth.
+   */
+  levelMm?: number;
   temperatureC?: number;
   batteryPct?: number;
   batteryV?: number;
