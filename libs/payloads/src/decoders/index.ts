@@ -1,14 +1,28 @@
 import type { ParsedReading } from '@vulgraad/contracts';
 import { DecoderRegistry } from './registry';
 import { type DecodedUplink, type DeviceDecoder, UndecodablePayloadError } from './types';
+import { DECENTLAB_DECODERS } from './vendors/decentlab';
+import { DINGTEK_DECODERS } from './vendors/dingtek';
 import { DRAGINO_DECODERS } from './vendors/dragino';
+import { ELSYS_DECODERS } from './vendors/elsys';
+import { MILESIGHT_DECODERS } from './vendors/milesight';
+import { NOAH_DECODERS } from './vendors/noah';
+import { PEPPERL_FUCHS_DECODERS } from './vendors/pepperl-fuchs';
 
 export * from './types';
 export { ByteReader } from './byte-reader';
 export { DecoderRegistry, modelKey } from './registry';
 
 /** Every decoder this build knows, in the order `listDecoders` reports them. */
-export const ALL_DECODERS: readonly DeviceDecoder[] = [...DRAGINO_DECODERS];
+export const ALL_DECODERS: readonly DeviceDecoder[] = [
+  ...MILESIGHT_DECODERS,
+  ...DRAGINO_DECODERS,
+  ...DINGTEK_DECODERS,
+  ...DECENTLAB_DECODERS,
+  ...PEPPERL_FUCHS_DECODERS,
+  ...ELSYS_DECODERS,
+  ...NOAH_DECODERS,
+];
 
 const registry = new DecoderRegistry(ALL_DECODERS);
 
