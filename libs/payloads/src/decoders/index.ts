@@ -6,6 +6,7 @@ import { DINGTEK_DECODERS } from './vendors/dingtek';
 import { DRAGINO_DECODERS } from './vendors/dragino';
 import { ELSYS_DECODERS } from './vendors/elsys';
 import { MILESIGHT_DECODERS } from './vendors/milesight';
+import { NETVOX_DECODERS } from './vendors/netvox';
 import { NOAH_DECODERS } from './vendors/noah';
 import { PEPPERL_FUCHS_DECODERS } from './vendors/pepperl-fuchs';
 
@@ -22,6 +23,7 @@ export const ALL_DECODERS: readonly DeviceDecoder[] = [
   ...PEPPERL_FUCHS_DECODERS,
   ...ELSYS_DECODERS,
   ...NOAH_DECODERS,
+  ...NETVOX_DECODERS,
 ];
 
 const registry = new DecoderRegistry(ALL_DECODERS);
