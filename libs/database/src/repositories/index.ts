@@ -1,0 +1,6 @@
+export * from './containers.repository';
+export * from './devices.repository';
+export * from './readings.repository';
+export * from './rejected-messages.repository';
+export * from './collections.repository';
+export * from './fleet.repository';

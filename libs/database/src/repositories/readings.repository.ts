@@ -1,0 +1,283 @@
+import type { Database, Queryable } from '../database';
+import { copyLine, toArrayLiteral } from '../database';
+import { chunksFor, toDate, toDateOrNull, valuesList } from './sql-helpers';
+
+/** One stored reading, mapped to its container, with its quality flags. */
+export interface ReadingRow {
+  containerId: string;
+  deviceId: string;
+  measuredAt: Date;
+  receivedAt: Date;
+  fillPct: number | null;
+  distanceMm: number | null;
+  temperatureC: number | null;
+  batteryPct: number | null;
+  batteryV: number | null;
+  rssiDbm: number | null;
+  snrDb: number | null;
+  seq: number | null;
+  tiltDeg: number | null;
+  flags: string[];
+  alarms: string[];
+  format: string;
+  correlationId: string | null;
+}
+
+/** The latest known state of a container (table container_state). */
+export interface ContainerState {
+  containerId: string;
+  deviceId: string;
+  measuredAt: Date;
+  fillPct: number | null;
+  distanceMm: number | null;
+  temperatureC: number | null;
+  batteryPct: number | null;
+  flags: string[];
+  unchangedSince: Date | null;
+  unchangedCount: number;
+}
+
+/** One bucket of readings_hourly or readings_daily. */
+export interface ReadingRollup {
+  containerId: string;
+  bucket: Date;
+  readings: number;
+  flagged: number;
+  fillAvg: number | null;
+  fillMin: number | null;
+  fillMax: number | null;
+  fillLast: number | null;
+  temperatureMax: number | null;
+  batteryMin: number | null;
+}
+
+/**
+ * How a batch reaches the table. copy: COPY into a per-session staging table,
+ * then one INSERT ... ON CONFLICT DO NOTHING. unnest: one INSERT from arrays.
+ * Both absorb duplicates through the unique key.
+ */
+export type ReadingWriteStrategy = 'copy' | 'unnest';
+
+/** Column order of readings used by every write path. */
+export const READING_COLUMNS = [
+  'container_id', 'device_id', 'measured_at', 'received_at', 'fill_pct', 'distance_mm', 'temperature_c', 'battery_pct',
+  'battery_v', 'rssi_dbm', 'snr_db', 'seq', 'tilt_deg', 'flags', 'alarms', 'format', 'correlation_id',
+] as const;
+const COLUMN_LIST = READING_COLUMNS.join(', ');
+
+const rowFields = (r: ReadingRow): unknown[] => [
+  r.containerId, r.deviceId, r.measuredAt, r.receivedAt, r.fillPct, r.distanceMm, r.temperatureC, r.batteryPct,
+  r.batteryV, r.rssiDbm, r.snrDb, r.seq, r.tiltDeg, r.flags, r.alarms, r.format, r.correlationId,
+];
+
+/** Reading rows in COPY text format, in READING_COLUMNS order. */
+export function readingsAsCopyText(rows: readonly ReadingRow[]): string {
+  let text = '';
+  for (const row of rows) text += copyLine(rowFields(row));
+  return text;
+}
+
+/** -- Params: none. The staging table lives per session and empties at each commit. */
+const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS readings_staging (LIKE readings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
+const COPY_STAGING = `COPY readings_staging (${COLUMN_LIST}) FROM STDIN`;
+/** -- Params: none. Rows already stored (broker redelivery) are skipped. */
+const INSERT_FROM_STAGING = `INSERT INTO readings (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM readings_staging ON CONFLICT DO NOTHING`;
+/** -- Params: $1..$17 one array per column in READING_COLUMNS order; flags and alarms as array literals. */
+const INSERT_UNNEST = `
+  INSERT INTO readings (${COLUMN_LIST})
+  SELECT container_id, device_id, measured_at, received_at, fill_pct, distance_mm, temperature_c, battery_pct,
+         battery_v, rssi_dbm, snr_db, seq, tilt_deg, flags::text[], alarms::text[], format, correlation_id
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::int4[], $7::float8[],
+              $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::int8[], $13::float8[], $14::text[],
+              $15::text[], $16::text[], $17::text[])
+       AS u (${COLUMN_LIST})
+  ON CONFLICT DO NOTHING`;
+
+const STATE_WIDTH = 10;
+const STATE_CASTS = ['text', 'text', 'timestamptz', 'float8', 'int4', 'float8', 'float8', 'text[]', 'timestamptz', 'int4'];
+/*
+ * Params per row: container_id, device_id, measured_at, fill_pct, distance_mm, temperature_c,
+ * battery_pct, flags, unchanged_since, unchanged_count. Only a newer reading replaces the state.
+ */
+const upsertStateSql = (rows: number): string => `
+  INSERT INTO container_state (container_id, device_id, measured_at, fill_pct, distance_mm, temperature_c, battery_pct,
+                               flags, unchanged_since, unchanged_count)
+  VALUES ${valuesList(rows, STATE_WIDTH, STATE_CASTS)}
+  ON CONFLICT (container_id) DO UPDATE SET
+    device_id = EXCLUDED.device_id, measured_at = EXCLUDED.measured_at, fill_pct = EXCLUDED.fill_pct,
+    distance_mm = EXCLUDED.distance_mm, temperature_c = EXCLUDED.temperature_c, battery_pct = EXCLUDED.battery_pct,
+    flags = EXCLUDED.flags, unchanged_since = EXCLUDED.unchanged_since, unchanged_count = EXCLUDED.unchanged_count,
+    updated_at = now()
+  WHERE container_state.measured_at <= EXCLUDED.measured_at`;
+
+const STATE_COLUMNS = `container_id, device_id, measured_at, fill_pct, distance_mm, temperature_c, battery_pct, flags,
+  unchanged_since, unchanged_count`;
+/** -- Params: $1 container ids text[] */
+const SELECT_STATES = `SELECT ${STATE_COLUMNS} FROM container_state WHERE container_id = ANY($1::text[])`;
+/** -- Params: none */
+const SELECT_ALL_STATES = `SELECT ${STATE_COLUMNS} FROM container_state`;
+/** -- Params: $1 container id, $2 from (inclusive), $3 to (exclusive), $4 limit */
+const SELECT_RANGE = `
+  SELECT ${COLUMN_LIST} FROM readings
+  WHERE container_id = $1 AND measured_at >= $2 AND measured_at < $3
+  ORDER BY measured_at DESC LIMIT $4`;
+const ROLLUP_COLUMNS = `container_id, bucket, readings, flagged, fill_avg, fill_min, fill_max, fill_last, temperature_max, battery_min`;
+/** -- Params: $1 container ids text[], $2 from (inclusive), $3 to (exclusive). The view name is fixed per call. */
+const selectRollupSql = (view: 'readings_hourly' | 'readings_daily'): string => `
+  SELECT ${ROLLUP_COLUMNS} FROM ${view}
+  WHERE container_id = ANY($1::text[]) AND bucket >= $2 AND bucket < $3
+  ORDER BY container_id, bucket`;
+
+interface ReadingDbRow {
+  container_id: string;
+  device_id: string;
+  measured_at: Date;
+  received_at: Date;
+  fill_pct: number | null;
+  distance_mm: number | null;
+  temperature_c: number | null;
+  battery_pct: number | null;
+  battery_v: number | null;
+  rssi_dbm: number | null;
+  snr_db: number | null;
+  seq: number | null;
+  tilt_deg: number | null;
+  flags: string[];
+  alarms: string[];
+  format: string;
+  correlation_id: string | null;
+}
+
+interface StateDbRow {
+  container_id: string;
+  device_id: string;
+  measured_at: Date;
+  fill_pct: number | null;
+  distance_mm: number | null;
+  temperature_c: number | null;
+  battery_pct: number | null;
+  flags: string[];
+  unchanged_since: Date | null;
+  unchanged_count: number;
+}
+
+interface RollupDbRow {
+  container_id: string;
+  bucket: Date;
+  readings: number;
+  flagged: number;
+  fill_avg: number | null;
+  fill_min: number | null;
+  fill_max: number | null;
+  fill_last: number | null;
+  temperature_max: number | null;
+  battery_min: number | null;
+}
+
+const toReading = (r: ReadingDbRow): ReadingRow => ({
+  containerId: r.container_id,
+  deviceId: r.device_id,
+  measuredAt: toDate(r.measured_at),
+  receivedAt: toDate(r.received_at),
+  fillPct: r.fill_pct,
+  distanceMm: r.distance_mm,
+  temperatureC: r.temperature_c,
+  batteryPct: r.battery_pct,
+  batteryV: r.battery_v,
+  rssiDbm: r.rssi_dbm,
+  snrDb: r.snr_db,
+  seq: r.seq === null ? null : Number(r.seq),
+  tiltDeg: r.tilt_deg,
+  flags: r.flags,
+  alarms: r.alarms,
+  format: r.format,
+  correlationId: r.correlation_id,
+});
+
+const toState = (r: StateDbRow): ContainerState => ({
+  containerId: r.container_id,
+  deviceId: r.device_id,
+  measuredAt: toDate(r.measured_at),
+  fillPct: r.fill_pct,
+  distanceMm: r.distance_mm,
+  temperatureC: r.temperature_c,
+  batteryPct: r.battery_pct,
+  flags: r.flags,
+  unchangedSince: toDateOrNull(r.unchanged_since),
+  unchangedCount: r.unchanged_count,
+});
+
+const toRollup = (r: RollupDbRow): ReadingRollup => ({
+  containerId: r.container_id,
+  bucket: toDate(r.bucket),
+  readings: Number(r.readings),
+  flagged: Number(r.flagged),
+  fillAvg: r.fill_avg,
+  fillMin: r.fill_min,
+  fillMax: r.fill_max,
+  fillLast: r.fill_last,
+  temperatureMax: r.temperature_max,
+  batteryMin: r.battery_min,
+});
+
+const isDatabase = (db: Queryable): db is Database => typeof (db as Partial<Database>).transaction === 'function';
+
+/** Readings, their hourly/daily roll-ups and the latest state per container. */
+export class ReadingsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Writes a batch; rows already stored are skipped. Returns how many were new. */
+  async insertBatch(rows: readonly ReadingRow[], strategy: ReadingWriteStrategy = 'copy'): Promise<number> {
+    if (rows.length === 0) return 0;
+    if (strategy === 'copy') {
+      // The staging table is per session and empties at commit: all three steps need one transaction.
+      const db = this.db;
+      if (isDatabase(db)) return db.transaction((tx) => new ReadingsRepository(tx).insertBatch(rows, strategy));
+      await db.query(CREATE_STAGING);
+      await db.copyFrom(COPY_STAGING, readingsAsCopyText(rows));
+      return (await db.query(INSERT_FROM_STAGING)).rowCount;
+    }
+    const columns: unknown[][] = READING_COLUMNS.map(() => []);
+    for (const row of rows) {
+      const fields = rowFields(row);
+      for (let c = 0; c < fields.length; c++) {
+        const value = fields[c];
+        (columns[c] as unknown[]).push(Array.isArray(value) ? toArrayLiteral(value) : (value ?? null));
+      }
+    }
+    return (await this.db.query(INSERT_UNNEST, columns)).rowCount;
+  }
+
+  /** Replaces the state of each container whose new reading is not older than the stored one. */
+  async upsertStates(states: readonly ContainerState[]): Promise<void> {
+    for (const chunk of chunksFor(states, STATE_WIDTH)) {
+      const params = chunk.flatMap((s) => [
+        s.containerId, s.deviceId, s.measuredAt, s.fillPct, s.distanceMm, s.temperatureC, s.batteryPct, s.flags,
+        s.unchangedSince, s.unchangedCount,
+      ]);
+      await this.db.query(upsertStateSql(chunk.length), params);
+    }
+  }
+
+  async statesOf(containerIds: readonly string[]): Promise<ContainerState[]> {
+    if (containerIds.length === 0) return [];
+    return (await this.db.query<StateDbRow>(SELECT_STATES, [containerIds])).rows.map(toState);
+  }
+
+  async allStates(): Promise<ContainerState[]> {
+    return (await this.db.query<StateDbRow>(SELECT_ALL_STATES)).rows.map(toState);
+  }
+
+  /** A container's readings in [from, to), newest first. */
+  async range(containerId: string, from: Date, to: Date, limit = 10_000): Promise<ReadingRow[]> {
+    return (await this.db.query<ReadingDbRow>(SELECT_RANGE, [containerId, from, to, limit])).rows.map(toReading);
+  }
+
+  async hourly(containerIds: readonly string[], from: Date, to: Date): Promise<ReadingRollup[]> {
+    return (await this.db.query<RollupDbRow>(selectRollupSql('readings_hourly'), [containerIds, from, to])).rows.map(toRollup);
+  }
+
+  async daily(containerIds: readonly string[], from: Date, to: Date): Promise<ReadingRollup[]> {
+    return (await this.db.query<RollupDbRow>(selectRollupSql('readings_daily'), [containerIds, from, to])).rows.map(toRollup);
+  }
+}
