@@ -67,11 +67,24 @@ export interface ForecastOptions {
   doubtfulWindow?: number;
   /** Old behaviour fades with this half-life, days (0 = never). Default 56. */
   halfLifeDays?: number;
-  /** Shrinkage strengths, pseudo-hours: weekday-hour towards hour-of-day, hour-of-day towards the mean. Defaults 12 and 36. */
+  /**
+   * Fixed shrinkage strengths, pseudo-hours: weekday-hour towards
+   * hour-of-day x weekday, hour-of-day towards the mean x prior shape.
+   * Default: estimated from the data (noise over between-slot spread).
+   */
   slotStrengthH?: number;
   hourStrengthH?: number;
-  /** Prior of the district/fraction; without one the container shrinks towards its own mean only. */
+  /**
+   * Prior of the district/fraction. Without one, a weak built-in prior
+   * (0.5 points per hour, worth 6 hours) keeps a brand-new container's rate sensible.
+   */
   prior?: FillPrior;
+  /** Relative day-to-day variability of the fill rate (the part Poisson arrivals do not explain). Default 0.2. */
+  dayToDayCv?: number;
+  /** Relative uncertainty of a rate known from the prior only; shrinks as the container's own data grows. Default 0.5. */
+  priorRateCv?: number;
+  /** Probability mass of the central band of predictions. Default 0.8. */
+  bandProbability?: number;
 }
 
 /** The learned state of one container; plain data (JSON-serialisable), updated incrementally. */
@@ -87,9 +100,13 @@ export interface FillModel {
   lastLearnAtMs: number | null;
   lastLearnFillPct: number | null;
   lastLearnWeight: number;
-  /** Last fully trusted state: what predictions start from. */
+  /** The state predictions start from: the last fully trusted reading, or an emptying after it. */
   anchorAtMs: number | null;
   anchorFillPct: number | null;
+  /** The anchor is an assumed level after an emptying rather than a reading. */
+  anchorIsAssumed: boolean;
+  /** Last reading with weight 1. */
+  lastTrustedAtMs: number | null;
   /** The most recent emptying seen (detected drop or collection event). */
   lastEmptiedAtMs: number | null;
   /** Latest time any reading (trusted or not) or collection was folded in. */
@@ -98,6 +115,8 @@ export interface FillModel {
   recentWeights: number[];
   /** When the forgetting factor was last applied. */
   decayedAtMs: number | null;
+  /** Bumped whenever the learned pattern changes (cache key for derived rates). */
+  revision: number;
   emptyingsDetected: number;
   readingsUsed: number;
   readingsIgnored: number;

@@ -1,0 +1,44 @@
+import type { FillModel, FillPrior } from './types';
+
+/**
+ * A district/fraction prior from fitted models of its containers: the median
+ * of their own mean rates (robust to a few odd sensors) and the pooled
+ * hour-of-day and weekday shapes. Models with less than a day of exposure
+ * are left out. Null when none qualifies.
+ */
+export function derivePrior(models: readonly FillModel[], strengthH = 48): FillPrior | null {
+  const rates: number[] = [];
+  const hourInc = new Float64Array(24);
+  const hourExp = new Float64Array(24);
+  const dayInc = new Float64Array(7);
+  const dayExp = new Float64Array(7);
+  for (const model of models) {
+    let inc = 0;
+    let exp = 0;
+    for (let s = 0; s < 168; s++) {
+      inc += model.slotIncrementPct[s];
+      exp += model.slotExposureH[s];
+    }
+    if (exp < 24) continue;
+    const rate = inc / exp;
+    rates.push(rate);
+    if (!(rate > 0)) continue;
+    // Each container's pattern counts relative to its own rate, so busy containers do not dominate the shape.
+    for (let s = 0; s < 168; s++) {
+      hourInc[s % 24] += model.slotIncrementPct[s] / rate;
+      hourExp[s % 24] += model.slotExposureH[s];
+      dayInc[Math.floor(s / 24)] += model.slotIncrementPct[s] / rate;
+      dayExp[Math.floor(s / 24)] += model.slotExposureH[s];
+    }
+  }
+  if (rates.length === 0) return null;
+  rates.sort((a, b) => a - b);
+  const mid = rates.length >> 1;
+  const median = rates.length % 2 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2;
+  const shape = (inc: Float64Array, exp: Float64Array): number[] => {
+    const raw = Array.from(inc, (v, k) => (exp[k] > 0 ? Math.max(0, v / exp[k]) : 0));
+    const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
+    return mean > 0 ? raw.map((v) => (v > 0 ? v / mean : 0.05)) : raw.map(() => 1);
+  };
+  return { meanRatePctPerH: Math.max(0, median), hourShape: shape(hourInc, hourExp), weekdayShape: shape(dayInc, dayExp), strengthH };
+}
