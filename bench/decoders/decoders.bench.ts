@@ -56,7 +56,7 @@ let sink = 0;
 const runFor = (ms: number): { decodes: number; elapsedMs: number } => {
   const start = performance.now();
   let decodes = 0;
-  let elapsed = 0;
+  let elapsed: number;
   do {
     for (const input of inputs) {
       const result = decodeUplink(input.model, input.fPort, input.bytes);
