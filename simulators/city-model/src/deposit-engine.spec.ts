@@ -151,6 +151,16 @@ describe(DepositEngine.name, () => {
     expect(() => sut.state('nope')).toThrow(/unknown container/);
   });
 
+  it('reads a container at an earlier instant it has not passed, and refuses one it has', () => {
+    const sut = new DepositEngine([container('c1', 20)], 'Europe/Amsterdam', { seed: 1, start: START });
+    sut.advanceTo(START.getTime() + 2 * DAY);
+    const early = sut.stateAt('c1', START.getTime() + DAY);
+    expect(early.at.getTime()).toBe(START.getTime() + DAY);
+    expect(sut.clockOf('c1').getTime()).toBe(START.getTime() + DAY);
+    expect(sut.state('c1').totalDeposits).toBeGreaterThan(early.totalDeposits);
+    expect(() => sut.stateAt('c1', START.getTime() + DAY)).toThrow(/already simulated/);
+  });
+
   it('empties at an earlier instant when the container has not been brought past it', () => {
     const sut = new DepositEngine([container('c1', 20)], 'Europe/Amsterdam', { seed: 1, start: START });
     sut.advanceTo(START.getTime() + 2 * DAY);

@@ -162,6 +162,27 @@ export class DepositEngine {
     return this.describe(slot, this.nowMs);
   }
 
+  /**
+   * A container's state at `time`, which may lie before `now` as long as the
+   * container has not been brought past it (see `clockOf`); a later time
+   * moves the engine forward.
+   */
+  stateAt(containerId: string, time: Date | number): ContainerFillState {
+    const slot = this.slot(containerId);
+    const ms = typeof time === 'number' ? time : time.getTime();
+    if (!(ms >= slot.clockMs)) {
+      throw new RangeError(`container ${containerId} is already simulated up to ${new Date(slot.clockMs).toISOString()}; cannot read it at ${new Date(ms).toISOString()}`);
+    }
+    if (ms > this.nowMs) this.nowMs = ms;
+    this.materialise(slot, ms);
+    return this.describe(slot, ms);
+  }
+
+  /** The instant up to which a container has been simulated (its state cannot be asked for before it). */
+  clockOf(containerId: string): Date {
+    return new Date(this.slot(containerId).clockMs);
+  }
+
   /** Every container's state at the current time. */
   states(): ContainerFillState[] {
     return [...this.slots.keys()].map((id) => this.state(id));
