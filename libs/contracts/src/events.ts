@@ -35,6 +35,8 @@ export interface ContainerStateChanged {
   temperatureC: number | null;
   batteryPct: number | null;
   flags: ReadingFlag[];
+  /** Alarm names the device raised with this reading (e.g. "fire", "tilt"), when it raised any. */
+  alarms?: string[];
   /** ISO-8601 time the reading describes. */
   measuredAt: string;
   /** Correlation id carried from the MQTT message to the stored row. */
