@@ -228,10 +228,10 @@ function lddsDecoder(model: string, name: string, aliases: string[], mounting: L
 
 /** Dragino ultrasonic, LiDAR and radar distance sensors. */
 export const DRAGINO_DECODERS: readonly DeviceDecoder[] = [
-  lddsDecoder('dragino-ldds75', 'LDDS75 ultrasonic distance sensor', ['dragino/ldds75', 'ldds75', 'enthutech/ldds75'], 'top'),
+  lddsDecoder('dragino-ldds75', 'LDDS75 ultrasonic distance sensor', ['dragino/ldds75', 'ldds75'], 'top'),
   lddsDecoder('dragino-ldds45', 'LDDS45 ultrasonic distance sensor (LDDS75 format)', ['dragino/ldds45', 'ldds45'], 'top'),
   // The LDDS20 sits under the container and measures the height of the contents.
-  lddsDecoder('dragino-ldds20', 'LDDS20 ultrasonic liquid level sensor (LDDS75 format)', ['dragino/ldds20', 'ldds20', 'enthutech/ldss20'], 'bottom'),
+  lddsDecoder('dragino-ldds20', 'LDDS20 ultrasonic liquid level sensor (LDDS75 format)', ['dragino/ldds20', 'ldds20'], 'bottom'),
   { model: 'dragino-ldds04', vendor: 'Dragino', name: 'LDDS04 four-probe ultrasonic distance sensor', aliases: ['dragino/ldds04', 'ldds04'], decode: decodeLdds04 },
   { model: 'dragino-llds12', vendor: 'Dragino', name: 'LLDS12 LiDAR ToF distance sensor', aliases: ['dragino/llds12', 'llds12'], decode: decodeLlds12 },
   { model: 'dragino-lmds200', vendor: 'Dragino', name: 'LMDS200 microwave radar distance sensor', aliases: ['dragino/lmds200', 'lmds200'], decode: decodeLmds200 },
