@@ -101,12 +101,15 @@ export function expectPort(fPort: number, allowed: readonly number[], what: stri
   }
 }
 
-/** Builds the fields object without undefined keys, and alarms only when there are some. */
+/** Builds the fields object without undefined keys, and alarms (each once) only when there are some. */
 export function fields(values: DecodedFields): DecodedFields {
   const out: DecodedFields = {};
   for (const [key, value] of Object.entries(values) as [keyof DecodedFields, DecodedFields[keyof DecodedFields]][]) {
     if (value === undefined) continue;
-    if (key === 'alarms' && Array.isArray(value) && value.length === 0) continue;
+    if (key === 'alarms' && Array.isArray(value)) {
+      if (value.length > 0) out.alarms = [...new Set(value)];
+      continue;
+    }
     (out as Record<string, unknown>)[key] = value;
   }
   return out;

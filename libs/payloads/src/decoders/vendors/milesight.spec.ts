@@ -54,3 +54,10 @@ describe('MILESIGHT_DECODERS', () => {
     expect(rejected('em310-udl', 1, hex('01755c'))).toContain('unknown FPort 1');
   });
 });
+
+describe('fields', () => {
+  it('names each alarm once even when two channels raise it', () => {
+    const sut = decoded('em400-udl', 85, hex('8482e80301 8482d00701'));
+    expect(sut.fields).toEqual({ distanceMm: 2000, alarms: ['distance_threshold'] });
+  });
+});
