@@ -41,6 +41,10 @@ export interface ParsedReading {
   rawUplink?: { fPort: number; bytes: Uint8Array };
   /** LoRaWAN application the uplink came through (TTN application id, ChirpStack applicationId). */
   applicationId?: string;
+  /** The device's DevEUI (lower-case hex) when the message carries one besides deviceRef. */
+  devEui?: string;
+  /** An id that follows the message from the sensor or network server to the stored row. */
+  correlationId?: string;
 }
 
 /**
@@ -76,4 +80,11 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 /** Result of a pure payload parser: a reading, or a reason with a human-readable detail. */
 export type ParseResult =
   | { ok: true; reading: ParsedReading }
-  | { ok: false; reason: RejectReason; detail: string };
+  | {
+      ok: false;
+      reason: RejectReason;
+      detail: string;
+      /** The device, when the topic or payload named it before the problem was found. */
+      deviceRef?: string;
+      format?: PayloadFormat;
+    };

@@ -1,0 +1,41 @@
+import type { PayloadFormat } from '@vulgraad/contracts';
+
+/** The native topic of a device: `vulgraad/v1/devices/{deviceId}/readings`. */
+export const nativeTopic = (deviceId: string): string => `vulgraad/v1/devices/${deviceId}/readings`;
+/** A The Things Stack v3 uplink topic: `v3/{applicationId}@{tenantId}/devices/{deviceId}/up`. */
+export const ttnUplinkTopic = (applicationId: string, tenantId: string, deviceId: string): string =>
+  `v3/${applicationId}@${tenantId}/devices/${deviceId}/up`;
+/** A ChirpStack v4 uplink topic: `application/{applicationId}/device/{devEui}/event/up`. */
+export const chirpstackUplinkTopic = (applicationId: string, devEui: string): string =>
+  `application/${applicationId}/device/${devEui}/event/up`;
+
+/**
+ * What the ingest subscribes to. The native filter covers the whole native
+ * namespace so that a sensor publishing to a wrong path under it is rejected
+ * as unknown_topic and seen, not silently ignored; the LoRaWAN filters take
+ * uplinks only (joins, acks and status events are not readings).
+ */
+export const INGEST_TOPIC_FILTERS = ['vulgraad/v1/#', 'v3/+/devices/+/up', 'application/+/device/+/event/up'] as const;
+
+/** What a topic says about the message: its format and the identities it names. */
+export interface TopicMatch {
+  format: PayloadFormat;
+  deviceRef: string;
+  applicationId?: string;
+  tenantId?: string;
+}
+
+const NATIVE = /^vulgraad\/v1\/devices\/([^/]+)\/readings$/;
+const TTN = /^v3\/([^/@]+)(?:@([^/]+))?\/devices\/([^/]+)\/up$/;
+const CHIRPSTACK = /^application\/([^/]+)\/device\/([0-9A-Fa-f]{16})\/event\/up$/;
+
+/** The format a topic belongs to, or null for a topic none of the three formats uses. */
+export function matchTopic(topic: string): TopicMatch | null {
+  let m = NATIVE.exec(topic);
+  if (m) return { format: 'native', deviceRef: m[1] as string };
+  m = TTN.exec(topic);
+  if (m) return { format: 'ttn-v3', deviceRef: m[3] as string, applicationId: m[1] as string, tenantId: m[2] };
+  m = CHIRPSTACK.exec(topic);
+  if (m) return { format: 'chirpstack-v4', deviceRef: (m[2] as string).toLowerCase(), applicationId: m[1] as string };
+  return null;
+}
