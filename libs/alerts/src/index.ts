@@ -1,0 +1,11 @@
+export * from './types';
+export * from './thresholds';
+export * from './rules';
+export { AlertsRepository, alertChangedEvent, type AlertFilter, type CommittedChange, type OpenAlertInput, type SilenceCandidate } from './alerts.repository';
+export { AlertEngine, type AlertEngineOptions, type OverflowOutlook } from './alert-engine';
+export { AlertActions } from './alert-actions';
+export { OverflowMonitor } from './overflow-monitor';
+export { KeyedQueue } from './keyed-queue';
+export * from './webhooks/signature';
+export * from './webhooks/webhooks.repository';
+export { WebhookDispatcher, type WebhookDispatcherOptions, type FetchLike } from './webhooks/webhook-dispatcher';
