@@ -1,10 +1,14 @@
 import { ConfigError, readSection, SpecValues, VarSpec } from './env';
 import { coreSpec } from './core.config';
 import { databaseSpec } from './database.config';
+import { gatewaySpec } from './gateway.config';
+import { alertsSpec } from './alerts.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
 export { databaseSpec } from './database.config';
+export { gatewaySpec } from './gateway.config';
+export { alertsSpec } from './alerts.config';
 export { sharedDataDir, sharedPath } from './shared-data';
 
 /**
@@ -14,6 +18,8 @@ export { sharedDataDir, sharedPath } from './shared-data';
 export const sections = {
   core: coreSpec,
   database: databaseSpec,
+  gateway: gatewaySpec,
+  alerts: alertsSpec,
 } satisfies Record<string, Record<string, VarSpec<unknown>>>;
 
 export type Config = { [K in keyof typeof sections]: SpecValues<(typeof sections)[K]> };

@@ -1,0 +1,16 @@
+import { int, oneOf, optionalStr, str } from './env';
+
+/** The gateway: REST, socket.io, the dashboard, and who may log in first. */
+export const gatewaySpec = {
+  port: int('GATEWAY_PORT', 8080, 'HTTP port of the REST API, socket.io and the dashboard (0 = any free port, logged at start)', 0, 65535),
+  jwtSecret: optionalStr('GATEWAY_JWT_SECRET', 'Key that signs login tokens; every replica needs the same one. Unset = a random key per process (tokens die with it)', true),
+  tokenTtlS: int('GATEWAY_TOKEN_TTL_S', 43200, 'Seconds a login token stays valid', 60, 30 * 86400),
+  adminUsername: str('GATEWAY_ADMIN_USERNAME', 'admin', 'User name of the first admin, created at start when GATEWAY_ADMIN_PASSWORD is set and the user does not exist'),
+  adminPassword: optionalStr('GATEWAY_ADMIN_PASSWORD', 'Password of the first admin (at least 10 characters); unset = create no admin', true),
+  liveFlushMs: int('GATEWAY_LIVE_FLUSH_MS', 40, 'Container states are coalesced (latest per container) and sent to browsers at most this often', 5, 10000),
+  socketAdapter: oneOf('GATEWAY_SOCKET_ADAPTER', 'auto', ['auto', 'redis', 'local'] as const, 'socket.io adapter between replicas: auto = Redis when REDIS_URL is set'),
+  tileUrl: optionalStr('GATEWAY_TILE_URL', 'Map tile URL template ({z}/{x}/{y}) for the dashboard; unset = no tiles, roads or district outlines drawn from local data'),
+  roadsGeojson: optionalStr('GATEWAY_ROADS_GEOJSON', 'GeoJSON file of the road network drawn under the dashboard map when there are no tiles'),
+  openDataCacheS: int('GATEWAY_OPEN_DATA_CACHE_S', 60, 'Seconds an open-data answer is served from memory before it is computed again', 0, 86400),
+  corsOrigin: optionalStr('GATEWAY_CORS_ORIGIN', 'Origin allowed to call the API from another site (unset = same origin only)'),
+};
