@@ -17,7 +17,8 @@ export function nativeFields(sample: SensorSample): Record<string, unknown> {
   if (sample.temperatureC !== null) fields.temperatureC = sample.temperatureC;
   fields.batteryPct = sample.batteryPct;
   fields.batteryV = sample.batteryV;
-  if (sample.tiltDeg >= 1) fields.tiltDeg = sample.tiltDeg;
+  // A level sensor reports its angle only when knocked out of its mounting.
+  if (sample.tiltDeg >= 5) fields.tiltDeg = sample.tiltDeg;
   if (sample.alarms.length > 0) fields.alarms = [...sample.alarms];
   return fields;
 }
