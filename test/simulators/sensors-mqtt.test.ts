@@ -56,9 +56,9 @@ describe('sensor simulator over MQTT', () => {
       expect(native).toHaveLength(expected);
       for (const { topic, doc } of native) {
         expect(topic).toMatch(new RegExp(`^vulgraad/v1/devices/${devicePrefix}[a-z0-9-]+/readings$`));
-        expect(doc).toMatchObject({ v: 1, deviceId: topic.split('/')[3] });
+        expect(doc).toMatchObject({ v: 1, id: expect.stringMatching(new RegExp(`^${topic.split('/')[3]}:\\d+$`)) });
         expect(typeof doc.distanceMm).toBe('number');
-        expect(Number.isFinite(Date.parse(doc.measuredAt as string))).toBe(true);
+        expect(Number.isFinite(Date.parse(doc.ts as string))).toBe(true);
       }
 
       const ttn = received.get('ttn-v3')!;

@@ -15,7 +15,7 @@ function simulator(overrides: Partial<SensorSimulatorOptions> = {}) {
   return { sut, sink };
 }
 
-const native = (payload: Buffer) => JSON.parse(payload.toString('utf8')) as { deviceId: string; seq: number; measuredAt: string; distanceMm: number; temperatureC?: number };
+const native = (payload: Buffer) => JSON.parse(payload.toString('utf8')) as { seq: number; ts: string; distanceMm: number; temperatureC?: number };
 
 describe(SensorSimulator.name, () => {
   it('sends a reading per device every interval, with rising sequence numbers, and shares its clock', async () => {
@@ -26,7 +26,7 @@ describe(SensorSimulator.name, () => {
     expect(sut.clock.now()).toEqual(new Date(START.getTime() + 2 * HOUR));
     const first = sink.messages.filter((m) => m.deviceId === sut.devices[0]!.deviceId).map((m) => native(m.payload));
     expect(first.map((d) => d.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    const times = first.map((d) => Date.parse(d.measuredAt));
+    const times = first.map((d) => Date.parse(d.ts));
     expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual(new Array(7).fill(900_000));
     // Containers fill up over the morning: distances shrink.
     expect(first[7]!.distanceMm).toBeLessThan(first[0]!.distanceMm);
@@ -78,7 +78,7 @@ describe(SensorSimulator.name, () => {
     const truckAt = new Date(START.getTime() + 30 * 60_000 + device.phaseS * 1000 + 1000);
     sut.scheduleEmptying(device.containerId, truckAt);
     await sut.runUntil(new Date(START.getTime() + HOUR));
-    const readings = sink.messages.filter((m) => m.deviceId === device.deviceId).map((m) => ({ at: Date.parse(native(m.payload).measuredAt), volume: m.sample.truth.volumeL }));
+    const readings = sink.messages.filter((m) => m.deviceId === device.deviceId).map((m) => ({ at: Date.parse(native(m.payload).ts), volume: m.sample.truth.volumeL }));
     const before = readings.filter((r) => r.at < truckAt.getTime());
     const after = readings.filter((r) => r.at > truckAt.getTime());
     expect(before.at(-1)!.volume).toBeGreaterThan(after[0]!.volume);
@@ -100,7 +100,7 @@ describe(SensorSimulator.name, () => {
     expect(new Set(from(stuck!).slice(1).map((d) => d.distanceMm)).size).toBe(1);
     expect(from(hot!).slice(1).every((d) => (d.temperatureC ?? 0) > 80)).toBe(true);
     const skewedMessages = sink.messages.filter((m) => m.deviceId === skewed!).slice(1);
-    expect(skewedMessages.every((m) => Date.parse(native(m.payload).measuredAt) - m.sample.receivedAt.getTime() === 86_400_000)).toBe(true);
+    expect(skewedMessages.every((m) => Date.parse(native(m.payload).ts) - m.sample.receivedAt.getTime() === 86_400_000)).toBe(true);
     sut.clearFault(silent!);
     await sut.runUntil(new Date(START.getTime() + 4 * HOUR));
     expect(from(silent!).length).toBe(4);

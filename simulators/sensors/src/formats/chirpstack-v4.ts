@@ -1,13 +1,9 @@
+import { chirpstackUplinkTopic } from '@vulgraad/payloads';
 import type { DeviceConfig, SensorSample } from '../device';
 import { encodeFrame } from './lorawan-frames';
 import { radioDetails, stableUuid } from './radio';
 import { decodedPayload } from './ttn-v3';
 import type { FormatContext, UplinkMessage } from './types';
-
-/** Topic of ChirpStack v4's MQTT integration for a device's uplink events. */
-export function chirpstackUplinkTopic(applicationId: string, devEui: string): string {
-  return `application/${applicationId}/device/${devEui.toLowerCase()}/event/up`;
-}
 
 /**
  * An uplink event as ChirpStack v4 publishes it (the JSON mapping of its
@@ -64,7 +60,7 @@ export function formatChirpstackV4(sample: SensorSample, device: DeviceConfig, c
   document.txInfo = { frequency: radio.frequencyHz, modulation: { lora: { bandwidth: 125000, spreadingFactor: radio.spreadingFactor, codeRate: 'CR_4_5' } } };
   return {
     format: 'chirpstack-v4',
-    topic: chirpstackUplinkTopic(network.chirpstackApplicationId, device.devEui),
+    topic: chirpstackUplinkTopic(network.chirpstackApplicationId, device.devEui.toLowerCase()),
     payload: Buffer.from(JSON.stringify(withoutDefaults(document))),
     deviceId: device.deviceId,
     sample,

@@ -1,5 +1,5 @@
 import { Rng } from '@vulgraad/city-model';
-import { decodeUplink } from '../../../../libs/payloads/src/decoders';
+import { decodeUplink, parseMessage } from '@vulgraad/payloads';
 import type { DeviceConfig, DeviceModel } from '../device';
 import { DeviceFirmware } from '../device';
 import { defaultNetwork } from '../sensor-simulator';
@@ -57,9 +57,9 @@ describe(formatNative.name, () => {
     const doc = json(sut.payload);
     expect(doc).toEqual({
       v: 1,
-      deviceId: 'sens-vul-00001',
+      ts: '2024-03-04T08:00:00.000Z',
       seq: 0,
-      measuredAt: '2024-03-04T08:00:00.000Z',
+      id: 'sens-vul-00001:0',
       distanceMm: sample.distanceMm,
       fillPct: sample.fillPct,
       temperatureC: sample.temperatureC,
@@ -170,6 +170,34 @@ describe(formatUplink.name, () => {
     for (const format of ['native', 'ttn-v3', 'chirpstack-v4'] as const) {
       const config = device(format === 'native' ? 'vulgraad-native' : 'dragino-ldds75', format);
       expect(formatUplink(sampleOf(config), config, context()).format).toBe(format);
+    }
+  });
+});
+
+describe('round trip through the ingest parser', () => {
+  it.each(['normalised', 'vendor', 'none'] as const)('every uplink parses into the reading it was made from (decoded values: %s)', (decoded) => {
+    const cases = [
+      device('vulgraad-native', 'native', true),
+      device('dragino-ldds75', 'ttn-v3'),
+      device('milesight-em310-udl', 'ttn-v3'),
+      device('dragino-ldds75', 'chirpstack-v4'),
+      device('milesight-em310-udl', 'chirpstack-v4'),
+    ];
+    for (const config of cases) {
+      const sample = sampleOf(config, 2);
+      const message = formatUplink(sample, config, context(decoded));
+      const result = parseMessage(message.topic, message.payload);
+      if (!result.ok) throw new Error(`${config.format}/${config.model}: ${result.reason}: ${result.detail}`);
+      const reading = result.reading;
+      expect(reading.format).toBe(config.format);
+      expect(reading.deviceRef).toBe(config.format === 'chirpstack-v4' ? config.devEui : config.deviceId);
+      expect(reading.seq).toBe(2);
+      expect(reading.measuredAt?.getTime()).toBeGreaterThan(T0 - 1000);
+      expect(reading.measuredAt?.getTime()).toBeLessThanOrEqual(T0);
+      const values = reading.rawUplink && reading.distanceMm === undefined ? decodeUplink(config.model, reading.rawUplink.fPort, reading.rawUplink.bytes) : { ok: true as const, fields: reading };
+      if (!values.ok) throw new Error(values.detail);
+      expect(values.fields.distanceMm).toBe(sample.distanceMm);
+      if (config.format !== 'native') expect(reading.rssiDbm).toBe(sample.rssiDbm);
     }
   });
 });

@@ -7,9 +7,9 @@ import type { FormatContext, Formatter, UplinkMessage } from './types';
 
 export * from './types';
 export { encodeFrame, type LorawanFrame } from './lorawan-frames';
-export { formatNative, nativeFields, nativeTopic } from './native';
-export { formatTtnV3, ttnUplinkTopic } from './ttn-v3';
-export { formatChirpstackV4, chirpstackUplinkTopic } from './chirpstack-v4';
+export { formatNative, nativeFields, type NativeFields } from './native';
+export { formatTtnV3 } from './ttn-v3';
+export { formatChirpstackV4 } from './chirpstack-v4';
 export { stableUuid } from './radio';
 
 /** One formatter per payload format: the only place that knows each wire shape. */

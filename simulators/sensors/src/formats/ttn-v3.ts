@@ -1,13 +1,9 @@
+import { ttnUplinkTopic } from '@vulgraad/payloads';
 import type { DeviceConfig, SensorSample } from '../device';
 import { encodeFrame } from './lorawan-frames';
 import { nativeFields } from './native';
 import { radioDetails, stableUlid } from './radio';
 import type { FormatContext, UplinkMessage } from './types';
-
-/** Topic of The Things Stack v3 MQTT integration for a device's uplinks. */
-export function ttnUplinkTopic(applicationId: string, tenantId: string, deviceId: string): string {
-  return `v3/${applicationId}@${tenantId}/devices/${deviceId}/up`;
-}
 
 /**
  * An uplink as The Things Stack v3 publishes it on its MQTT integration (the
