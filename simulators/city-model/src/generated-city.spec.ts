@@ -8,6 +8,7 @@ describe(generateCity.name, () => {
     const sut = generateCity({ containers: 2000, seed: 3 });
     expect(sut.containers).toHaveLength(2000);
     expect(new Set(sut.containers.map((c) => c.id)).size).toBe(2000);
+    expect(new Set(sut.containers.map((c) => c.externalRef)).size).toBe(2000);
     for (const fraction of WASTE_FRACTIONS) {
       const share = sut.containers.filter((c) => c.wasteType === fraction).length / 2000;
       expect(share).toBeCloseTo(GENERATED_FRACTIONS[fraction].share, 2);

@@ -148,7 +148,7 @@ export function generateCity(options: GeneratedCityOptions): CityModel {
       const id = `${prefix}${String(index + 1).padStart(width, '0')}`;
       containers.push({
         id,
-        externalRef: `${prefix}site-${siteIndex + 1}/${fraction}`,
+        externalRef: `${prefix}site-${siteIndex + 1}-${k + 1}-${fraction}`,
         lng: round(position.lng, 7),
         lat: round(position.lat, 7),
         district: districtIds[district] as string,

@@ -8,6 +8,8 @@ import type { LorawanNetwork } from './formats';
 export interface DeviceRegistration {
   /** Native device id; also its device id on The Things Stack. */
   id: string;
+  /** The identity the device reports under (devices.external_ref): the device id. */
+  externalRef: string;
   devEui: string;
   /** The device reference the payload parser reads from this device's messages: the device id (native, The Things Stack) or the DevEUI (ChirpStack). */
   deviceRef: string;
@@ -85,6 +87,7 @@ export function buildRegistrations(city: CityModel, devices: readonly DeviceConf
     })),
     devices: devices.map((d) => ({
       id: d.deviceId,
+      externalRef: d.deviceId,
       devEui: d.devEui,
       deviceRef: d.format === 'chirpstack-v4' ? d.devEui.toLowerCase() : d.deviceId,
       model: d.model === 'vulgraad-native' ? null : d.model,
