@@ -7,10 +7,12 @@ describe(RedisEventBus.name, () => {
     const publisher = new RedisEventBus(testRedisUrl(), prefix);
     const sut = new RedisEventBus(testRedisUrl(), prefix);
     try {
+      let resolveReceived: (planId: string) => void = () => undefined;
       const received = new Promise<string>((resolve) => {
-        void sut.subscribe('plan.published', (p) => resolve(p.planId));
+        resolveReceived = resolve;
       });
-      await new Promise((r) => setTimeout(r, 100));
+      // subscribe resolves once Redis confirmed the subscription, so the publish cannot race it.
+      await sut.subscribe('plan.published', (p) => resolveReceived(p.planId));
       await publisher.publish('plan.published', {
         planId: 'p-1', district: 'centrum', fraction: 'residual', shiftDate: '2026-11-29', version: 1, trigger: 'daily',
       });
