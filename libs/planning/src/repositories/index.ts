@@ -1,0 +1,3 @@
+export * from './plans.repository';
+export * from './planner-edits.repository';
+export * from './district-settings.repository';
