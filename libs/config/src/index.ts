@@ -1,20 +1,16 @@
 import { ConfigError, readSection, SpecValues, VarSpec } from './env';
 import { coreSpec } from './core.config';
-import { distancesSpec } from './distances.config';
 import { databaseSpec } from './database.config';
+import { ingestSpec } from './ingest.config';
 import { gatewaySpec } from './gateway.config';
 import { alertsSpec } from './alerts.config';
-import { ingestSpec } from './ingest.config';
-import { plannerSpec } from './planner.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
-export { distancesSpec } from './distances.config';
 export { databaseSpec } from './database.config';
+export { ingestSpec } from './ingest.config';
 export { gatewaySpec } from './gateway.config';
 export { alertsSpec } from './alerts.config';
-export { ingestSpec } from './ingest.config';
-export { plannerSpec } from './planner.config';
 export { sharedDataDir, sharedPath } from './shared-data';
 
 /**
@@ -23,12 +19,10 @@ export { sharedDataDir, sharedPath } from './shared-data';
  */
 export const sections = {
   core: coreSpec,
-  distances: distancesSpec,
   database: databaseSpec,
+  ingest: ingestSpec,
   gateway: gatewaySpec,
   alerts: alertsSpec,
-  ingest: ingestSpec,
-  planner: plannerSpec,
 } satisfies Record<string, Record<string, VarSpec<unknown>>>;
 
 export type Config = { [K in keyof typeof sections]: SpecValues<(typeof sections)[K]> };

@@ -1,5 +1,5 @@
 import type { ParsedReading } from '@vulgraad/contracts';
-import { describe, FieldProblem, isObject, type JsonObject } from './fields';
+import { describe, FieldProblem, isObject, type JsonObject, withoutNul } from './fields';
 
 /** The reading fields a network server's payload formatter may hand us. */
 export type DecodedFields = Pick<ParsedReading, 'fillPct' | 'distanceMm' | 'levelMm' | 'temperatureC' | 'batteryPct' | 'batteryV' | 'tiltDeg' | 'alarms'>;
@@ -67,7 +67,7 @@ export function readDecodedValues(decoded: JsonObject, path: string): DecodedFie
       if (norm === 'alarms' && Array.isArray(value)) {
         for (const item of value) {
           if (typeof item !== 'string') throw new FieldProblem('wrong_type', `${at} must be an array of strings`);
-          alarms.add(item.toLowerCase());
+          alarms.add(withoutNul(item.toLowerCase()));
         }
         continue;
       }

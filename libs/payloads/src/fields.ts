@@ -13,6 +13,9 @@ export class FieldProblem extends Error {
 
 export type JsonObject = Record<string, unknown>;
 
+/** PostgreSQL text cannot hold NUL characters; JSON strings can. They are written as a visible escape. */
+export const withoutNul = (text: string): string => (text.includes('\u0000') ? text.split('\u0000').join('\\u0000') : text);
+
 export const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The object at `key`, or a FieldProblem naming the path. */
@@ -34,14 +37,14 @@ export function requireString(doc: JsonObject, key: string, path: string): strin
   const value = doc[key];
   if (value === undefined || value === null || value === '') throw new FieldProblem('missing_field', `${path} is missing`);
   if (typeof value !== 'string') throw new FieldProblem('wrong_type', `${path} must be a string, got ${describe(value)}`);
-  return value;
+  return withoutNul(value);
 }
 
 export function optionalString(doc: JsonObject, key: string, path: string): string | undefined {
   const value = doc[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new FieldProblem('wrong_type', `${path} must be a string, got ${describe(value)}`);
-  return value;
+  return withoutNul(value);
 }
 
 /** A finite JSON number; strings that look like numbers are refused (a firmware bug we want to see). */
@@ -65,7 +68,7 @@ export function optionalStringArray(doc: JsonObject, key: string, path: string):
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
     throw new FieldProblem('wrong_type', `${path} must be an array of strings, got ${describe(value)}`);
   }
-  return value as string[];
+  return (value as string[]).map(withoutNul);
 }
 
 /**

@@ -10,6 +10,8 @@ export interface ReadingRow {
   receivedAt: Date;
   fillPct: number | null;
   distanceMm: number | null;
+  /** Height of the contents above the floor, from sensors mounted under them. */
+  levelMm?: number | null;
   temperatureC: number | null;
   batteryPct: number | null;
   batteryV: number | null;
@@ -61,13 +63,13 @@ export type ReadingWriteStrategy = 'copy' | 'unnest';
 /** Column order of readings used by every write path. */
 export const READING_COLUMNS = [
   'container_id', 'device_id', 'measured_at', 'received_at', 'fill_pct', 'distance_mm', 'temperature_c', 'battery_pct',
-  'battery_v', 'rssi_dbm', 'snr_db', 'seq', 'tilt_deg', 'flags', 'alarms', 'format', 'correlation_id',
+  'battery_v', 'rssi_dbm', 'snr_db', 'seq', 'tilt_deg', 'flags', 'alarms', 'format', 'correlation_id', 'level_mm',
 ] as const;
 const COLUMN_LIST = READING_COLUMNS.join(', ');
 
 const rowFields = (r: ReadingRow): unknown[] => [
   r.containerId, r.deviceId, r.measuredAt, r.receivedAt, r.fillPct, r.distanceMm, r.temperatureC, r.batteryPct,
-  r.batteryV, r.rssiDbm, r.snrDb, r.seq, r.tiltDeg, r.flags, r.alarms, r.format, r.correlationId,
+  r.batteryV, r.rssiDbm, r.snrDb, r.seq, r.tiltDeg, r.flags, r.alarms, r.format, r.correlationId, r.levelMm ?? null,
 ];
 
 /** Reading rows in COPY text format, in READING_COLUMNS order. */
@@ -82,14 +84,14 @@ const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS readings_staging (LIKE r
 const COPY_STAGING = `COPY readings_staging (${COLUMN_LIST}) FROM STDIN`;
 /** -- Params: none. Rows already stored (broker redelivery) are skipped. */
 const INSERT_FROM_STAGING = `INSERT INTO readings (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM readings_staging ON CONFLICT DO NOTHING`;
-/** -- Params: $1..$17 one array per column in READING_COLUMNS order; flags and alarms as array literals. */
+/** -- Params: $1..$18 one array per column in READING_COLUMNS order; flags and alarms as array literals. */
 const INSERT_UNNEST = `
   INSERT INTO readings (${COLUMN_LIST})
   SELECT container_id, device_id, measured_at, received_at, fill_pct, distance_mm, temperature_c, battery_pct,
-         battery_v, rssi_dbm, snr_db, seq, tilt_deg, flags::text[], alarms::text[], format, correlation_id
+         battery_v, rssi_dbm, snr_db, seq, tilt_deg, flags::text[], alarms::text[], format, correlation_id, level_mm
   FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::float8[], $6::int4[], $7::float8[],
               $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::int8[], $13::float8[], $14::text[],
-              $15::text[], $16::text[], $17::text[])
+              $15::text[], $16::text[], $17::text[], $18::int4[])
        AS u (${COLUMN_LIST})
   ON CONFLICT DO NOTHING`;
 
@@ -146,6 +148,7 @@ interface ReadingDbRow {
   alarms: string[];
   format: string;
   correlation_id: string | null;
+  level_mm: number | null;
 }
 
 interface StateDbRow {
@@ -192,6 +195,7 @@ const toReading = (r: ReadingDbRow): ReadingRow => ({
   alarms: r.alarms,
   format: r.format,
   correlationId: r.correlation_id,
+  levelMm: r.level_mm,
 });
 
 const toState = (r: StateDbRow): ContainerState => ({

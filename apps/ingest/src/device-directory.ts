@@ -1,0 +1,115 @@
+import {
+  bindingAt, ContainersRepository, type ContainerRecord, type Database, type DeviceBinding, type DeviceRecord,
+  DevicesRepository, ReadingsRepository,
+} from '@vulgraad/database';
+import { EMPTY_QUALITY_MEMORY, type QualityMemory } from '@vulgraad/payloads';
+
+interface Cached<T> {
+  value: T;
+  fetchedAt: number;
+}
+
+/** A device with its binding history. */
+export interface DirectoryDevice {
+  device: DeviceRecord;
+  bindings: DeviceBinding[];
+}
+
+/**
+ * What the ingest needs to know per message, read from the database in one
+ * query per kind per batch and cached for a while: device by reference
+ * (external ref or DevEUI), its bindings, the bound containers, and each
+ * container's quality-flag memory. Unknown references are cached too, so a
+ * flood from an unregistered device costs one query per TTL, not per message.
+ */
+export class DeviceDirectory {
+  private readonly byRef = new Map<string, Cached<DirectoryDevice | null>>();
+  private readonly containers = new Map<string, Cached<ContainerRecord | null>>();
+  private readonly memories = new Map<string, Cached<QualityMemory>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Loads every reference in refs that is missing or stale. */
+  async prepareDevices(refs: Iterable<string>): Promise<void> {
+    const stale = [...new Set(refs)].filter((ref) => this.isStale(this.byRef.get(ref)));
+    if (stale.length === 0) return;
+    const fetchedAt = this.now();
+    const devices = await new DevicesRepository(this.db).findByRefs(stale);
+    const bindings = await new DevicesRepository(this.db).bindingsOf(devices.map((d) => d.id));
+    const byDevice = new Map<string, DeviceBinding[]>();
+    for (const binding of bindings) {
+      const list = byDevice.get(binding.deviceId) ?? [];
+      list.push(binding);
+      byDevice.set(binding.deviceId, list);
+    }
+    for (const ref of stale) this.byRef.set(ref, { value: null, fetchedAt });
+    for (const device of devices) {
+      const entry = { value: { device, bindings: byDevice.get(device.id) ?? [] }, fetchedAt };
+      this.byRef.set(device.externalRef, entry);
+      if (device.devEui) this.byRef.set(device.devEui, entry);
+    }
+  }
+
+  /** Loads every container in ids that is missing or stale. */
+  async prepareContainers(ids: Iterable<string>): Promise<void> {
+    const stale = [...new Set(ids)].filter((id) => this.isStale(this.containers.get(id)));
+    if (stale.length === 0) return;
+    const fetchedAt = this.now();
+    const found = await new ContainersRepository(this.db).findByIds(stale);
+    for (const id of stale) this.containers.set(id, { value: null, fetchedAt });
+    for (const container of found) this.containers.set(container.id, { value: container, fetchedAt });
+  }
+
+  /** Loads the quality memory of containers not seen recently from container_state. */
+  async prepareMemories(containerIds: Iterable<string>): Promise<void> {
+    const stale = [...new Set(containerIds)].filter((id) => this.isStale(this.memories.get(id)));
+    if (stale.length === 0) return;
+    const fetchedAt = this.now();
+    const states = await new ReadingsRepository(this.db).statesOf(stale);
+    for (const id of stale) this.memories.set(id, { value: EMPTY_QUALITY_MEMORY, fetchedAt });
+    for (const s of states) {
+      this.memories.set(s.containerId, {
+        value: { lastFillPct: s.fillPct, lastMeasuredAt: s.measuredAt, unchangedSince: s.unchangedSince, unchangedCount: s.unchangedCount },
+        fetchedAt,
+      });
+    }
+  }
+
+  /** The device known under ref (external ref or DevEUI), if registered. */
+  device(ref: string): DirectoryDevice | null {
+    return this.byRef.get(ref)?.value ?? null;
+  }
+
+  binding(entry: DirectoryDevice, at: Date): DeviceBinding | null {
+    return bindingAt(entry.bindings, at);
+  }
+
+  container(id: string): ContainerRecord | null {
+    return this.containers.get(id)?.value ?? null;
+  }
+
+  memory(containerId: string): QualityMemory {
+    return this.memories.get(containerId)?.value ?? EMPTY_QUALITY_MEMORY;
+  }
+
+  /** Keeps the memory a committed batch left behind. */
+  remember(containerId: string, memory: QualityMemory): void {
+    const cached = this.memories.get(containerId);
+    this.memories.set(containerId, { value: memory, fetchedAt: cached?.fetchedAt ?? this.now() });
+  }
+
+  /** Forgets everything: the next batch reads the registry again. */
+  clear(): void {
+    this.byRef.clear();
+    this.containers.clear();
+    this.memories.clear();
+  }
+
+  private isStale(entry: Cached<unknown> | undefined): boolean {
+    return entry === undefined || this.now() - entry.fetchedAt >= this.ttlMs;
+  }
+}

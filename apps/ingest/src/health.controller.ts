@@ -1,0 +1,47 @@
+import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { DATABASE } from '@vulgraad/contracts';
+import type { Database } from '@vulgraad/database';
+import { IngestMetrics } from './ingest.metrics';
+import { IngestPipeline } from './ingest.pipeline';
+import { MqttIngestHandler } from './mqtt-ingest.handler';
+
+/** Liveness and counters of the ingest: /health, /metrics (Prometheus), /stats (JSON). */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly metrics: IngestMetrics,
+    private readonly pipeline: IngestPipeline,
+    private readonly mqtt: MqttIngestHandler,
+  ) {}
+
+  @Get('health')
+  async health(): Promise<Record<string, unknown>> {
+    const database = await this.db
+      .query('SELECT 1')
+      .then(() => true)
+      .catch(() => false);
+    const broker = this.mqtt.client.connected;
+    const ok = database && broker;
+    const body = {
+      status: ok ? 'ok' : 'degraded',
+      database,
+      broker,
+      buffered: this.pipeline.buffered,
+      lastCommitAt: this.pipeline.lastCommit?.toISOString() ?? null,
+    };
+    if (!ok) throw new ServiceUnavailableException(body);
+    return body;
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  metricsText(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+
+  @Get('stats')
+  stats(): Record<string, unknown> {
+    return { ...this.metrics.snapshot(), buffered: this.pipeline.buffered, brokerConnected: this.mqtt.client.connected };
+  }
+}

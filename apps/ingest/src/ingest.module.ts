@@ -1,0 +1,53 @@
+import { Module } from '@nestjs/common';
+import { CLOCK, type Clock, CONFIG, DATABASE, EVENT_BUS } from '@vulgraad/contracts';
+import type { Config } from '@vulgraad/config';
+import type { Database } from '@vulgraad/database';
+import type { EventBus } from '@vulgraad/events';
+import { decodeUplink } from '@vulgraad/payloads';
+import { HealthController } from './health.controller';
+import { IngestMetrics } from './ingest.metrics';
+import { IngestPipeline, type UplinkDecoder } from './ingest.pipeline';
+import { MqttIngestHandler } from './mqtt-ingest.handler';
+
+/** Token of the LoRaWAN decoder the pipeline uses; the registry of @vulgraad/payloads by default. */
+export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
+
+/**
+ * The ingest: MQTT in, readings and rejected messages out, container-state
+ * events after each commit. Needs CoreModule (CONFIG, DATABASE, EVENT_BUS,
+ * CLOCK) in the root module of the process.
+ */
+@Module({
+  controllers: [HealthController],
+  providers: [
+    { provide: UPLINK_DECODER, useValue: { decode: decodeUplink } satisfies UplinkDecoder },
+    { provide: IngestMetrics, useFactory: () => new IngestMetrics({ defaultMetrics: true }) },
+    {
+      provide: IngestPipeline,
+      inject: [DATABASE, EVENT_BUS, CLOCK, UPLINK_DECODER, IngestMetrics, CONFIG],
+      useFactory: (db: Database, bus: EventBus, clock: Clock, decoder: UplinkDecoder, metrics: IngestMetrics, config: Config) =>
+        new IngestPipeline(db, bus, clock, decoder, metrics, {
+          batchSize: config.ingest.batchSize,
+          batchWaitMs: config.ingest.batchWaitMs,
+          maxBuffered: config.ingest.maxBufferedMessages,
+          writeStrategy: config.ingest.writeStrategy,
+          maxPayloadBytes: config.ingest.maxPayloadBytes,
+          rejectKeepBytes: config.ingest.rejectKeepBytes,
+          cacheTtlS: config.ingest.cacheTtlS,
+          thresholds: {
+            futureSkewS: config.ingest.futureSkewS,
+            staleAfterS: config.ingest.staleAfterS,
+            jumpPct: config.ingest.jumpPct,
+            jumpWindowS: config.ingest.jumpWindowS,
+            stuckReadings: config.ingest.stuckReadings,
+            stuckHours: config.ingest.stuckHours,
+            tiltDeg: config.ingest.tiltDeg,
+            fillTolerancePct: 5,
+          },
+        }),
+    },
+    MqttIngestHandler,
+  ],
+  exports: [IngestPipeline, IngestMetrics],
+})
+export class IngestModule {}
