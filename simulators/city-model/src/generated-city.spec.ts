@@ -54,6 +54,16 @@ describe(generateCity.name, () => {
     expect(JSON.stringify(c)).not.toBe(JSON.stringify(a));
   });
 
+  it('scales demand and its spread on request', () => {
+    const base = generateCity({ containers: 200, seed: 6, fractions: ['residual'] });
+    const doubled = generateCity({ containers: 200, seed: 6, fractions: ['residual'], demandScale: 2, rateSpread: 0 });
+    const uniform = new Set(doubled.containers.map((c) => c.demand.depositsPerDay));
+    expect(uniform.size).toBeLessThanOrEqual(doubled.districts.length);
+    const total = (city: typeof base) => city.containers.reduce((s, c) => s + c.demand.depositsPerDay, 0);
+    expect(total(doubled) / total(base)).toBeGreaterThan(1.6);
+    expect(total(doubled) / total(base)).toBeLessThan(2.4);
+  });
+
   it('handles a single container, a fraction subset and an id prefix', () => {
     expect(generateCity({ containers: 1 }).containers).toHaveLength(1);
     const sut = generateCity({ containers: 50, fractions: ['residual'], idPrefix: 'run42-' });

@@ -80,6 +80,10 @@ export interface GeneratedCityOptions {
   dailyShares?: readonly number[];
   /** Only these fractions (e.g. ['residual'] for a study like Groningen's). */
   fractions?: readonly WasteFraction[];
+  /** Multiplies every container's deposit rate (e.g. to match a study's deposits per day). */
+  demandScale?: number;
+  /** Log-scale standard deviation of the per-container rate multiplier (default 0.45). */
+  rateSpread?: number;
 }
 
 /** Sites (container locations) per square kilometre: a dense Dutch neighbourhood. */
@@ -109,6 +113,9 @@ export function generateCity(options: GeneratedCityOptions): CityModel {
   const timezone = options.timezone ?? 'Europe/Amsterdam';
   const rng = new Rng(seed);
   const fractionsUsed = options.fractions && options.fractions.length > 0 ? [...options.fractions] : [...WASTE_FRACTIONS];
+  const demandScale = options.demandScale ?? 1;
+  const rateSpread = options.rateSpread ?? 0.45;
+  if (!(demandScale > 0) || !(rateSpread >= 0)) throw new RangeError('demandScale must be positive and rateSpread not negative');
   const districtCount = Math.max(1, Math.floor(options.districts ?? (total < 200 ? 1 : Math.min(12, Math.max(2, Math.round(total / 400))))));
 
   const fractions = assignFractions(total, fractionsUsed, rng.fork('fractions'));
@@ -159,7 +166,7 @@ export function generateCity(options: GeneratedCityOptions): CityModel {
         accessWindow: district === 0 && districtCount > 1 ? { ...CENTRE_ACCESS_WINDOW } : null,
         pitCount: 1,
         demand: {
-          depositsPerDay: round(spec.medianDepositsPerDay * (districtFactor[district] as number) * own.logNormal(1, 0.45), 3),
+          depositsPerDay: round(spec.medianDepositsPerDay * demandScale * (districtFactor[district] as number) * own.logNormal(1, rateSpread), 3),
           profile: profiles.get(fraction) as WeeklyProfile,
           depositVolumeL: spec.depositVolumeL,
         },
@@ -201,7 +208,7 @@ export function generateCity(options: GeneratedCityOptions): CityModel {
     notes: [
       `Synthetic city: ${total} containers at ${siteSizes.length} sites within ${Math.round(radiusM)} m of (${centre.lng}, ${centre.lat}); nothing here is real.`,
       `Deposits: Poisson by local hour (${profileSource}) and weekday; volumes triangular per fraction (residual and plastic 10/30/60 L as in the Groningen study).`,
-      `Districts: ${districtCount === 1 ? 'one' : `a central disc (r < 35% of the radius, access 07:00-11:00) and ${districtCount - 1} sectors`}.`,
+      `Districts: ${districtCount === 1 ? 'one' : `a central disc (r < 35% of the radius, access 07:00-11:00) and ${districtCount - 1} sector${districtCount === 2 ? '' : 's'}`}.`,
     ],
   };
 }

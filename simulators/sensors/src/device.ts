@@ -198,9 +198,9 @@ export class DeviceFirmware {
   private ambientTemperatureC(atMs: number): number {
     const dayOfYear = (atMs / DAY_OF_YEAR_MS) % 365.25;
     const hour = (atMs / 3_600_000) % 24;
-    const season = 7 * Math.sin((2 * Math.PI * (dayOfYear - 110)) / 365.25);
-    const daily = 2.5 * Math.sin((2 * Math.PI * (hour - 9)) / 24);
-    return 10 + season + daily + this.temperatureOffsetC + this.rng.normal(0, 0.3);
+    const season = 5 * Math.sin((2 * Math.PI * (dayOfYear - 110)) / 365.25);
+    const daily = 2 * Math.sin((2 * Math.PI * (hour - 9)) / 24);
+    return 11 + season + daily + this.temperatureOffsetC + this.rng.normal(0, 0.3);
   }
 }
 
