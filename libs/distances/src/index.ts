@@ -1,3 +1,14 @@
 export * from './types';
 export { haversineM, LocalProjection } from './geo';
 export { StraightLineProvider, type StraightLineOptions } from './straight/straight-line.provider';
+export { RoadGraphProvider, DEFAULT_AVOID_SNAP_CLASSES, type RoadProviderOptions } from './road/road-graph.provider';
+export { loadRoadGraph, guessFormat, type LoadRoadGraphOptions, type RoadGraphFormat } from './road/load-road-graph';
+export { RoadGraph, RoadGraphBuilder, type RawRoadEdge, type RoadGraphStats, type Direction } from './road/road-graph';
+export { ContractionHierarchy, type Seed, type ContractionOptions } from './road/contraction-hierarchy';
+export { DijkstraSearch } from './road/dijkstra';
+export { SnapIndex, type SnappedPoint } from './road/snap';
+export { SpeedModel, DEFAULT_SPEEDS_KMH, DRIVABLE_HIGHWAYS, parseMaxspeed, type SpeedOptions } from './road/speeds';
+export { writeOsmPbf } from './road/readers/osm-pbf.writer';
+export { GraphHopperProvider, GRAPHHOPPER_HOSTED_URL, type GraphHopperOptions } from './graphhopper/graphhopper.provider';
+export { MatrixCache, CachedMatrixProvider, pointKey, type MatrixCacheOptions } from './cache/matrix-cache';
+export { createMatrixProvider, chooseProvider, type DistancesSettings } from './factory';
