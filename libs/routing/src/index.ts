@@ -1,2 +1,3 @@
 export * from './model';
 export * from './errors';
+export { solve, DEFAULT_TIME_LIMIT_MS } from './solve';

@@ -260,6 +260,8 @@ export interface SolveOptions {
   timeLimitMs?: number;
   /** Stop after this many genetic iterations. */
   maxIterations?: number;
+  /** Stop early after this many iterations without a better solution (default: search until a limit above). */
+  maxIterationsWithoutImprovement?: number;
   /** Called whenever the best solution improves, with its objective and the time since the start. */
   onProgress?: (bestCost: number, elapsedMs: number) => void;
   /** Stops the search; the best solution so far is returned. */
