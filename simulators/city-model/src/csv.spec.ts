@@ -9,6 +9,13 @@ describe(parseCsv.name, () => {
     ]);
   });
 
+  it('reads unquoted files the same way', () => {
+    expect(parseCsv('a,b\n1,2\r\n3,\n')).toEqual([
+      { a: '1', b: '2' },
+      { a: '3', b: '' },
+    ]);
+  });
+
   it('quotes only fields that need it', () => {
     expect(csvField('plain')).toBe('plain');
     expect(csvField('a,b')).toBe('"a,b"');

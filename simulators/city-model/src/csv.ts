@@ -12,6 +12,12 @@ export function parseCsv(text: string): Array<Record<string, string>> {
 }
 
 function parseRecords(text: string): string[][] {
+  // Most data files quote nothing: splitting is then exact and far faster.
+  if (!text.includes('"')) {
+    const lines = text.split(/\r?\n|\r/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines.map((line) => line.split(','));
+  }
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';

@@ -10,6 +10,9 @@ export const DAY_MS = 86_400_000;
 /** Slots of a weekly profile: weekday (0 = Monday) x 24 + hour. */
 export const WEEK_SLOTS = 168;
 
+// Bound once: a global lookup per call is slow inside sandboxed contexts (Jest).
+const { floor } = Math;
+
 const WEEKDAYS: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 
 /** Maps UTC hours to local (weekday, hour) slots, with a cache: one Intl call per distinct hour. */
@@ -23,7 +26,7 @@ export class LocalSlots {
 
   /** Slot 0..167 (weekday x 24 + hour, Monday = 0) of the hour that contains the instant. */
   slotOf(timeMs: number): number {
-    const hourIndex = Math.floor(timeMs / HOUR_MS);
+    const hourIndex = floor(timeMs / HOUR_MS);
     const cached = this.cache.get(hourIndex);
     if (cached !== undefined) return cached;
     let weekday = 0;
