@@ -9,3 +9,4 @@ export { KeyedQueue } from './keyed-queue';
 export * from './webhooks/signature';
 export * from './webhooks/webhooks.repository';
 export { WebhookDispatcher, type WebhookDispatcherOptions, type FetchLike } from './webhooks/webhook-dispatcher';
+export { NextVisitsRepository } from './next-visits.repository';

@@ -8,6 +8,7 @@ export const gatewaySpec = {
   adminUsername: str('GATEWAY_ADMIN_USERNAME', 'admin', 'User name of the first admin, created at start when GATEWAY_ADMIN_PASSWORD is set and the user does not exist'),
   adminPassword: optionalStr('GATEWAY_ADMIN_PASSWORD', 'Password of the first admin (at least 10 characters); unset = create no admin', true),
   liveFlushMs: int('GATEWAY_LIVE_FLUSH_MS', 40, 'Container states are coalesced (latest per container) and sent to browsers at most this often', 5, 10000),
+  socketRedisPrefix: str('GATEWAY_SOCKET_REDIS_PREFIX', 'vulgraad:socket.io', 'Redis channel prefix of the socket.io adapter; replicas of one deployment share it'),
   socketAdapter: oneOf('GATEWAY_SOCKET_ADAPTER', 'auto', ['auto', 'redis', 'local'] as const, 'socket.io adapter between replicas: auto = Redis when REDIS_URL is set'),
   tileUrl: optionalStr('GATEWAY_TILE_URL', 'Map tile URL template ({z}/{x}/{y}) for the dashboard; unset = no tiles, roads or district outlines drawn from local data'),
   roadsGeojson: optionalStr('GATEWAY_ROADS_GEOJSON', 'GeoJSON file of the road network drawn under the dashboard map when there are no tiles'),

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import type { Config } from '@vulgraad/config';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { ErrorFilter } from './common/error.filter';
+import type { HttpRequest, HttpResponse } from './common/http';
+import { LiveIoAdapter } from './live/live-io.adapter';
+
+/** The dashboard's files, served as they are (no build step). */
+export const PUBLIC_DIR = path.resolve(__dirname, '..', 'public');
+const LEAFLET_DIR = path.dirname(require.resolve('leaflet/dist/leaflet.js'));
+const IMPORT_BODY_LIMIT = '25mb';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Everything the gateway's HTTP side needs besides its module: body
+ * parsers (CSV and GeoJSON for imports), security headers, the dashboard
+ * and its vendor files from node_modules, the OpenAPI document and Swagger
+ * UI, the error mapping for unknown routes, and socket.io (with the Redis
+ * adapter when configured). Create the app with `{ bodyParser: false }`.
+ */
+export function configureGateway(app: NestExpressApplication, config: Config): void {
+  const tileOrigin = config.gateway.tileUrl ? new URL(config.gateway.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', ...(tileOrigin ? [tileOrigin] : [])],
+          connectSrc: ["'self'"],
+        },
+      },
+    }),
+  );
+  // Only the import takes big bodies; everything else is refused above BODY_LIMIT_BYTES before it is read.
+  app.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > BODY_LIMIT_BYTES && req.path !== '/api/containers/import') {
+      res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `bodies are limited to ${BODY_LIMIT_BYTES} bytes`, field: 'body' });
+      return;
+    }
+    next();
+  });
+  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] });
+  app.useBodyParser('text', { limit: IMPORT_BODY_LIMIT, type: ['text/csv', 'text/plain'] });
+  if (config.gateway.corsOrigin) app.enableCors({ origin: config.gateway.corsOrigin, credentials: false });
+
+  app.useStaticAssets(LEAFLET_DIR, { prefix: '/vendor/leaflet/', maxAge: '1d' });
+  app.useStaticAssets(PUBLIC_DIR, { index: 'index.html', maxAge: 0 });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('vulgraad gateway')
+      .setDescription(
+        'Containers, readings, forecasts, plans, planner edits, alerts, driver feedback and open data. ' +
+          'Log in with POST /api/auth/login and send the token as a bearer token; the socket.io live feed takes the same token in its handshake. ' +
+          'Errors come as { statusCode, error, message, field }.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+
+  app.useGlobalFilters(new ErrorFilter());
+  const useRedis = config.gateway.socketAdapter === 'redis' || (config.gateway.socketAdapter === 'auto' && config.core.redisUrl !== null);
+  app.useWebSocketAdapter(new LiveIoAdapter(app, useRedis ? config.core.redisUrl : null, config.gateway.socketRedisPrefix));
+  app.enableShutdownHooks();
+}

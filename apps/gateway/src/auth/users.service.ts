@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, CONFIG, DomainError, type Clock } from '@vulgraad/contracts';
+import type { Config } from '@vulgraad/config';
+import { AuditService } from '../audit/audit.service';
+import { LiveService } from '../live/live.service';
+import { hashPassword, verifyPassword } from './password';
+import type { AuthUser, Role } from './roles';
+import { TokenService } from './token.service';
+import { UsersRepository, type UserRecord } from './users.repository';
+
+/** A user as the API shows it: never the hash. */
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  districts: string[] | null;
+  active: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export const toUserView = (u: UserRecord): UserView => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  districts: u.districts,
+  active: u.active,
+  lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  createdAt: u.createdAt.toISOString(),
+});
+
+/** How long a checked user stays trusted without reading the database again. */
+const USER_CACHE_MS = 5000;
+const MIN_PASSWORD_LENGTH = 10;
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger('Users');
+  private readonly cache = new Map<string, { user: UserRecord; until: number }>();
+  /** A hash to compare against when the user does not exist, so timing does not tell which names exist. */
+  private readonly decoyHash = hashPassword('decoy password that matches nothing');
+
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+    private readonly live: LiveService,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Creates the first admin from configuration when it does not exist yet. */
+  async ensureFirstAdmin(): Promise<void> {
+    const { adminUsername, adminPassword } = this.config.gateway;
+    if (!adminPassword) return;
+    if (await this.repository.findByUsername(adminUsername)) return;
+    if (adminPassword.length < MIN_PASSWORD_LENGTH) throw new DomainError('validation', `GATEWAY_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters`, 'GATEWAY_ADMIN_PASSWORD');
+    const created = await this.repository.create({ username: adminUsername, displayName: 'Administrator', role: 'admin', districts: null, passwordHash: await hashPassword(adminPassword) });
+    if (created) {
+      this.logger.log({ msg: 'first admin created from configuration', username: adminUsername });
+      await this.audit.record(null, 'user.create', { type: 'user', id: created.id }, { username: adminUsername, role: 'admin', source: 'configuration' });
+    }
+  }
+
+  async login(username: string, password: string): Promise<{ token: string; user: UserView; expiresInS: number }> {
+    const user = await this.repository.findByUsername(username.trim().toLowerCase());
+    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await this.decoyHash);
+    if (!user || !ok || !user.active) throw new DomainError('unauthenticated', 'user name or password is wrong, or the user is disabled', 'password');
+    await this.repository.touchLogin(user.id, this.clock.now());
+    const token = await this.tokens.issue({ sub: user.id, usr: user.username, role: user.role, dist: user.districts, ver: user.tokenVersion });
+    return { token, user: toUserView(user), expiresInS: this.config.gateway.tokenTtlS };
+  }
+
+  /** The user behind a token, checked against the stored user (still active, same token version). */
+  async authenticate(token: string): Promise<AuthUser> {
+    const claims = await this.tokens.verify(token);
+    const user = await this.cachedUser(claims.sub);
+    if (!user || !user.active || user.tokenVersion !== claims.ver) {
+      throw new DomainError('unauthenticated', 'this login is no longer valid (user changed or disabled); log in again');
+    }
+    return { id: user.id, username: user.username, role: user.role, districts: user.districts };
+  }
+
+  async list(): Promise<UserView[]> {
+    return (await this.repository.list()).map(toUserView);
+  }
+
+  async create(by: AuthUser, input: { username: string; password: string; role: Role; displayName?: string | null; districts?: string[] | null }): Promise<UserView> {
+    this.checkPassword(input.password);
+    const created = await this.repository.create({
+      username: input.username.trim().toLowerCase(),
+      displayName: input.displayName ?? null,
+      role: input.role,
+      districts: input.districts ?? null,
+      passwordHash: await hashPassword(input.password),
+    });
+    if (!created) throw new DomainError('conflict', `user name ${input.username} is taken`, 'username');
+    await this.audit.record(by, 'user.create', { type: 'user', id: created.id }, { username: created.username, role: created.role, districts: created.districts });
+    return toUserView(created);
+  }
+
+  async update(by: AuthUser, id: string, changes: { displayName?: string | null; role?: Role; districts?: string[] | null; password?: string; active?: boolean }): Promise<UserView> {
+    if (changes.password !== undefined) this.checkPassword(changes.password);
+    if (id === by.id && (changes.active === false || (changes.role !== undefined && changes.role !== 'admin'))) {
+      throw new DomainError('conflict', 'an admin cannot disable or demote themselves; ask another admin', changes.active === false ? 'active' : 'role');
+    }
+    const updated = await this.repository.update(id, {
+      displayName: changes.displayName,
+      role: changes.role,
+      districts: changes.districts,
+      passwordHash: changes.password === undefined ? undefined : await hashPassword(changes.password),
+      active: changes.active,
+    });
+    if (!updated) throw new DomainError('not_found', `user ${id} does not exist`, 'id');
+    this.cache.delete(id);
+    // Sockets keep the rights they were opened with: end them on every replica.
+    if (changes.role !== undefined || changes.districts !== undefined || changes.active === false || changes.password !== undefined) this.live.disconnectUser(id);
+    const { password: _password, ...shown } = changes;
+    await this.audit.record(by, 'user.update', { type: 'user', id }, { ...shown, passwordChanged: changes.password !== undefined });
+    return toUserView(updated);
+  }
+
+  private checkPassword(password: string): void {
+    if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('validation', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`, 'password');
+  }
+
+  private async cachedUser(id: string): Promise<UserRecord | null> {
+    const now = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && hit.until > now) return hit.user;
+    const user = await this.repository.findById(id);
+    if (user) this.cache.set(id, { user, until: now + USER_CACHE_MS });
+    else this.cache.delete(id);
+    return user;
+  }
+}

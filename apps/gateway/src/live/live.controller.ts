@@ -1,0 +1,36 @@
+import { Get } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators';
+import { LiveGateway } from './live.gateway';
+import { LiveService } from './live.service';
+import { ApiController } from '../common/api-controller';
+
+@ApiController('api/live', 'live')
+export class LiveController {
+  constructor(
+    private readonly live: LiveService,
+    private readonly gateway: LiveGateway,
+  ) {}
+
+  @Roles('admin')
+  @Get('clients')
+  @ApiOperation({ summary: 'Connected socket.io clients on every replica (through the Redis adapter), per room' })
+  async clients(): Promise<{ clients: number; rooms: Record<string, number>; users: Record<string, number> }> {
+    const sockets = await this.gateway.server.fetchSockets();
+    const rooms: Record<string, number> = {};
+    const users: Record<string, number> = {};
+    for (const socket of sockets) {
+      const name = (socket.data as { user?: { username: string } }).user?.username ?? '?';
+      users[name] = (users[name] ?? 0) + 1;
+      for (const room of socket.rooms) if (room.startsWith('district:') || room.startsWith('route:')) rooms[room] = (rooms[room] ?? 0) + 1;
+    }
+    return { clients: sockets.length, rooms, users };
+  }
+
+  @Roles('admin')
+  @Get('stats')
+  @ApiOperation({ summary: 'This replica\'s live feed counters' })
+  stats() {
+    return { containers: this.live.registry.size, ...this.live.stats };
+  }
+}

@@ -1,0 +1,290 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AlertsRepository, type Alert } from '@vulgraad/alerts';
+import type { Config } from '@vulgraad/config';
+import { CLOCK, CONFIG, EVENT_BUS, type AlertChanged, type Clock, type ContainerStateChanged, type Plan, type PlanPublished } from '@vulgraad/contracts';
+import { ContainersRepository, ReadingsRepository } from '@vulgraad/database';
+import type { EventBus } from '@vulgraad/events';
+import { localDateOf, PlansRepository } from '@vulgraad/planning';
+import type { Server } from 'socket.io';
+import { routeRoom, summarise, type PlanSummary } from '../plans/plans.service';
+import { Coalescer } from './coalescer';
+import { LiveRegistry, type LiveContainer, type LiveState } from './live-registry';
+import { districtRoom, type ParsedRoom } from './rooms';
+
+/** Server-to-browser events. */
+export const LIVE_EVENTS = {
+  snapshot: 'snapshot',
+  containers: 'containers',
+  alert: 'alert',
+  plan: 'plan',
+  edit: 'edit',
+  vehicle: 'vehicle',
+  feedback: 'feedback',
+} as const;
+
+export interface DistrictSnapshot {
+  room: string;
+  kind: 'district';
+  district: string;
+  at: string;
+  containers: LiveContainer[];
+  alerts: Alert[];
+  plans: PlanSummary[];
+}
+
+export interface RouteSnapshot {
+  room: string;
+  kind: 'route';
+  at: string;
+  plans: Array<{ plan: PlanSummary; route: Plan['routes'][number] }>;
+  containers: LiveContainer[];
+}
+
+/** How often the registry is read again in full (containers registered through another replica). */
+const REGISTRY_REFRESH_MS = 60_000;
+
+/**
+ * The live feed: holds every container's latest state, coalesces changes
+ * (latest per container, flushed every GATEWAY_LIVE_FLUSH_MS) and sends
+ * them to the district and route rooms; passes alerts, plans, planner edits,
+ * vehicle status and driver feedback on to the rooms they concern.
+ *
+ * Every replica consumes the whole event bus itself, so it emits to its own
+ * sockets only (`server.local`); the Redis adapter carries what must cross
+ * replicas (disconnecting a user everywhere, counting clients).
+ */
+@Injectable()
+export class LiveService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Live');
+  private server: Server | null = null;
+  readonly registry = new LiveRegistry();
+  private readonly coalescer: Coalescer<LiveState>;
+  private readonly unsubscribe: Array<() => Promise<void>> = [];
+  /** containerId -> route rooms of today's published plans that visit it. */
+  private routesByContainer = new Map<string, Set<string>>();
+  /** route room -> districts of the plans it belongs to. */
+  private routeDistricts = new Map<string, Set<string>>();
+  private readonly unknown = new Map<string, ContainerStateChanged>();
+  private lookupScheduled = false;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private readonly alerts: AlertsRepository;
+  private ready: Promise<void> = Promise.resolve();
+  /** Counters for /api/live/stats and the benchmark. */
+  readonly stats = { statesIn: 0, statesStale: 0, batches: 0, statesOut: 0 };
+
+  constructor(
+    private readonly containers: ContainersRepository,
+    private readonly readings: ReadingsRepository,
+    private readonly plans: PlansRepository,
+    alerts: AlertsRepository,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {
+    this.alerts = alerts;
+    this.coalescer = new Coalescer(config.gateway.liveFlushMs, (batch) => this.send(batch));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Subscribe first, then load: a state that arrives while loading is applied after (newer wins).
+    this.unsubscribe.push(
+      await this.bus.subscribe('container.state', (e) => this.onState(e)),
+      await this.bus.subscribe('alert.changed', (e) => this.onAlert(e)),
+      await this.bus.subscribe('plan.published', (e) => this.onPlan(e)),
+      await this.bus.subscribe('planner.edit', (e) => this.emit(districtRoom(e.district), LIVE_EVENTS.edit, e)),
+      await this.bus.subscribe('vehicle.status', (e) => this.onVehicle(e.vehicleId, e.district, e)),
+      await this.bus.subscribe('driver.feedback', (e) => {
+        const container = this.registry.get(e.containerId);
+        if (container) this.emit(districtRoom(container.district), LIVE_EVENTS.feedback, e);
+      }),
+    );
+    this.ready = this.loadAll();
+    await this.ready;
+    this.refreshTimer = setInterval(() => void this.reloadRegistry().catch((error: unknown) => this.logger.warn({ msg: 'registry refresh failed', err: String(error) })), REGISTRY_REFRESH_MS);
+    this.refreshTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.coalescer.stop();
+    await Promise.allSettled(this.unsubscribe.map((off) => off()));
+  }
+
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  /** Containers were registered or changed through this replica: reload them now. */
+  registryChanged(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    void this.containers
+      .findByIds(ids)
+      .then((records) => {
+        for (const id of ids) if (!records.some((r) => r.id === id)) this.registry.remove(id);
+        for (const r of records) {
+          if (r.active) this.registry.upsert(r);
+          else this.registry.remove(r.id);
+        }
+      })
+      .catch((error: unknown) => this.logger.warn({ msg: 'registry update failed', err: String(error) }));
+  }
+
+  /** The districts a route room's plans belong to (null when no published plan has that route). */
+  async districtsOfRoute(room: ParsedRoom & { kind: 'route' }): Promise<string[] | null> {
+    const name = routeRoom(room.vehicleId, room.shiftDate);
+    const known = this.routeDistricts.get(name);
+    if (known) return [...known];
+    const plans = (await this.plans.publishedOn(room.shiftDate)).filter((p) => p.routes.some((r) => r.vehicleId === room.vehicleId));
+    return plans.length > 0 ? [...new Set(plans.map((p) => p.district))] : null;
+  }
+
+  /** What a browser gets on joining a district room. */
+  async districtSnapshot(district: string): Promise<DistrictSnapshot> {
+    await this.ready;
+    const containers = this.registry.inDistrict(district);
+    const [alerts, plans] = await Promise.all([
+      this.alerts.list({ status: 'unresolved', district, limit: 2000 }),
+      this.plans.publishedOn(this.today(), district),
+    ]);
+    return { room: districtRoom(district), kind: 'district', district, at: this.clock.now().toISOString(), containers, alerts, plans: plans.map(summarise) };
+  }
+
+  /** What a browser gets on joining a route room: the truck's route(s) that shift with every stop and its why. */
+  async routeSnapshot(room: ParsedRoom & { kind: 'route' }): Promise<RouteSnapshot> {
+    await this.ready;
+    const plans = (await this.plans.publishedOn(room.shiftDate)).filter((p) => p.routes.some((r) => r.vehicleId === room.vehicleId));
+    const routes = plans.map((plan) => ({ plan: summarise(plan), route: plan.routes.find((r) => r.vehicleId === room.vehicleId) as Plan['routes'][number] }));
+    const ids = new Set(routes.flatMap((r) => r.route.stops.flatMap((s) => (s.containerId ? [s.containerId] : []))));
+    const containers = [...ids].flatMap((id) => {
+      const c = this.registry.get(id);
+      return c ? [c] : [];
+    });
+    return { room: routeRoom(room.vehicleId, room.shiftDate), kind: 'route', at: this.clock.now().toISOString(), plans: routes, containers };
+  }
+
+  /** Ends every socket of a user on every replica (role changed, disabled). */
+  disconnectUser(userId: string): void {
+    this.server?.in(`user:${userId}`).disconnectSockets(true);
+  }
+
+  private today(): string {
+    return localDateOf(this.clock.now().getTime(), this.config.core.timezone);
+  }
+
+  private onState(event: ContainerStateChanged): void {
+    this.stats.statesIn++;
+    if (!this.registry.has(event.containerId)) {
+      this.unknown.set(event.containerId, event);
+      this.scheduleLookup();
+      return;
+    }
+    const state = this.registry.apply(event);
+    if (!state) {
+      this.stats.statesStale++;
+      return;
+    }
+    this.coalescer.push(state.id, state);
+  }
+
+  /** States of containers this replica does not know yet: read them from the registry, then apply. */
+  private scheduleLookup(): void {
+    if (this.lookupScheduled) return;
+    this.lookupScheduled = true;
+    setTimeout(() => {
+      const pending = [...this.unknown.values()];
+      this.unknown.clear();
+      this.lookupScheduled = false;
+      void this.containers
+        .findByIds(pending.map((e) => e.containerId))
+        .then((records) => {
+          for (const r of records) if (r.active) this.registry.upsert(r);
+          for (const e of pending) if (this.registry.has(e.containerId)) this.onState(e);
+        })
+        .catch((error: unknown) => this.logger.warn({ msg: 'container lookup failed', err: String(error) }));
+    }, 20).unref();
+  }
+
+  private send(batch: LiveState[]): void {
+    if (!this.server) return;
+    const byRoom = new Map<string, LiveState[]>();
+    const add = (room: string, state: LiveState): void => {
+      let list = byRoom.get(room);
+      if (!list) byRoom.set(room, (list = []));
+      list.push(state);
+    };
+    for (const state of batch) {
+      const container = this.registry.get(state.id);
+      if (!container) continue;
+      add(districtRoom(container.district), state);
+      for (const room of this.routesByContainer.get(state.id) ?? []) add(room, state);
+    }
+    this.stats.batches++;
+    for (const [room, states] of byRoom) {
+      this.stats.statesOut += states.length;
+      this.server.local.to(room).emit(LIVE_EVENTS.containers, { room, states });
+    }
+  }
+
+  private onAlert(event: AlertChanged): void {
+    this.emit(districtRoom(event.district), LIVE_EVENTS.alert, event);
+    for (const room of this.routesByContainer.get(event.containerId) ?? []) this.emit(room, LIVE_EVENTS.alert, event);
+  }
+
+  private async onPlan(event: PlanPublished): Promise<void> {
+    const plan = await this.plans.findById(event.planId);
+    const summary = plan ? summarise(plan) : null;
+    this.emit(districtRoom(event.district), LIVE_EVENTS.plan, { event, plan: summary });
+    if (!plan) return;
+    if (plan.shiftDate === this.today()) await this.reloadRoutes();
+    for (const route of plan.routes) {
+      this.emit(routeRoom(route.vehicleId, plan.shiftDate), LIVE_EVENTS.plan, { event, plan: summary, route });
+    }
+  }
+
+  private onVehicle(vehicleId: string, district: string | null, event: unknown): void {
+    if (district) this.emit(districtRoom(district), LIVE_EVENTS.vehicle, event);
+    this.emit(routeRoom(vehicleId, this.today()), LIVE_EVENTS.vehicle, event);
+  }
+
+  private emit(room: string, event: string, payload: unknown): void {
+    this.server?.local.to(room).emit(event, payload);
+  }
+
+  private async loadAll(): Promise<void> {
+    await this.reloadRegistry();
+    const states = await this.readings.allStates();
+    for (const s of states) {
+      this.registry.apply({ containerId: s.containerId, fillPct: s.fillPct, temperatureC: s.temperatureC, batteryPct: s.batteryPct, flags: s.flags as ContainerStateChanged['flags'], measuredAt: s.measuredAt.toISOString() });
+    }
+    await this.reloadRoutes().catch((error: unknown) => this.logger.warn({ msg: 'plans could not be read; route rooms start empty', err: String(error) }));
+    this.logger.log({ msg: 'live registry loaded', containers: this.registry.size, states: states.length });
+  }
+
+  private async reloadRegistry(): Promise<void> {
+    this.registry.replaceAll(await this.containers.list({ activeOnly: true }));
+  }
+
+  /** Which route rooms visit which container, from today's published plans. */
+  private async reloadRoutes(): Promise<void> {
+    const today = this.today();
+    const plans = await this.plans.publishedOn(today);
+    const byContainer = new Map<string, Set<string>>();
+    const districts = new Map<string, Set<string>>();
+    for (const plan of plans) {
+      for (const route of plan.routes) {
+        const room = routeRoom(route.vehicleId, today);
+        let set = districts.get(room);
+        if (!set) districts.set(room, (set = new Set()));
+        set.add(plan.district);
+        for (const stop of route.stops) {
+          if (!stop.containerId) continue;
+          let rooms = byContainer.get(stop.containerId);
+          if (!rooms) byContainer.set(stop.containerId, (rooms = new Set()));
+          rooms.add(room);
+        }
+      }
+    }
+    this.routesByContainer = byContainer;
+    this.routeDistricts = districts;
+  }
+}

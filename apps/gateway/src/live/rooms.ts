@@ -1,0 +1,26 @@
+import { roleAllows, seesDistrict, type AuthUser } from '../auth/roles';
+
+/** Room names: `district:<name>` and `route:<vehicleId>:<YYYY-MM-DD>`. */
+export type ParsedRoom = { kind: 'district'; district: string } | { kind: 'route'; vehicleId: string; shiftDate: string };
+
+export const districtRoom = (district: string): string => `district:${district}`;
+
+export function parseRoom(room: unknown): ParsedRoom | null {
+  if (typeof room !== 'string' || room.length > 200) return null;
+  if (room.startsWith('district:') && room.length > 9) return { kind: 'district', district: room.slice(9) };
+  const route = /^route:(.+):(\d{4}-\d{2}-\d{2})$/.exec(room);
+  if (route) return { kind: 'route', vehicleId: route[1] as string, shiftDate: route[2] as string };
+  return null;
+}
+
+/**
+ * Whether a user may join a room: a district they may see; a truck's route
+ * (stop by stop, with the why) only for planners, operators and admins,
+ * and only in a district they may see. Null = allowed, else the reason.
+ */
+export function refusal(user: AuthUser, room: ParsedRoom, routeDistricts: readonly string[] | null): string | null {
+  if (room.kind === 'district') return seesDistrict(user, room.district) ? null : `you may not see district ${room.district}`;
+  if (!roleAllows(user.role, ['planner', 'operator'])) return `role ${user.role} may not follow a route; it needs planner or operator`;
+  if (!routeDistricts || routeDistricts.length === 0) return `no published route for ${room.vehicleId} on ${room.shiftDate}`;
+  return routeDistricts.some((d) => seesDistrict(user, d)) ? null : 'the route is in a district you may not see';
+}

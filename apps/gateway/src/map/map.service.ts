@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { buffer, convex, featureCollection, point } from '@turf/turf';
+import type { Config } from '@vulgraad/config';
+import { CONFIG, DomainError } from '@vulgraad/contracts';
+import { ContainersRepository } from '@vulgraad/database';
+
+export interface MapConfig {
+  /** Tile URL template, or null: then the dashboard draws `background` on a plain canvas. */
+  tileUrl: string | null;
+  /** roads: the road network; districts: outlines around each district's containers. */
+  background: 'roads' | 'districts';
+  /** [west, south, east, north] of the containers, or null without any. */
+  bounds: [number, number, number, number] | null;
+}
+
+/** Outlines are padded this far around the outermost containers. */
+const OUTLINE_PADDING_M = 150;
+
+/**
+ * What the dashboard's map stands on without internet tiles: the road
+ * network from a GeoJSON file (GATEWAY_ROADS_GEOJSON), or else an outline
+ * around each district's containers.
+ */
+@Injectable()
+export class MapService {
+  private readonly logger = new Logger('Map');
+  private roads: Promise<string> | null = null;
+  private outlines: { at: number; value: Promise<string> } | null = null;
+
+  constructor(
+    private readonly containers: ContainersRepository,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async mapConfig(): Promise<MapConfig> {
+    const all = await this.containers.list({ activeOnly: true });
+    let bounds: MapConfig['bounds'] = null;
+    if (all.length > 0) {
+      bounds = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const c of all) {
+        bounds = [Math.min(bounds[0], c.lng), Math.min(bounds[1], c.lat), Math.max(bounds[2], c.lng), Math.max(bounds[3], c.lat)];
+      }
+    }
+    return { tileUrl: this.config.gateway.tileUrl, background: this.config.gateway.roadsGeojson ? 'roads' : 'districts', bounds };
+  }
+
+  /** The background as a GeoJSON text. */
+  background(): Promise<string> {
+    const file = this.config.gateway.roadsGeojson;
+    if (file) {
+      this.roads ??= readFile(file, 'utf8').then((text) => {
+        const parsed = JSON.parse(text) as { type?: unknown };
+        if (parsed.type !== 'FeatureCollection') throw new DomainError('unavailable', `${file} is not a GeoJSON FeatureCollection`);
+        return text;
+      });
+      this.roads.catch((error: unknown) => {
+        this.logger.error({ msg: 'road network could not be read', file, err: String(error) });
+        this.roads = null;
+      });
+      return this.roads;
+    }
+    if (!this.outlines || Date.now() - this.outlines.at > 300_000) {
+      this.outlines = { at: Date.now(), value: this.districtOutlines() };
+    }
+    return this.outlines.value;
+  }
+
+  private async districtOutlines(): Promise<string> {
+    const byDistrict = new Map<string, Array<[number, number]>>();
+    for (const c of await this.containers.list({ activeOnly: true })) {
+      const list = byDistrict.get(c.district) ?? [];
+      list.push([c.lng, c.lat]);
+      byDistrict.set(c.district, list);
+    }
+    const features = [];
+    for (const [district, points] of byDistrict) {
+      const hull = points.length >= 3 ? convex(featureCollection(points.map((p) => point(p)))) : null;
+      const shape = buffer(hull ?? featureCollection(points.map((p) => point(p))), OUTLINE_PADDING_M, { units: 'meters' });
+      if (!shape) continue;
+      const list = 'features' in shape ? shape.features : [shape];
+      for (const f of list) features.push({ ...f, properties: { district, containers: points.length } });
+    }
+    return JSON.stringify({ type: 'FeatureCollection', features });
+  }
+}
