@@ -87,12 +87,13 @@ describe(SensorSimulator.name, () => {
 
   it('shows faults in the messages it sends', async () => {
     const { sut, sink } = simulator();
-    const [silent, stuck, hot, skewed] = sut.devices.map((d) => d.deviceId);
+    const [silent, stuck, hot, skewed, spiky] = sut.devices.map((d) => d.deviceId);
     sut.setFault(silent!, { kind: 'silence' });
     await sut.runUntil(new Date(START.getTime() + 15 * 60_000));
     sut.setFault(stuck!, { kind: 'stuck' });
     sut.setFault(hot!, { kind: 'fire', temperatureC: 90 });
     sut.setFault(skewed!, { kind: 'clock_skew', skewS: 86_400 });
+    sut.setFault(spiky!, { kind: 'spikes', probability: 1 });
     await sut.runUntil(new Date(START.getTime() + 3 * HOUR));
     const from = (id: string) => sink.messages.filter((m) => m.deviceId === id).map((m) => native(m.payload));
     expect(from(silent!)).toHaveLength(0);
@@ -101,6 +102,7 @@ describe(SensorSimulator.name, () => {
     expect(from(hot!).slice(1).every((d) => (d.temperatureC ?? 0) > 80)).toBe(true);
     const skewedMessages = sink.messages.filter((m) => m.deviceId === skewed!).slice(1);
     expect(skewedMessages.every((m) => Date.parse(native(m.payload).ts) - m.sample.receivedAt.getTime() === 86_400_000)).toBe(true);
+    expect(from(spiky!).slice(1).every((d) => d.distanceMm <= 300 || d.distanceMm === 7500)).toBe(true);
     sut.clearFault(silent!);
     await sut.runUntil(new Date(START.getTime() + 4 * HOUR));
     expect(from(silent!).length).toBe(4);
