@@ -10,3 +10,4 @@ export * from './webhooks/signature';
 export * from './webhooks/webhooks.repository';
 export { WebhookDispatcher, type WebhookDispatcherOptions, type FetchLike } from './webhooks/webhook-dispatcher';
 export { NextVisitsRepository } from './next-visits.repository';
+export { HistoryRepository } from './history.repository';
