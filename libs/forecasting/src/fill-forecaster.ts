@@ -46,7 +46,7 @@ const UNKNOWN_START_SD_PCT = 30;
 /** A sensor at or above this reads a capped level: increments into or out of it are censored, not learned. */
 const CENSORED_AT_PCT = 98;
 /** How far the learner runs on one rate snapshot before refreshing it. */
-const RATE_REFRESH_MS = 12 * HOUR_MS;
+const RATE_REFRESH_MS = 48 * HOUR_MS;
 /** Longest stretch a prediction integrates over; beyond it the container is long overfull anyway. */
 const MAX_INTEGRATION_MS = 120 * DAY_MS;
 
@@ -442,7 +442,7 @@ export class FillForecaster {
     model.revision++;
   }
 
-  /** Rates the learner attributes increments with; refreshed every half day of data, not every reading. */
+  /** Rates the learner attributes increments with; refreshed every two days of data, not every reading. */
   private ratesForLearning(model: FillModel, atMs: number): Float64Array {
     const cached = this.learnRates.get(model);
     if (cached && atMs - cached.atMs < RATE_REFRESH_MS && atMs >= cached.atMs) return cached.rates;
