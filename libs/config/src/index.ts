@@ -1,5 +1,6 @@
 import { ConfigError, readSection, SpecValues, VarSpec } from './env';
 import { coreSpec } from './core.config';
+import { distancesSpec } from './distances.config';
 import { databaseSpec } from './database.config';
 import { ingestSpec } from './ingest.config';
 import { gatewaySpec } from './gateway.config';
@@ -7,6 +8,7 @@ import { alertsSpec } from './alerts.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
+export { distancesSpec } from './distances.config';
 export { databaseSpec } from './database.config';
 export { ingestSpec } from './ingest.config';
 export { gatewaySpec } from './gateway.config';
@@ -19,6 +21,7 @@ export { sharedDataDir, sharedPath } from './shared-data';
  */
 export const sections = {
   core: coreSpec,
+  distances: distancesSpec,
   database: databaseSpec,
   ingest: ingestSpec,
   gateway: gatewaySpec,
