@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DATABASE, EVENT_BUS, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
+import { ContainersRepository, VehiclesRepository, type Database } from '@vulgraad/database';
+import type { EventBus } from '@vulgraad/events';
+import { isCollectionDay } from '@vulgraad/planning';
+import { FeedbackService } from './feedback.service';
+import { PlanningService } from './planning.service';
+import { ReplanCoordinator } from './replan.coordinator';
+
+/** Alerts that mean a container needs a truck sooner than planned. */
+const URGENT_CAUSES = new Set<AlertChanged['cause']>(['container_full', 'predicted_overflow']);
+
+/**
+ * The events the planner reacts to, one handler each; each only decides
+ * which shift to re-plan and delegates. Re-plans are coalesced by the
+ * coordinator.
+ */
+@Injectable()
+export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PlannerEventsHandler.name);
+  private readonly unsubscribes: Array<() => Promise<void>> = [];
+  private readonly containers: ContainersRepository;
+  private readonly vehicles: VehiclesRepository;
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(DATABASE) db: Database,
+    private readonly planning: PlanningService,
+    private readonly replans: ReplanCoordinator,
+    private readonly feedback: FeedbackService,
+  ) {
+    this.containers = new ContainersRepository(db);
+    this.vehicles = new VehiclesRepository(db);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.unsubscribes.push(
+      await this.bus.subscribe('planner.edit', (e) => this.guard('planner.edit', e, () => this.onPlannerEdit(e))),
+      await this.bus.subscribe('vehicle.status', (e) => this.guard('vehicle.status', e, () => this.onVehicleStatus(e))),
+      await this.bus.subscribe('driver.feedback', (e) => this.guard('driver.feedback', e, () => this.onDriverFeedback(e))),
+      await this.bus.subscribe('alert.changed', (e) => this.guard('alert.changed', e, () => this.onAlert(e))),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.allSettled(this.unsubscribes.map((off) => off()));
+  }
+
+  /** A planner locked, excluded, added or cleared a container: re-plan that shift (when it has a plan). */
+  async onPlannerEdit(event: PlannerEditMade): Promise<void> {
+    const container = await this.containers.findById(event.containerId);
+    if (!container) {
+      this.logger.warn({ msg: 'planner edit for an unknown container, no re-plan', event });
+      return;
+    }
+    const shiftDate = event.shiftDate || this.planning.today();
+    await this.replans.request(event.district, container.wasteType, shiftDate, `planner.edit ${event.action} ${event.containerId} by ${event.by}`);
+  }
+
+  /** A truck left or re-entered service: re-plan today's plans it drives in, or could. */
+  async onVehicleStatus(event: VehicleStatusChanged): Promise<void> {
+    const today = this.planning.today();
+    const vehicle = await this.vehicles.findById(event.vehicleId);
+    const plans = await this.planning.plans.publishedOn(today);
+    for (const plan of plans) {
+      const drives = plan.routes.some((r) => r.vehicleId === event.vehicleId);
+      const couldDrive = event.status === 'in_service' && (vehicle?.fractions.includes(plan.fraction) ?? false) && (event.district === null || event.district === plan.district);
+      if (drives || couldDrive) {
+        await this.replans.request(plan.district, plan.fraction, today, `vehicle.status ${event.vehicleId} ${event.status}`);
+      }
+    }
+  }
+
+  async onDriverFeedback(event: DriverFeedback): Promise<void> {
+    await this.feedback.handle(event);
+  }
+
+  /** A container is full or about to be: re-plan today if it is a collection day and the container is not on a route. */
+  async onAlert(event: AlertChanged): Promise<void> {
+    if (event.change !== 'opened' || !URGENT_CAUSES.has(event.cause)) return;
+    const container = await this.containers.findById(event.containerId);
+    if (!container) return;
+    const today = this.planning.today();
+    const settings = await this.planning.settingsOf(container.district, container.wasteType);
+    if (!isCollectionDay(settings, today)) return;
+    const plan = await this.planning.plans.published(container.district, container.wasteType, today);
+    const planned = plan?.routes.some((r) => r.stops.some((s) => s.containerId === container.id && s.doneAt === null)) ?? false;
+    if (plan && !planned) await this.replans.request(container.district, container.wasteType, today, `alert.changed ${event.cause} ${container.id}`);
+  }
+
+  private async guard(event: string, payload: unknown, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      this.logger.error({ msg: 'event handling failed', event, payload, err: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Config } from '@vulgraad/config';
+import { CONFIG, JOB_RUNNER, type WasteFraction } from '@vulgraad/contracts';
+import type { JobRunner } from '@vulgraad/jobs';
+import { idPart, PLANNER_QUEUE, type PlanJobData } from './planner.tokens';
+
+/**
+ * Turns events into re-plan jobs, coalesced per district, fraction and
+ * shift: every event inside one debounce window maps to the same job id,
+ * and the job runs at the window's end, so a burst of edits or reports
+ * leads to one re-plan. Works across processes (the id lives in Redis).
+ */
+@Injectable()
+export class ReplanCoordinator {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(JOB_RUNNER) private readonly jobs: JobRunner,
+  ) {}
+
+  async request(district: string, fraction: WasteFraction, shiftDate: string, trigger: string): Promise<{ jobId: string; created: boolean }> {
+    const windowMs = Math.max(1, this.config.planner.replanDebounceMs);
+    const nowMs = Date.now();
+    const bucket = Math.floor(nowMs / windowMs);
+    const jobId = `replan|${idPart(district)}|${fraction}|${shiftDate}|${bucket}`;
+    const data: PlanJobData = { district, fraction, shiftDate, trigger };
+    const added = await this.jobs.add(PLANNER_QUEUE, 'replan', data, {
+      jobId,
+      delayMs: this.config.planner.replanDebounceMs > 0 ? (bucket + 1) * windowMs - nowMs : 0,
+      attempts: this.config.planner.jobAttempts,
+      backoffMs: this.config.planner.jobBackoffMs,
+    });
+    return { jobId: added.id, created: added.created };
+  }
+
+  /** The daily plan of a shift, as a job with its idempotency key. */
+  async requestDaily(district: string, fraction: WasteFraction, shiftDate: string): Promise<{ jobId: string; created: boolean }> {
+    const data: PlanJobData = { district, fraction, shiftDate, trigger: 'daily' };
+    const added = await this.jobs.add(PLANNER_QUEUE, 'daily', data, {
+      jobId: dailyJobKey(district, fraction, shiftDate),
+      attempts: this.config.planner.jobAttempts,
+      backoffMs: this.config.planner.jobBackoffMs,
+    });
+    return { jobId: added.id, created: added.created };
+  }
+}
+
+/** Idempotency key of a shift's daily plan: the same key from a schedule, a catch-up or a retry. */
+export const dailyJobKey = (district: string, fraction: WasteFraction, shiftDate: string): string =>
+  `plan|${idPart(district)}|${fraction}|${shiftDate}|daily`;
