@@ -71,6 +71,11 @@ async function main(): Promise<void> {
     console.log(`matrix ${n} x ${n} (contraction hierarchy): ${fmt(run)}; unreachable pairs ${m.unreachable.length}; longest trip ${(max / 60).toFixed(1)} min`);
   }
 
+  // A plan's route geometry: one truck's day of about 315 stops, in the order of the data (not optimised).
+  const stops = stride(2200).slice(0, 315);
+  const route = await timed(() => provider.route(stops));
+  console.log(`route geometry, ${stops.length} stops: ${fmt(route)}; ${(route.value.distanceM / 1000).toFixed(1)} km, ${route.value.coordinates.length} vertices`);
+
   const dijkstraSizes = process.argv.includes('--dijkstra-all') ? [500, 1000, 2200] : [500];
   const reference = new RoadGraphProvider(provider.graph, { algorithm: 'dijkstra' });
   for (const n of dijkstraSizes) {
@@ -92,7 +97,7 @@ async function main(): Promise<void> {
     const memory = process.memoryUsage();
     console.log(`memory: rss ${(memory.rss / 1e6).toFixed(0)} MB, heap used ${(memory.heapUsed / 1e6).toFixed(0)} MB, array buffers ${(memory.arrayBuffers / 1e6).toFixed(0)} MB`);
     console.log(
-      `distances points=2200 seconds=${results[2200].toFixed(2)} load_s=${load.wallS.toFixed(2)} prepare_s=${prep.wallS.toFixed(2)} m500_s=${results[500].toFixed(2)} m1000_s=${results[1000].toFixed(2)} cached_s=${again.wallS.toFixed(3)} rss_mb=${(memory.rss / 1e6).toFixed(0)}`,
+      `distances points=2200 seconds=${results[2200].toFixed(2)} load_s=${load.wallS.toFixed(2)} prepare_s=${prep.wallS.toFixed(2)} m500_s=${results[500].toFixed(2)} m1000_s=${results[1000].toFixed(2)} cached_s=${again.wallS.toFixed(3)} route315_s=${route.wallS.toFixed(2)} rss_mb=${(memory.rss / 1e6).toFixed(0)}`,
     );
   } finally {
     rmSync(folder, { recursive: true, force: true });
