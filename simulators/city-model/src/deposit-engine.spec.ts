@@ -142,6 +142,19 @@ describe(DepositEngine.name, () => {
     expect(sut.state('c1').volumeL - initial).toBeCloseTo(empty.state('c1').volumeL, 9);
   });
 
+  it('starts given containers with the litres handed in (a resumed run), without changing the deposits', () => {
+    const empty = new DepositEngine([container('c1', 20), container('c2', 20)], 'Europe/Amsterdam', { seed: 4, start: START });
+    const sut = new DepositEngine([container('c1', 20), container('c2', 20)], 'Europe/Amsterdam', {
+      seed: 4, start: START, initialFill: 'random', initialVolumesL: new Map([['c1', 1234]]),
+    });
+    expect(sut.state('c1').volumeL).toBe(1234);
+    expect(sut.state('c1').depositsSinceEmptied).toBe(Math.round(1234 / ((10 + 30 + 60) / 3)));
+    expect(sut.state('c2').volumeL).toBeGreaterThan(0);
+    empty.advanceTo(START.getTime() + DAY);
+    sut.advanceTo(START.getTime() + DAY);
+    expect(sut.state('c1').volumeL - 1234).toBeCloseTo(empty.state('c1').volumeL, 9);
+  });
+
   it('refuses to go back in time, to empty before a container was simulated, and unknown containers', () => {
     const sut = new DepositEngine([container('c1', 20)], 'Europe/Amsterdam', { seed: 1, start: START });
     sut.advanceTo(START.getTime() + DAY);

@@ -48,6 +48,11 @@ export interface DepositEngineOptions {
   initialFill?: 'empty' | 'random';
   maxInitialFill?: number;
   /**
+   * Litres already inside given containers at the start, e.g. a run resumed
+   * from the last stored readings; these override `initialFill`.
+   */
+  initialVolumesL?: ReadonlyMap<string, number>;
+  /**
    * Called for every deposit as it is applied, which happens lazily when a
    * container's state is asked for or it is emptied (for tests and traces).
    */
@@ -129,6 +134,12 @@ export class DepositEngine {
         const init = root.fork(`initial:${container.id}`);
         const meanDeposit = (container.demand.depositVolumeL.minL + container.demand.depositVolumeL.modeL + container.demand.depositVolumeL.maxL) / 3;
         slot.volumeL = init.uniform() * (options.maxInitialFill ?? 0.8) * container.volumeL;
+        slot.deposits = Math.round(slot.volumeL / meanDeposit);
+      }
+      const resumedL = options.initialVolumesL?.get(container.id);
+      if (resumedL !== undefined && Number.isFinite(resumedL)) {
+        const meanDeposit = (container.demand.depositVolumeL.minL + container.demand.depositVolumeL.modeL + container.demand.depositVolumeL.maxL) / 3;
+        slot.volumeL = Math.max(0, resumedL);
         slot.deposits = Math.round(slot.volumeL / meanDeposit);
       }
       this.slots.set(container.id, slot);

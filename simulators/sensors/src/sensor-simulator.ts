@@ -33,6 +33,8 @@ export interface SensorSimulatorOptions {
   network?: Partial<LorawanNetwork>;
   /** Containers start empty or partly full (default: random, up to 80%). */
   initialFill?: 'empty' | 'random';
+  /** Litres already inside given containers at the start (a run resumed from stored readings); override `initialFill`. */
+  initialVolumesL?: ReadonlyMap<string, number>;
   /** Use these devices instead of one planned per container. */
   devices?: DeviceConfig[];
   /** Problems that must not stop the simulation (a failed publish, an unknown container in a collection). */
@@ -106,7 +108,12 @@ export class SensorSimulator {
     this.onProblem = options.onProblem ?? ((problem) => process.stderr.write(`sensor simulator: ${problem}\n`));
     this.clock = new SimulationClock(start);
     this.processedMs = start.getTime();
-    this.engine = new DepositEngine(options.city.containers, options.city.timezone, { seed, start, initialFill: options.initialFill ?? 'random' });
+    this.engine = new DepositEngine(options.city.containers, options.city.timezone, {
+      seed,
+      start,
+      initialFill: options.initialFill ?? 'random',
+      initialVolumesL: options.initialVolumesL,
+    });
     const plan: DevicePlanOptions = {
       seed,
       format: options.format ?? 'native',
