@@ -16,6 +16,8 @@ export interface IngestMqttOptions {
   topicPrefix: string;
   /** Empty = an ordinary subscription. */
   shareGroup: string;
+  /** Stamps receivedAt (default: the wall clock); the all-in-one hands in its simulated clock. */
+  now?: () => Date;
 }
 
 /** mqtt.js calls handleMessage's callback with an error to skip its automatic PUBACK. */
@@ -76,7 +78,7 @@ export class IngestMqttClient {
         topic,
         brokerTopic: packet.topic,
         payload,
-        receivedAt: new Date(),
+        receivedAt: o.now?.() ?? new Date(),
         ack: () => {
           // Once only: the broker reuses a packet id after its PUBACK, so a second one could confirm another message.
           if (acked || !needsAck || connection !== this.connection || !client.connected) return;

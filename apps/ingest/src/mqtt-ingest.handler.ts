@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { CONFIG } from '@vulgraad/contracts';
+import { CLOCK, type Clock, CONFIG } from '@vulgraad/contracts';
 import type { Config } from '@vulgraad/config';
 import { INGEST_TOPIC_FILTERS } from '@vulgraad/payloads';
 import { IngestMqttClient } from './ingest-mqtt.client';
@@ -18,6 +18,7 @@ export class MqttIngestHandler implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @Inject(CONFIG) config: Config,
     private readonly pipeline: IngestPipeline,
+    @Inject(CLOCK) clock: Clock,
   ) {
     const embedded = config.core.mqttUrl === null;
     this.client = new IngestMqttClient({
@@ -32,6 +33,8 @@ export class MqttIngestHandler implements OnApplicationBootstrap, BeforeApplicat
       filters: INGEST_TOPIC_FILTERS,
       topicPrefix: config.ingest.topicPrefix,
       shareGroup: embedded ? '' : config.ingest.shareGroup,
+      // Receipt times on the process clock, the one the timestamp checks and every other part use (simulated in the demo).
+      now: () => clock.now(),
     });
   }
 
