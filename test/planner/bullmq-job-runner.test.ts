@@ -7,6 +7,9 @@ import { testRedisUrl } from '../support/services';
 // Every run gets its own key prefix, so parallel runs and earlier runs never meet.
 const prefix = `vgtest-jobs-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
+// Scratch databases and Redis round trips are slow on a loaded two-core machine.
+jest.setTimeout(60_000);
+
 describe(BullMqJobRunner.name, () => {
   afterAll(async () => {
     const redis = new Redis(testRedisUrl());

@@ -17,8 +17,8 @@ describe('planner: a container that will overflow before the next shift', () => 
         { id: 'nearly-empty', lng: 4.885, lat: 52.366, ratePctPerH: 0.1, fillNowPct: 4 },
       ],
     });
-  });
-  afterAll(async () => h?.close());
+  }, 120_000);
+  afterAll(async () => h?.close(), 60_000);
 
   it('is always planned as a must stop by the daily job, and the plan is published', async () => {
     const { jobId } = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
@@ -35,13 +35,13 @@ describe('planner: a container that will overflow before the next shift', () => 
     expect(stop?.why?.fillNowPct).toBeGreaterThan(55);
     expect(stops.find((s) => s.containerId === 'nearly-empty')).toBeUndefined();
     await h.waitForEvent('plan.published', (e) => e.planId === plan?.id && e.trigger === 'daily');
-  });
+  }, 60_000);
 
   it('does not plan the shift twice when the daily job is added again', async () => {
     const again = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
     expect(again.created).toBe(false);
     expect(await h.planning.plans.versions('centre', 'residual', '2026-03-03')).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('shows its queue and plans on /health and /metrics', async () => {
     const health = await request(h.app.getHttpServer()).get('/health').expect(200);
@@ -52,5 +52,5 @@ describe('planner: a container that will overflow before the next shift', () => 
     expect(metrics.text).toMatch(/vulgraad_planner_queue_jobs\{state="completed"\} [1-9]/);
     expect(metrics.text).toMatch(/vulgraad_planner_solve_seconds_count 1/);
     expect((await h.jobs.counts(PLANNER_QUEUE)).failed).toBe(0);
-  });
+  }, 60_000);
 });

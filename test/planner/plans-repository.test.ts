@@ -20,6 +20,9 @@ const plan = (trigger: string): Plan => ({
   }],
 });
 
+// Scratch databases and Redis round trips are slow on a loaded two-core machine.
+jest.setTimeout(60_000);
+
 describe(PlansRepository.name, () => {
   let scratch: ScratchDatabase;
   beforeAll(async () => {

@@ -15,6 +15,8 @@ export interface BullMqJobRunnerOptions {
 }
 
 const KNOWN_STATES: readonly string[] = ['waiting', 'delayed', 'active', 'completed', 'failed'];
+const toJobState = (state: string): JobState =>
+  KNOWN_STATES.includes(state) ? (state as JobState) : state === 'prioritized' || state === 'waiting-children' ? 'waiting' : 'unknown';
 
 /**
  * Jobs on Redis through BullMQ 6: queues shared by every planner process,
@@ -117,8 +119,12 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   async getJob(queue: string, id: string): Promise<JobInfo | null> {
-    const job = await this.queue(queue).getJob(id);
-    return job ? this.info(job as Job, queue) : null;
+    // State first, then the job's data: read the other way round, a job completing in between shows as
+    // completed without its result.
+    const q = this.queue(queue);
+    const state = await q.getJobState(id);
+    const job = await q.getJob(id);
+    return job ? this.info(job as Job, queue, toJobState(state)) : null;
   }
 
   async failed(queue: string, limit = 100): Promise<JobInfo[]> {
@@ -168,7 +174,7 @@ export class BullMqJobRunner implements JobRunner {
       name: job.name,
       queue,
       data: job.data,
-      state: KNOWN_STATES.includes(state) ? (state as JobState) : state === 'prioritized' || state === 'waiting-children' ? 'waiting' : 'unknown',
+      state: toJobState(state),
       attemptsMade: job.attemptsMade,
       progress: job.progress as JobProgress,
       failedReason: job.failedReason || null,

@@ -58,8 +58,18 @@ const SELECT_OPEN_STOP = `
   FROM plan_stops s JOIN plans p ON p.id = s.plan_id JOIN plan_routes r ON r.id = s.route_id
   WHERE s.container_id = $1 AND p.shift_date = $2::date AND p.status = 'published'
   ORDER BY s.done_at NULLS FIRST, s.seq LIMIT 1`;
-/** -- Params: $1 plan_id, $2 container_id, $3 done_at */
-const MARK_DONE = `UPDATE plan_stops SET done_at = $3 WHERE plan_id = $1 AND container_id = $2 AND done_at IS NULL`;
+/**
+ * -- Params: $1 plan_id, $2 container_id, $3 done_at. Marks the container's stop, and the depot start, unloading and
+ * break visits before it on the same route (they were driven to get there); skipped containers before it stay open.
+ */
+const MARK_DONE = `
+  WITH target AS (
+    SELECT route_id, seq FROM plan_stops WHERE plan_id = $1 AND container_id = $2 AND done_at IS NULL ORDER BY seq LIMIT 1
+  ), before AS (
+    UPDATE plan_stops s SET done_at = least(s.depart_at, $3::timestamptz) FROM target t
+    WHERE s.route_id = t.route_id AND s.seq < t.seq AND s.kind <> 'container' AND s.done_at IS NULL
+  )
+  UPDATE plan_stops s SET done_at = $3 FROM target t WHERE s.route_id = t.route_id AND s.seq = t.seq`;
 /** -- Params: $1 plan_id, $2 vehicle_id, $3 done_at. Stops of a route that were due by then. */
 const MARK_DUE_DONE = `
   UPDATE plan_stops s SET done_at = s.depart_at FROM plan_routes r
