@@ -149,9 +149,25 @@ export class RoadGraphProvider implements MatrixProvider {
     }
     throwIfAborted(options.signal);
 
+    const unreachable: Array<[number, number]> = [];
+    const snapDistancesM = Float64Array.from(snapped, (s) => s.distanceM);
+    if (m === n) {
+      // No two points share a place: the computed matrices are the answer (saves a copy of n x n cells).
+      for (let i = 0; i < n; i++) {
+        cost[i * n + i] = 0;
+        dist[i * n + i] = 0;
+      }
+      for (let cell = 0; cell < n * n; cell++) {
+        if (cost[cell] === Infinity) {
+          cost[cell] = UNREACHABLE;
+          dist[cell] = UNREACHABLE;
+          unreachable.push([Math.floor(cell / n), cell % n]);
+        }
+      }
+      return { n, distancesM: dist, durationsS: cost, unreachable, snapDistancesM, provider: this.name };
+    }
     const distancesM = new Float64Array(n * n);
     const durationsS = new Float64Array(n * n);
-    const unreachable: Array<[number, number]> = [];
     for (let i = 0; i < n; i++) {
       const ui = uniqueOf[i];
       for (let j = 0; j < n; j++) {
@@ -167,7 +183,7 @@ export class RoadGraphProvider implements MatrixProvider {
         }
       }
     }
-    return { n, distancesM, durationsS, unreachable, snapDistancesM: Float64Array.from(snapped, (s) => s.distanceM), provider: this.name };
+    return { n, distancesM, durationsS, unreachable, snapDistancesM, provider: this.name };
   }
 
   async route(points: readonly LngLat[], options: { signal?: AbortSignal } = {}): Promise<RouteResult> {
