@@ -7,7 +7,7 @@ import { buildNativeReading } from '@vulgraad/payloads';
 import type { Plan } from '@vulgraad/contracts';
 import type { CityModel } from '@vulgraad/city-model';
 import { testPostgresUrl } from '../support/services';
-import { CHROMIUM, colourAt, loginAs, openBrowser, type Browser } from './support/browser';
+import { CHROMIUM, colourAt, loginAs, openBrowser, type Browser, type PageGlobals } from './support/browser';
 import { ADMIN_PASSWORD, seedGeneratedCity, seedHistory, startStack, type Stack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -65,20 +65,20 @@ maybe('the dashboard in a real browser', () => {
     const page = browser.page;
     await loginAs(page, stack.url, 'planner.one', 'planner.one-password');
     const state = await page.evaluate(() => {
-      const v = (window as unknown as { vulgraad: { containers: Map<string, unknown>; layer: { stats: { drawnItems: number }; drawn: Array<{ kind: string; n?: number }> } } }).vulgraad;
+      const v = (globalThis as unknown as PageGlobals).vulgraad;
       return { containers: v.containers.size, items: v.layer.stats.drawnItems, clustered: v.layer.drawn.filter((d) => d.kind === 'cluster').reduce((a, d) => a + (d.n ?? 0), 0), singles: v.layer.drawn.filter((d) => d.kind === 'container').length };
     });
     expect(state.containers).toBe(2000);
     expect(state.clustered + state.singles).toBe(2000);
     expect(state.items).toBeLessThan(2000);
-    await page.waitForFunction(() => (document.querySelectorAll('#routes li').length ?? 0) > 0);
+    await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.querySelectorAll('#routes li').length ?? 0) > 0);
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-map.png') });
   });
 
   it('turns a container red on screen when a full reading arrives over MQTT, and raises an alert', async () => {
     const page = browser.page;
     const c = city.containers.find((x) => x.id === target)!;
-    await page.evaluate(([lat, lng]) => (window as unknown as { vulgraad: { map: { setView(p: [number, number], z: number): void } } }).vulgraad.map.setView([lat!, lng!], 17), [c.lat, c.lng]);
+    await page.evaluate(([lat, lng]) => (globalThis as unknown as PageGlobals).vulgraad.map.setView([lat!, lng!], 17), [c.lat, c.lng]);
     await page.waitForTimeout(300);
     const before = await colourAt(page, target);
     expect(before).not.toBeNull();
@@ -86,7 +86,7 @@ maybe('the dashboard in a real browser', () => {
 
     await publish(target, { fillPct: 96 });
     await page.waitForFunction((id) => {
-      const v = (window as unknown as { vulgraad: { containers: Map<string, { fillPct: number }> } }).vulgraad;
+      const v = (globalThis as unknown as PageGlobals).vulgraad;
       return v.containers.get(id)?.fillPct === 96;
     }, target, { timeout: 20_000 });
     await page.waitForTimeout(100);
@@ -109,24 +109,24 @@ maybe('the dashboard in a real browser', () => {
   it('shows a container\'s history, forecast and why it is on a route, and takes a planner edit', async () => {
     const page = browser.page;
     const c = city.containers.find((x) => x.id === onRoute)!;
-    await page.evaluate(([lat, lng]) => (window as unknown as { vulgraad: { map: { setView(p: [number, number], z: number): void } } }).vulgraad.map.setView([lat!, lng!], 17), [c.lat, c.lng]);
+    await page.evaluate(([lat, lng]) => (globalThis as unknown as PageGlobals).vulgraad.map.setView([lat!, lng!], 17), [c.lat, c.lng]);
     await page.waitForTimeout(300);
-    const point = await page.evaluate((id) => (window as unknown as { vulgraad: { layer: { pointOf(id: string): { x: number; y: number } } } }).vulgraad.layer.pointOf(id), onRoute);
+    const point = await page.evaluate((id) => (globalThis as unknown as PageGlobals).vulgraad.layer.pointOf(id), onRoute);
     const box = (await page.locator('#map').boundingBox())!;
-    await page.mouse.click(box.x + point.x, box.y + point.y);
-    await page.waitForFunction((id) => document.getElementById('container-detail')?.dataset.containerId === id, onRoute);
-    await page.waitForFunction(() => (document.getElementById('c-why')?.textContent ?? '').includes('Why:'));
+    await page.mouse.click(box.x + point!.x, box.y + point!.y);
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).document.getElementById('container-detail')?.dataset.containerId === id, onRoute);
+    await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.getElementById('c-why')?.textContent ?? '').includes('Why:'));
     expect(await page.textContent('#c-why')).toContain('it would overflow before the next chance to empty it');
-    await page.waitForFunction(() => (document.getElementById('c-forecast')?.textContent ?? '').length > 10);
+    await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.getElementById('c-forecast')?.textContent ?? '').length > 10);
 
     await page.selectOption('#edit-form select[name=action]', 'lock');
     await page.fill('#edit-form input[name=reason]', 'access only before the market opens');
     await page.click('#edit-form button[type=submit]');
-    await page.waitForFunction(() => document.getElementById('edit-result')?.className.includes('ok'));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('edit-result')?.className.includes('ok'));
     expect(await page.textContent('#edit-result')).toContain('Saved: lock by planner.one');
     const { rows } = await scratch.db.query<{ action: string; made_by: string; reason: string }>('SELECT action, made_by, reason FROM planner_edits WHERE container_id = $1', [onRoute]);
     expect(rows).toEqual([{ action: 'lock', made_by: 'planner.one', reason: 'access only before the market opens' }]);
-    await page.evaluate(() => document.getElementById('tab-container')!.scrollTo(0, 0));
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).document.getElementById('tab-container')!.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-container.png') });
   });
 
@@ -138,22 +138,17 @@ maybe('the dashboard in a real browser', () => {
       expect(await page.getAttribute('#edit-form', 'class')).toContain('disabled');
       expect(await page.textContent('#edit-result')).toContain('may look but not change plans');
       // Even when the form is forced open, the gateway says no.
-      await page.evaluate((id) => {
-        const form = document.getElementById('edit-form') as HTMLFormElement;
-        form.classList.remove('disabled');
-        (window as unknown as { vulgraad: { containers: Map<string, unknown> } }).vulgraad.containers.get(id);
-      }, onRoute);
       const c = city.containers.find((x) => x.id === onRoute)!;
-      await page.evaluate(([lat, lng]) => (window as unknown as { vulgraad: { map: { setView(p: [number, number], z: number): void } } }).vulgraad.map.setView([lat!, lng!], 17), [c.lat, c.lng]);
+      await page.evaluate(([lat, lng]) => (globalThis as unknown as PageGlobals).vulgraad.map.setView([lat!, lng!], 17), [c.lat, c.lng]);
       await page.waitForTimeout(300);
-      const point = await page.evaluate((id) => (window as unknown as { vulgraad: { layer: { pointOf(id: string): { x: number; y: number } } } }).vulgraad.layer.pointOf(id), onRoute);
+      const point = await page.evaluate((id) => (globalThis as unknown as PageGlobals).vulgraad.layer.pointOf(id), onRoute);
       const box = (await page.locator('#map').boundingBox())!;
-      await page.mouse.click(box.x + point.x, box.y + point.y);
-      await page.waitForFunction((id) => document.getElementById('container-detail')?.dataset.containerId === id, onRoute);
-      await page.evaluate(() => document.getElementById('edit-form')!.classList.remove('disabled'));
+      await page.mouse.click(box.x + point!.x, box.y + point!.y);
+      await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).document.getElementById('container-detail')?.dataset.containerId === id, onRoute);
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).document.getElementById('edit-form')!.classList.remove('disabled'));
       await page.fill('#edit-form input[name=reason]', 'a viewer trying to edit');
       await page.click('#edit-form button[type=submit]');
-      await page.waitForFunction(() => document.getElementById('edit-result')?.className.includes('error'));
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.getElementById('edit-result')?.className.includes('error'));
       expect(await page.textContent('#edit-result')).toMatch(/Refused: role viewer may not do this/);
       const { rows } = await scratch.db.query('SELECT 1 FROM planner_edits WHERE made_by = $1', ['viewer.one']);
       expect(rows).toHaveLength(0);

@@ -7,6 +7,32 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** An element as the tests touch it (the project has no DOM typings; page functions run in the browser). */
+export interface PageElement {
+  dataset: Record<string, string | undefined>;
+  textContent: string | null;
+  className: string;
+  classList: { remove(name: string): void };
+  scrollTo(x: number, y: number): void;
+}
+
+/** The globals of the dashboard page, typed just enough for the tests. */
+export interface PageGlobals {
+  vulgraad: {
+    ready: boolean;
+    containers: Map<string, { fillPct: number | null }>;
+    map: { setView(center: [number, number], zoom: number): void };
+    layer: {
+      pointOf(id: string): { x: number; y: number } | null;
+      canvas: { getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+      ratio: number;
+      stats: { drawnItems: number };
+      drawn: Array<{ kind: string; n?: number }>;
+    };
+  };
+  document: { getElementById(id: string): PageElement | null; querySelectorAll(selector: string): { length: number } };
+}
+
 export interface Browser {
   context: BrowserContext;
   page: Page;
@@ -33,16 +59,16 @@ export async function loginAs(page: Page, url: string, username: string, passwor
   await page.fill('#login-form input[name=username]', username);
   await page.fill('#login-form input[name=password]', password);
   await page.click('#login-form button[type=submit]');
-  await page.waitForFunction(() => (window as unknown as { vulgraad?: { ready: boolean } }).vulgraad?.ready === true, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).vulgraad?.ready === true, undefined, { timeout: 30_000 });
 }
 
 /** The colour on screen at a container's position: the pixel of the map canvas there, as [r, g, b]. */
 export async function colourAt(page: Page, containerId: string): Promise<[number, number, number] | null> {
   return page.evaluate((id) => {
-    const v = (window as unknown as { vulgraad: { layer: { pointOf(id: string): { x: number; y: number } | null; canvas: HTMLCanvasElement; ratio: number } } }).vulgraad;
+    const v = (globalThis as unknown as PageGlobals).vulgraad;
     const p = v.layer.pointOf(id);
     if (!p) return null;
-    const data = v.layer.canvas.getContext('2d')!.getImageData(Math.round(p.x * v.layer.ratio), Math.round(p.y * v.layer.ratio), 1, 1).data;
+    const data = v.layer.canvas.getContext('2d').getImageData(Math.round(p.x * v.layer.ratio), Math.round(p.y * v.layer.ratio), 1, 1).data;
     return [data[0]!, data[1]!, data[2]!] as [number, number, number];
   }, containerId);
 }
