@@ -138,7 +138,8 @@ export class HybridGeneticSearch {
     let iterations = 0;
     let stoppedBy: StopReason;
     // Initial population.
-    const initialTarget = Math.max(2, params.initialFactor * params.mu);
+    // Tiny problems have few distinct local optima: fewer random starts do.
+    const initialTarget = Math.max(2, Math.min(params.initialFactor * params.mu, params.mu + 2 * this.inst.nC));
     const initialDeadline = limits.timeLimitMs * params.initialTimeShare;
     if (limits.initialRoutes) this.addFromRoutes(limits.initialRoutes.map((r) => Int32Array.from(r)));
     for (let i = 0; i < initialTarget; i++) {
@@ -552,7 +553,10 @@ function initialPenalties(inst: Instance): { penLoad: number; penTW: number } {
   let cDist = 0;
   for (let r = 0; r < inst.R; r++) cDist = Math.max(cDist, inst.vCDist[r]);
   const scale = Math.max(cDist, 1e-9);
-  const penLoad = Math.max(0.1, Math.min(1000, (maxDist * scale) / Math.max(maxDemand, 1e-9)));
+  // Prizes are part of the objective too: excess must not be cheaper than a prize.
+  let maxPrize = 0;
+  for (let c = 0; c < inst.nC; c++) if (inst.cOptional[c]) maxPrize = Math.max(maxPrize, inst.cPrize[c]);
+  const penLoad = Math.max(0.1, Math.min(1e5, Math.max(maxDist * scale, maxPrize) / Math.max(maxDemand, 1e-9)));
   const penTW = sumDur > 0 && cells > 0 ? Math.max(1e-3, Math.min(1e3, (sumDist * scale) / sumDur)) : 1;
   void FAR;
   return { penLoad, penTW };

@@ -1,3 +1,4 @@
 export * from './model';
 export * from './errors';
 export { solve, DEFAULT_TIME_LIMIT_MS } from './solve';
+export { verifySolution, type VerifyReport } from './verify';

@@ -489,6 +489,17 @@ function firstMaxCap(inst: Instance): number {
  */
 function checkStopsServeable(inst: Instance, equipmentOf: Array<Set<string>>): void {
   const { problem, dims, R, n, dist } = inst;
+  // Shortest travel times (the matrices need not obey the triangle inequality).
+  const cache = new Map<string, Float64Array>();
+  const shortest = (profile: number, loc: number, towards: boolean): Float64Array => {
+    const key = `${profile}:${loc}:${towards ? 'to' : 'from'}`;
+    let out = cache.get(key);
+    if (!out) {
+      out = dijkstra(inst.durs[profile], n, loc, towards);
+      cache.set(key, out);
+    }
+    return out;
+  };
   problem.stops.forEach((stop, c) => {
     const required = stop.requiredEquipment ?? [];
     let compatible = 0;
@@ -512,10 +523,11 @@ function checkStopsServeable(inst: Instance, equipmentOf: Array<Set<string>>): v
       const loc = inst.cLoc[c];
       const start = inst.vStartLoc[r];
       const end = inst.vEndLoc[r];
-      const dur = inst.durs[inst.vProfile[r]];
-      if (dist[start * n + loc] >= UNREACHABLE_AT || dist[loc * n + end] >= UNREACHABLE_AT) continue;
+      const profile = inst.vProfile[r];
+      const toStop = shortest(profile, start, false)[loc];
+      const toEnd = shortest(profile, end, true);
+      if (toStop >= UNREACHABLE_AT || (!inst.vEndDisposal[r] && toEnd[loc] >= UNREACHABLE_AT)) continue;
       reachable++;
-      const toStop = dur[start * n + loc];
       const arrive = Math.max(inst.vStartE[r] + toStop, inst.cE[c]);
       if (arrive > inst.cL[c] + 1e-9) continue;
       const depart = arrive + inst.cService[c];
@@ -524,16 +536,16 @@ function checkStopsServeable(inst: Instance, equipmentOf: Array<Set<string>>): v
       if (inst.vEndDisposal[r]) {
         for (const s of inst.vSites[r]) {
           const site = inst.sLoc[s];
-          const atSite = Math.max(depart + dur[loc * n + site], inst.sE[s]);
+          const atSite = Math.max(depart + shortest(profile, site, true)[loc], inst.sE[s]);
           if (atSite > inst.sL[s] + 1e-9) continue;
-          const home = atSite + inst.sService[s] + dur[site * n + end];
+          const home = atSite + inst.sService[s] + toEnd[site];
           if (home < back) {
             back = home;
             homeDist = dist[loc * n + site] + dist[site * n + end];
           }
         }
       } else {
-        back = depart + dur[loc * n + end];
+        back = depart + toEnd[loc];
         homeDist = dist[loc * n + end];
       }
       const leave = Math.max(inst.vStartE[r], arrive - toStop);
@@ -558,6 +570,36 @@ function checkStopsServeable(inst: Instance, equipmentOf: Array<Set<string>>): v
     }
     inst.cBigPrize[c] = 4 * bigPrize + 1;
   });
+  // A mandatory stop outweighs every optional stop together.
+  let prizes = 0;
+  for (let c = 0; c < inst.nC; c++) if (inst.cOptional[c]) prizes += inst.cPrize[c];
+  for (let c = 0; c < inst.nC; c++) inst.cBigPrize[c] += prizes;
+}
+
+/** Single-source shortest travel times on a dense matrix (O(n^2)); `towards` gives times to `src` instead. */
+function dijkstra(matrix: Float64Array, n: number, src: number, towards: boolean): Float64Array {
+  const best = new Float64Array(n).fill(Infinity);
+  const done = new Uint8Array(n);
+  best[src] = 0;
+  for (let iter = 0; iter < n; iter++) {
+    let u = -1;
+    let bu = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (!done[i] && best[i] < bu) {
+        bu = best[i];
+        u = i;
+      }
+    }
+    if (u < 0) break;
+    done[u] = 1;
+    for (let v = 0; v < n; v++) {
+      if (done[v]) continue;
+      const w = towards ? matrix[v * n + u] : matrix[u * n + v];
+      if (w >= UNREACHABLE_AT) continue;
+      if (bu + w < best[v]) best[v] = bu + w;
+    }
+  }
+  return best;
 }
 
 /**

@@ -47,6 +47,10 @@ export class LocalSearch {
   private readonly W: number;
   private readonly bMask: Int32Array;
   private readonly fPins: Int32Array;
+  /** Highest pinned-sequence rank up to this node in its route (-1 if none). */
+  private readonly fRank: Int32Array;
+  /** Lowest pinned-sequence rank from this node on (a large number if none). */
+  private readonly bRank: Int32Array;
   private readonly brkBefore: Uint8Array;
   readonly routeCost: Float64Array;
   /** Penalty part of routeCost (what a move can at most save besides distance). */
@@ -116,6 +120,8 @@ export class LocalSearch {
     this.W = inst.maskWords;
     this.bMask = new Int32Array(N * this.W);
     this.fPins = new Int32Array(N);
+    this.fRank = new Int32Array(N);
+    this.bRank = new Int32Array(N);
     this.brkBefore = new Uint8Array(N);
     this.routeCost = new Float64Array(R);
     this.routePen = new Float64Array(R);
@@ -350,6 +356,7 @@ export class LocalSearch {
     segs.copy(FWD + x, SGL + x);
     this.pos[x] = 0;
     this.fPins[x] = 0;
+    this.fRank[x] = -1;
     this.brkBefore[x] = 0;
     let p = 0;
     let brk = 0;
@@ -360,14 +367,19 @@ export class LocalSearch {
       this.routeOf[y] = r;
       if (this.nodeKind[y] === BREAK) brk = 1;
       this.brkBefore[y] = brk;
-      this.fPins[y] = this.fPins[x] + (y < this.nC && inst.cSeqRank[y] >= 0 ? 1 : 0);
+      const rank = y < this.nC ? inst.cSeqRank[y] : -1;
+      this.fPins[y] = this.fPins[x] + (rank >= 0 ? 1 : 0);
+      this.fRank[y] = rank >= 0 ? rank : this.fRank[x];
       x = y;
     }
     segs.copy(BWD + end, SGL + end);
     for (let w = 0; w < W; w++) this.bMask[end * W + w] = -1;
+    this.bRank[end] = 0x7fffffff;
     x = this.prev[end];
     while (x !== -1) {
       segs.concat(BWD + x, SGL + x, BWD + this.next[x], r);
+      const rank = x < this.nC ? inst.cSeqRank[x] : -1;
+      this.bRank[x] = rank >= 0 ? rank : this.bRank[this.next[x]];
       const kind = this.nodeKind[x];
       const nx = this.next[x];
       for (let w = 0; w < W; w++) {
@@ -485,6 +497,18 @@ export class LocalSearch {
     return this.segs.cnt[this.FWD + this.endNode(r)];
   }
 
+  /**
+   * Whether stop u may be put right after node p of route r: not behind the
+   * closing disposal visit, and between the pinned-sequence ranks around it.
+   */
+  private canInsertAfter(u: number, p: number, r: number): boolean {
+    const q = this.next[p];
+    if (this.inst.vEndDisposal[r] && (this.segs.flags[this.BWD + q] & RELOAD) === 0) return false;
+    const rank = this.inst.cSeqRank[u];
+    if (rank >= 0 && (this.fRank[p] > rank || this.bRank[q] < rank)) return false;
+    return true;
+  }
+
   /** Prize lost when stop c is not served (its prize, or the stand-in for a mandatory stop in drop mode). */
   private prizeOf(c: number): number {
     return this.inst.cOptional[c] ? this.inst.cPrize[c] : this.inst.cBigPrize[c];
@@ -498,12 +522,16 @@ export class LocalSearch {
 
   /** Penalised cost of route r made of the concatenation of slots a, b. */
   private eval2(r: number, a: number, b: number): number {
+    const fast = this.segs.chainCost(r, 2, a, b, 0, 0);
+    if (fast === fast) return fast;
     const t = this.T;
     this.segs.concat(t, a, b, r);
     return this.segs.cost(t, r);
   }
 
   private eval3(r: number, a: number, b: number, c: number): number {
+    const fast = this.segs.chainCost(r, 3, a, b, c, 0);
+    if (fast === fast) return fast;
     const t = this.T;
     this.segs.concat(t, a, b, r);
     this.segs.concat(t, t, c, r);
@@ -511,6 +539,8 @@ export class LocalSearch {
   }
 
   private eval4(r: number, a: number, b: number, c: number, d: number): number {
+    const fast = this.segs.chainCost(r, 4, a, b, c, d);
+    if (fast === fast) return fast;
     const t = this.T;
     this.segs.concat(t, a, b, r);
     this.segs.concat(t, t, c, r);
@@ -1213,14 +1243,14 @@ export class LocalSearch {
       const v = this.neigh[u * G + j];
       const rv = this.routeOf[v];
       if (rv === -1 || !this.allowed(u, rv)) continue;
-      let d = this.eval3(rv, FWD + v, SGL + u, BWD + this.next[v]) - this.routeCost[rv];
+      let d = this.canInsertAfter(u, v, rv) ? this.eval3(rv, FWD + v, SGL + u, BWD + this.next[v]) - this.routeCost[rv] : Infinity;
       if (d < bestDelta) {
         bestDelta = d;
         bestAfter = v;
         bestEmpty = -1;
       }
       const pv = this.prev[v];
-      d = this.eval3(rv, FWD + pv, SGL + u, BWD + v) - this.routeCost[rv];
+      d = this.canInsertAfter(u, pv, rv) ? this.eval3(rv, FWD + pv, SGL + u, BWD + v) - this.routeCost[rv] : Infinity;
       if (d < bestDelta) {
         bestDelta = d;
         bestAfter = pv;
@@ -1242,6 +1272,7 @@ export class LocalSearch {
       for (let r = 0; r < this.R; r++) {
         if (!this.allowed(u, r) || (this.clientsIn(r) === 0 && !this.inst.vAlwaysUsed[r])) continue;
         for (let v = this.startNode(r); v !== this.endNode(r); v = this.next[v]) {
+          if (!this.canInsertAfter(u, v, r)) continue;
           const d = this.eval3(r, FWD + v, SGL + u, BWD + this.next[v]) - this.routeCost[r];
           if (d < bestDelta) {
             bestDelta = d;
@@ -1340,9 +1371,11 @@ export class LocalSearch {
       let n1 = -1;
       let n2 = -1;
       const lu = loc[u];
+      const closing = this.inst.vEndDisposal[rb] === 1;
       for (let p = this.startNode(rb); p !== endB; ) {
         let q = this.next[p];
         while (this.nodeKind[q] === BREAK) q = this.next[q];
+        if (closing && (this.segs.flags[this.BWD + this.next[p]] & RELOAD) === 0) break;
         const lp = loc[p];
         const lq = loc[q];
         const cost = d[lp * n + lu] + d[lu * n + lq] - d[lp * n + lq];
@@ -1822,6 +1855,7 @@ export class LocalSearch {
     for (let guard = 0; guard < this.nC; guard++) {
       let bestGain = 0;
       let bestU = -1;
+      let bestOptional = false;
       for (let r = 0; r < this.R; r++) {
         const o = this.FWD + this.endNode(r);
         if (segs.loadExcess(o, r) < 1e-9 && segs.timeWarp(o, r) < 1e-9) continue;
@@ -1830,9 +1864,12 @@ export class LocalSearch {
           if (this.nodeKind[u] !== CLIENT) continue;
           this.segs.concat(this.T, this.FWD + this.prev[u], this.BWD + this.next[u], r);
           const gain = base - (segs.loadExcess(this.T, r) + segs.timeWarp(this.T, r));
-          if (gain > bestGain) {
+          const optional = this.inst.cOptional[u] === 1;
+          // Optional stops go first; among equals, the biggest cut in violation.
+          if (gain > 1e-9 && ((optional && !bestOptional) || (optional === bestOptional && gain > bestGain))) {
             bestGain = gain;
             bestU = u;
+            bestOptional = optional;
           }
         }
       }

@@ -251,6 +251,88 @@ export class SegStore {
     }
   }
 
+  /**
+   * Penalised cost of route r made of slots a, b (, c (, d)) in that order,
+   * computed in registers without writing a slot. Only for segments without
+   * an open break and a single capacity dimension; returns NaN otherwise so
+   * the caller falls back to `concat` + `cost`.
+   */
+  chainCost(r: number, count: number, a: number, b: number, c: number, d: number): number {
+    const flags = this.flags;
+    if (this.K !== 1) return NaN;
+    const fa = flags[a];
+    if ((fa & (OPEN_START | OPEN_END)) !== 0 || (fa & CORE) === 0) return NaN;
+    const inst = this.inst;
+    const n = this.n;
+    const matrix = this.matrix;
+    const timed = this.timed;
+    const dur = timed ? this.durs[inst.vProfile[r]] : matrix;
+    const cap = inst.vCap[r];
+    let dist = this.dist[a];
+    let D = this.D[a];
+    let TW = this.TW[a];
+    let E = this.E[a];
+    let L = this.L[a];
+    let last = this.last[a];
+    let cnt = this.cnt[a];
+    let reload = (fa & RELOAD) !== 0;
+    let head = this.head[a];
+    let tail = this.tail[a];
+    let exc = this.exc[a];
+    let tot = this.tot[a];
+    for (let i = 1; i < count; i++) {
+      const s = i === 1 ? b : i === 2 ? c : d;
+      const fs = flags[s];
+      if ((fs & (OPEN_START | OPEN_END)) !== 0) return NaN;
+      if ((fs & CORE) === 0) continue;
+      const ij = last * n + this.first[s];
+      dist += matrix[ij] + this.dist[s];
+      if (timed) {
+        const t = dur[ij];
+        const Eb = this.E[s];
+        const Lb = this.L[s];
+        const delta = D - TW + t;
+        const wt = Eb - delta - L > 0 ? Eb - delta - L : 0;
+        const tw = E + delta - Lb > 0 ? E + delta - Lb : 0;
+        D = D + this.D[s] + t + wt;
+        TW = TW + this.TW[s] + tw;
+        const nE = (Eb - delta > E ? Eb - delta : E) - wt;
+        L = (Lb - delta < L ? Lb - delta : L) + tw;
+        E = nE;
+      }
+      const hb = this.head[s];
+      if ((fs & RELOAD) === 0) {
+        if (!reload) head += hb;
+        else tail += hb;
+      } else if (!reload) {
+        head += hb;
+        tail = this.tail[s];
+        exc = this.exc[s];
+        reload = true;
+      } else {
+        const mid = tail + hb - cap;
+        exc += this.exc[s] + (mid > 0 ? mid : 0);
+        tail = this.tail[s];
+      }
+      tot += this.tot[s];
+      cnt += this.cnt[s];
+      last = this.last[s];
+    }
+    if (cnt === 0 && inst.vAlwaysUsed[r] === 0) return 0;
+    let excess = head - cap > 0 ? head - cap : 0;
+    if (reload) excess += exc + (tail > cap ? tail - cap : 0);
+    const daily = tot - inst.vRouteCap[r];
+    if (daily > 0) excess += daily;
+    const stops = cnt - inst.vMaxStops[r];
+    if (stops > 0) excess += stops * this.stopWeight;
+    let cost = inst.vFixed[r] + inst.vCDist[r] * dist + this.penLoad * excess * inst.dimWeight[0];
+    if (timed) {
+      const over = D - inst.vMaxDur[r];
+      cost += inst.vCTime[r] * D + this.penTW * (TW + (over > 0 ? over : 0));
+    }
+    return cost;
+  }
+
   /** Load over capacity of a whole route held in slot o (weighted sum over dimensions, trips, daily limit and stop count). */
   loadExcess(o: number, r: number): number {
     const K = this.K;
