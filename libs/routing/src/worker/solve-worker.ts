@@ -1,0 +1,31 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { InfeasibleProblemError } from '../errors';
+import type { RoutingProblem, SolveOptions } from '../model';
+import { solve } from '../solve';
+import type { WorkerMessage } from './protocol';
+
+interface WorkerInput {
+  problem: RoutingProblem;
+  options: Omit<SolveOptions, 'onProgress' | 'signal'>;
+  stop: SharedArrayBuffer;
+  progress: boolean;
+}
+
+const input = workerData as WorkerInput;
+const stopFlag = new Int32Array(input.stop);
+const post = (message: WorkerMessage): void => parentPort?.postMessage(message);
+
+try {
+  const solution = solve(
+    input.problem,
+    { ...input.options, onProgress: input.progress ? (bestCost, elapsedMs) => post({ type: 'progress', bestCost, elapsedMs }) : undefined },
+    { shouldStop: () => Atomics.load(stopFlag, 0) === 1 },
+  );
+  post({ type: 'result', solution });
+} catch (error) {
+  if (error instanceof InfeasibleProblemError) {
+    post({ type: 'infeasible', reason: error.reason, message: error.message, stopIndex: error.stopIndex, stopId: error.stopId, field: error.field });
+  } else {
+    post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+}
