@@ -47,7 +47,8 @@ export async function planShift(input: PlanShiftInput, deps: PlanShiftDeps): Pro
   const midnightMs = localTimeMs(shiftDate, 0, timeZone);
   const shiftStartMs = localTimeMs(shiftDate, settings.shiftStartMin, timeZone);
   const shiftEndMs = localTimeMs(shiftDate, settings.shiftEndMin, timeZone);
-  const nextChanceEndMs = localTimeMs(nextCollectionDay(settings, shiftDate), settings.shiftEndMin, timeZone);
+  // Left for the next shift, a container is reached on average halfway through it.
+  const nextChanceMs = localTimeMs(nextCollectionDay(settings, shiftDate), (settings.shiftStartMin + settings.shiftEndMin) / 2, timeZone);
   const version = input.version ?? (input.previous ? input.previous.version + 1 : 1);
   const planId = input.planId ?? `plan-${input.district}-${input.fraction}-${shiftDate}-v${version}`;
 
@@ -71,7 +72,7 @@ export async function planShift(input: PlanShiftInput, deps: PlanShiftDeps): Pro
     outlooks.set(id, {
       fillNowPct: forecaster.predict(model, nowMs, nowMs).meanPct,
       fillAtShiftEndPct: atEnd.meanPct,
-      overflowRiskBeforeNextChance: forecaster.overflowProbability(model, nextChanceEndMs, nowMs),
+      overflowRiskBeforeNextChance: forecaster.overflowProbability(model, nextChanceMs, nowMs),
       fromHistoryOnly: atEnd.fromHistoryOnly,
     });
   }
