@@ -22,7 +22,9 @@ export function solveInWorker(problem: RoutingProblem, options: SolveOptions = {
       workerData: { problem, options: rest, stop, progress: onProgress !== undefined },
     });
     let settled = false;
-    const onAbort = (): void => Atomics.store(stopFlag, 0, 1);
+    const onAbort = (): void => {
+      Atomics.store(stopFlag, 0, 1);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (fn: () => void): void => {
       if (settled) return;
