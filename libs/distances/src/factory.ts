@@ -48,7 +48,11 @@ export async function createMatrixProvider(settings: DistancesSettings, options:
     });
   } else if (kind === 'road') {
     if (!settings.roadGraph) throw new DistanceError('bad_input', 'DISTANCES_PROVIDER=road needs DISTANCES_ROAD_GRAPH (a road graph file or folder)');
-    const road = await RoadGraphProvider.fromFile(settings.roadGraph, { speeds: { urbanFactor: settings.urbanFactor, truckMaxKmh: settings.truckMaxKmh } });
+    const road = await RoadGraphProvider.fromFile(settings.roadGraph, {
+      speeds: { urbanFactor: settings.urbanFactor, truckMaxKmh: settings.truckMaxKmh },
+      hierarchyCacheDir: settings.cacheDir,
+      onWarning: options.onWarning,
+    });
     road.prepare();
     provider = road;
   } else {

@@ -39,6 +39,9 @@ interface DynEdge {
   id: number;
 }
 
+/** Element types of the stored arrays, in `arrays()` order. */
+const ARRAY_KINDS = [Int32Array, Int32Array, Int32Array, Float64Array, Float64Array, Int32Array, Int32Array, Int32Array, Float64Array, Float64Array, Int32Array, Int32Array, Int32Array] as const;
+
 /** The weight tolerance below which two paths count as equally fast. */
 const EPS = 1e-9;
 
@@ -115,6 +118,68 @@ export class ContractionHierarchy {
   /** Preprocesses the graph; a few seconds for a city of 30,000 junctions. */
   static build(graph: RoadGraph, options: ContractionOptions = {}): ContractionHierarchy {
     return new ContractionHierarchy(graph, contract(graph, options.simulateSettleLimit ?? 30, options.contractSettleLimit ?? 150));
+  }
+
+  /**
+   * The hierarchy as bytes (a JSON header, then the typed arrays), to be
+   * stored next to the matrix cache and loaded by `fromBytes` on the next start.
+   */
+  toBytes(): Buffer {
+    const arrays = this.arrays();
+    const header = Buffer.from(JSON.stringify({ format: 'vulgraad-ch', version: 1, fingerprint: this.graph.fingerprint, lengths: arrays.map((a) => a.length) }), 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(header.length);
+    return Buffer.concat([length, header, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]);
+  }
+
+  /** Restores a hierarchy written by `toBytes` for this very graph; null when the bytes belong to another graph or are damaged. */
+  static fromBytes(graph: RoadGraph, bytes: Uint8Array): ContractionHierarchy | null {
+    try {
+      const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const headerLength = view.readUInt32LE(0);
+      const header = JSON.parse(view.subarray(4, 4 + headerLength).toString('utf8')) as { format?: string; version?: number; fingerprint?: string; lengths?: number[] };
+      if (header.format !== 'vulgraad-ch' || header.version !== 1 || header.fingerprint !== graph.fingerprint || !Array.isArray(header.lengths) || header.lengths.length !== ARRAY_KINDS.length) return null;
+      let offset = 4 + headerLength;
+      const arrays = ARRAY_KINDS.map((Kind, k) => {
+        const count = (header.lengths as number[])[k];
+        const byteLength = count * Kind.BYTES_PER_ELEMENT;
+        if (offset + byteLength > view.length) throw new Error('truncated');
+        // A copy, so the arrays are aligned whatever the header length.
+        const copy = new Uint8Array(byteLength);
+        copy.set(view.subarray(offset, offset + byteLength));
+        offset += byteLength;
+        return new Kind(copy.buffer);
+      });
+      if (offset !== view.length || arrays[0].length !== graph.nodeCount) return null;
+      const [rank, upFirst, upHead, upW, upD, upId, downFirst, downHead, downW, downD, downId, shortcutFirst, shortcutSecond] = arrays;
+      return new ContractionHierarchy(graph, {
+        rank: rank as Int32Array,
+        up: { first: upFirst as Int32Array, head: upHead as Int32Array, w: upW as Float64Array, d: upD as Float64Array, id: upId as Int32Array },
+        down: { first: downFirst as Int32Array, head: downHead as Int32Array, w: downW as Float64Array, d: downD as Float64Array, id: downId as Int32Array },
+        shortcutFirst: shortcutFirst as Int32Array,
+        shortcutSecond: shortcutSecond as Int32Array,
+      });
+    } catch {
+      return null;
+    }
+  }
+
+  private arrays(): Array<Int32Array | Float64Array> {
+    return [
+      this.rank,
+      this.upFirst,
+      this.upHead,
+      this.upW,
+      this.upD,
+      this.upId,
+      this.downFirst,
+      this.downHead,
+      this.downW,
+      this.downD,
+      this.downId,
+      this.shortcutFirst,
+      this.shortcutSecond,
+    ];
   }
 
   /**

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { haversineM } from '../geo';
 import { tinyNetworkXml, TINY_ORIGIN, TINY_STEP } from '../testing/tiny-network';
 import { DistanceError, type LngLat } from '../types';
@@ -9,10 +12,10 @@ const at = (row: number, col: number, dLat = 0, dLng = 0): LngLat => ({ lng: TIN
 const stepM = haversineM(TINY_ORIGIN.lng, TINY_ORIGIN.lat, TINY_ORIGIN.lng + TINY_STEP.lng, TINY_ORIGIN.lat);
 const rowGapM = haversineM(TINY_ORIGIN.lng, TINY_ORIGIN.lat, TINY_ORIGIN.lng, TINY_ORIGIN.lat + TINY_STEP.lat);
 
-function tinyProvider(algorithm: 'ch' | 'dijkstra' = 'ch'): RoadGraphProvider {
+function tinyProvider(algorithm: 'ch' | 'dijkstra' = 'ch', options: { hierarchyCacheDir?: string; onWarning?: (m: string) => void } = {}): RoadGraphProvider {
   const builder = new RoadGraphBuilder('tiny');
   readOsmXml(tinyNetworkXml(), builder, 'tiny');
-  return new RoadGraphProvider(builder.build(), { algorithm });
+  return new RoadGraphProvider(builder.build(), { algorithm, ...options });
 }
 
 describe(RoadGraphProvider.name, () => {
@@ -105,6 +108,33 @@ describe(RoadGraphProvider.name, () => {
     const sut = tinyProvider();
     await expect(sut.matrix([at(0, 0), { lng: 5.5, lat: 52.9 }])).rejects.toThrow(/1 point\(s\) farther than 2000 m.*1 \(5\.5/);
     await expect(sut.matrix([{ lng: Number.NaN, lat: 52 }])).rejects.toBeInstanceOf(DistanceError);
+  });
+
+  it('stores the contraction hierarchy and reads it back on the next start', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'vulgraad-ch-'));
+    try {
+      const points = [at(0, 0.3), at(2, 2.6), at(1, 1.4, 0.00002)];
+      const first = tinyProvider('ch', { hierarchyCacheDir: folder });
+      const built = await first.matrix(points);
+      expect(first.hierarchyFromCache).toBe(false);
+      const files = readdirSync(folder).filter((f) => f.endsWith('.vgch'));
+      expect(files).toHaveLength(1);
+
+      const second = tinyProvider('ch', { hierarchyCacheDir: folder });
+      const loaded = await second.matrix(points);
+      expect(second.hierarchyFromCache).toBe(true);
+      expect([...loaded.durationsS]).toEqual([...built.durationsS]);
+      expect((await second.route(points)).distanceM).toBeCloseTo((await first.route(points)).distanceM, 9);
+
+      writeFileSync(path.join(folder, files[0]), Buffer.from('damaged'));
+      const warnings: string[] = [];
+      const third = tinyProvider('ch', { hierarchyCacheDir: folder, onWarning: (m) => warnings.push(m) });
+      expect([...(await third.matrix(points)).durationsS]).toEqual([...built.durationsS]);
+      expect(third.hierarchyFromCache).toBe(false);
+      expect(warnings.join()).toMatch(/does not match the graph; rebuilding/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('stops when the caller aborts', async () => {

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { assertValidPoints, DistanceError, type LngLat, type MatrixOptions, type MatrixProvider, type RouteLeg, type RouteResult, type TravelMatrix, UNREACHABLE } from '../types';
 import { ContractionHierarchy, type ContractionOptions, type Seed } from './contraction-hierarchy';
 import { DijkstraSearch } from './dijkstra';
@@ -18,6 +21,10 @@ export interface RoadProviderOptions {
   /** A point farther than this from every road is an input error, metres. Default 2,000. */
   maxSnapDistanceM?: number;
   contraction?: ContractionOptions;
+  /** Folder where the contraction hierarchy is stored and found again on the next start (keyed by the graph's fingerprint). */
+  hierarchyCacheDir?: string | null;
+  /** Told when the hierarchy could not be stored. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -33,7 +40,13 @@ export class RoadGraphProvider implements MatrixProvider {
   private readonly snapIndex: SnapIndex;
   private hierarchy: ContractionHierarchy | null = null;
   private dijkstra: DijkstraSearch | null = null;
-  private readonly options: Required<Omit<RoadProviderOptions, 'contraction'>> & { contraction: ContractionOptions };
+  private readonly options: Required<Omit<RoadProviderOptions, 'contraction' | 'hierarchyCacheDir' | 'onWarning'>> & {
+    contraction: ContractionOptions;
+    hierarchyCacheDir: string | null;
+    onWarning: (message: string) => void;
+  };
+  /** Whether the hierarchy in use was read from the cache folder rather than built. */
+  hierarchyFromCache = false;
 
   constructor(
     readonly graph: RoadGraph,
@@ -45,6 +58,8 @@ export class RoadGraphProvider implements MatrixProvider {
       avoidRadiusM: options.avoidRadiusM ?? 150,
       maxSnapDistanceM: options.maxSnapDistanceM ?? 2000,
       contraction: options.contraction ?? {},
+      hierarchyCacheDir: options.hierarchyCacheDir ?? null,
+      onWarning: options.onWarning ?? (() => undefined),
     };
     const avoid = new Set(this.options.avoidSnapClasses);
     const avoidEdge = Uint8Array.from(graph.edgeHighway, (h) => (avoid.has(h) ? 1 : 0));
@@ -264,7 +279,40 @@ export class RoadGraphProvider implements MatrixProvider {
   }
 
   private ch(): ContractionHierarchy {
-    return (this.hierarchy ??= ContractionHierarchy.build(this.graph, this.options.contraction));
+    if (this.hierarchy) return this.hierarchy;
+    const file = this.hierarchyFile();
+    if (file) {
+      let bytes: Buffer | null = null;
+      try {
+        bytes = readFileSync(file);
+      } catch {
+        // Not stored yet.
+      }
+      const stored = bytes ? ContractionHierarchy.fromBytes(this.graph, bytes) : null;
+      if (stored) {
+        this.hierarchyFromCache = true;
+        return (this.hierarchy = stored);
+      }
+      if (bytes) this.options.onWarning(`contraction hierarchy ${file} does not match the graph; rebuilding it`);
+    }
+    const built = ContractionHierarchy.build(this.graph, this.options.contraction);
+    if (file) {
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, built.toBytes());
+        renameSync(temporary, file);
+      } catch (error) {
+        this.options.onWarning(`contraction hierarchy not stored in ${file}: ${(error as Error).message}`);
+      }
+    }
+    return (this.hierarchy = built);
+  }
+
+  private hierarchyFile(): string | null {
+    if (!this.options.hierarchyCacheDir) return null;
+    const key = createHash('sha256').update(this.graph.fingerprint).update(JSON.stringify(this.options.contraction)).digest('hex').slice(0, 32);
+    return path.join(this.options.hierarchyCacheDir, `ch-${key}.vgch`);
   }
 }
 
