@@ -4,7 +4,7 @@ import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
 import { createMatrixProvider, type MatrixProvider } from '@vulgraad/distances';
 import { createJobRunner, type JobRunner } from '@vulgraad/jobs';
 import { FillModelCache, type SolveFn } from '@vulgraad/planning';
-import { solve } from '@vulgraad/routing';
+import { solveInWorker } from '@vulgraad/routing';
 import { DailyScheduler } from './daily.scheduler';
 import { FeedbackService } from './feedback.service';
 import { PlannerHealthController } from './health.controller';
@@ -68,7 +68,8 @@ export class PlannerModule {
           return createMatrixProvider(config.distances, { onWarning: (message) => logger.warn({ msg: message }) });
         },
       },
-      { provide: SOLVER, useValue: options.solve ?? solve },
+      // In a worker thread: a plan's search must not stall health checks, metrics and event handling.
+      { provide: SOLVER, useValue: options.solve ?? solveInWorker },
       { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache({ timeZone: config.core.timezone }) },
       {
         provide: PlannerMetrics,

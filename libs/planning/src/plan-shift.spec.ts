@@ -1,5 +1,5 @@
 import { StraightLineProvider } from '@vulgraad/distances';
-import { solve } from '@vulgraad/routing';
+import { solve, solveInWorker } from '@vulgraad/routing';
 import { FillForecaster, type ContainerHistory } from '@vulgraad/forecasting';
 import type { Plan } from '@vulgraad/contracts';
 import { planShift } from './plan-shift';
@@ -58,6 +58,11 @@ describe(planShift.name, () => {
   it('is the same plan for the same seed under an iteration limit', async () => {
     const again = await planShift(baseInput(), deps);
     expect(again.plan.routes).toEqual(first.plan.routes);
+  });
+
+  it('gives the same plan with the solver in a worker thread, as the planner service runs it', async () => {
+    const inWorker = await planShift(baseInput(), { ...deps, solve: solveInWorker });
+    expect(inWorker.plan.routes).toEqual(first.plan.routes);
   });
 
   it('never gives a truck a fraction it cannot take', async () => {
