@@ -1,0 +1,163 @@
+/**
+ * Routing benchmark: solves benchmark instances with the library's solver,
+ * checks every solution with the independent checker, compares with the
+ * best-known solutions and prints a Markdown table (also written to
+ * bench/out/). The last line is the summary other tools parse:
+ *   routing set=<name> instances=<n> avg_gap_pct=<x> max_gap_pct=<x> infeasible=<n> seconds_per_instance=<t>
+ *
+ * Usage:
+ *   npm run bench:routing -- --set X --time 30 --instances 5
+ *   npm run bench:routing -- --set solomon --time 10
+ *   npm run bench:routing -- --set kim --time-factor 0.1
+ *   npm run bench:routing -- --file path/to/any.vrp --time 5
+ * Options: --set X|A|B|P|CMT|classic|solomon|kim (or a folder), --file <path>
+ * (repeatable), --time <s per instance>, --time-factor <s per customer>,
+ * --instances <first n>, --seed <n>, --dimacs (Solomon with DIMACS
+ * truncation against the proven optima), --fleet <n>, --out <dir>.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sharedPath } from '@vulgraad/config';
+import { solve } from '@vulgraad/routing';
+import { conventionFromCsv, referenceFor } from './bks';
+import { checkSolution } from './checker';
+import { KIM_FIXED_COST, toBenchRoutes, toProblem } from './convert';
+import { type DistanceConvention, readInstance } from './formats';
+
+interface Args {
+  set: string | null;
+  files: string[];
+  timeS: number | null;
+  timeFactor: number | null;
+  instances: number | null;
+  seed: number;
+  dimacs: boolean;
+  fleet: number | null;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { set: null, files: [], timeS: null, timeFactor: null, instances: null, seed: 1, dimacs: false, fleet: null, out: path.join(__dirname, '..', 'out') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--set') args.set = value();
+    else if (a === '--file') args.files.push(value());
+    else if (a === '--time') args.timeS = Number(value());
+    else if (a === '--time-factor') args.timeFactor = Number(value());
+    else if (a === '--instances') args.instances = Number(value());
+    else if (a === '--seed') args.seed = Number(value());
+    else if (a === '--dimacs') args.dimacs = true;
+    else if (a === '--fleet') args.fleet = Number(value());
+    else if (a === '--out') args.out = value();
+    else if (a === '--help' || a === '-h') {
+      console.log('see the header of bench/routing/run.ts');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (!args.set && args.files.length === 0) args.set = 'X';
+  return args;
+}
+
+const SETS: Record<string, string[]> = {
+  X: ['cvrp', 'X'],
+  A: ['cvrp', 'classic', 'A'],
+  B: ['cvrp', 'classic', 'B'],
+  P: ['cvrp', 'classic', 'P'],
+  CMT: ['cvrp', 'classic', 'CMT'],
+  solomon: ['vrptw', 'solomon'],
+  kim: ['wcvrptw'],
+};
+
+function sizeOf(file: string): number {
+  const m = /n(\d+)|^(\d+)_stop|CMT(\d+)/.exec(path.basename(file));
+  return m ? Number(m[1] ?? m[2] ?? m[3]) : 0;
+}
+
+function instanceFiles(args: Args): { name: string; files: string[] } {
+  if (args.files.length > 0) return { name: args.set ?? 'files', files: args.files };
+  const set = args.set as string;
+  let folders: string[];
+  if (set === 'classic') folders = ['A', 'B', 'P', 'CMT'].map((s) => sharedPath('benchmarks', ...SETS[s]) ?? '');
+  else if (SETS[set]) folders = [sharedPath('benchmarks', ...SETS[set]) ?? ''];
+  else folders = [set];
+  if (folders.some((f) => f === '')) throw new Error(`benchmark set ${set} not found: the shared folder (VULGRAAD_SHARED_DIR or ../shared) is absent`);
+  const files = folders.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => /\.(vrp|txt)$/i.test(f) && !/^(README|PROVENANCE|UPSTREAM)/i.test(f))
+      .map((f) => path.join(dir, f)),
+  );
+  files.sort((a, b) => sizeOf(a) - sizeOf(b) || a.localeCompare(b));
+  return { name: set, files: args.instances ? files.slice(0, args.instances) : files };
+}
+
+function fixed(x: number, digits = 2): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : '-';
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const { name: setName, files } = instanceFiles(args);
+  const lines: string[] = [];
+  const print = (line: string): void => {
+    lines.push(line);
+    console.log(line);
+  };
+  const started = new Date();
+  print(`# Routing benchmark: ${setName}`);
+  print('');
+  print(`${started.toISOString()}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, node ${process.version}, seed ${args.seed}`);
+  print('');
+  print('| instance | customers | vehicles | cost | reference | ref. vehicles | gap % | seconds | iterations | feasible |');
+  print('|---|---|---|---|---|---|---|---|---|---|');
+  const gaps: number[] = [];
+  let infeasible = 0;
+  let budgetSum = 0;
+  for (const file of files) {
+    const base = path.basename(file).replace(/\.(vrp|txt)$/i, '');
+    const convention: DistanceConvention | undefined = args.dimacs ? 'dimacs' : conventionFromCsv(file, base);
+    const inst = readInstance(file, convention);
+    const customers = inst.customers.length;
+    const budgetS = args.timeFactor !== null ? args.timeFactor * customers : (args.timeS ?? 10);
+    budgetSum += budgetS;
+    // Classic A/B/P: the k in the name is the fleet of the literature.
+    let fleet = args.fleet ?? undefined;
+    if (fleet === undefined && /^[ABP]-n\d+-k(\d+)$/.test(base)) fleet = Number(/-k(\d+)$/.exec(base)?.[1]);
+    const problem = toProblem(inst, { fleet, fixedCost: inst.format === 'kim' ? KIM_FIXED_COST : undefined });
+    const t0 = performance.now();
+    const solution = solve(problem, { seed: args.seed, timeLimitMs: budgetS * 1000 });
+    const seconds = (performance.now() - t0) / 1000;
+    const fleetLimit = inst.format === 'solomon' ? inst.vehicles : fleet;
+    const check = checkSolution(inst, toBenchRoutes(problem, solution), fleetLimit);
+    const ok = check.feasible && solution.unserved.length === 0;
+    if (!ok) infeasible++;
+    const ref = referenceFor(file, inst.format === 'vrplib' ? inst.name : base, args.dimacs);
+    let gap = NaN;
+    if (ref) {
+      gap = (100 * (check.cost - ref.cost)) / ref.cost;
+      gaps.push(gap);
+    }
+    const refText = ref ? `${fixed(ref.cost)}${ref.others ? ` (also ${ref.others.map((o) => `${fixed(o.cost)}/${o.vehicles}v`).join(', ')})` : ''}` : '-';
+    print(
+      `| ${inst.name} | ${customers} | ${check.vehicles} | ${fixed(check.cost)} | ${refText} | ${ref?.vehicles ?? '-'} | ${fixed(gap, 3)} | ${fixed(seconds, 1)} | ${solution.stats.iterations} | ${ok ? 'yes' : `NO: ${check.violations.slice(0, 2).join('; ')}${solution.unserved.length ? `; ${solution.unserved.length} unserved` : ''}`} |`,
+    );
+  }
+  const avg = gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : NaN;
+  const max = gaps.length ? Math.max(...gaps) : NaN;
+  print('');
+  print(`Gap = 100 * (cost - reference) / reference, cost recomputed by the checker from the instance file; ${gaps.length} of ${files.length} instances have a reference.`);
+  print('');
+  const summary = `routing set=${setName} instances=${files.length} avg_gap_pct=${fixed(avg, 3)} max_gap_pct=${fixed(max, 3)} infeasible=${infeasible} seconds_per_instance=${fixed(files.length ? budgetSum / files.length : 0, 1)}`;
+  mkdirSync(args.out, { recursive: true });
+  const outFile = path.join(args.out, `routing-${setName.replace(/[^\w.-]+/g, '_')}-${started.toISOString().replace(/[:.]/g, '-')}.md`);
+  writeFileSync(outFile, `${[...lines, summary].join('\n')}\n`);
+  console.log(`(written to ${path.relative(process.cwd(), outFile)})`);
+  console.log(summary);
+}
+
+main();
