@@ -114,7 +114,11 @@ async function initMap(config) {
   L.geoJSON(background, {
     renderer,
     interactive: false,
-    style: roads ? { color: '#aab4be', weight: 1.2, opacity: 0.9 } : { color: '#17324d', weight: 1, opacity: 0.5, fillColor: '#17324d', fillOpacity: 0.04 },
+    style: (feature) => {
+      if (!roads) return { color: '#17324d', weight: 1, opacity: 0.5, fillColor: '#17324d', fillOpacity: 0.04 };
+      const major = /^(motorway|trunk|primary|secondary)/.test(feature?.properties?.highway ?? '');
+      return { color: major ? '#8d99a6' : '#b8c2cc', weight: major ? 2.2 : 1, opacity: 0.9 };
+    },
   }).addTo(map);
   routeLayer = L.layerGroup().addTo(map);
   layer = new ContainerLayer(map, containers, { onSelect: (id) => select(id) });

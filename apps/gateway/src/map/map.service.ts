@@ -4,6 +4,7 @@ import { buffer, convex, featureCollection, point } from '@turf/turf';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, DomainError } from '@vulgraad/contracts';
 import { ContainersRepository } from '@vulgraad/database';
+import { loadRoadGraph, type RoadGraph } from '@vulgraad/distances';
 
 export interface MapConfig {
   /** Tile URL template, or null: then the dashboard draws `background` on a plain canvas. */
@@ -42,18 +43,29 @@ export class MapService {
         bounds = [Math.min(bounds[0], c.lng), Math.min(bounds[1], c.lat), Math.max(bounds[2], c.lng), Math.max(bounds[3], c.lat)];
       }
     }
-    return { tileUrl: this.config.gateway.tileUrl, background: this.config.gateway.roadsGeojson ? 'roads' : 'districts', bounds };
+    return { tileUrl: this.config.gateway.tileUrl, background: this.roadSource() ? 'roads' : 'districts', bounds };
+  }
+
+  /** Where the roads come from: a GeoJSON file of the gateway's own, else the planner's road graph (DISTANCES_ROAD_GRAPH). */
+  private roadSource(): { kind: 'geojson' | 'graph'; path: string } | null {
+    if (this.config.gateway.roadsGeojson) return { kind: 'geojson', path: this.config.gateway.roadsGeojson };
+    if (this.config.distances.roadGraph) return { kind: 'graph', path: this.config.distances.roadGraph };
+    return null;
   }
 
   /** The background as a GeoJSON text. */
   background(): Promise<string> {
-    const file = this.config.gateway.roadsGeojson;
-    if (file) {
-      this.roads ??= readFile(file, 'utf8').then((text) => {
-        const parsed = JSON.parse(text) as { type?: unknown };
-        if (parsed.type !== 'FeatureCollection') throw new DomainError('unavailable', `${file} is not a GeoJSON FeatureCollection`);
-        return text;
-      });
+    const source = this.roadSource();
+    if (source) {
+      this.roads ??=
+        source.kind === 'geojson'
+          ? readFile(source.path, 'utf8').then((text) => {
+              const parsed = JSON.parse(text) as { type?: unknown };
+              if (parsed.type !== 'FeatureCollection') throw new DomainError('unavailable', `${source.path} is not a GeoJSON FeatureCollection`);
+              return text;
+            })
+          : loadRoadGraph(source.path).then((graph) => JSON.stringify(roadGraphToGeoJson(graph)));
+      const file = source.path;
       this.roads.catch((error: unknown) => {
         this.logger.error({ msg: 'road network could not be read', file, err: String(error) });
         this.roads = null;
@@ -83,4 +95,26 @@ export class MapService {
     }
     return JSON.stringify({ type: 'FeatureCollection', features });
   }
+}
+
+/**
+ * A road graph as GeoJSON for drawing: one MultiLineString per road class
+ * (few features draw fast), coordinates rounded to about a metre.
+ */
+export function roadGraphToGeoJson(graph: RoadGraph): { type: 'FeatureCollection'; features: Array<{ type: 'Feature'; properties: { highway: string; edges: number }; geometry: { type: 'MultiLineString'; coordinates: number[][][] } }> } {
+  const byClass = new Map<string, number[][][]>();
+  const round = (v: number): number => Math.round(v * 1e5) / 1e5;
+  for (let e = 0; e < graph.edgeCount; e++) {
+    const line: number[][] = [];
+    for (let k = graph.geomStart[e]!; k < graph.geomStart[e + 1]!; k++) line.push([round(graph.geomCoords[2 * k]!), round(graph.geomCoords[2 * k + 1]!)]);
+    if (line.length < 2) continue;
+    const highway = graph.edgeHighway[e] ?? 'road';
+    let lines = byClass.get(highway);
+    if (!lines) byClass.set(highway, (lines = []));
+    lines.push(line);
+  }
+  return {
+    type: 'FeatureCollection',
+    features: [...byClass.entries()].map(([highway, coordinates]) => ({ type: 'Feature', properties: { highway, edges: coordinates.length }, geometry: { type: 'MultiLineString', coordinates } })),
+  };
 }
