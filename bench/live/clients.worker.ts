@@ -1,0 +1,182 @@
+/**
+ * The browsers of the live benchmark: socket.io clients in a worker thread,
+ * so that receiving and bookkeeping never delay the publisher's clock.
+ * Each client joins one district room; for every state it receives, every
+ * published reading of that container at or before the state's time counts
+ * as delivered to that client, with latency = receipt - publish.
+ */
+import { parentPort } from 'node:worker_threads';
+import { io, type Socket } from 'socket.io-client';
+
+interface Init {
+  type: 'init';
+  url: string;
+  token: string;
+  /** Container ids by index, and each container's district. */
+  ids: string[];
+  districts: string[];
+  /** Per client: the district it watches. */
+  clientDistricts: string[];
+  warmupEndTs: number;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+const port = parentPort!;
+
+const HISTOGRAM_STEP_MS = 0.1;
+const HISTOGRAM_MAX_MS = 60_000;
+const histogram = new Uint32Array(HISTOGRAM_MAX_MS / HISTOGRAM_STEP_MS + 1);
+let overflowSamples = 0;
+let samples = 0;
+let warmupEndTs = Infinity;
+
+let ids: string[] = [];
+const indexOf = new Map<string, number>();
+/** Per container: measured times and publish times of its readings, in publish order. */
+let readingAt: number[][] = [];
+let readingPub: number[][] = [];
+/** Per client: per container index, how many of its readings this client has seen. */
+let seenCount: Uint32Array[] = [];
+/** Per client: per container index, the newest measured time received. */
+let lastSeenAt: Float64Array[] = [];
+let watched: number[][] = [];
+const sockets: Socket[] = [];
+let messages = 0;
+let statesReceived = 0;
+
+function record(latencyMs: number): void {
+  samples++;
+  const bucket = Math.round(Math.max(0, latencyMs) / HISTOGRAM_STEP_MS);
+  if (bucket >= histogram.length) overflowSamples++;
+  else histogram[bucket]!++;
+}
+
+function percentile(p: number): number {
+  const target = Math.ceil(samples * p);
+  let seen = 0;
+  for (let i = 0; i < histogram.length; i++) {
+    seen += histogram[i]!;
+    if (seen >= target) return i * HISTOGRAM_STEP_MS;
+  }
+  return HISTOGRAM_MAX_MS;
+}
+
+function onStates(client: number, states: Array<{ id: string; measuredAt: string }>): void {
+  const receivedAt = now();
+  messages++;
+  const counts = seenCount[client]!;
+  const last = lastSeenAt[client]!;
+  for (const state of states) {
+    statesReceived++;
+    const idx = indexOf.get(state.id);
+    if (idx === undefined) continue;
+    const at = Date.parse(state.measuredAt);
+    if (at > last[idx]!) last[idx] = at;
+    const times = readingAt[idx]!;
+    const pubs = readingPub[idx]!;
+    let k = counts[idx]!;
+    while (k < times.length && times[k]! <= at) {
+      if (pubs[k]! >= warmupEndTs) record(receivedAt - pubs[k]!);
+      k++;
+    }
+    counts[idx] = k;
+  }
+}
+
+async function init(message: Init): Promise<void> {
+  ids = message.ids;
+  ids.forEach((id, i) => indexOf.set(id, i));
+  readingAt = ids.map(() => []);
+  readingPub = ids.map(() => []);
+  warmupEndTs = message.warmupEndTs;
+  const byDistrict = new Map<string, number[]>();
+  message.districts.forEach((d, i) => {
+    const list = byDistrict.get(d) ?? [];
+    list.push(i);
+    byDistrict.set(d, list);
+  });
+  seenCount = message.clientDistricts.map(() => new Uint32Array(ids.length));
+  lastSeenAt = message.clientDistricts.map(() => new Float64Array(ids.length).fill(-Infinity));
+  watched = message.clientDistricts.map((d) => byDistrict.get(d) ?? []);
+  const started = now();
+  await Promise.all(
+    message.clientDistricts.map(async (district, client) => {
+      const socket = io(message.url, { transports: ['websocket'], auth: { token: message.token }, reconnection: false, forceNew: true });
+      sockets.push(socket);
+      socket.on('containers', (m: { states: Array<{ id: string; measuredAt: string }> }) => onStates(client, m.states));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const answer = (await socket.timeout(120_000).emitWithAck('join', { rooms: [`district:${district}`] })) as { joined: string[] };
+      if (answer.joined.length !== 1) throw new Error(`client ${client} could not join district:${district}`);
+    }),
+  );
+  port.postMessage({ type: 'ready', connectMs: now() - started });
+}
+
+/** Waits until every client has seen the latest reading of every container it watches, or the time is up. */
+async function drain(timeoutMs: number): Promise<void> {
+  const end = now() + timeoutMs;
+  // A client is behind on a container until it has a state as new as the container's last published reading.
+  const newest = (idx: number): number => {
+    const times = readingAt[idx]!;
+    return times.length === 0 ? -Infinity : times[times.length - 1]!;
+  };
+  const behind = (): number => {
+    let pairs = 0;
+    watched.forEach((list, client) => {
+      for (const idx of list) if (lastSeenAt[client]![idx]! < newest(idx)) pairs++;
+    });
+    return pairs;
+  };
+  while (behind() > 0 && now() < end) await new Promise((r) => setTimeout(r, 100));
+  let lostPairs = 0;
+  const lostReadings = new Set<string>();
+  let expectedPairs = 0;
+  watched.forEach((list, client) => {
+    for (const idx of list) {
+      const total = readingAt[idx]!.length;
+      expectedPairs += total;
+      const seenAt = lastSeenAt[client]![idx]!;
+      const times = readingAt[idx]!;
+      for (let k = 0; k < total; k++) {
+        if (times[k]! <= seenAt) continue;
+        lostPairs++;
+        lostReadings.add(`${idx}:${k}`);
+      }
+    }
+  });
+  for (const socket of sockets) socket.close();
+  port.postMessage({
+    type: 'result',
+    samples,
+    overflowSamples,
+    p50: percentile(0.5),
+    p90: percentile(0.9),
+    p99: percentile(0.99),
+    max: percentile(1),
+    lostPairs,
+    lostReadings: lostReadings.size,
+    expectedPairs,
+    messages,
+    statesReceived,
+  });
+}
+
+port.on('message', (message: { type: string } & Record<string, unknown>) => {
+  if (message.type === 'init') {
+    init(message as unknown as Init).catch((error: unknown) => port.postMessage({ type: 'error', error: String(error) }));
+  } else if (message.type === 'published') {
+    const flat = message.batch as Float64Array;
+    for (let i = 0; i < flat.length; i += 3) {
+      const idx = flat[i]!;
+      readingAt[idx]!.push(flat[i + 1]!);
+      readingPub[idx]!.push(flat[i + 2]!);
+    }
+  } else if (message.type === 'warmup') {
+    warmupEndTs = message.warmupEndTs as number;
+  } else if (message.type === 'drain') {
+    void drain(message.timeoutMs as number);
+  }
+});

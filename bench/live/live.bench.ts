@@ -1,0 +1,200 @@
+/**
+ * npm run bench:live
+ *
+ * How long a reading takes to reach the browsers. A publisher sends native
+ * readings over MQTT (the machine's Mosquitto, QoS 1) at a steady rate; the
+ * real ingest process commits them and publishes container.state over Redis;
+ * the real gateway process coalesces them and sends them over socket.io to
+ * 200 connected clients, each watching one district. Latency runs from the
+ * publish call to the moment a client receives a state at least as new as
+ * the reading (coalescing may fold several readings into one state: each
+ * folded reading counts as delivered then). The last line is the result:
+ *   live rate=<readings/s> clients=<n> p50_ms=<x> p99_ms=<x> lost=<n>
+ * where lost = readings whose container state never reached some client
+ * watching that container (every client must end with the latest state of
+ * every container it watches).
+ *
+ * Env: BENCH_LIVE_RATE (5000), BENCH_LIVE_CLIENTS (200), BENCH_LIVE_CONTAINERS
+ * (10000), BENCH_LIVE_SECONDS (20, measured), BENCH_LIVE_WARMUP_S (3),
+ * GATEWAY_LIVE_FLUSH_MS (25) and INGEST_BATCH_WAIT_MS (10) for the services,
+ * TEST_DATABASE_URL / TEST_MQTT_URL / TEST_REDIS_URL.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { generateCity } from '@vulgraad/city-model';
+import { ContainersRepository, createScratchDatabase, DevicesRepository, type ScratchDatabase } from '@vulgraad/database';
+import { buildNativeReading } from '@vulgraad/payloads';
+import { RedisEventBus } from '@vulgraad/events';
+import mqtt from 'mqtt';
+import { spawnIngest, type IngestProcess } from '../../test/ingest/ingest-process';
+import { spawnService, type ServiceProcess } from './gateway-process';
+
+const RATE = Number(process.env.BENCH_LIVE_RATE ?? 5000);
+const CLIENTS = Number(process.env.BENCH_LIVE_CLIENTS ?? 200);
+const CONTAINERS = Number(process.env.BENCH_LIVE_CONTAINERS ?? 10_000);
+const SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 20);
+const WARMUP_S = Number(process.env.BENCH_LIVE_WARMUP_S ?? 3);
+const FLUSH_MS = process.env.GATEWAY_LIVE_FLUSH_MS ?? '25';
+const BATCH_WAIT_MS = process.env.INGEST_BATCH_WAIT_MS ?? '10';
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN_PASSWORD = 'bench-admin-password';
+const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+
+const now = (): number => performance.timeOrigin + performance.now();
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface WorkerResult {
+  samples: number;
+  overflowSamples: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  lostPairs: number;
+  lostReadings: number;
+  expectedPairs: number;
+  messages: number;
+  statesReceived: number;
+}
+
+/** Registers the city: containers, one native sensor each, bound in one statement. */
+async function seed(scratch: ScratchDatabase): Promise<{ ids: string[]; districts: string[]; devices: string[] }> {
+  const city = generateCity({ containers: CONTAINERS, seed: 11, idPrefix: `lv${run}`, name: 'Benchdorp' });
+  const containers = await new ContainersRepository(scratch.db).upsert(
+    city.containers.map((c) => ({ id: c.id, externalRef: c.id, lng: c.lng, lat: c.lat, district: c.district, wasteType: c.wasteType, volumeL: c.volumeL, depthMm: c.depthMm ?? 1500 })),
+  );
+  const devices = await new DevicesRepository(scratch.db).upsert(containers.map((c) => ({ externalRef: `${c.id}-s`, reportingIntervalS: 600 })));
+  await scratch.db.query(
+    `INSERT INTO device_bindings (device_id, container_id, valid_from) SELECT d, c, now() - interval '30 days' FROM unnest($1::text[], $2::text[]) AS u (d, c)`,
+    [devices.map((d) => d.id), containers.map((c) => c.id)],
+  );
+  return { ids: containers.map((c) => c.id), districts: containers.map((c) => c.district), devices: devices.map((d) => d.externalRef) };
+}
+
+async function main(): Promise<void> {
+  log(`live: ${CONTAINERS} containers, ${CLIENTS} clients, ${RATE} readings/s for ${SECONDS} s after ${WARMUP_S} s warm-up; gateway flush ${FLUSH_MS} ms, ingest batch wait ${BATCH_WAIT_MS} ms; ${cpus().length} cpus, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const scratch = await createScratchDatabase(DATABASE_URL, { prefix: 'benchlive', poolSize: 4 });
+  let ingest: IngestProcess | null = null;
+  let gateway: ServiceProcess | null = null;
+  let worker: Worker | null = null;
+  let publisher: mqtt.MqttClient | null = null;
+  try {
+    const { ids, districts, devices } = await seed(scratch);
+    const topicPrefix = `bench-live-${run}/`;
+    const common = { DATABASE_URL: scratch.url, REDIS_URL, DB_MAINTENANCE_INTERVAL_S: '0', DB_POOL_SIZE: '4' };
+    [ingest, gateway] = await Promise.all([
+      spawnIngest({
+        ...common,
+        MQTT_URL,
+        INGEST_TOPIC_PREFIX: topicPrefix,
+        INGEST_CLIENT_ID: `bench-live-${run}`,
+        INGEST_SHARE_GROUP: `bench-live-${run}`,
+        INGEST_BATCH_WAIT_MS: BATCH_WAIT_MS,
+      }),
+      spawnService('apps/gateway/src/main.ts', 'gateway listening', {
+        ...common,
+        GATEWAY_PORT: '0',
+        GATEWAY_JWT_SECRET: `bench-${run}-secret-0123456789`,
+        GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        GATEWAY_LIVE_FLUSH_MS: FLUSH_MS,
+      }),
+    ]);
+    const login = await fetch(`${gateway.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const { token } = (await login.json()) as { token: string };
+
+    const districtNames = [...new Set(districts)].sort();
+    const clientDistricts = Array.from({ length: CLIENTS }, (_, i) => districtNames[i % districtNames.length]!);
+    worker = new Worker(path.join(__dirname, 'clients.worker.ts'), { execArgv: process.execArgv });
+    const results = new Promise<WorkerResult>((resolve, reject) => {
+      worker!.on('message', (m: { type: string; error?: string } & WorkerResult) => {
+        if (m.type === 'result') resolve(m);
+        if (m.type === 'error') reject(new Error(m.error));
+      });
+      worker!.on('error', reject);
+    });
+    const ready = new Promise<{ connectMs: number }>((resolve, reject) => {
+      worker!.on('message', (m: { type: string; connectMs: number; error?: string }) => {
+        if (m.type === 'ready') resolve(m);
+        if (m.type === 'error') reject(new Error(m.error));
+      });
+    });
+    worker.postMessage({ type: 'init', url: gateway.url, token, ids, districts, clientDistricts, warmupEndTs: Infinity });
+    const { connectMs } = await ready;
+    log(`live: ${CLIENTS} clients connected and joined (${districtNames.length} district rooms) in ${(connectMs / 1000).toFixed(1)} s`);
+
+    // The first stage on its own: publish -> the ingest's committed container.state on the bus.
+    const publishedAt = new Map<string, number>();
+    const stage: number[] = [];
+    const tap = new RedisEventBus(REDIS_URL);
+    await tap.subscribe('container.state', (e) => {
+      const at = publishedAt.get(`${e.containerId}|${Date.parse(e.measuredAt)}`);
+      if (at !== undefined) stage.push(now() - at);
+    });
+    publisher = await mqtt.connectAsync(MQTT_URL, { clientId: `bench-live-pub-${run}`, protocolVersion: 5, clean: true });
+    const fills = new Float64Array(ids.length).map((_, i) => (i * 7) % 60);
+    const seqs = new Uint32Array(ids.length);
+    // The schedule starts now; the warm-up window is re-based on the real start.
+    const t0 = now();
+    const warmEnd = t0 + WARMUP_S * 1000;
+    const end = warmEnd + SECONDS * 1000;
+    worker.postMessage({ type: 'warmup', warmupEndTs: warmEnd });
+    let sent = 0;
+    let next = 0;
+    let maxLagMs = 0;
+    while (now() < end) {
+      const due = Math.floor(((now() - t0) / 1000) * RATE) - sent;
+      if (due > 0) {
+        const batch = new Float64Array(due * 3);
+        const messages: Array<{ topic: string; payload: string }> = [];
+        for (let k = 0; k < due; k++) {
+          const idx = next;
+          next = (next + 1) % ids.length;
+          fills[idx] = (fills[idx]! + 0.2) % 100;
+          const measuredAtMs = Date.now();
+          const reading = buildNativeReading(devices[idx]!, { ts: new Date(measuredAtMs).toISOString(), fillPct: Math.round(fills[idx]! * 10) / 10, batteryPct: 80, temperatureC: 14, seq: ++seqs[idx]! });
+          messages.push({ topic: topicPrefix + reading.topic, payload: reading.payload });
+          batch[k * 3] = idx;
+          batch[k * 3 + 1] = measuredAtMs;
+          batch[k * 3 + 2] = now();
+          publishedAt.set(`${ids[idx]}|${measuredAtMs}`, batch[k * 3 + 2]!);
+        }
+        worker.postMessage({ type: 'published', batch }, [batch.buffer]);
+        for (const m of messages) publisher.publish(m.topic, m.payload, { qos: 1 });
+        sent += due;
+        maxLagMs = Math.max(maxLagMs, due / (RATE / 1000));
+      }
+      await sleep(5);
+    }
+    const seconds = (now() - t0) / 1000;
+    log(`live: published ${sent} readings in ${seconds.toFixed(1)} s (${Math.round(sent / seconds)}/s; longest catch-up burst ${maxLagMs.toFixed(0)} ms of schedule)`);
+    worker.postMessage({ type: 'drain', timeoutMs: 30_000 });
+    await sleep(2000);
+    await tap.close();
+    stage.sort((a, b) => a - b);
+    const q = (p: number): string => (stage.length === 0 ? '-' : stage[Math.min(stage.length - 1, Math.floor(stage.length * p))]!.toFixed(1));
+    log(`live: ingest stage (publish -> container.state on Redis) for ${stage.length} states: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms`);
+    const r = await results;
+    const stats = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then((res) => res.json() as Promise<Record<string, number>>);
+    log(`live: gateway states in ${stats.statesIn}, stale ${stats.statesStale}, batches ${stats.batches}, states sent to rooms ${stats.statesOut}; clients got ${r.messages} messages with ${r.statesReceived} states`);
+    log(`live: ${r.samples} (reading, client) deliveries measured after warm-up; p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; lost pairs ${r.lostPairs} of ${r.expectedPairs}`);
+    log(`live rate=${Math.round(sent / seconds)} clients=${CLIENTS} p50_ms=${r.p50.toFixed(1)} p99_ms=${r.p99.toFixed(1)} lost=${r.lostReadings}`);
+  } finally {
+    await publisher?.endAsync().catch(() => undefined);
+    await worker?.terminate();
+    await Promise.allSettled([ingest?.kill(), gateway?.kill()]);
+    await scratch.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
