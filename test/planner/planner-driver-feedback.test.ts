@@ -1,3 +1,4 @@
+import { PlannerMetrics } from '../../apps/planner/src/planner.metrics';
 import { background, startPlanner, type PlannerHarness } from './harness';
 
 describe('planner: drivers\' feedback', () => {
@@ -41,7 +42,7 @@ describe('planner: drivers\' feedback', () => {
   it('refuses a report about a container it does not know, without failing', async () => {
     await h.bus.publish('driver.feedback', { containerId: 'no-such-container', kind: 'emptied', at: '2026-03-03T07:40:00Z' });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const metrics = await h.app.get((await import('../../apps/planner/src/planner.metrics')).PlannerMetrics).registry.getSingleMetricAsString('vulgraad_planner_driver_feedback_total');
+    const metrics = await h.app.get(PlannerMetrics).registry.getSingleMetricAsString('vulgraad_planner_driver_feedback_total');
     expect(metrics).toMatch(/kind="rejected"\} 1/);
   }, 60_000);
 });
