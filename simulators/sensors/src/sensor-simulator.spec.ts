@@ -56,6 +56,15 @@ describe(SensorSimulator.name, () => {
     expect(sut.stats().emptyings).toBe(1);
   });
 
+  it('empties a container the simulation has read a fraction of a millisecond past the requested time', () => {
+    const { sut } = simulator({ initialFill: 'random' });
+    const id = city.containers[0]!.id;
+    sut.engine.stateAt(id, START.getTime() + 60_000.4);
+    const record = sut.empty(id, new Date(START.getTime() + 60_000));
+    expect(record.at.getTime()).toBeGreaterThan(START.getTime() + 60_000.4);
+    expect(sut.engine.state(id).volumeL).toBe(0);
+  });
+
   it('empties on collection.recorded and driver feedback, ignores its own and detected ones, and reports unknown containers', async () => {
     const { sut } = simulator({ initialFill: 'random' });
     const emptied: string[] = [];

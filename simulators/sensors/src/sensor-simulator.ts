@@ -181,7 +181,9 @@ export class SensorSimulator {
     const containerId = this.containerIdByRef.get(containerIdOrRef);
     if (!containerId) throw new RangeError(`unknown container ${containerIdOrRef}`);
     const requested = at?.getTime() ?? this.clock.nowMs();
-    const atMs = Math.max(Number.isFinite(requested) ? requested : this.clock.nowMs(), this.engine.clockOf(containerId).getTime());
+    // clockOf is whole milliseconds, the engine's own clock may lie a fraction past it (reading phases are fractional): round up.
+    const shownMs = this.engine.clockOf(containerId).getTime() + 1;
+    const atMs = Math.max(Number.isFinite(requested) ? requested : this.clock.nowMs(), shownMs);
     const record = this.engine.empty(containerId, atMs);
     this.counts.emptyings++;
     for (const listener of this.emptiedListeners) listener(record);
