@@ -11,7 +11,7 @@ import {
 } from '@vulgraad/database';
 import { StraightLineProvider } from '@vulgraad/distances';
 import { RedisEventBus } from '@vulgraad/events';
-import { BullMqJobRunner, type JobInfo } from '@vulgraad/jobs';
+import { BullMqJobRunner, InProcessJobRunner, type JobInfo, type JobRunner } from '@vulgraad/jobs';
 import { solve } from '@vulgraad/routing';
 import { CoreModule } from '@vulgraad/runtime';
 import { PlannerModule } from '../../apps/planner/src/planner.module';
@@ -83,7 +83,7 @@ export interface PlannerHarness {
   app: INestApplication;
   scratch: ScratchDatabase;
   bus: RedisEventBus;
-  jobs: BullMqJobRunner;
+  jobs: JobRunner;
   planning: PlanningService;
   replans: ReplanCoordinator;
   clock: Clock & { set(iso: string): void };
@@ -99,6 +99,10 @@ export async function startPlanner(options: {
   trucks?: number;
   nowIso: string;
   env?: Record<string, string>;
+  /** BullMQ on the test Redis (default) or the in-process runner of the all-in-one. */
+  runner?: 'bullmq' | 'in-process';
+  /** Run the daily schedules (default false: scenarios add their jobs). */
+  schedules?: boolean;
 }): Promise<PlannerHarness> {
   const unique = `${options.name}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const scratch = await createScratchDatabase(testPostgresUrl(), { prefix: `planner_${options.name}`, timescale: 'off' });
@@ -135,7 +139,7 @@ export async function startPlanner(options: {
     ...options.env,
   });
   const bus = new RedisEventBus(testRedisUrl(), `vgtest-${unique}:events:`);
-  const jobs = new BullMqJobRunner({ redisUrl: testRedisUrl(), prefix: `vgtest-${unique}` });
+  const jobs: JobRunner = options.runner === 'in-process' ? new InProcessJobRunner() : new BullMqJobRunner({ redisUrl: testRedisUrl(), prefix: `vgtest-${unique}` });
   const events: PlannerHarness['events'] = [];
   for (const name of ['plan.published', 'planner.edit', 'collection.recorded'] as const) {
     await bus.subscribe(name, (payload) => void events.push({ name, payload }));
@@ -148,7 +152,7 @@ export async function startPlanner(options: {
         jobRunner: jobs,
         matrixProvider: new StraightLineProvider(),
         solve: (problem, solveOptions) => solve(problem, { ...solveOptions, maxIterations: 40 }),
-        schedules: false,
+        schedules: options.schedules ?? false,
         defaultMetrics: false,
       }),
     ],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
-import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
+import { CLOCK, CONFIG, JOB_RUNNER, type Clock } from '@vulgraad/contracts';
 import type { JobRunner } from '@vulgraad/jobs';
 import { localMinutesOf } from '@vulgraad/planning';
 import { PlanningService } from './planning.service';
@@ -25,6 +25,7 @@ export class DailyScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(JOB_RUNNER) private readonly jobs: JobRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly planning: PlanningService,
     private readonly replans: ReplanCoordinator,
   ) {}
@@ -42,7 +43,7 @@ export class DailyScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   /** Creates a schedule per district/fraction with containers; plans a missing next shift when the daily time has passed. */
   async sync(): Promise<number> {
     const units = await this.planning.settings.planningUnits();
-    const nowMin = localMinutesOf(Date.now(), this.planning.timeZone);
+    const nowMin = localMinutesOf(this.clock.now().getTime(), this.planning.timeZone);
     for (const { district, fraction } of units) {
       const settings = await this.planning.settingsOf(district, fraction);
       const dailyAtMin = Math.max(0, settings.cutoffMin - DAILY_LEAD_MIN);
