@@ -70,11 +70,6 @@ const MARK_DONE = `
     WHERE s.route_id = t.route_id AND s.seq < t.seq AND s.kind <> 'container' AND s.done_at IS NULL
   )
   UPDATE plan_stops s SET done_at = $3 FROM target t WHERE s.route_id = t.route_id AND s.seq = t.seq`;
-/** -- Params: $1 plan_id, $2 vehicle_id, $3 done_at. Stops of a route that were due by then. */
-const MARK_DUE_DONE = `
-  UPDATE plan_stops s SET done_at = s.depart_at FROM plan_routes r
-  WHERE r.id = s.route_id AND s.plan_id = $1 AND r.vehicle_id = $2 AND s.done_at IS NULL AND s.depart_at <= $3 AND s.kind <> 'depot_end'`;
-
 interface PlanRow {
   id: string;
   district: string;
@@ -234,11 +229,6 @@ export class PlansRepository {
   /** Marks a container's stop driven; false when there was no open stop. */
   async markStopDone(planId: string, containerId: string, doneAt: Date): Promise<boolean> {
     return (await this.db.query(MARK_DONE, [planId, containerId, doneAt])).rowCount > 0;
-  }
-
-  /** Marks every stop of a truck's route that was due to be left by `until` as driven (when a truck leaves service mid-day). */
-  async markDueStopsDone(planId: string, vehicleId: string, until: Date): Promise<number> {
-    return (await this.db.query(MARK_DUE_DONE, [planId, vehicleId, until])).rowCount;
   }
 
   private async load(ids: readonly string[]): Promise<Plan[]> {
