@@ -27,6 +27,9 @@ const HISTOGRAM_STEP_MS = 0.1;
 const HISTOGRAM_MAX_MS = 60_000;
 const histogram = new Uint32Array(HISTOGRAM_MAX_MS / HISTOGRAM_STEP_MS + 1);
 let overflowSamples = 0;
+/** The gateway stage: when each container.state reached the bus, and how long until each client had it. */
+const tapAt = new Map<string, number>();
+const gatewayLatencies: number[] = [];
 let samples = 0;
 let warmupEndTs = Infinity;
 
@@ -72,6 +75,8 @@ function onStates(client: number, states: Array<{ id: string; measuredAt: string
     if (idx === undefined) continue;
     const at = Date.parse(state.measuredAt);
     if (at > last[idx]!) last[idx] = at;
+    const onBus = tapAt.get(`${idx}:${at}`);
+    if (onBus !== undefined && onBus >= warmupEndTs) gatewayLatencies.push(receivedAt - onBus);
     const times = readingAt[idx]!;
     const pubs = readingPub[idx]!;
     let k = counts[idx]!;
@@ -148,6 +153,8 @@ async function drain(timeoutMs: number): Promise<void> {
     }
   });
   for (const socket of sockets) socket.close();
+  gatewayLatencies.sort((a, b) => a - b);
+  const gatewayAt = (p: number): number => (gatewayLatencies.length === 0 ? NaN : gatewayLatencies[Math.min(gatewayLatencies.length - 1, Math.floor(gatewayLatencies.length * p))]!);
   port.postMessage({
     type: 'result',
     samples,
@@ -161,6 +168,9 @@ async function drain(timeoutMs: number): Promise<void> {
     expectedPairs,
     messages,
     statesReceived,
+    gatewaySamples: gatewayLatencies.length,
+    gatewayP50: gatewayAt(0.5),
+    gatewayP99: gatewayAt(0.99),
   });
 }
 
@@ -174,6 +184,9 @@ port.on('message', (message: { type: string } & Record<string, unknown>) => {
       readingAt[idx]!.push(flat[i + 1]!);
       readingPub[idx]!.push(flat[i + 2]!);
     }
+  } else if (message.type === 'tapped') {
+    const flat = message.batch as Float64Array;
+    for (let i = 0; i < flat.length; i += 3) tapAt.set(`${flat[i]!}:${flat[i + 1]!}`, flat[i + 2]!);
   } else if (message.type === 'warmup') {
     warmupEndTs = message.warmupEndTs as number;
   } else if (message.type === 'drain') {

@@ -8,7 +8,9 @@
  * 200 connected clients, each watching one district. Latency runs from the
  * publish call to the moment a client receives a state at least as new as
  * the reading (coalescing may fold several readings into one state: each
- * folded reading counts as delivered then). The last line is the result:
+ * folded reading counts as delivered then). Two stages are timed on their
+ * own as well: publish -> container.state on Redis (MQTT + ingest), and
+ * container.state on Redis -> browser (gateway + socket.io). The last line is the result:
  *   live rate=<readings/s> clients=<n> p50_ms=<x> p99_ms=<x> lost=<n>
  * where lost = readings whose container state never reached some client
  * watching that container (every client must end with the latest state of
@@ -60,6 +62,9 @@ interface WorkerResult {
   expectedPairs: number;
   messages: number;
   statesReceived: number;
+  gatewaySamples: number;
+  gatewayP50: number;
+  gatewayP99: number;
 }
 
 /** Registers the city: containers, one native sensor each, bound in one statement. */
@@ -128,13 +133,28 @@ async function main(): Promise<void> {
     log(`live: ${CLIENTS} clients connected and joined (${districtNames.length} district rooms) in ${(connectMs / 1000).toFixed(1)} s`);
 
     // The first stage on its own: publish -> the ingest's committed container.state on the bus.
+    // Each state's arrival on the bus also goes to the clients' worker, which times the gateway stage (bus -> browser) on its own.
     const publishedAt = new Map<string, number>();
     const stage: number[] = [];
+    const indexOf = new Map(ids.map((id, i) => [id, i]));
+    let tapped: number[] = [];
     const tap = new RedisEventBus(REDIS_URL);
     await tap.subscribe('container.state', (e) => {
-      const at = publishedAt.get(`${e.containerId}|${Date.parse(e.measuredAt)}`);
-      if (at !== undefined) stage.push(now() - at);
+      const arrived = now();
+      const measuredAtMs = Date.parse(e.measuredAt);
+      const at = publishedAt.get(`${e.containerId}|${measuredAtMs}`);
+      if (at !== undefined) stage.push(arrived - at);
+      const idx = indexOf.get(e.containerId);
+      if (idx !== undefined) tapped.push(idx, measuredAtMs, arrived);
     });
+    const tapTimer = setInterval(() => {
+      if (tapped.length === 0) return;
+      const batch = Float64Array.from(tapped);
+      tapped = [];
+      worker!.postMessage({ type: 'tapped', batch }, [batch.buffer]);
+    }, 10);
+    const cpuBefore = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then((res) => res.json() as Promise<{ cpuSeconds: number }>);
+    await fetch(`${gateway.url}/api/live/stats/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     publisher = await mqtt.connectAsync(MQTT_URL, { clientId: `bench-live-pub-${run}`, protocolVersion: 5, clean: true });
     const fills = new Float64Array(ids.length).map((_, i) => (i * 7) % 60);
     const seqs = new Uint32Array(ids.length);
@@ -174,13 +194,17 @@ async function main(): Promise<void> {
     log(`live: published ${sent} readings in ${seconds.toFixed(1)} s (${Math.round(sent / seconds)}/s; longest catch-up burst ${maxLagMs.toFixed(0)} ms of schedule)`);
     worker.postMessage({ type: 'drain', timeoutMs: 30_000 });
     await sleep(2000);
+    clearInterval(tapTimer);
     await tap.close();
     stage.sort((a, b) => a - b);
     const q = (p: number): string => (stage.length === 0 ? '-' : stage[Math.min(stage.length - 1, Math.floor(stage.length * p))]!.toFixed(1));
     log(`live: ingest stage (publish -> container.state on Redis) for ${stage.length} states: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms`);
     const r = await results;
-    const stats = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then((res) => res.json() as Promise<Record<string, number>>);
-    log(`live: gateway states in ${stats.statesIn}, stale ${stats.statesStale}, batches ${stats.batches}, states sent to rooms ${stats.statesOut}; clients got ${r.messages} messages with ${r.statesReceived} states`);
+    const stats = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then(
+      (res) => res.json() as Promise<Record<string, number> & { eventLoopDelayMs: { p50: number; p99: number; max: number } }>,
+    );
+    log(`live: gateway states in ${stats.statesIn}, stale ${stats.statesStale}, batches ${stats.batches}, states sent to rooms ${stats.statesOut}; cpu ${(stats.cpuSeconds - cpuBefore.cpuSeconds).toFixed(1)} s while publishing; event loop delay p50 ${stats.eventLoopDelayMs.p50} ms, p99 ${stats.eventLoopDelayMs.p99} ms, max ${stats.eventLoopDelayMs.max} ms; clients got ${r.messages} messages with ${r.statesReceived} states`);
+    log(`live: gateway stage (container.state on Redis -> browser) for ${r.gatewaySamples} (state, client) deliveries: p50 ${r.gatewayP50.toFixed(1)} ms, p99 ${r.gatewayP99.toFixed(1)} ms`);
     log(`live: ${r.samples} (reading, client) deliveries measured after warm-up; p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; lost pairs ${r.lostPairs} of ${r.expectedPairs}`);
     log(`live rate=${Math.round(sent / seconds)} clients=${CLIENTS} p50_ms=${r.p50.toFixed(1)} p99_ms=${r.p99.toFixed(1)} lost=${r.lostReadings}`);
   } finally {

@@ -1,9 +1,14 @@
-import { Get } from '@nestjs/common';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
 import { LiveGateway } from './live.gateway';
 import { LiveService } from './live.service';
 import { ApiController } from '../common/api-controller';
+
+/** How late this process's event loop runs: the first thing to look at when the live feed lags. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 @ApiController('api/live', 'live')
 export class LiveController {
@@ -28,9 +33,24 @@ export class LiveController {
   }
 
   @Roles('admin')
+  @Post('stats/reset')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Start the event-loop delay histogram afresh (before a measurement)' })
+  resetStats(): void {
+    loopDelay.reset();
+  }
+
+  @Roles('admin')
   @Get('stats')
   @ApiOperation({ summary: 'This replica\'s live feed counters' })
   stats() {
-    return { containers: this.live.registry.size, ...this.live.stats };
+    const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+    const usage = process.cpuUsage();
+    return {
+      containers: this.live.registry.size,
+      ...this.live.stats,
+      eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+      cpuSeconds: Math.round((usage.user + usage.system) / 1e4) / 100,
+    };
   }
 }
