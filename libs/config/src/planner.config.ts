@@ -2,28 +2,19 @@ import { int, num, str, type VarSpec } from './env';
 
 const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-/** A local time of day written HH:MM, read as minutes after midnight. */
-const timeOfDay = (name: string, def: string, description: string): VarSpec<number> => ({
+/**
+ * A string checked at start-up by `check` (which throws with the reason) and
+ * kept as written, so `describeConfig` shows the default as a person types it;
+ * the planner parses it with the same function.
+ */
+const checked = (name: string, def: string, description: string, check: (raw: string) => unknown): VarSpec<string> => ({
   name,
   description,
-  default: parseTimeOfDay(def),
-  parse: parseTimeOfDay,
-});
-
-/** Weekdays written `mon,tue,...`, read as ISO numbers Monday = 1 .. Sunday = 7, ascending. */
-const weekdays = (name: string, def: string, description: string): VarSpec<number[]> => ({
-  name,
-  description,
-  default: parseWeekdays(def),
-  parse: parseWeekdays,
-});
-
-/** `fraction:value` pairs, read as a record. */
-const numberPairs = (name: string, def: string, description: string): VarSpec<Record<string, number>> => ({
-  name,
-  description,
-  default: parseNumberPairs(def),
-  parse: parseNumberPairs,
+  default: def,
+  parse: (raw) => {
+    check(raw);
+    return raw;
+  },
 });
 
 /** Minutes after midnight of `HH:MM` (24:00 allowed for the end of a day). */
@@ -46,7 +37,8 @@ export function parseWeekdays(raw: string): number[] {
   return [...days].sort((a, b) => a - b);
 }
 
-function parseNumberPairs(raw: string): Record<string, number> {
+/** `name:value` pairs of positive numbers, e.g. the densities per fraction. */
+export function parseNumberPairs(raw: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [key, value] = part.split(':');
@@ -67,14 +59,14 @@ export const plannerSpec = {
   worthFillPct: num('PLANNER_WORTH_FILL_PCT', 60, 'A container at least this full (predicted at the shift) may be emptied on the way: an optional stop with a prize', 0, 100),
   worthPrize: num('PLANNER_WORTH_PRIZE', 6, 'Prize, in cost units, of emptying a full optional container; scales with the square of the fill', 0, 1e6),
   worthMaxDetourM: num('PLANNER_WORTH_MAX_DETOUR_M', 1500, 'Optional stops further than this (straight line) from every must stop and depot are not offered to the solver', 0, 1e6),
-  collectionDays: weekdays('PLANNER_COLLECTION_DAYS', 'mon,tue,wed,thu,fri', 'Weekdays on which a district is collected, comma-separated (mon..sun)'),
-  shiftStartMin: timeOfDay('PLANNER_SHIFT_START', '07:00', 'Local start of a collection shift, HH:MM'),
-  shiftEndMin: timeOfDay('PLANNER_SHIFT_END', '15:30', 'Local end of a collection shift, HH:MM'),
+  collectionDays: checked('PLANNER_COLLECTION_DAYS', 'mon,tue,wed,thu,fri', 'Weekdays on which a district is collected, comma-separated (mon..sun)', parseWeekdays),
+  shiftStart: checked('PLANNER_SHIFT_START', '07:00', 'Local start of a collection shift, HH:MM', parseTimeOfDay),
+  shiftEnd: checked('PLANNER_SHIFT_END', '15:30', 'Local end of a collection shift, HH:MM', parseTimeOfDay),
   breakMin: int('PLANNER_BREAK_MIN', 30, 'Length of the driver\'s break in the middle of the shift, minutes (0 = none)', 0, 240),
-  cutoffMin: timeOfDay('PLANNER_CUTOFF', '18:00', 'Local time of the day before a shift by which its plan is built, HH:MM'),
+  cutoff: checked('PLANNER_CUTOFF', '18:00', 'Local time of the day before a shift by which its plan is built, HH:MM', parseTimeOfDay),
   serviceTimeS: int('PLANNER_SERVICE_TIME_S', 150, 'Time to empty one container (crane up, empty, down), seconds', 0, 3600),
   compactionFactor: num('PLANNER_COMPACTION_FACTOR', 3, 'Default compaction of a truck: loose litres that fit in one litre of its body', 1, 20),
-  densitiesKgPerL: numberPairs('PLANNER_DENSITIES_KG_PER_L', 'residual:0.15,paper:0.06,glass:0.3,plastic:0.03,organic:0.4,textile:0.15', 'Loose bulk density per fraction, kg per litre, fraction:value pairs'),
+  densitiesKgPerL: checked('PLANNER_DENSITIES_KG_PER_L', 'residual:0.15,paper:0.06,glass:0.3,plastic:0.03,organic:0.4,textile:0.15', 'Loose bulk density per fraction, kg per litre, fraction:value pairs', parseNumberPairs),
   timeBudgetS: num('PLANNER_TIME_BUDGET_S', 20, 'Solver time budget per plan, seconds', 0.1, 3600),
   seed: int('PLANNER_SEED', 1, 'Seed of the solver: the same inputs and seed give the same plan', 0, 2 ** 31 - 1),
   replanDebounceMs: int('PLANNER_REPLAN_DEBOUNCE_MS', 10_000, 'Events of one district within this window lead to one re-plan, milliseconds', 0, 3_600_000),

@@ -1,5 +1,5 @@
 import type { WasteFraction } from '@vulgraad/contracts';
-import type { SpecValues, plannerSpec } from '@vulgraad/config';
+import { parseNumberPairs, parseTimeOfDay, parseWeekdays, type SpecValues, type plannerSpec } from '@vulgraad/config';
 import { addDays, isoWeekday } from './local-time';
 import type { DistrictSettings, PlannerEdit } from './types';
 
@@ -15,11 +15,11 @@ export function defaultDistrictSettings(config: PlannerConfig, district: string,
     worthFillPct: config.worthFillPct,
     worthPrize: config.worthPrize,
     worthMaxDetourM: config.worthMaxDetourM,
-    collectionDays: [...config.collectionDays],
-    shiftStartMin: config.shiftStartMin,
-    shiftEndMin: config.shiftEndMin,
+    collectionDays: parseWeekdays(config.collectionDays),
+    shiftStartMin: parseTimeOfDay(config.shiftStart),
+    shiftEndMin: parseTimeOfDay(config.shiftEnd),
     breakMin: config.breakMin,
-    cutoffMin: config.cutoffMin,
+    cutoffMin: parseTimeOfDay(config.cutoff),
     serviceTimeS: config.serviceTimeS,
     timeBudgetS: config.timeBudgetS,
     vehicleIds: null,
@@ -28,7 +28,8 @@ export function defaultDistrictSettings(config: PlannerConfig, district: string,
 
 /** Loose bulk density of a fraction from the configured pairs (residual's when the fraction is not listed). */
 export function densityOf(config: PlannerConfig, fraction: WasteFraction): number {
-  return config.densitiesKgPerL[fraction] ?? config.densitiesKgPerL.residual ?? 0.15;
+  const densities = parseNumberPairs(config.densitiesKgPerL);
+  return densities[fraction] ?? densities.residual ?? 0.15;
 }
 
 /** Whether the district/fraction is collected on a date. */
