@@ -5,6 +5,7 @@ import { databaseSpec } from './database.config';
 import { ingestSpec } from './ingest.config';
 import { gatewaySpec } from './gateway.config';
 import { alertsSpec } from './alerts.config';
+import { plannerSpec } from './planner.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
@@ -13,6 +14,7 @@ export { databaseSpec } from './database.config';
 export { ingestSpec } from './ingest.config';
 export { gatewaySpec } from './gateway.config';
 export { alertsSpec } from './alerts.config';
+export { plannerSpec, parseNumberPairs, parseTimeOfDay, parseWeekdays } from './planner.config';
 export { sharedDataDir, sharedPath } from './shared-data';
 
 /**
@@ -26,6 +28,7 @@ export const sections = {
   ingest: ingestSpec,
   gateway: gatewaySpec,
   alerts: alertsSpec,
+  planner: plannerSpec,
 } satisfies Record<string, Record<string, VarSpec<unknown>>>;
 
 export type Config = { [K in keyof typeof sections]: SpecValues<(typeof sections)[K]> };
