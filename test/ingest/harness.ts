@@ -101,8 +101,7 @@ export async function seedDevices(
       depthMm: 2500,
     })),
   );
-  const devicesRepo = new DevicesRepository(db);
-  const devices = await devicesRepo.upsert(
+  const devices = await new DevicesRepository(db).upsert(
     Array.from({ length: count }, (_, i) => ({
       externalRef: `${label}-d${i}`,
       devEui: randomBytes(8).toString('hex'),
@@ -110,13 +109,15 @@ export async function seedDevices(
       lorawanApplicationId: device.lorawanApplicationId ?? null,
     })),
   );
-  const byRef = new Map(containers.map((c) => [c.externalRef, c]));
-  const seeded: SeededDevice[] = [];
-  for (let i = 0; i < count; i++) {
-    const d = devices.find((x) => x.externalRef === `${label}-d${i}`)!;
-    const c = byRef.get(`${label}-c${i}`)!;
-    await devicesRepo.bind(d.id, c.id, new Date('2020-01-01T00:00:00Z'));
-    seeded.push({ deviceId: d.id, externalRef: d.externalRef, devEui: d.devEui!, containerId: c.id });
-  }
+  const containerByRef = new Map(containers.map((c) => [c.externalRef, c]));
+  const deviceByRef = new Map(devices.map((d) => [d.externalRef, d]));
+  const seeded: SeededDevice[] = Array.from({ length: count }, (_, i) => {
+    const d = deviceByRef.get(`${label}-d${i}`)!;
+    const c = containerByRef.get(`${label}-c${i}`)!;
+    return { deviceId: d.id, externalRef: d.externalRef, devEui: d.devEui!, containerId: c.id };
+  });
+  await db.transaction((tx) =>
+    new DevicesRepository(tx).bindMany(seeded.map((s) => ({ deviceId: s.deviceId, containerId: s.containerId, validFrom: new Date('2020-01-01T00:00:00Z') }))),
+  );
   return seeded;
 }

@@ -37,6 +37,7 @@ export class IngestMqttClient {
   private client: MqttClient | null = null;
   private connection = 0;
   private pausedStream: Duplex | null = null;
+  private corked: Duplex | null = null;
 
   constructor(private readonly options: IngestMqttOptions) {}
 
@@ -60,6 +61,8 @@ export class IngestMqttClient {
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       resubscribe: false,
+      // mqtt.js logs every packet through `debug`; at tens of thousands of messages a second that alone costs a good share of a core.
+      log: () => undefined,
       username: o.username ?? undefined,
       password: o.password ?? undefined,
       ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: o.sessionExpiryS, receiveMaximum: o.receiveMaximum } } : {}),
@@ -83,6 +86,7 @@ export class IngestMqttClient {
           // Once only: the broker reuses a packet id after its PUBACK, so a second one could confirm another message.
           if (acked || !needsAck || connection !== this.connection || !client.connected) return;
           acked = true;
+          this.corkUntilNextTick(client.stream as Duplex);
           // mqtt.js has no public call for a deferred PUBACK; _sendPacket with noStore writes it straight out.
           client['_sendPacket']({ cmd: 'puback', messageId }, undefined, undefined, true);
         },
@@ -107,6 +111,17 @@ export class IngestMqttClient {
     client.on('reconnect', () => this.logger.warn({ msg: 'reconnecting to broker', url: o.url }));
     client.on('error', (error) => this.logger.error({ msg: 'broker connection error', err: error }));
     client.on('offline', () => this.logger.warn({ msg: 'broker offline' }));
+  }
+
+  /** A batch acknowledges thousands of messages in one go: send their PUBACKs in as few writes as possible. */
+  private corkUntilNextTick(stream: Duplex): void {
+    if (this.corked) return;
+    stream.cork();
+    this.corked = stream;
+    process.nextTick(() => {
+      this.corked = null;
+      stream.uncork();
+    });
   }
 
   /** Stops reading from the socket (back-pressure); the broker's in-flight limit holds the rest. */

@@ -29,6 +29,7 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
         new IngestPipeline(db, bus, clock, decoder, metrics, {
           batchSize: config.ingest.batchSize,
           batchWaitMs: config.ingest.batchWaitMs,
+          writers: config.ingest.writers,
           maxBuffered: config.ingest.maxBufferedMessages,
           writeStrategy: config.ingest.writeStrategy,
           maxPayloadBytes: config.ingest.maxPayloadBytes,

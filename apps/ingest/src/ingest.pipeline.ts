@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import type { Clock, ContainerStateChanged, ParsedReading, ParseResult, ReadingFlag, RejectReason } from '@vulgraad/contracts';
 import {
-  type ContainerState, type Database, ReadingsRepository, type ReadingRow, type ReadingWriteStrategy, type RejectedMessage,
+  type ContainerRecord, type ContainerState, type Database, ReadingsRepository, type ReadingRow, type ReadingWriteStrategy, type RejectedMessage,
   RejectedMessagesRepository,
 } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
@@ -35,6 +35,8 @@ export interface UplinkDecoder {
 export interface IngestPipelineOptions {
   batchSize: number;
   batchWaitMs: number;
+  /** Batches written at the same time, each in its own transaction. */
+  writers: number;
   /** Above this many messages held, the transport is asked to stop reading until a batch is written. */
   maxBuffered: number;
   writeStrategy: ReadingWriteStrategy;
@@ -55,6 +57,7 @@ interface Resolved {
   device: DirectoryDevice;
   containerId: string;
   measuredAt: Date;
+  measuredMs: number;
 }
 
 /** What one committed batch did; returned for tests and the benchmark. */
@@ -65,6 +68,16 @@ export interface BatchOutcome {
   rejectedByReason: Partial<Record<RejectReason, number>>;
 }
 
+/** A batch resolved and flagged, ready for its transaction. */
+interface PreparedBatch {
+  batch: Pending[];
+  rows: ReadingRow[];
+  states: ContainerState[];
+  events: ContainerStateChanged[];
+  rejects: RejectedMessage[];
+  startedAt: number;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** SQLSTATE classes of errors caused by the data, not by the connection: 22 data exception, 23 constraint. */
@@ -72,22 +85,30 @@ const isDataError = (error: unknown): boolean => /^2[23]/.test(String((error as 
 
 /**
  * From MQTT message to committed row. Messages are parsed as they arrive and
- * written in batches, one transaction at a time: readings (duplicates skipped
- * by the unique key), rejected messages and the containers' latest state
- * together. Only after the commit are the messages acknowledged to the
- * broker, so a crash before it loses nothing; then the events go out.
- * A failed transaction is retried with backoff and nothing is acknowledged
- * meanwhile; the broker's in-flight limit and the buffer limit hold the rest.
+ * written in batches: readings (duplicates skipped by the unique key),
+ * rejected messages and the containers' latest state in one transaction.
+ * Only after the commit are the messages acknowledged to the broker, so a
+ * crash before it loses nothing; then the events go out. Batches are
+ * resolved and flagged one after the other, in arrival order (the flags
+ * compare a reading with the one before it), and then written by up to
+ * `writers` transactions at once. A failed transaction is retried with
+ * backoff and nothing of it is acknowledged meanwhile; the broker's in-flight
+ * limit and the buffer limit hold the rest.
  */
 export class IngestPipeline {
   private readonly logger = new Logger(IngestPipeline.name);
   private readonly directory: DeviceDirectory;
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> | null = null;
+  private readonly running = new Set<Promise<void>>();
+  private inFlightMessages = 0;
+  private prepareChain: Promise<unknown> = Promise.resolve();
+  private publishChain: Promise<unknown> = Promise.resolve();
   private paused = false;
   private stopping = false;
   private lastCommitAt: Date | null = null;
+  /** The last batch met readings already stored (redelivery): write the next one the staging way. */
+  private redelivering = false;
   /** Told when the transport should stop (true) or resume (false) reading from the broker. */
   onFlowChange: (paused: boolean) => void = () => undefined;
 
@@ -107,16 +128,13 @@ export class IngestPipeline {
     this.metrics.countReceived();
     const parsed = parseMessage(message.topic, message.payload, { maxPayloadBytes: this.options.maxPayloadBytes });
     this.pending.push({ message, parsed });
-    this.metrics.buffered.set(this.pending.length);
-    if (!this.paused && this.pending.length >= this.options.maxBuffered) {
-      this.paused = true;
-      this.onFlowChange(true);
-    }
+    this.updateFlow();
     this.schedule();
   }
 
+  /** Messages received and not yet committed. */
   get buffered(): number {
-    return this.pending.length;
+    return this.pending.length + this.inFlightMessages;
   }
 
   get lastCommit(): Date | null {
@@ -126,17 +144,17 @@ export class IngestPipeline {
   /** Writes everything held, waiting at most timeoutMs; what is left is not acknowledged and comes again. */
   async drain(timeoutMs: number): Promise<void> {
     this.stopping = true;
+    const deadline = Date.now() + timeoutMs;
+    while ((this.pending.length > 0 || this.running.size > 0) && Date.now() < deadline) {
+      this.kick();
+      await Promise.race([Promise.allSettled([...this.running]), sleep(Math.max(0, deadline - Date.now()))]);
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const deadline = Date.now() + timeoutMs;
-    while ((this.pending.length > 0 || this.writing) && Date.now() < deadline) {
-      if (!this.writing) this.kick(true);
-      await Promise.race([this.writing, sleep(Math.max(0, deadline - Date.now()))]);
-    }
   }
 
   private schedule(): void {
-    if (this.writing) return;
+    if (this.running.size >= this.options.writers) return;
     if (this.pending.length >= this.options.batchSize) {
       this.kick();
     } else if (!this.timer) {
@@ -144,32 +162,43 @@ export class IngestPipeline {
     }
   }
 
-  private kick(draining = false): void {
+  /** Starts batches while writers are free. */
+  private kick(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.writing) return;
-    this.writing = this.writeAll(draining).finally(() => {
-      this.writing = null;
-      if (this.pending.length > 0 && !this.stopping) this.schedule();
-    });
+    while (this.running.size < this.options.writers && this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.options.batchSize);
+      this.inFlightMessages += batch.length;
+      const run: Promise<void> = this.writeWithRetry(batch)
+        .then((committed) => {
+          // Given up while stopping: not acknowledged, so the broker delivers it again.
+          if (!committed) this.logger.warn({ msg: 'batch left to the broker for redelivery', messages: batch.length });
+        })
+        .finally(() => {
+          this.running.delete(run);
+          this.inFlightMessages -= batch.length;
+          this.updateFlow();
+          // Whatever arrived while writing goes next, without waiting for the batch timer.
+          if (this.pending.length > 0 && !this.stopping) this.kick();
+        });
+      this.running.add(run);
+    }
   }
 
-  private async writeAll(draining: boolean): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.slice(0, this.options.batchSize);
-      const done = await this.writeWithRetry(batch, draining);
-      if (!done) return;
-      this.pending.splice(0, batch.length);
-      this.metrics.buffered.set(this.pending.length);
-      if (this.paused && this.pending.length < this.options.maxBuffered / 2) {
-        this.paused = false;
-        this.onFlowChange(false);
-      }
+  private updateFlow(): void {
+    const held = this.buffered;
+    this.metrics.buffered.set(held);
+    if (!this.paused && held >= this.options.maxBuffered) {
+      this.paused = true;
+      this.onFlowChange(true);
+    } else if (this.paused && held < this.options.maxBuffered / 2) {
+      this.paused = false;
+      this.onFlowChange(false);
     }
   }
 
   /** True when the batch was committed; false when stopping made us give up (it is redelivered). */
-  private async writeWithRetry(batch: Pending[], draining: boolean): Promise<boolean> {
+  private async writeWithRetry(batch: Pending[]): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.process(batch);
@@ -190,12 +219,11 @@ export class IngestPipeline {
         this.logger.error({ msg: 'batch not committed, will retry', attempt, messages: batch.length, err: error });
         // A registry change (a container or device removed) can make cached data wrong: read it again.
         if (attempt % 5 === 0) this.directory.clear();
-        if (this.stopping && (draining || attempt >= 3)) return false;
+        if (this.stopping && attempt >= 3) return false;
         await sleep(Math.min(5000, 50 * 2 ** attempt));
       }
     }
   }
-
   /**
    * Splits a batch the database refused until the refused message is alone,
    * then stores it as rejected (wrong_type, with the database's reason). If
@@ -236,7 +264,25 @@ export class IngestPipeline {
 
   /** Resolves, flags and writes one batch, then acknowledges and publishes. */
   async process(batch: Pending[]): Promise<BatchOutcome> {
-    const started = performance.now();
+    const prepared = await this.inOrder(() => this.prepare(batch));
+    return this.commit(prepared);
+  }
+
+  /** Runs fn after every earlier call has finished: batches are flagged in arrival order. */
+  private inOrder<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.prepareChain.then(fn);
+    this.prepareChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Resolves devices, decodes, maps to containers and flags. The quality
+   * memory moves on here, before the commit: a batch that fails and is
+   * retried is flagged against memory that already holds its own readings,
+   * which can only drop its jump and stuck flags, never lose a reading.
+   */
+  private async prepare(batch: Pending[]): Promise<PreparedBatch> {
+    const startedAt = performance.now();
     const rejects: RejectedMessage[] = [];
     const reject = (p: Pending, reason: RejectReason, detail: string, deviceRef?: string, format?: string, correlationId?: string): void => {
       const payload = p.message.payload;
@@ -297,7 +343,7 @@ export class IngestPipeline {
         reject(p, 'unbound_device', `device "${device.device.externalRef}" is bound to no container at ${measuredAt.toISOString()}`, reading.deviceRef, reading.format, reading.correlationId);
         continue;
       }
-      resolved.push({ pending: p, reading, device, containerId: binding.containerId, measuredAt });
+      resolved.push({ pending: p, reading, device, containerId: binding.containerId, measuredAt, measuredMs: measuredAt.getTime() });
     }
 
     const containerIds = new Set(resolved.map((r) => r.containerId));
@@ -305,9 +351,9 @@ export class IngestPipeline {
     await this.directory.prepareMemories(containerIds);
 
     // Flag in time order per container, on a copy of the memory that is kept only after the commit.
-    resolved.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+    resolved.sort((a, b) => a.measuredMs - b.measuredMs);
     const memories = new Map<string, QualityMemory>();
-    const latest = new Map<string, { state: ContainerState; event: ContainerStateChanged }>();
+    const latest = new Map<string, { r: Resolved; container: ContainerRecord; row: ReadingRow; fillPct: number | null; memory: QualityMemory }>();
     const rows: ReadingRow[] = [];
     for (const r of resolved) {
       const container = this.directory.container(r.containerId);
@@ -352,68 +398,81 @@ export class IngestPipeline {
         format: reading.format,
         correlationId: reading.correlationId ?? null,
       });
-      const previous = latest.get(r.containerId);
-      if (!previous || previous.state.measuredAt.getTime() <= r.measuredAt.getTime()) {
-        const fillPct = assessment.fillPct ?? previous?.state.fillPct ?? memory.lastFillPct;
-        latest.set(r.containerId, {
-          state: {
-            containerId: r.containerId,
-            deviceId: r.device.device.id,
-            measuredAt: r.measuredAt,
-            fillPct,
-            distanceMm: reading.distanceMm === undefined ? null : Math.round(reading.distanceMm),
-            temperatureC: reading.temperatureC ?? null,
-            batteryPct: reading.batteryPct ?? null,
-            flags: assessment.flags,
-            unchangedSince: assessment.memory.unchangedSince,
-            unchangedCount: assessment.memory.unchangedCount,
-          },
-          event: {
-            containerId: r.containerId,
-            district: container.district,
-            wasteType: container.wasteType,
-            deviceId: r.device.device.id,
-            fillPct,
-            temperatureC: reading.temperatureC ?? null,
-            batteryPct: reading.batteryPct ?? null,
-            flags: assessment.flags as ReadingFlag[],
-            measuredAt: r.measuredAt.toISOString(),
-            ...(reading.correlationId ? { correlationId: reading.correlationId } : {}),
-          },
-        });
-      }
+      // Readings are in time order: the last one seen per container is its state. Fill stays as last known
+      // when a reading carries none (a battery-only status frame).
+      const fillPct = assessment.fillPct ?? latest.get(r.containerId)?.fillPct ?? memory.lastFillPct;
+      latest.set(r.containerId, { r, container, row: rows[rows.length - 1] as ReadingRow, fillPct, memory: assessment.memory });
     }
 
-    const states = [...latest.values()].map((l) => l.state);
-    const stored = await this.db.transaction(async (tx) => {
-      const inserted = await new ReadingsRepository(tx).insertBatch(rows, this.options.writeStrategy);
+    const states: ContainerState[] = [];
+    const events: ContainerStateChanged[] = [];
+    for (const { r, container, row, fillPct, memory } of latest.values()) {
+      states.push({
+        containerId: row.containerId,
+        deviceId: row.deviceId,
+        measuredAt: row.measuredAt,
+        fillPct,
+        distanceMm: row.distanceMm,
+        temperatureC: row.temperatureC,
+        batteryPct: row.batteryPct,
+        flags: row.flags,
+        unchangedSince: memory.unchangedSince,
+        unchangedCount: memory.unchangedCount,
+      });
+      events.push({
+        containerId: row.containerId,
+        district: container.district,
+        wasteType: container.wasteType,
+        deviceId: row.deviceId,
+        fillPct,
+        temperatureC: row.temperatureC,
+        batteryPct: row.batteryPct,
+        flags: row.flags as ReadingFlag[],
+        measuredAt: row.measuredAt.toISOString(),
+        ...(r.reading.correlationId ? { correlationId: r.reading.correlationId } : {}),
+      });
+    }
+    for (const [containerId, memory] of memories) this.directory.remember(containerId, memory);
+    return { batch, rows, states, events, rejects, startedAt };
+  }
+
+  /** One transaction for the batch, then the acknowledgements and the events. */
+  private async commit(prepared: PreparedBatch): Promise<BatchOutcome> {
+    const { batch, rows, states, rejects } = prepared;
+    const strategy = this.options.writeStrategy === 'copy' && this.redelivering ? 'staging' : this.options.writeStrategy;
+    const written = await this.db.transaction(async (tx) => {
+      const outcome = await new ReadingsRepository(tx).write(rows, strategy);
       if (rejects.length > 0) await new RejectedMessagesRepository(tx).insertMany(rejects);
       if (states.length > 0) await new ReadingsRepository(tx).upsertStates(states);
-      return inserted;
+      return outcome;
     });
+    const stored = written.inserted;
+    this.redelivering = written.hadDuplicates;
 
     // Committed: the broker may forget these messages now.
     for (const p of batch) p.message.ack();
-    for (const [containerId, memory] of memories) this.directory.remember(containerId, memory);
     this.lastCommitAt = this.clock.now();
 
     const rejectedByReason: Partial<Record<RejectReason, number>> = {};
     for (const r of rejects) rejectedByReason[r.reason as RejectReason] = (rejectedByReason[r.reason as RejectReason] ?? 0) + 1;
     const outcome: BatchOutcome = { messages: batch.length, stored, duplicates: rows.length - stored, rejectedByReason };
-    this.metrics.countBatch({ ...outcome, rejectedByReason: rejectedByReason as Record<string, number>, seconds: (performance.now() - started) / 1000 });
-    this.publish([...latest.values()].map((l) => l.event), rejects);
+    this.metrics.countBatch({ ...outcome, rejectedByReason: rejectedByReason as Record<string, number>, seconds: (performance.now() - prepared.startedAt) / 1000 });
+    this.publish(prepared.events, rejects);
     return outcome;
   }
 
+  /** Events go out in commit order of the batches' preparation, never blocking the next batch. */
   private publish(states: ContainerStateChanged[], rejects: RejectedMessage[]): void {
-    const sends: Array<Promise<void>> = [];
-    for (const state of states) sends.push(this.bus.publish('container.state', state));
-    for (const r of rejects) {
-      sends.push(this.bus.publish('reading.rejected', { topic: r.topic, reason: r.reason, detail: r.detail, receivedAt: r.receivedAt.toISOString() }));
-    }
-    void Promise.allSettled(sends).then((results) => {
+    const send = async (): Promise<void> => {
+      const sends: Array<Promise<void>> = [];
+      for (const state of states) sends.push(this.bus.publish('container.state', state));
+      for (const r of rejects) {
+        sends.push(this.bus.publish('reading.rejected', { topic: r.topic, reason: r.reason, detail: r.detail, receivedAt: r.receivedAt.toISOString() }));
+      }
+      const results = await Promise.allSettled(sends);
       const failed = results.filter((r) => r.status === 'rejected').length;
       if (failed > 0) this.logger.warn({ msg: 'events not published', failed, of: results.length });
-    });
+    };
+    this.publishChain = this.publishChain.then(send, send);
   }
 }

@@ -113,6 +113,29 @@ const INSERT_BINDING = `
 /** -- Params: $1 device id, $2 at */
 const CLOSE_DEVICE_BINDING = `
   UPDATE device_bindings SET valid_to = $2 WHERE device_id = $1 AND valid_to IS NULL AND valid_from < $2`;
+/**
+ * -- Params: $1 device ids text[], $2 container ids text[], $3 valid_from timestamptz[] (same length).
+ * Closes the open bindings of those devices and containers that started earlier, then opens the new
+ * ones; pairs already bound together are left as they are.
+ */
+const BIND_MANY = `
+  WITH wanted AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS w (device_id, container_id, valid_from)
+  ), fresh AS (
+    SELECT w.* FROM wanted w
+    WHERE NOT EXISTS (SELECT 1 FROM device_bindings b WHERE b.valid_to IS NULL AND b.device_id = w.device_id AND b.container_id = w.container_id)
+  ), closed AS (
+    UPDATE device_bindings b SET valid_to = f.valid_from
+    FROM fresh f
+    WHERE b.valid_to IS NULL AND (b.device_id = f.device_id OR b.container_id = f.container_id) AND b.valid_from < f.valid_from
+    RETURNING b.id
+  )
+  SELECT device_id, container_id, valid_from, (SELECT count(*) FROM closed)::int AS closed FROM fresh`;
+/** -- Params: $1 device ids text[], $2 container ids text[], $3 valid_from timestamptz[] */
+const INSERT_BINDINGS = `
+  INSERT INTO device_bindings (device_id, container_id, valid_from)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])`;
+
 /** -- Params: $1 application id, $2 name, $3 default model */
 const UPSERT_APPLICATION = `
   INSERT INTO lorawan_applications (application_id, name, default_model) VALUES ($1, $2, $3)
@@ -198,6 +221,20 @@ export class DevicesRepository {
     }
     if (toClose.length > 0) await this.db.query(CLOSE_BINDINGS, [toClose.map((b) => b.id), validFrom]);
     return toBinding((await this.db.query<BindingRow>(INSERT_BINDING, [deviceId, containerId, validFrom])).rows[0] as BindingRow);
+  }
+
+  /**
+   * Binds many devices at once (registration, imports): the same rules as
+   * bind(), in two statements. Run it inside a transaction. Returns how many
+   * new bindings were opened.
+   */
+  async bindMany(bindings: ReadonlyArray<{ deviceId: string; containerId: string; validFrom: Date }>): Promise<number> {
+    if (bindings.length === 0) return 0;
+    const columns = [bindings.map((b) => b.deviceId), bindings.map((b) => b.containerId), bindings.map((b) => b.validFrom)];
+    const fresh = await this.db.query<{ device_id: string; container_id: string; valid_from: Date }>(BIND_MANY, columns);
+    if (fresh.rows.length === 0) return 0;
+    await this.db.query(INSERT_BINDINGS, [fresh.rows.map((r) => r.device_id), fresh.rows.map((r) => r.container_id), fresh.rows.map((r) => r.valid_from)]);
+    return fresh.rows.length;
   }
 
   /** Ends the device's open binding at `at` (the sensor was removed). */

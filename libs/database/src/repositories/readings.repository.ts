@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../database';
-import { copyLine, toArrayLiteral } from '../database';
-import { chunksFor, toDate, toDateOrNull, valuesList } from './sql-helpers';
+import { copyField, toArrayLiteral } from '../database';
+import { toDate, toDateOrNull } from './sql-helpers';
 
 /** One stored reading, mapped to its container, with its quality flags. */
 export interface ReadingRow {
@@ -54,11 +54,22 @@ export interface ReadingRollup {
 }
 
 /**
- * How a batch reaches the table. copy: COPY into a per-session staging table,
- * then one INSERT ... ON CONFLICT DO NOTHING. unnest: one INSERT from arrays.
- * Both absorb duplicates through the unique key.
+ * How a batch reaches the table; all three absorb duplicates through the unique key.
+ * - copy: COPY straight into readings under a savepoint; if a row is already
+ *   stored (unique violation) the savepoint is rolled back and the batch goes
+ *   the staging way. Fastest when duplicates are rare, which is normal.
+ * - staging: COPY into a per-session staging table, then one
+ *   INSERT ... ON CONFLICT DO NOTHING. Best right after a restart, when the
+ *   broker redelivers.
+ * - unnest: one INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING.
  */
-export type ReadingWriteStrategy = 'copy' | 'unnest';
+export type ReadingWriteStrategy = 'copy' | 'staging' | 'unnest';
+
+/** What insertBatch did: rows new in the table, and whether the batch met rows already stored. */
+export interface InsertOutcome {
+  inserted: number;
+  hadDuplicates: boolean;
+}
 
 /** Column order of readings used by every write path. */
 export const READING_COLUMNS = [
@@ -72,16 +83,29 @@ const rowFields = (r: ReadingRow): unknown[] => [
   r.batteryV, r.rssiDbm, r.snrDb, r.seq, r.tiltDeg, r.flags, r.alarms, r.format, r.correlationId, r.levelMm ?? null,
 ];
 
-/** Reading rows in COPY text format, in READING_COLUMNS order. */
+const num = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '\\N' : String(v));
+const txt = (v: string | null | undefined): string => (v === null || v === undefined ? '\\N' : copyField(v));
+const list = (v: readonly string[]): string => (v.length === 0 ? '{}' : copyField(v));
+
+/** Reading rows in COPY text format, in READING_COLUMNS order (written out field by field: this runs per reading). */
 export function readingsAsCopyText(rows: readonly ReadingRow[]): string {
-  let text = '';
-  for (const row of rows) text += copyLine(rowFields(row));
-  return text;
+  const lines: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as ReadingRow;
+    lines[i] =
+      `${txt(r.containerId)}\t${txt(r.deviceId)}\t${r.measuredAt.toISOString()}\t${r.receivedAt.toISOString()}\t` +
+      `${num(r.fillPct)}\t${num(r.distanceMm)}\t${num(r.temperatureC)}\t${num(r.batteryPct)}\t${num(r.batteryV)}\t` +
+      `${num(r.rssiDbm)}\t${num(r.snrDb)}\t${num(r.seq)}\t${num(r.tiltDeg)}\t${list(r.flags)}\t${list(r.alarms)}\t` +
+      `${txt(r.format)}\t${txt(r.correlationId)}\t${num(r.levelMm)}\n`;
+  }
+  return lines.join('');
 }
 
 /** -- Params: none. The staging table lives per session and empties at each commit. */
 const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS readings_staging (LIKE readings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
 const COPY_STAGING = `COPY readings_staging (${COLUMN_LIST}) FROM STDIN`;
+const COPY_DIRECT = `COPY readings (${COLUMN_LIST}) FROM STDIN`;
+const UNIQUE_VIOLATION = '23505';
 /** -- Params: none. Rows already stored (broker redelivery) are skipped. */
 const INSERT_FROM_STAGING = `INSERT INTO readings (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM readings_staging ON CONFLICT DO NOTHING`;
 /** -- Params: $1..$18 one array per column in READING_COLUMNS order; flags and alarms as array literals. */
@@ -95,16 +119,22 @@ const INSERT_UNNEST = `
        AS u (${COLUMN_LIST})
   ON CONFLICT DO NOTHING`;
 
-const STATE_WIDTH = 10;
-const STATE_CASTS = ['text', 'text', 'timestamptz', 'float8', 'int4', 'float8', 'float8', 'text[]', 'timestamptz', 'int4'];
-/*
- * Params per row: container_id, device_id, measured_at, fill_pct, distance_mm, temperature_c,
- * battery_pct, flags, unchanged_since, unchanged_count. Only a newer reading replaces the state.
+/**
+ * -- Params: $1 container_id text[], $2 device_id text[], $3 measured_at timestamptz[], $4 fill_pct float8[],
+ * $5 distance_mm int4[], $6 temperature_c float8[], $7 battery_pct float8[], $8 flags (array literals) text[],
+ * $9 unchanged_since timestamptz[], $10 unchanged_count int4[]. Only a newer reading replaces the state.
+ * Rows are taken in container order so that concurrent writers lock them in the same order.
  */
-const upsertStateSql = (rows: number): string => `
+const UPSERT_STATES = `
   INSERT INTO container_state (container_id, device_id, measured_at, fill_pct, distance_mm, temperature_c, battery_pct,
                                flags, unchanged_since, unchanged_count)
-  VALUES ${valuesList(rows, STATE_WIDTH, STATE_CASTS)}
+  SELECT container_id, device_id, measured_at, fill_pct, distance_mm, temperature_c, battery_pct, flags::text[],
+         unchanged_since, unchanged_count
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::float8[], $5::int4[], $6::float8[], $7::float8[], $8::text[],
+              $9::timestamptz[], $10::int4[])
+       AS s (container_id, device_id, measured_at, fill_pct, distance_mm, temperature_c, battery_pct, flags,
+             unchanged_since, unchanged_count)
+  ORDER BY container_id
   ON CONFLICT (container_id) DO UPDATE SET
     device_id = EXCLUDED.device_id, measured_at = EXCLUDED.measured_at, fill_pct = EXCLUDED.fill_pct,
     distance_mm = EXCLUDED.distance_mm, temperature_c = EXCLUDED.temperature_c, battery_pct = EXCLUDED.battery_pct,
@@ -224,6 +254,18 @@ const toRollup = (r: RollupDbRow): ReadingRollup => ({
   batteryMin: r.battery_min,
 });
 
+function columnArrays(rows: readonly ReadingRow[]): unknown[][] {
+  const columns: unknown[][] = READING_COLUMNS.map(() => []);
+  for (const row of rows) {
+    const fields = rowFields(row);
+    for (let c = 0; c < fields.length; c++) {
+      const value = fields[c];
+      (columns[c] as unknown[]).push(Array.isArray(value) ? toArrayLiteral(value) : (value ?? null));
+    }
+  }
+  return columns;
+}
+
 const isDatabase = (db: Queryable): db is Database => typeof (db as Partial<Database>).transaction === 'function';
 
 /** Readings, their hourly/daily roll-ups and the latest state per container. */
@@ -232,35 +274,47 @@ export class ReadingsRepository {
 
   /** Writes a batch; rows already stored are skipped. Returns how many were new. */
   async insertBatch(rows: readonly ReadingRow[], strategy: ReadingWriteStrategy = 'copy'): Promise<number> {
-    if (rows.length === 0) return 0;
-    if (strategy === 'copy') {
-      // The staging table is per session and empties at commit: all three steps need one transaction.
-      const db = this.db;
-      if (isDatabase(db)) return db.transaction((tx) => new ReadingsRepository(tx).insertBatch(rows, strategy));
-      await db.query(CREATE_STAGING);
-      await db.copyFrom(COPY_STAGING, readingsAsCopyText(rows));
-      return (await db.query(INSERT_FROM_STAGING)).rowCount;
-    }
-    const columns: unknown[][] = READING_COLUMNS.map(() => []);
-    for (const row of rows) {
-      const fields = rowFields(row);
-      for (let c = 0; c < fields.length; c++) {
-        const value = fields[c];
-        (columns[c] as unknown[]).push(Array.isArray(value) ? toArrayLiteral(value) : (value ?? null));
-      }
-    }
-    return (await this.db.query(INSERT_UNNEST, columns)).rowCount;
+    return (await this.write(rows, strategy)).inserted;
   }
 
-  /** Replaces the state of each container whose new reading is not older than the stored one. */
-  async upsertStates(states: readonly ContainerState[]): Promise<void> {
-    for (const chunk of chunksFor(states, STATE_WIDTH)) {
-      const params = chunk.flatMap((s) => [
-        s.containerId, s.deviceId, s.measuredAt, s.fillPct, s.distanceMm, s.temperatureC, s.batteryPct, s.flags,
-        s.unchangedSince, s.unchangedCount,
-      ]);
-      await this.db.query(upsertStateSql(chunk.length), params);
+  /** insertBatch, telling also whether the batch held rows already stored (then 'staging' suits the next one). */
+  async write(rows: readonly ReadingRow[], strategy: ReadingWriteStrategy = 'copy'): Promise<InsertOutcome> {
+    if (rows.length === 0) return { inserted: 0, hadDuplicates: false };
+    const db = this.db;
+    if (strategy === 'unnest') {
+      const inserted = (await db.query(INSERT_UNNEST, columnArrays(rows))).rowCount;
+      return { inserted, hadDuplicates: inserted < rows.length };
     }
+    // Savepoints and the per-session staging table both need one transaction.
+    if (isDatabase(db)) return db.transaction((tx) => new ReadingsRepository(tx).write(rows, strategy));
+    const text = readingsAsCopyText(rows);
+    if (strategy === 'copy') {
+      await db.query('SAVEPOINT readings_copy');
+      try {
+        await db.copyFrom(COPY_DIRECT, text);
+        await db.query('RELEASE SAVEPOINT readings_copy');
+        return { inserted: rows.length, hadDuplicates: false };
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+        await db.query('ROLLBACK TO SAVEPOINT readings_copy');
+      }
+    }
+    await db.query(CREATE_STAGING);
+    await db.copyFrom(COPY_STAGING, text);
+    // The staging table empties at commit: one batch per transaction.
+    const inserted = (await db.query(INSERT_FROM_STAGING)).rowCount;
+    return { inserted, hadDuplicates: inserted < rows.length || strategy === 'copy' };
+  }
+
+  /** Replaces the state of each container whose new reading is not older than the stored one (one row per container). */
+  async upsertStates(states: readonly ContainerState[]): Promise<void> {
+    if (states.length === 0) return;
+    const columns: unknown[][] = Array.from({ length: 10 }, () => []);
+    for (const s of states) {
+      const fields = [s.containerId, s.deviceId, s.measuredAt, s.fillPct, s.distanceMm, s.temperatureC, s.batteryPct, toArrayLiteral(s.flags), s.unchangedSince, s.unchangedCount];
+      fields.forEach((value, c) => (columns[c] as unknown[]).push(value ?? null));
+    }
+    await this.db.query(UPSERT_STATES, columns);
   }
 
   async statesOf(containerIds: readonly string[]): Promise<ContainerState[]> {

@@ -1,0 +1,221 @@
+/**
+ * npm run bench:ingest
+ *
+ * How many readings per second the ingest commits when a separate process
+ * publishes them at QoS 1 through the machine's Mosquitto, beside two raw
+ * limits measured in the same run on the same machine: a bare mqtt.js
+ * subscriber on the same broker with the same publisher, and a bare COPY of
+ * the same rows into the same readings table. Then checks that nothing was
+ * lost or stored twice. The last line is the result:
+ *   ingest readings_per_s=<n> raw_subscriber_per_s=<n> raw_copy_per_s=<n> ratio=<ingest/raw_subscriber> lost=<n> duplicated=<n>
+ *
+ * Env: BENCH_INGEST_MESSAGES (default 200000), BENCH_INGEST_DEVICES (1000),
+ * TEST_DATABASE_URL / TEST_MQTT_URL (the machine's services), and any
+ * INGEST_* variable to try another setting of the ingest.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  ContainersRepository, createScratchDatabase, DevicesRepository, readingsAsCopyText, READING_COLUMNS, type ReadingRow, type ScratchDatabase,
+} from '@vulgraad/database';
+import mqtt from 'mqtt';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { spawnIngest } from '../../test/ingest/ingest-process';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const MESSAGES = Number(process.env.BENCH_INGEST_MESSAGES ?? 200_000);
+const DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 1000);
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Runs the publisher process; resolves with the time of its first publish and its own summary. */
+function runPublisher(prefix: string, devices: string[]): { started: Promise<number>; done: Promise<{ perSecond: number; seconds: number }> } {
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/ingest/publisher.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, BENCH_MQTT_URL: MQTT_URL, BENCH_TOPIC_PREFIX: prefix, BENCH_DEVICES: devices.join(','), BENCH_MESSAGES: String(MESSAGES) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let resolveStart: (t: number) => void = () => undefined;
+  let summary: { perSecond: number; seconds: number } | null = null;
+  const started = new Promise<number>((resolve) => (resolveStart = resolve));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.startsWith('start ')) resolveStart(Number(line.slice(6)));
+    else if (line.startsWith('{')) summary = JSON.parse(line) as { perSecond: number; seconds: number };
+  });
+  const done = new Promise<{ perSecond: number; seconds: number }>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 && summary ? resolve(summary) : reject(new Error(`publisher exited with ${code}`)))),
+  );
+  return { started, done };
+}
+
+async function measureRawSubscriber(devices: string[]): Promise<number> {
+  const prefix = `bench-raw-${runId}/`;
+  const client = await mqtt.connectAsync(MQTT_URL, {
+    protocolVersion: 5,
+    clientId: `bench-raw-${runId}`,
+    clean: true,
+    properties: { receiveMaximum: 65535 },
+  });
+  let received = 0;
+  let lastAt = 0;
+  const all = new Promise<void>((resolve) => {
+    client.on('message', () => {
+      received++;
+      if (received === MESSAGES) {
+        lastAt = Date.now();
+        resolve();
+      }
+    });
+  });
+  await client.subscribeAsync(`${prefix}#`, { qos: 1 });
+  const publisher = runPublisher(prefix, devices);
+  const startedAt = await publisher.started;
+  await Promise.race([all, publisher.done.then(() => new Promise((resolve) => setTimeout(resolve, 30_000)))]);
+  const publisherSummary = await publisher.done;
+  await client.endAsync();
+  if (received < MESSAGES) throw new Error(`raw subscriber got ${received} of ${MESSAGES} messages`);
+  const perSecond = MESSAGES / ((lastAt - startedAt) / 1000);
+  log(`raw subscriber: ${MESSAGES} messages in ${((lastAt - startedAt) / 1000).toFixed(2)} s (publisher alone ${publisherSummary.perSecond}/s)`);
+  return perSecond;
+}
+
+function benchRows(deviceIds: string[], containerIds: string[]): ReadingRow[] {
+  const base = Date.now() - 86_400_000;
+  return Array.from({ length: MESSAGES }, (_, i) => ({
+    containerId: containerIds[i % containerIds.length] as string,
+    deviceId: deviceIds[i % deviceIds.length] as string,
+    measuredAt: new Date(base + i * 10),
+    receivedAt: new Date(),
+    fillPct: 40,
+    distanceMm: 500 + (i % 1500),
+    levelMm: null,
+    temperatureC: 14.5,
+    batteryPct: 87,
+    batteryV: null,
+    rssiDbm: null,
+    snrDb: null,
+    seq: Math.floor(i / deviceIds.length),
+    tiltDeg: null,
+    flags: [],
+    alarms: [],
+    format: 'native',
+    correlationId: null,
+  }));
+}
+
+async function measureRawCopy(scratch: ScratchDatabase, deviceIds: string[], containerIds: string[]): Promise<number> {
+  const text = readingsAsCopyText(benchRows(deviceIds, containerIds));
+  const client = new pg.Client({ connectionString: scratch.url });
+  await client.connect();
+  try {
+    const started = process.hrtime.bigint();
+    await pipeline(Readable.from([Buffer.from(text)]), client.query(copyFrom(`COPY readings (${READING_COLUMNS.join(', ')}) FROM STDIN`)));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await client.query('TRUNCATE readings');
+    log(`raw COPY: ${MESSAGES} rows in ${seconds.toFixed(2)} s`);
+    return MESSAGES / seconds;
+  } finally {
+    await client.end();
+  }
+}
+
+async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promise<{ perSecond: number; lost: number; duplicated: number }> {
+  const prefix = `bench-ingest-${runId}/`;
+  const ingest = await spawnIngest({
+    DATABASE_URL: scratch.url,
+    MQTT_URL: MQTT_URL,
+    INGEST_TOPIC_PREFIX: prefix,
+    INGEST_CLIENT_ID: `bench-ingest-${runId}`,
+    INGEST_SHARE_GROUP: `bench-${runId}`,
+    DB_MIGRATE_ON_START: 'false',
+    DB_MAINTENANCE_INTERVAL_S: '0',
+    INGEST_RECEIVE_MAXIMUM: '65535',
+    INGEST_MAX_BUFFERED: '100000',
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_')) as Array<[string, string]>),
+  });
+  try {
+    for (let i = 0; i < 200; i++) {
+      const health = await fetch(`${ingest.baseUrl}/health`).catch(() => null);
+      if (health?.ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const stats = async () => (await (await fetch(`${ingest.baseUrl}/stats`)).json()) as { stored: number; duplicates: number; lastBatch: { committedAt: string } | null };
+    const publisher = runPublisher(prefix, devices);
+    const startedAt = await publisher.started;
+    let last = await stats();
+    const deadline = Date.now() + 600_000;
+    let quietSince = Date.now();
+    let previousStored = -1;
+    while (last.stored < MESSAGES && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      last = await stats();
+      if (last.stored !== previousStored) quietSince = Date.now();
+      previousStored = last.stored;
+      // Nothing more arrives once the publisher is done and the ingest has been idle for a while.
+      if (Date.now() - quietSince > 15_000) break;
+    }
+    await publisher.done;
+    const endAt = last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now();
+    const seconds = (endAt - startedAt) / 1000;
+    const metrics = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
+    const metric = (name: string): number => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    const batches = metric('vulgraad_ingest_batch_seconds_count');
+    log(
+      `ingest: ${last.stored} readings committed in ${seconds.toFixed(2)} s; ${batches} batches, ` +
+        `${(metric('vulgraad_ingest_batch_messages_sum') / batches).toFixed(0)} messages and ` +
+        `${((metric('vulgraad_ingest_batch_seconds_sum') / batches) * 1000).toFixed(1)} ms each on average`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { rows } = await scratch.db.query<{ stored: number; distinct_readings: number }>(
+      'SELECT count(*)::int AS stored, count(DISTINCT (device_id, seq))::int AS distinct_readings FROM readings',
+    );
+    const counts = rows[0]!;
+    return { perSecond: counts.distinct_readings / seconds, lost: MESSAGES - counts.distinct_readings, duplicated: counts.stored - counts.distinct_readings };
+  } finally {
+    await ingest.kill('SIGTERM');
+  }
+}
+
+async function main(): Promise<void> {
+  log(`ingest benchmark: ${MESSAGES} readings from ${DEVICES} devices, ${cpus().length} cores, node ${process.version}`);
+  const scratch = await createScratchDatabase(DATABASE_URL, { prefix: 'bench_ingest', timescale: 'auto' });
+  try {
+    const containers = await new ContainersRepository(scratch.db).upsert(
+      Array.from({ length: DEVICES }, (_, i) => ({
+        externalRef: `bench-c${i}`, lng: 4.9, lat: 52.37, district: 'Centrum', wasteType: 'residual' as const, volumeL: 5000, depthMm: 2500,
+      })),
+    );
+    const devices = await new DevicesRepository(scratch.db).upsert(Array.from({ length: DEVICES }, (_, i) => ({ externalRef: `bench-d${i}` })));
+    const containerByRef = new Map(containers.map((c) => [c.externalRef, c.id]));
+    await scratch.db.transaction((tx) =>
+      new DevicesRepository(tx).bindMany(devices.map((d) => ({ deviceId: d.id, containerId: containerByRef.get(d.externalRef.replace('-d', '-c'))!, validFrom: new Date('2020-01-01T00:00:00Z') }))),
+    );
+    const refs = devices.map((d) => d.externalRef);
+
+    const rawSubscriber = await measureRawSubscriber(refs);
+    const rawCopy = await measureRawCopy(scratch, devices.map((d) => d.id), devices.map((d) => containerByRef.get(d.externalRef.replace('-d', '-c'))!));
+    const ingest = await measureIngest(scratch, refs);
+    log(
+      `ingest readings_per_s=${Math.round(ingest.perSecond)} raw_subscriber_per_s=${Math.round(rawSubscriber)} raw_copy_per_s=${Math.round(rawCopy)} ` +
+        `ratio=${(ingest.perSecond / rawSubscriber).toFixed(2)} lost=${ingest.lost} duplicated=${ingest.duplicated}`,
+    );
+  } finally {
+    await scratch.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,24 @@
+import { copyLine } from '../database';
+import { READING_COLUMNS, readingsAsCopyText, type ReadingRow } from './readings.repository';
+
+describe(readingsAsCopyText.name, () => {
+  const full: ReadingRow = {
+    containerId: 'c\t1', deviceId: 'd\\1', measuredAt: new Date('2026-01-02T03:04:05.678Z'), receivedAt: new Date('2026-01-02T03:04:06Z'),
+    fillPct: 42.5, distanceMm: 830, levelMm: 120, temperatureC: -3.25, batteryPct: 88, batteryV: 3.61, rssiDbm: -97, snrDb: 7.5, seq: 12345678901,
+    tiltDeg: 2, flags: ['stuck_value', 'tilted'], alarms: ['a"b', 'line\nbreak'], format: 'native', correlationId: 'as:up:01H',
+  };
+  const sparse: ReadingRow = {
+    ...full, fillPct: null, distanceMm: null, levelMm: undefined, temperatureC: Number.NaN, batteryPct: null, batteryV: null, rssiDbm: null,
+    snrDb: null, seq: null, tiltDeg: null, flags: [], alarms: [], correlationId: null,
+  };
+
+  it('writes what the generic COPY writer writes, column for column', () => {
+    const generic = [full, sparse]
+      .map((r) => copyLine([r.containerId, r.deviceId, r.measuredAt, r.receivedAt, r.fillPct, r.distanceMm, r.temperatureC, r.batteryPct,
+        r.batteryV, r.rssiDbm, r.snrDb, r.seq, r.tiltDeg, r.flags, r.alarms, r.format, r.correlationId, r.levelMm ?? null]))
+      .join('');
+    const sut = readingsAsCopyText([full, sparse]);
+    expect(sut).toBe(generic);
+    expect(sut.split('\n')[0]!.split('\t')).toHaveLength(READING_COLUMNS.length);
+  });
+});
