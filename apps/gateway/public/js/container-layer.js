@@ -19,7 +19,7 @@ export class ContainerLayer {
     this.projectedZoom = null;
     this.projected = new Map();
     this.drawn = [];
-    this.stats = { frames: 0, lastDrawMs: 0, drawnItems: 0 };
+    this.stats = { frames: 0, lastDrawMs: 0, drawnItems: 0, recentDrawMs: [] };
 
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'container-layer';
@@ -153,6 +153,8 @@ export class ContainerLayer {
     this.stats.frames++;
     this.stats.drawnItems = drawn.length;
     this.stats.lastDrawMs = performance.now() - started;
+    this.stats.recentDrawMs.push(this.stats.lastDrawMs);
+    if (this.stats.recentDrawMs.length > 2000) this.stats.recentDrawMs.splice(0, 1000);
   }
 
   hit(point) {
