@@ -1,0 +1,156 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { POLICY_NAMES, type PolicyName } from './policies/policy';
+import { DEFAULT_VULGRAAD_OPTIONS as V } from './policies/vulgraad';
+import type { CityChoice } from './setups/build';
+import type { ValueRunSpec } from './value-run';
+
+export const USAGE = `npm run sim:value -- [options]
+
+  --city groningen-like|amsterdam|generated   city (default groningen-like)
+  --days N                measured days (default 28)
+  --warmup-days N         days run before measuring (default 21)
+  --containers N          clusters (groningen-like: 850; generated: 300; amsterdam: first N, default all)
+  --trucks N              trucks in all (default: 4 for groningen-like, by volume elsewhere)
+  --k N                   practice: clusters emptied a day (default 250 of 850, scaled)
+  --seed N                deposits and solver seed (default 1)
+  --time-per-day S        solver budget per plan (district and day), seconds (default 2)
+  --policies LIST         comma-separated of practice,fixed,vulgraad (default all)
+  --truck-body-l L        truck body, litres; 0 = unlimited, as the study (default 22000)
+  --compaction X          loose litres per litre of body (default 4)
+  --payload-kg KG         truck payload (default 11000)
+  --density KG_PER_L      loose density of the waste (default: the city's)
+  --breaks study|planner  breaks at the depot at 10:00 and 12:00 (study), or one on the route (planner)
+  --start YYYY-MM-DD      first simulated day (default 2023-01-09)
+  --parallel N            policies run at once in worker threads (default 2)
+  --risk P                vulgraad: must when the overflow risk before the next chance reaches P (default 0.1)
+  --worth-fill PCT        vulgraad: optional stops from this predicted fill (default 60)
+  --worth-prize X         vulgraad: prize of a full optional stop, cost units (default 0: none offered)
+  --worth-detour-m M      vulgraad: optional stops within M of a must stop or depot (default 1500)
+  --cost-per-km X         vulgraad: solver cost per km (default 1.5)
+  --cost-per-hour X       vulgraad: solver cost per hour (default 0: distance, like practice)
+  --parts-between-breaks true|false  vulgraad: plan the parts of a day between the study's breaks (default true)
+  --sensor-interval-min M vulgraad: minutes between readings (default 30)
+  --practice-litres-per-deposit L   practice: assumed litres per deposit (default 58.8)
+  --deposits-per-day N    groningen-like: deposits a day over the city (default 22600)
+  --matrix-cache DIR      folder for road-graph matrices (default: the system temp folder)
+  --out FILE              report (default docs/value-report.md; docs/value-report-<city>.md for other cities)
+  --no-report             print only, write no files
+  --quiet                 no progress lines on stderr
+`;
+
+/** What the command line asks for. */
+export interface CliOptions {
+  spec: ValueRunSpec;
+  out: string | null;
+  quiet: boolean;
+}
+
+/** A command-line problem, with the option at fault. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+const CITIES: readonly CityChoice[] = ['groningen-like', 'amsterdam', 'generated'];
+const FLAGS = new Set(['--no-report', '--quiet', '--help']);
+
+/** Reads the options; throws a CliError naming every bad one. */
+export function parseCli(argv: readonly string[], cwd: string = process.cwd()): CliOptions {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) {
+      problems.push(`unexpected argument "${arg}"`);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    if (FLAGS.has(arg)) flags.add(arg);
+    else if (eq > 0) values.set(arg.slice(0, eq), arg.slice(eq + 1));
+    else if (i + 1 < argv.length) values.set(arg, argv[++i] as string);
+    else problems.push(`${arg} needs a value`);
+  }
+  const known = new Set(
+    USAGE.split('\n')
+      .map((l) => /^\s+(--[a-z-]+)/.exec(l)?.[1])
+      .filter((x): x is string => x !== undefined),
+  );
+  for (const key of values.keys()) if (!known.has(key)) problems.push(`unknown option ${key}`);
+  if (flags.has('--help')) throw new CliError(USAGE);
+
+  const number = (key: string, def: number, check: (v: number) => boolean, what: string): number => {
+    const raw = values.get(key);
+    if (raw === undefined) return def;
+    const v = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(v) || !check(v)) {
+      problems.push(`${key} must be ${what}, got "${raw}"`);
+      return def;
+    }
+    return v;
+  };
+  const optional = (key: string, check: (v: number) => boolean, what: string): number | undefined => (values.has(key) ? number(key, 0, check, what) : undefined);
+  const int = (v: number): boolean => Number.isInteger(v);
+
+  const cityRaw = values.get('--city') ?? 'groningen-like';
+  const city = CITIES.includes(cityRaw as CityChoice) ? (cityRaw as CityChoice) : null;
+  if (!city) problems.push(`--city must be one of ${CITIES.join(', ')}, got "${cityRaw}"`);
+  const policies = (values.get('--policies') ?? POLICY_NAMES.join(','))
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of policies) if (!POLICY_NAMES.includes(p as PolicyName)) problems.push(`--policies: unknown policy "${p}" (use ${POLICY_NAMES.join(', ')})`);
+  if (policies.length === 0) problems.push('--policies names no policy');
+  const breaks = values.get('--breaks') ?? 'study';
+  if (breaks !== 'study' && breaks !== 'planner') problems.push(`--breaks must be study or planner, got "${breaks}"`);
+  const startDate = values.get('--start') ?? '2023-01-09';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || Number.isNaN(Date.parse(`${startDate}T00:00:00Z`))) problems.push(`--start must be a date YYYY-MM-DD, got "${startDate}"`);
+  const partsRaw = values.get('--parts-between-breaks') ?? 'true';
+  if (partsRaw !== 'true' && partsRaw !== 'false') problems.push(`--parts-between-breaks must be true or false, got "${partsRaw}"`);
+
+  const spec: ValueRunSpec = {
+    setup: {
+      city: city ?? 'groningen-like',
+      seed: number('--seed', 1, int, 'an integer'),
+      containers: optional('--containers', (v) => int(v) && v >= 1, 'a whole number >= 1'),
+      trucks: optional('--trucks', (v) => int(v) && v >= 1, 'a whole number >= 1'),
+      k: optional('--k', (v) => int(v) && v >= 0, 'a whole number >= 0'),
+      truckBodyL: number('--truck-body-l', 22_000, (v) => v >= 0, 'litres >= 0'),
+      compactionFactor: optional('--compaction', (v) => v >= 1, 'at least 1'),
+      payloadKg: optional('--payload-kg', (v) => v > 0, 'positive'),
+      densityKgPerL: optional('--density', (v) => v > 0 && v < 2, 'between 0 and 2'),
+      breaks: breaks === 'planner' ? 'planner' : 'study',
+      depositsPerDay: optional('--deposits-per-day', (v) => v > 0, 'positive'),
+      matrixCacheDir: values.get('--matrix-cache') ?? path.join(tmpdir(), 'vulgraad-value-matrices'),
+    },
+    run: {
+      seed: number('--seed', 1, int, 'an integer'),
+      startDate,
+      days: number('--days', 28, (v) => int(v) && v >= 1, 'a whole number >= 1'),
+      warmupDays: number('--warmup-days', 21, (v) => int(v) && v >= 0, 'a whole number >= 0'),
+      timeLimitMs: number('--time-per-day', 2, (v) => v > 0 && v <= 600, 'seconds in (0, 600]') * 1000,
+    },
+    policies: policies.filter((p): p is PolicyName => POLICY_NAMES.includes(p as PolicyName)),
+    settings: {
+      practice: { assumedLitresPerDeposit: number('--practice-litres-per-deposit', 58.8, (v) => v > 0, 'positive') },
+      vulgraad: {
+        riskLevel: number('--risk', V.riskLevel, (v) => v > 0 && v <= 1, 'in (0, 1]'),
+        worthFillPct: number('--worth-fill', V.worthFillPct, (v) => v >= 0 && v <= 100, 'a percentage'),
+        worthPrize: number('--worth-prize', V.worthPrize, (v) => v >= 0, '>= 0'),
+        worthMaxDetourM: number('--worth-detour-m', V.worthMaxDetourM, (v) => v >= 0, 'metres >= 0'),
+        costPerKm: number('--cost-per-km', V.costPerKm ?? 1.5, (v) => v >= 0, '>= 0'),
+        costPerHour: number('--cost-per-hour', V.costPerHour ?? 0, (v) => v >= 0, '>= 0'),
+        partsBetweenBreaks: partsRaw !== 'false',
+        sensorIntervalMin: number('--sensor-interval-min', V.sensorIntervalMin, (v) => v >= 1 && v <= 24 * 60, 'minutes in [1, 1440]'),
+      },
+    },
+    parallel: number('--parallel', 2, (v) => int(v) && v >= 1, 'a whole number >= 1'),
+  };
+  if (problems.length > 0) throw new CliError(`${problems.join('\n')}\n\n${USAGE}`);
+  const defaultOut = spec.setup.city === 'groningen-like' ? 'docs/value-report.md' : `docs/value-report-${spec.setup.city}.md`;
+  const out = flags.has('--no-report') ? null : path.resolve(cwd, values.get('--out') ?? defaultOut);
+  return { spec, out, quiet: flags.has('--quiet') };
+}

@@ -1,0 +1,14 @@
+export * from './event-queue';
+export * from './network';
+export * from './calibrated-straight.provider';
+export * from './truck';
+export * from './route-stops';
+export * from './sensors';
+export * from './metrics';
+export * from './simulation';
+export * from './policies';
+export * from './setups/setup';
+export * from './setups/groningen-like';
+export { buildSetup, apportion, STUDY_K_SHARE, DEFAULT_TRUCK_BODY_L, type SetupOptions, type CityChoice } from './setups/build';
+export * from './value-run';
+export { valueLine, markdownReport, plots, STUDY } from './report/report';
