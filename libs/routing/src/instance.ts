@@ -18,6 +18,8 @@ export interface Instance {
   /** Locations. */
   n: number;
   dist: Float64Array;
+  /** The distances in single precision for the search: half the memory traffic (costs are recomputed exactly for the output). */
+  searchDist: Float32Array;
   /** Duration matrices, one per distinct (profile, factor) pair. */
   durs: Float64Array[];
   /** Capacity dimensions. */
@@ -28,6 +30,12 @@ export interface Instance {
   timed: boolean;
   hasBreaks: boolean;
   hasDisposal: boolean;
+  /** Distance matrix is symmetric (2-opt can then be priced in O(1)). */
+  symmetric: boolean;
+  /** Caller's location index of each internal location (locations are renumbered so that neighbours sit close in memory). */
+  origLoc: Int32Array;
+  /** Polar angle of each stop around the first vehicle's start, in [0, 65536), from the optional coordinates (null without). */
+  cAngle: Int32Array | null;
 
   // Clients (stops): index c in [0, nC).
   nC: number;
@@ -405,12 +413,16 @@ export function compileProblem(problem: RoutingProblem, granular = DEFAULT_GRANU
     problem,
     n,
     dist,
+    searchDist: new Float32Array(0),
     durs,
     dims,
     dimWeight: new Float64Array(dims),
     timed,
     hasBreaks,
     hasDisposal: S > 0,
+    symmetric: isSymmetric(dist, n),
+    cAngle: null,
+    origLoc: new Int32Array(0),
     nC,
     cLoc,
     cDemand,
@@ -470,6 +482,17 @@ export function compileProblem(problem: RoutingProblem, granular = DEFAULT_GRANU
     inst.dimWeight[k] = k === 0 || maxCap === 0 ? 1 : Math.max(1e-9, firstMaxCap(inst)) / maxCap;
   }
 
+  if (problem.coordinates) {
+    if (problem.coordinates.length !== 2 * n) fail(`coordinates has ${problem.coordinates.length} numbers, expected 2 x ${n}`, 'coordinates');
+    const xy = problem.coordinates;
+    const origin = vStartLoc[0];
+    inst.cAngle = new Int32Array(nC);
+    for (let c = 0; c < nC; c++) {
+      const a = Math.atan2(xy[2 * cLoc[c] + 1] - xy[2 * origin + 1], xy[2 * cLoc[c]] - xy[2 * origin]);
+      inst.cAngle[c] = (Math.round((32768 * a) / Math.PI) + 65536) % 65536;
+    }
+  }
+  relabelLocations(inst);
   checkStopsServeable(inst, equipmentOf);
   buildNeighbours(inst, granular);
   return inst;
@@ -574,6 +597,99 @@ function checkStopsServeable(inst: Instance, equipmentOf: Array<Set<string>>): v
   let prizes = 0;
   for (let c = 0; c < inst.nC; c++) if (inst.cOptional[c]) prizes += inst.cPrize[c];
   for (let c = 0; c < inst.nC; c++) inst.cBigPrize[c] += prizes;
+}
+
+/**
+ * Renumbers the locations so that places near each other get near indices
+ * (Hilbert curve order with coordinates, else a nearest-neighbour chain):
+ * the search reads the matrices mostly between neighbours, and on big
+ * instances memory latency, not arithmetic, is what it waits for.
+ */
+function relabelLocations(inst: Instance): void {
+  const { n } = inst;
+  const order = inst.problem.coordinates ? hilbertOrder(inst.problem.coordinates, n) : chainOrder(inst.dist, n, inst.vStartLoc[0]);
+  const inv = new Int32Array(n);
+  for (let i = 0; i < n; i++) inv[order[i]] = i;
+  const permute = (m: Float64Array): Float64Array => {
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const row = order[i] * n;
+      for (let j = 0; j < n; j++) out[i * n + j] = m[row + order[j]];
+    }
+    return out;
+  };
+  inst.dist = permute(inst.dist);
+  inst.searchDist = Float32Array.from(inst.dist);
+  inst.durs = inst.durs.map(permute);
+  for (const arr of [inst.cLoc, inst.vStartLoc, inst.vEndLoc, inst.sLoc]) for (let i = 0; i < arr.length; i++) arr[i] = inv[arr[i]];
+  inst.origLoc = order;
+}
+
+function hilbertOrder(xy: Float64Array, n: number): Int32Array {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    minX = Math.min(minX, xy[2 * i]);
+    maxX = Math.max(maxX, xy[2 * i]);
+    minY = Math.min(minY, xy[2 * i + 1]);
+    maxY = Math.max(maxY, xy[2 * i + 1]);
+  }
+  const side = 65535;
+  const span = Math.max(maxX - minX, maxY - minY, 1e-12);
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let x = Math.round(((xy[2 * i] - minX) / span) * side);
+    let y = Math.round(((xy[2 * i + 1] - minY) / span) * side);
+    let d = 0;
+    for (let s = 32768; s > 0; s >>= 1) {
+      const rx = (x & s) > 0 ? 1 : 0;
+      const ry = (y & s) > 0 ? 1 : 0;
+      d += s * s * ((3 * rx) ^ ry);
+      if (ry === 0) {
+        if (rx === 1) {
+          x = side - x;
+          y = side - y;
+        }
+        const t = x;
+        x = y;
+        y = t;
+      }
+    }
+    key[i] = d;
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => key[a] - key[b] || a - b);
+  return Int32Array.from(order);
+}
+
+function chainOrder(dist: Float64Array, n: number, from: number): Int32Array {
+  const order = new Int32Array(n);
+  const used = new Uint8Array(n);
+  let cur = from;
+  for (let k = 0; k < n; k++) {
+    order[k] = cur;
+    used[cur] = 1;
+    let best = -1;
+    let bestD = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (used[j]) continue;
+      const d = dist[cur * n + j] + dist[j * n + cur];
+      if (d < bestD) {
+        bestD = d;
+        best = j;
+      }
+    }
+    if (best < 0) break;
+    cur = best;
+  }
+  return order;
+}
+
+function isSymmetric(m: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (m[i * n + j] !== m[j * n + i]) return false;
+  return true;
 }
 
 /** Single-source shortest travel times on a dense matrix (O(n^2)); `towards` gives times to `src` instead. */

@@ -59,7 +59,7 @@ export class LocalSearch {
   private readonly routeSimple: Uint8Array;
   /** Costs of routes are distance only (no time cost): the distance lower bound is valid. */
   private readonly boundOk: boolean;
-  private readonly dist: Float64Array;
+  private readonly dist: Float32Array;
   private readonly nLoc: number;
   private readonly hasBreaks: boolean;
   private readonly singleClass: boolean;
@@ -86,9 +86,25 @@ export class LocalSearch {
   dropMode = false;
   /** Stop the run early when this returns true (checked between loops). */
   shouldStop: () => boolean = () => false;
-  // SWAP* scratch
+  // SWAP*: best three insertion places of each stop in each route, valid while the route is unchanged.
   private readonly best3Cost: Float64Array;
   private readonly best3Node: Int32Array;
+  private readonly best3Stamp: Int32Array;
+  /** The located node after each of the three places (the place is between best3Node and best3Next). */
+  private readonly best3Next: Int32Array;
+  private readonly swapRem: Float64Array;
+  private readonly swapPrevLoc: Int32Array;
+  private readonly swapNextLoc: Int32Array;
+  private readonly swapRemB: Float64Array;
+  private readonly swapPrevLocB: Int32Array;
+  private readonly swapNextLocB: Int32Array;
+  private readonly secStart: Int32Array;
+  private readonly secEnd: Int32Array;
+  private readonly hasSeqPins: boolean;
+  private readonly placeNode: Int32Array;
+  private readonly placeNextNode: Int32Array;
+  private readonly placeLoc: Int32Array;
+  private readonly placeEdge: Float64Array;
   private readonly routeClients: Int32Array;
   private readonly routeClientsB: Int32Array;
 
@@ -129,7 +145,7 @@ export class LocalSearch {
     let anyTimeCost = false;
     for (let r = 0; r < R; r++) if (inst.vCTime[r] > 0) anyTimeCost = true;
     this.boundOk = !anyTimeCost;
-    this.dist = inst.dist;
+    this.dist = inst.searchDist;
     this.nLoc = inst.n;
     this.hasBreaks = inst.hasBreaks;
     this.singleClass = inst.nClasses === 1;
@@ -144,8 +160,23 @@ export class LocalSearch {
     this.list = new Int32Array(N);
     this.listB = new Int32Array(N);
     this.emptyOfType = new Int32Array(inst.nTypes);
-    this.best3Cost = new Float64Array(nC * 3);
-    this.best3Node = new Int32Array(nC * 3);
+    this.best3Cost = new Float64Array(nC * R * 3);
+    this.best3Node = new Int32Array(nC * R * 3);
+    this.best3Stamp = new Int32Array(nC * R);
+    this.best3Next = new Int32Array(nC * R * 3);
+    this.swapRem = new Float64Array(nC + 1);
+    this.swapPrevLoc = new Int32Array(nC + 1);
+    this.swapNextLoc = new Int32Array(nC + 1);
+    this.swapRemB = new Float64Array(nC + 1);
+    this.swapPrevLocB = new Int32Array(nC + 1);
+    this.swapNextLocB = new Int32Array(nC + 1);
+    this.secStart = new Int32Array(R);
+    this.secEnd = new Int32Array(R);
+    this.hasSeqPins = inst.cSeqRank.some((rank) => rank >= 0);
+    this.placeNode = new Int32Array(N + 1);
+    this.placeNextNode = new Int32Array(N + 1);
+    this.placeLoc = new Int32Array(N + 1);
+    this.placeEdge = new Float64Array(N + 1);
     this.routeClients = new Int32Array(nC + 1);
     this.routeClientsB = new Int32Array(nC + 1);
 
@@ -249,12 +280,11 @@ export class LocalSearch {
       if (clients === 0 && !inst.vAlwaysUsed[r]) this.dropDisposals(r);
       else this.ensureFinalDisposal(r);
       this.updateRoute(r);
-      this.routeLastMod[r] = 0;
+      this.routeLastMod[r] = ++this.moveCount;
     }
-    this.moveCount = 1;
     this.lastTestRI.fill(0);
-    this.swapTested.fill(-1);
-    this.routeOpsTested.fill(-1);
+    this.swapTested.fill(0);
+    this.routeOpsTested.fill(0);
   }
 
   /** Exports the routes as items per vehicle. */
@@ -319,7 +349,7 @@ export class LocalSearch {
     let best = inst.vSites[r][0];
     let bestD = Infinity;
     for (const s of inst.vSites[r]) {
-      const d = inst.dist[from * inst.n + inst.sLoc[s]] + inst.dist[inst.sLoc[s] * inst.n + inst.vEndLoc[r]];
+      const d = inst.searchDist[from * inst.n + inst.sLoc[s]] + inst.searchDist[inst.sLoc[s] * inst.n + inst.vEndLoc[r]];
       if (d < bestD) {
         bestD = d;
         best = s;
@@ -392,6 +422,27 @@ export class LocalSearch {
     }
     this.setRouteCost(r);
     this.routeSimple[r] = !inst.timed && (segs.flags[FWD + end] & RELOAD) === 0 ? 1 : 0;
+    const angle = inst.cAngle;
+    if (angle) {
+      let first = true;
+      let a0 = 0;
+      let a1 = 0;
+      for (let z = this.next[start]; z !== end; z = this.next[z]) {
+        if (z >= this.nC) continue;
+        const p = angle[z];
+        if (first) {
+          a0 = p;
+          a1 = p;
+          first = false;
+        } else if (mod16(p - a0) > mod16(a1 - a0)) {
+          // Not enclosed: extend the sector on the nearer side.
+          if (mod16(p - a1) <= mod16(a0 - p)) a1 = p;
+          else a0 = p;
+        }
+      }
+      this.secStart[r] = a0;
+      this.secEnd[r] = a1;
+    }
   }
 
   private setRouteCost(r: number): void {
@@ -755,6 +806,11 @@ export class LocalSearch {
         const costV = this.eval3(rv, FWD + v, SGL + u, BWD + this.next[v]);
         delta = costU + costV - this.routeCost[ru] - this.routeCost[rv];
       }
+    } else if (this.routeSimple[ru] && !this.hasSeqPins) {
+      const pu = this.prev[u];
+      const nu = this.next[u];
+      const nv = this.next[v];
+      delta = this.inst.vCDist[ru] * (this.dd(pu, nu) - this.dd(pu, u) - this.dd(u, nu) + this.dd(v, u) + this.dd(u, nv) - this.dd(v, nv));
     } else {
       let len = 0;
       let a: number;
@@ -810,6 +866,13 @@ export class LocalSearch {
         const costV = this.eval4(rv, FWD + v, SGL + first, SGL + second, BWD + this.next[v]);
         delta = costU + costV - this.routeCost[ru] - this.routeCost[rv];
       }
+    } else if (this.routeSimple[ru] && !this.hasSeqPins) {
+      const pu = this.prev[u];
+      const nx = this.next[x];
+      const nv = this.next[v];
+      delta =
+        this.inst.vCDist[ru] *
+        (this.dd(pu, nx) - this.dd(pu, u) - this.dd(u, x) - this.dd(x, nx) + this.dd(v, first) + this.dd(first, second) + this.dd(second, nv) - this.dd(v, nv));
     } else {
       let len = 0;
       let a: number;
@@ -868,6 +931,16 @@ export class LocalSearch {
         const costV = this.eval3(rv, FWD + this.prev[v], SGL + u, BWD + this.next[v]);
         delta = costU + costV - this.routeCost[ru] - this.routeCost[rv];
       }
+    } else if (this.routeSimple[ru] && !this.hasSeqPins) {
+      const pu = this.prev[u];
+      const nu = this.next[u];
+      const pv = this.prev[v];
+      const nv = this.next[v];
+      let d: number;
+      if (nu === v) d = this.dd(pu, v) + this.dd(v, u) + this.dd(u, nv) - this.dd(pu, u) - this.dd(u, v) - this.dd(v, nv);
+      else if (nv === u) d = this.dd(pv, u) + this.dd(u, v) + this.dd(v, nu) - this.dd(pv, v) - this.dd(v, u) - this.dd(u, nu);
+      else d = this.dd(pu, v) + this.dd(v, nu) - this.dd(pu, u) - this.dd(u, nu) + this.dd(pv, u) + this.dd(u, nv) - this.dd(pv, v) - this.dd(v, nv);
+      delta = this.inst.vCDist[ru] * d;
     } else {
       const [a, b] = this.pos[u] < this.pos[v] ? [u, v] : [v, u];
       let len = 0;
@@ -1048,11 +1121,18 @@ export class LocalSearch {
     const r = this.routeOf[u];
     const a = this.next[u];
     let len = 0;
+    const quick = this.routeSimple[r] && this.inst.symmetric && !this.hasSeqPins;
+    let delta = 0;
+    if (quick) {
+      const nv = this.next[v];
+      delta = this.inst.vCDist[r] * (this.dd(u, v) + this.dd(a, nv) - this.dd(u, a) - this.dd(v, nv));
+      if (delta > -EPS) return false;
+    }
     for (let z = v; ; z = this.prev[z]) {
       this.list[len++] = z;
       if (z === a) break;
     }
-    const delta = this.evalWindow(r, a, v, this.list, len) - this.routeCost[r];
+    if (!quick) delta = this.evalWindow(r, a, v, this.list, len) - this.routeCost[r];
     if (delta > -EPS) return false;
     // relink in reversed order
     const nv = this.next[v];
@@ -1331,6 +1411,20 @@ export class LocalSearch {
   private swapStarPass(): void {
     const { R, inst, nC } = this;
     const G = Math.min(inst.granular, 10);
+    if (inst.cAngle) {
+      for (let a = 0; a < R; a++) {
+        if (this.clientsIn(a) === 0) continue;
+        for (let b = a + 1; b < R; b++) {
+          if (this.clientsIn(b) === 0) continue;
+          const last = this.swapTested[a * R + b];
+          if (Math.max(this.routeLastMod[a], this.routeLastMod[b]) <= last) continue;
+          if (!sectorsOverlap(this.secStart[a], this.secEnd[a], this.secStart[b], this.secEnd[b])) continue;
+          this.swapTested[a * R + b] = this.moveCount;
+          this.swapStar(a, b);
+        }
+      }
+      return;
+    }
     this.pairMark.fill(0);
     for (let u = 0; u < nC; u++) {
       const ru = this.routeOf[u];
@@ -1355,58 +1449,93 @@ export class LocalSearch {
     }
   }
 
-  /** Top three insertion places of every stop of route ra into route rb, by distance only. */
-  private preprocessInsertions(ra: number, rb: number, clients: Int32Array, count: number): void {
+  /** Top three insertion places of every stop of route ra into route rb, by distance only (cached per stop and route). */
+  private preprocessInsertions(rb: number, clients: Int32Array, count: number): void {
     const inst = this.inst;
     const n = inst.n;
-    const d = inst.dist;
+    const d = inst.searchDist;
     const loc = this.nodeLoc;
-    const endB = this.endNode(rb);
+    const R = this.R;
+    const valid = this.routeLastMod[rb];
+    let places = -1;
+    const placeNode = this.placeNode;
+    const placeLoc = this.placeLoc;
+    const placeEdge = this.placeEdge;
     for (let i = 0; i < count; i++) {
       const u = clients[i];
+      const key = u * R + rb;
+      if (this.best3Stamp[key] >= valid) continue;
+      if (places < 0) {
+        // The places of route rb: after each located node up to the closing disposal visit.
+        places = 0;
+        const endB = this.endNode(rb);
+        const closing = inst.vEndDisposal[rb] === 1;
+        for (let p = this.startNode(rb); p !== endB; ) {
+          let q = this.next[p];
+          while (this.nodeKind[q] === BREAK) q = this.next[q];
+          if (closing && (this.segs.flags[this.BWD + this.next[p]] & RELOAD) === 0) break;
+          placeNode[places] = p;
+          this.placeNextNode[places] = q;
+          placeLoc[places] = loc[p];
+          placeEdge[places] = d[loc[p] * n + loc[q]];
+          placeLoc[places + 1] = loc[q];
+          places++;
+          p = q;
+        }
+      }
+      this.best3Stamp[key] = this.moveCount;
       let c0 = Infinity;
       let c1 = Infinity;
       let c2 = Infinity;
       let n0 = -1;
       let n1 = -1;
       let n2 = -1;
+      let q0 = -1;
+      let q1 = -1;
+      let q2 = -1;
       const lu = loc[u];
-      const closing = this.inst.vEndDisposal[rb] === 1;
-      for (let p = this.startNode(rb); p !== endB; ) {
-        let q = this.next[p];
-        while (this.nodeKind[q] === BREAK) q = this.next[q];
-        if (closing && (this.segs.flags[this.BWD + this.next[p]] & RELOAD) === 0) break;
-        const lp = loc[p];
-        const lq = loc[q];
-        const cost = d[lp * n + lu] + d[lu * n + lq] - d[lp * n + lq];
+      const row = lu * n;
+      const symmetric = inst.symmetric;
+      for (let j = 0; j < places; j++) {
+        // One row of the matrix when it is symmetric: far fewer cache misses on big instances.
+        const cost = (symmetric ? d[row + placeLoc[j]] : d[placeLoc[j] * n + lu]) + d[row + placeLoc[j + 1]] - placeEdge[j];
         if (cost < c2) {
+          const p = placeNode[j];
+          const q = this.placeNextNode[j];
           if (cost < c1) {
             c2 = c1;
             n2 = n1;
+            q2 = q1;
             if (cost < c0) {
               c1 = c0;
               n1 = n0;
+              q1 = q0;
               c0 = cost;
               n0 = p;
+              q0 = q;
             } else {
               c1 = cost;
               n1 = p;
+              q1 = q;
             }
           } else {
             c2 = cost;
             n2 = p;
+            q2 = q;
           }
         }
-        p = q;
       }
-      this.best3Cost[u * 3] = c0;
-      this.best3Cost[u * 3 + 1] = c1;
-      this.best3Cost[u * 3 + 2] = c2;
-      this.best3Node[u * 3] = n0;
-      this.best3Node[u * 3 + 1] = n1;
-      this.best3Node[u * 3 + 2] = n2;
+      const k = key * 3;
+      this.best3Next[k] = q0;
+      this.best3Next[k + 1] = q1;
+      this.best3Next[k + 2] = q2;
+      this.best3Cost[k] = c0;
+      this.best3Cost[k + 1] = c1;
+      this.best3Cost[k + 2] = c2;
+      this.best3Node[k] = n0;
+      this.best3Node[k + 1] = n1;
+      this.best3Node[k + 2] = n2;
     }
-    void ra;
   }
 
   private realPrev(x: number): number {
@@ -1421,34 +1550,10 @@ export class LocalSearch {
     return q;
   }
 
-  /** Cheapest distance to put u into the route of v in place of v or at one of its three best places not next to v. */
-  private cheapestInsertRemoving(u: number, v: number): { cost: number; after: number } {
-    const inst = this.inst;
-    const n = inst.n;
-    const d = inst.dist;
-    const loc = this.nodeLoc;
-    const pv = this.realPrev(v);
-    const nv = this.realNext(v);
-    let best = d[loc[pv] * n + loc[u]] + d[loc[u] * n + loc[nv]] - d[loc[pv] * n + loc[nv]];
-    let after = this.prev[v];
-    for (let i = 0; i < 3; i++) {
-      const p = this.best3Node[u * 3 + i];
-      if (p < 0) break;
-      if (p === v || this.realNext(p) === v) continue;
-      const c = this.best3Cost[u * 3 + i];
-      if (c < best) {
-        best = c;
-        after = p;
-      }
-      break;
-    }
-    return { cost: best, after };
-  }
-
   private swapStar(ra: number, rb: number): boolean {
     const inst = this.inst;
     const n = inst.n;
-    const d = inst.dist;
+    const d = inst.searchDist;
     const loc = this.nodeLoc;
     let na = 0;
     for (let x = this.next[this.startNode(ra)]; x !== this.endNode(ra); x = this.next[x]) {
@@ -1459,8 +1564,8 @@ export class LocalSearch {
       if (this.nodeKind[x] === CLIENT && inst.cSeqRank[x] < 0 && this.allowed(x, ra)) this.routeClientsB[nb++] = x;
     }
     if (na === 0 || nb === 0) return false;
-    this.preprocessInsertions(ra, rb, this.routeClients, na);
-    this.preprocessInsertions(rb, ra, this.routeClientsB, nb);
+    this.preprocessInsertions(rb, this.routeClients, na);
+    this.preprocessInsertions(ra, this.routeClientsB, nb);
     const wA = inst.vCDist[ra];
     const wB = inst.vCDist[rb];
     const K = inst.dims;
@@ -1468,6 +1573,25 @@ export class LocalSearch {
     const fullA = this.FWD + this.endNode(ra);
     const fullB = this.FWD + this.endNode(rb);
     const simpleLoads = (segs.flags[fullA] & RELOAD) === 0 && (segs.flags[fullB] & RELOAD) === 0;
+    const R = this.R;
+    // Removal gains and neighbours of every candidate, once.
+    for (let i = 0; i < na; i++) {
+      const u = this.routeClients[i];
+      const pl = loc[this.realPrev(u)];
+      const nl = loc[this.realNext(u)];
+      this.swapPrevLoc[i] = pl;
+      this.swapNextLoc[i] = nl;
+      this.swapRem[i] = d[pl * n + nl] - d[pl * n + loc[u]] - d[loc[u] * n + nl];
+    }
+    for (let j = 0; j < nb; j++) {
+      const v = this.routeClientsB[j];
+      const pl = loc[this.realPrev(v)];
+      const nl = loc[this.realNext(v)];
+      this.swapPrevLocB[j] = pl;
+      this.swapNextLocB[j] = nl;
+      this.swapRemB[j] = d[pl * n + nl] - d[pl * n + loc[v]] - d[loc[v] * n + nl];
+    }
+    const penLoad = segs.penLoad;
     let bestCost = -EPS;
     let bestU = -1;
     let bestV = -1;
@@ -1475,14 +1599,12 @@ export class LocalSearch {
     let bestAfterV = -1;
     for (let i = 0; i < na; i++) {
       const u = this.routeClients[i];
-      const pu = this.realPrev(u);
-      const nu = this.realNext(u);
-      const remU = d[loc[pu] * n + loc[nu]] - d[loc[pu] * n + loc[u]] - d[loc[u] * n + loc[nu]];
+      const lu = loc[u];
+      const remU = this.swapRem[i];
+      const kU = (u * R + rb) * 3;
       for (let j = 0; j < nb; j++) {
         const v = this.routeClientsB[j];
-        const pv = this.realPrev(v);
-        const nv = this.realNext(v);
-        const remV = d[loc[pv] * n + loc[nv]] - d[loc[pv] * n + loc[v]] - d[loc[v] * n + loc[nv]];
+        const remV = this.swapRemB[j];
         let pen = 0;
         if (simpleLoads) {
           for (let k = 0; k < K; k++) {
@@ -1492,23 +1614,55 @@ export class LocalSearch {
             const capB = inst.vCap[rb * K + k];
             const la = segs.head[fullA * K + k];
             const lb = segs.head[fullB * K + k];
-            pen +=
-              inst.dimWeight[k] *
-              (Math.max(0, la - du + dv - capA) - Math.max(0, la - capA) + Math.max(0, lb - dv + du - capB) - Math.max(0, lb - capB));
+            const a1 = la - du + dv - capA;
+            const a0 = la - capA;
+            const b1 = lb - dv + du - capB;
+            const b0 = lb - capB;
+            pen += inst.dimWeight[k] * ((a1 > 0 ? a1 : 0) - (a0 > 0 ? a0 : 0) + (b1 > 0 ? b1 : 0) - (b0 > 0 ? b0 : 0));
           }
-          pen *= segs.penLoad;
+          pen *= penLoad;
         }
         // Insertion costs are (almost always) positive: no gain left to find.
         if (wA * remU + wB * remV + pen > -EPS) continue;
-        const insU = this.cheapestInsertRemoving(u, v);
-        const insV = this.cheapestInsertRemoving(v, u);
-        const approx = wA * (remU + insV.cost) + wB * (remV + insU.cost) + pen;
+        // u into rb, in v's place or at one of its best three places not next to v.
+        const lv = loc[v];
+        const pvl = this.swapPrevLocB[j];
+        const nvl = this.swapNextLocB[j];
+        let insU = d[pvl * n + lu] + d[lu * n + nvl] - d[pvl * n + nvl];
+        let afterU = this.prev[v];
+        for (let t = 0; t < 3; t++) {
+          const p = this.best3Node[kU + t];
+          if (p < 0) break;
+          if (p === v || this.best3Next[kU + t] === v) continue;
+          if (this.best3Cost[kU + t] < insU) {
+            insU = this.best3Cost[kU + t];
+            afterU = p;
+          }
+          break;
+        }
+        // v into ra likewise.
+        const kV = (v * R + ra) * 3;
+        const pul = this.swapPrevLoc[i];
+        const nul = this.swapNextLoc[i];
+        let insV = d[pul * n + lv] + d[lv * n + nul] - d[pul * n + nul];
+        let afterV = this.prev[u];
+        for (let t = 0; t < 3; t++) {
+          const p = this.best3Node[kV + t];
+          if (p < 0) break;
+          if (p === u || this.best3Next[kV + t] === u) continue;
+          if (this.best3Cost[kV + t] < insV) {
+            insV = this.best3Cost[kV + t];
+            afterV = p;
+          }
+          break;
+        }
+        const approx = wA * (remU + insV) + wB * (remV + insU) + pen;
         if (approx < bestCost) {
           bestCost = approx;
           bestU = u;
           bestV = v;
-          bestAfterU = insU.after;
-          bestAfterV = insV.after;
+          bestAfterU = afterU;
+          bestAfterV = afterV;
         }
       }
     }
@@ -1948,6 +2102,15 @@ export interface SolutionFigures {
   missedMandatory: number;
   missedBigPrize: number;
   routes: number;
+}
+
+function mod16(x: number): number {
+  return ((x % 65536) + 65536) % 65536;
+}
+
+/** Whether two polar sectors (start, end in [0, 65536)) overlap (HGS's CircleSector test). */
+function sectorsOverlap(s1: number, e1: number, s2: number, e2: number): boolean {
+  return mod16(s2 - s1) <= mod16(e1 - s1) || mod16(s1 - s2) <= mod16(e2 - s2);
 }
 
 function shuffleRange(rng: Rng, values: Int32Array, from: number, length: number): void {

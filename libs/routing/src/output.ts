@@ -41,7 +41,7 @@ export function buildSolution(
     const collected = new Array<number>(dims).fill(0);
     const dailyStart = Array.from(inst.vInitCollected.subarray(r * dims, (r + 1) * dims));
     const visits: Visit[] = [
-      { kind: 'start', locationIndex: inst.vStartLoc[r], arrivalS: t, startS: t, departureS: t, distanceFromPreviousM: 0, loadAfter: load.slice() },
+      { kind: 'start', locationIndex: inst.origLoc[inst.vStartLoc[r]], arrivalS: t, startS: t, departureS: t, distanceFromPreviousM: 0, loadAfter: load.slice() },
     ];
     let prevLoc = inst.vStartLoc[r];
     let distance = 0;
@@ -68,7 +68,7 @@ export function buildSolution(
         if (leave > w2 + TOLERANCE) warp += leave - w2;
         visits.push({
           kind: 'break',
-          locationIndex: prevLoc,
+          locationIndex: inst.origLoc[prevLoc],
           arrivalS: breakStart,
           startS: breakStart,
           departureS: breakStart + inst.vBreakDur[r],
@@ -89,7 +89,7 @@ export function buildSolution(
       const legDist = dist[prevLoc * n + loc];
       distance += legDist;
       prevLoc = loc;
-      visits.push({ kind, locationIndex: loc, ...extra, arrivalS: arrival, startS: start, departureS: t, distanceFromPreviousM: legDist, loadAfter: load.slice() });
+      visits.push({ kind, locationIndex: inst.origLoc[loc], ...extra, arrivalS: arrival, startS: start, departureS: t, distanceFromPreviousM: legDist, loadAfter: load.slice() });
     };
     for (let i = 0; i < items.length; i++) {
       const item = items[i];

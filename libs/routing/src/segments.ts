@@ -43,7 +43,7 @@ export class SegStore {
   readonly tot: Float64Array;
   private readonly K: number;
   private readonly n: number;
-  private readonly matrix: Float64Array;
+  private readonly matrix: Float32Array;
   private readonly durs: Float64Array[];
   private readonly timed: boolean;
   /** Penalty per unit of load excess (first dimension's unit). */
@@ -64,7 +64,7 @@ export class SegStore {
     const K = inst.dims;
     this.K = K;
     this.n = inst.n;
-    this.matrix = inst.dist;
+    this.matrix = inst.searchDist;
     this.durs = inst.durs;
     this.timed = inst.timed;
     this.dist = new Float64Array(slots);
@@ -266,7 +266,7 @@ export class SegStore {
     const n = this.n;
     const matrix = this.matrix;
     const timed = this.timed;
-    const dur = timed ? this.durs[inst.vProfile[r]] : matrix;
+    const dur = this.durs[timed ? inst.vProfile[r] : 0];
     const cap = inst.vCap[r];
     let dist = this.dist[a];
     let D = this.D[a];
