@@ -28,4 +28,11 @@ describe('planner: the daily schedule on the in-process runner', () => {
     const plan = await h.planning.plans.published('centre', 'residual', '2026-03-03');
     expect(plan?.routes.flatMap((r) => r.stops).some((s) => s.containerId === 'filling-fast' && s.why?.category === 'must')).toBe(true);
   }, 60_000);
+
+  it('skips the daily run on a day before a day without collection', async () => {
+    h.clock.set('2026-03-07T17:00:00Z'); // Saturday evening; no collection on Sunday
+    await h.jobs.add(PLANNER_QUEUE, 'daily', { district: 'centre', fraction: 'residual', trigger: 'daily' }, { jobId: 'daily-saturday' });
+    const job = await h.waitForJob('daily-saturday');
+    expect(job.result).toEqual({ status: 'skipped', reason: 'no residual collection in centre tomorrow' });
+  }, 60_000);
 });

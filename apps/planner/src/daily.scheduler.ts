@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
-import { CLOCK, CONFIG, JOB_RUNNER, type Clock } from '@vulgraad/contracts';
+import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
 import type { JobRunner } from '@vulgraad/jobs';
-import { localMinutesOf } from '@vulgraad/planning';
 import { PlanningService } from './planning.service';
 import { idPart, PLANNER_QUEUE, type PlanJobData } from './planner.tokens';
 import { ReplanCoordinator } from './replan.coordinator';
@@ -25,7 +24,6 @@ export class DailyScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(JOB_RUNNER) private readonly jobs: JobRunner,
-    @Inject(CLOCK) private readonly clock: Clock,
     private readonly planning: PlanningService,
     private readonly replans: ReplanCoordinator,
   ) {}
@@ -40,10 +38,9 @@ export class DailyScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Creates a schedule per district/fraction with containers; plans a missing next shift when the daily time has passed. */
+  /** Creates a schedule per district/fraction with containers; plans a missing shift that is due (see `shiftDueForPlanning`). */
   async sync(): Promise<number> {
     const units = await this.planning.settings.planningUnits();
-    const nowMin = localMinutesOf(this.clock.now().getTime(), this.planning.timeZone);
     for (const { district, fraction } of units) {
       const settings = await this.planning.settingsOf(district, fraction);
       const dailyAtMin = Math.max(0, settings.cutoffMin - DAILY_LEAD_MIN);
@@ -51,10 +48,8 @@ export class DailyScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       await this.jobs.schedule(PLANNER_QUEUE, `daily|${idPart(district)}|${fraction}`, { dailyAtMin, timeZone: this.planning.timeZone }, {
         name: 'daily', data, attempts: this.config.planner.jobAttempts, backoffMs: this.config.planner.jobBackoffMs,
       });
-      if (nowMin >= dailyAtMin) {
-        const shiftDate = await this.planning.nextShiftDate(district, fraction);
-        if (!(await this.planning.plans.published(district, fraction, shiftDate))) await this.replans.requestDaily(district, fraction, shiftDate);
-      }
+      const shiftDate = await this.planning.shiftDueForPlanning(district, fraction, dailyAtMin);
+      if (shiftDate && !(await this.planning.plans.published(district, fraction, shiftDate))) await this.replans.requestDaily(district, fraction, shiftDate);
     }
     return units.length;
   }

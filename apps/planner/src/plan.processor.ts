@@ -20,7 +20,8 @@ export class PlanProcessor implements OnApplicationBootstrap {
   async handle(job: JobContext<PlanJobData>): Promise<PlanOutcome> {
     const { district, fraction, trigger } = job.data ?? ({} as Partial<PlanJobData>);
     if (!district || !fraction) throw new NonRetryableJobError(`job ${job.id} lacks district or fraction`);
-    const shiftDate = job.data.shiftDate ?? (await this.planning.nextShiftDate(district, fraction));
+    const shiftDate = job.data.shiftDate ?? (await this.planning.tomorrowsShift(district, fraction));
+    if (!shiftDate) return { status: 'skipped', reason: `no ${fraction} collection in ${district} tomorrow` };
     const replan = job.name === 'replan';
     let last = -1;
     return this.planning.planAndPublish({

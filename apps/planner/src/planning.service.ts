@@ -5,7 +5,7 @@ import { ContainersRepository, DepotsRepository, DisposalSitesRepository, Vehicl
 import type { MatrixProvider } from '@vulgraad/distances';
 import type { EventBus } from '@vulgraad/events';
 import {
-  defaultDistrictSettings, densityOf, DistrictSettingsRepository, FillModelCache, localDateOf, localTimeMs, nextCollectionDay,
+  addDays, defaultDistrictSettings, densityOf, DistrictSettingsRepository, FillModelCache, isCollectionDay, localDateOf, localMinutesOf, localTimeMs,
   PlannerEditsRepository, PlanningDataRepository, PlansRepository, planShift, progressFromPlan, type DistrictSettings,
   type PlanShiftResult, type SolveFn,
 } from '@vulgraad/planning';
@@ -70,9 +70,28 @@ export class PlanningService {
     return this.settings.get(defaultDistrictSettings(this.config.planner, district, fraction));
   }
 
-  /** The shift a daily run plans: the next collection day after today. */
-  async nextShiftDate(district: string, fraction: WasteFraction): Promise<string> {
-    return nextCollectionDay(await this.settingsOf(district, fraction), this.today());
+  /**
+   * The shift a daily run plans: tomorrow, when it is a collection day; null
+   * otherwise. A plan is made the day before its shift, on the freshest
+   * readings, never days ahead.
+   */
+  async tomorrowsShift(district: string, fraction: WasteFraction): Promise<string | null> {
+    const tomorrow = addDays(this.today(), 1);
+    return isCollectionDay(await this.settingsOf(district, fraction), tomorrow) ? tomorrow : null;
+  }
+
+  /**
+   * The shift that should have a plan by now: today's, before it starts, or
+   * tomorrow's once the daily time (`dailyAtMin`) has passed; null when
+   * neither is a collection day. For catching up after a start.
+   */
+  async shiftDueForPlanning(district: string, fraction: WasteFraction, dailyAtMin: number): Promise<string | null> {
+    const settings = await this.settingsOf(district, fraction);
+    const today = this.today();
+    const nowMin = localMinutesOf(this.clock.now().getTime(), this.timeZone);
+    if (isCollectionDay(settings, today) && nowMin < settings.shiftStartMin) return today;
+    const tomorrow = addDays(today, 1);
+    return nowMin >= dailyAtMin && isCollectionDay(settings, tomorrow) ? tomorrow : null;
   }
 
   /**
