@@ -4,3 +4,4 @@ export * from './readings.repository';
 export * from './rejected-messages.repository';
 export * from './collections.repository';
 export * from './fleet.repository';
+export * from './districts.repository';

@@ -1,0 +1,183 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ConfigError, loadConfig } from '@vulgraad/config';
+import { type PayloadFormat } from '@vulgraad/contracts';
+import { createDatabase, type Database, DevicesRepository, migrate, ContainersRepository } from '@vulgraad/database';
+import { amsterdamRegistrations } from './amsterdam';
+import { applyRegistrations, type RegistrationCounts } from './register';
+import { fromCityDocument, readRegistrations, RegistrationFileError } from './registration-file';
+
+export const HELP = `vulgraad-cli: register containers and devices, load the Amsterdam demo city.
+Uses DATABASE_URL (unset = the embedded database in PGLITE_DATA_DIR); applies pending migrations first.
+
+  migrate
+  register <file> [--bound-from ISO]
+      containers, devices, bindings, LoRaWAN applications, districts, depots and disposal
+      sites from a vulgraad-city .json (npm run sim:sensors -- --export city.json --export-only),
+      a GeoJSON FeatureCollection of points, or a CSV of containers (README lists the columns)
+  load-amsterdam [--limit N] [--seed N] [--devices none|native|ttn-v3|chirpstack-v4|mixed]
+                 [--interval-min M] [--device-prefix P] [--bound-from ISO] [--export FILE]
+      the 6,308 Amsterdam residual-waste clusters (shared data folder) as a demo city, with one
+      sensor each unless --devices none; the same seed, limit, format and prefix given to
+      npm run sim:sensors -- --city amsterdam publishes as exactly these devices
+  bind <device-ref> <container-id-or-ref> [--from ISO]
+      fit a device to a container (a swap: the old bindings end at --from, default now)
+  application <application-id> [--model M] [--name N]
+      a LoRaWAN application and the decoder its devices use by default
+  summary
+      counts of what is registered
+`;
+
+export class UsageError extends Error {}
+
+interface Parsed {
+  command: string;
+  args: string[];
+  flags: Map<string, string>;
+}
+
+export function parseArgs(argv: string[]): Parsed {
+  const [command = 'help', ...rest] = argv;
+  const args: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    if (arg.startsWith('--')) {
+      const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+      const value = inline ?? rest[i + 1];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      if (inline === undefined) i++;
+      flags.set(name, value);
+    } else {
+      args.push(arg);
+    }
+  }
+  return { command, args, flags };
+}
+
+const intFlag = (flags: Map<string, string>, name: string, fallback: number | undefined): number | undefined => {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} must be a whole number, got "${raw}"`);
+  return value;
+};
+
+const timeFlag = (flags: Map<string, string>, name: string, fallback: Date): Date => {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const value = new Date(raw);
+  if (Number.isNaN(value.getTime())) throw new UsageError(`--${name} must be an ISO-8601 time, got "${raw}"`);
+  return value;
+};
+
+const describeCounts = (c: RegistrationCounts): string =>
+  `registered ${c.containers} containers, ${c.devices} devices (${c.bindingsOpened} new bindings), ${c.applications} LoRaWAN applications, ` +
+  `${c.districts} districts, ${c.depots} depots, ${c.disposalSites} disposal sites`;
+
+/** Runs one command; returns the lines to print. */
+export async function run(db: Database, parsed: Parsed): Promise<string[]> {
+  const { command, args, flags } = parsed;
+  switch (command) {
+    case 'migrate':
+      return ['schema up to date'];
+    case 'register': {
+      const file = args[0];
+      if (!file) throw new UsageError('register needs a file');
+      const set = readRegistrations(file, readFileSync(file, 'utf8'), { boundFrom: timeFlag(flags, 'bound-from', new Date()) });
+      return [describeCounts(await applyRegistrations(db, set))];
+    }
+    case 'load-amsterdam': {
+      const devices = flags.get('devices') ?? 'native';
+      if (!['none', 'native', 'ttn-v3', 'chirpstack-v4', 'mixed'].includes(devices)) throw new UsageError(`--devices "${devices}" is not none, native, ttn-v3, chirpstack-v4 or mixed`);
+      const doc = amsterdamRegistrations({
+        limit: intFlag(flags, 'limit', undefined),
+        seed: intFlag(flags, 'seed', 1) as number,
+        devices: devices as PayloadFormat | 'mixed' | 'none',
+        intervalS: (intFlag(flags, 'interval-min', 30) as number) * 60,
+        devicePrefix: flags.get('device-prefix') ?? 'sens-',
+        boundFrom: timeFlag(flags, 'bound-from', new Date('2020-01-01T00:00:00Z')),
+      });
+      const lines = [`${doc.city.name}: ${doc.containers.length} containers in ${doc.districts.length} districts`];
+      const exportFile = flags.get('export');
+      if (exportFile) {
+        writeFileSync(exportFile, `${JSON.stringify(doc, null, 1)}\n`);
+        lines.push(`written to ${exportFile}`);
+      }
+      lines.push(describeCounts(await applyRegistrations(db, fromCityDocument(doc as unknown as Record<string, unknown>))));
+      return lines;
+    }
+    case 'bind': {
+      const [deviceRef, containerKey] = args;
+      if (!deviceRef || !containerKey) throw new UsageError('bind needs a device reference and a container id or reference');
+      const at = timeFlag(flags, 'from', new Date());
+      return db.transaction(async (tx) => {
+        const [device] = await new DevicesRepository(tx).findByRefs([deviceRef]);
+        if (!device) throw new UsageError(`no device is registered as ${deviceRef}`);
+        const containers = new ContainersRepository(tx);
+        const container = (await containers.findById(containerKey)) ?? (await containers.findByExternalRefs([containerKey]))[0];
+        if (!container) throw new UsageError(`no container has id or reference ${containerKey}`);
+        const binding = await new DevicesRepository(tx).bind(device.id, container.id, at);
+        return [`device ${device.externalRef} bound to container ${container.id} from ${binding.validFrom.toISOString()}`];
+      });
+    }
+    case 'application': {
+      const [applicationId] = args;
+      if (!applicationId) throw new UsageError('application needs an application id');
+      await new DevicesRepository(db).upsertApplication({ applicationId, name: flags.get('name') ?? null, defaultModel: flags.get('model') ?? null });
+      return [`LoRaWAN application ${applicationId} registered${flags.has('model') ? ` (default model ${flags.get('model')})` : ''}`];
+    }
+    case 'summary': {
+      const { rows } = await db.query<{ what: string; n: number }>(
+        `SELECT 'containers' AS what, count(*)::int AS n FROM containers
+         UNION ALL SELECT 'devices', count(*)::int FROM devices
+         UNION ALL SELECT 'open bindings', count(*)::int FROM device_bindings WHERE valid_to IS NULL
+         UNION ALL SELECT 'districts', count(DISTINCT district)::int FROM containers
+         UNION ALL SELECT 'readings', count(*)::int FROM readings
+         UNION ALL SELECT 'rejected messages', count(*)::int FROM rejected_messages`,
+      );
+      return rows.map((r) => `${r.what}: ${r.n}`);
+    }
+    case 'help':
+    case '--help':
+      return [HELP];
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function main(): Promise<void> {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (parsed.command === 'help' || parsed.command === '--help' || parsed.flags.has('help')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const config = loadConfig();
+  const db = await createDatabase({ databaseUrl: config.core.databaseUrl, pgliteDataDir: config.core.pgliteDataDir, poolSize: 2 });
+  try {
+    await migrate(db, { timescale: config.database.timescale });
+    for (const line of await run(db, parsed)) process.stdout.write(`${line}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${HELP}`);
+      process.exit(2);
+    }
+    if (error instanceof RegistrationFileError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`vulgraad-cli failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
