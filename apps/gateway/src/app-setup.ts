@@ -19,8 +19,10 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  * and its vendor files from node_modules, the OpenAPI document and Swagger
  * UI, the error mapping for unknown routes, and socket.io (with the Redis
  * adapter when configured). Create the app with `{ bodyParser: false }`.
+ * `shutdownHooks: false` leaves SIGINT/SIGTERM to a caller that closes
+ * more than this app (the all-in-one closes its broker and database after it).
  */
-export function configureGateway(app: NestExpressApplication, config: Config): void {
+export function configureGateway(app: NestExpressApplication, config: Config, options: { shutdownHooks?: boolean } = {}): void {
   const tileOrigin = config.gateway.tileUrl ? new URL(config.gateway.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
   app.use(
     helmet({
@@ -69,5 +71,5 @@ export function configureGateway(app: NestExpressApplication, config: Config): v
   app.useGlobalFilters(new ErrorFilter());
   const useRedis = config.gateway.socketAdapter === 'redis' || (config.gateway.socketAdapter === 'auto' && config.core.redisUrl !== null);
   app.useWebSocketAdapter(new LiveIoAdapter(app, useRedis ? config.core.redisUrl : null, config.gateway.socketRedisPrefix));
-  app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
 }
