@@ -6,6 +6,7 @@ import { ingestSpec } from './ingest.config';
 import { gatewaySpec } from './gateway.config';
 import { alertsSpec } from './alerts.config';
 import { plannerSpec } from './planner.config';
+import { allInOneSpec } from './all-in-one.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
@@ -15,6 +16,7 @@ export { ingestSpec } from './ingest.config';
 export { gatewaySpec } from './gateway.config';
 export { alertsSpec } from './alerts.config';
 export { plannerSpec, parseNumberPairs, parseTimeOfDay, parseWeekdays } from './planner.config';
+export { allInOneSpec, allInOneEnv, ALL_IN_ONE_DEFAULTS } from './all-in-one.config';
 export { sharedDataDir, sharedPath } from './shared-data';
 
 /**
@@ -29,6 +31,7 @@ export const sections = {
   gateway: gatewaySpec,
   alerts: alertsSpec,
   planner: plannerSpec,
+  allInOne: allInOneSpec,
 } satisfies Record<string, Record<string, VarSpec<unknown>>>;
 
 export type Config = { [K in keyof typeof sections]: SpecValues<(typeof sections)[K]> };

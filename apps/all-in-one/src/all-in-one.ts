@@ -1,0 +1,296 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Module } from '@nestjs/common';
+import { NestFactory, RouterModule } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Config } from '@vulgraad/config';
+import { systemClock, type Clock } from '@vulgraad/contracts';
+import { createDatabase, migrate, type Database } from '@vulgraad/database';
+import { createEventBus, type EventBus } from '@vulgraad/events';
+import { PlansRepository } from '@vulgraad/planning';
+import { CoreModule, JsonLogger } from '@vulgraad/runtime';
+import { MqttSink, type UplinkMessage, type UplinkSink } from '@vulgraad/sensor-simulator';
+import { AlertsModule } from '../../alerts/src/alerts.module';
+import { configureGateway } from '../../gateway/src/app-setup';
+import { GatewayModule } from '../../gateway/src/gateway.module';
+import { IngestModule } from '../../ingest/src/ingest.module';
+import { PlannerModule } from '../../planner/src/planner.module';
+import { PlanningService } from '../../planner/src/planning.service';
+import { ReplanCoordinator } from '../../planner/src/replan.coordinator';
+import { prepareDemoCity, type DemoCity } from './demo/demo-city';
+import { injectDemoFaults, type InjectedFault } from './demo/demo-faults';
+import { DemoFleet } from './demo/demo-fleet';
+import { DemoPlanningCadence } from './demo/demo-planning';
+import { SimulatedPace } from './demo/simulated-pace';
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
+import { WorkerSolver } from './solver/worker-solver';
+
+/** Longest the simulated clock waits at a shift's start for its plans (wall time). */
+const MAX_PLAN_HOLD_MS = 45_000;
+/** Longest wait for one part to stop. */
+const CLOSE_TIMEOUT_MS = 20_000;
+
+/** How one start went, step by step, for the banner and the start-up figures. */
+export interface StartupReport {
+  /** Seconds per step, in order. */
+  steps: Array<{ step: string; seconds: number }>;
+  totalSeconds: number;
+  /** The embedded database folder did not exist before this start. */
+  coldDatabase: boolean;
+}
+
+/** The running system. */
+export interface AllInOne {
+  url: string;
+  mqttUrl: string;
+  database: { kind: Database['kind']; where: string; timescale: boolean };
+  jobs: 'in-process' | 'bullmq';
+  events: 'in-process' | 'redis';
+  demo: (Pick<DemoCity, 'city' | 'start' | 'resumedContainers' | 'registered'> & { faults: InjectedFault[]; speed: number }) | null;
+  startup: StartupReport;
+  /** Stops everything in order: simulator, trucks, the apps (the ingest commits what it holds), solver, bus, database, broker. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Progress lines while starting (the main prints them). */
+  progress?: (line: string) => void;
+}
+
+/**
+ * Everything in one process. Each part is embedded unless configured:
+ * aedes when MQTT_URL is unset, PGlite with TimescaleDB in PGLITE_DATA_DIR
+ * when DATABASE_URL is unset, the in-process job runner, event bus and
+ * socket.io adapter when REDIS_URL is unset. The ingest, planner, alerts and
+ * gateway modules share one database, bus and clock in one Nest application
+ * (their health endpoints under /internal/...). With DEMO_SIMULATOR the demo
+ * city's sensors publish over MQTT on a simulated clock that the whole
+ * process shares, simulated trucks drive the plans, and plans are made on
+ * that clock.
+ */
+export async function startAllInOne(config: Config, options: StartOptions = {}): Promise<AllInOne> {
+  const progress = options.progress ?? (() => undefined);
+  const began = performance.now();
+  const steps: StartupReport['steps'] = [];
+  let mark = began;
+  const step = (name: string): void => {
+    const now = performance.now();
+    steps.push({ step: name, seconds: round1((now - mark) / 1000) });
+    mark = now;
+  };
+  const logger = new JsonLogger({ level: config.core.logLevel, json: config.core.logJson, base: { service: 'all-in-one' } });
+  const problem = (message: string): void => logger.warn({ msg: message }, 'AllInOne');
+  const closers: Array<{ name: string; close: () => Promise<unknown> }> = [];
+  // In reverse order of opening; a part that does not stop in time is left behind so the database still closes cleanly.
+  const closeAll = async (): Promise<void> => {
+    for (const { name, close } of closers.splice(0).reverse()) {
+      logger.log({ msg: `closing ${name}` }, 'AllInOne');
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
+      });
+      const outcome = await Promise.race([close().then(() => 'closed' as const), timedOut]).catch((error: unknown) => {
+        logger.warn({ msg: `closing ${name} failed`, err: error instanceof Error ? error.message : String(error) }, 'AllInOne');
+        return 'failed' as const;
+      });
+      clearTimeout(timer);
+      if (outcome === 'timeout') logger.warn({ msg: `${name} did not stop within ${CLOSE_TIMEOUT_MS / 1000} s; going on` }, 'AllInOne');
+    }
+  };
+
+  try {
+    let mqttUrl = config.core.mqttUrl;
+    let broker: EmbeddedBroker | null = null;
+    if (!mqttUrl) {
+      broker = await startEmbeddedBroker({ host: config.core.httpHost, port: config.core.embeddedMqttPort, onClientError: (clientId, error) => logger.debug({ msg: 'MQTT client error', clientId, err: error.message }, 'EmbeddedBroker') });
+      closers.push({ name: 'MQTT broker', close: () => (broker as EmbeddedBroker).close() });
+      mqttUrl = broker.url;
+      progress(`MQTT broker (embedded aedes, MQTT 3.1.1) on ${broker.url}`);
+    } else {
+      progress(`MQTT broker ${mqttUrl}`);
+    }
+    // The ingest reaches the embedded broker through EMBEDDED_MQTT_PORT: hand it the port actually bound (0 = any).
+    const runConfig: Config = broker ? { ...config, core: { ...config.core, embeddedMqttPort: broker.port } } : config;
+    step('broker');
+
+    const dataDir = path.resolve(config.core.pgliteDataDir);
+    const coldDatabase = !config.core.databaseUrl && !existsSync(path.join(dataDir, 'PG_VERSION'));
+    progress(
+      config.core.databaseUrl
+        ? 'database: PostgreSQL at DATABASE_URL'
+        : `database: embedded PGlite with TimescaleDB in ${dataDir}${coldDatabase ? ' (new: creating it takes a little while)' : ''}`,
+    );
+    const db = await createDatabase({ databaseUrl: config.core.databaseUrl, pgliteDataDir: dataDir, poolSize: config.database.poolSize, onError: (error) => problem(`idle database connection failed: ${error.message}`) });
+    closers.push({ name: 'database', close: () => db.close() });
+    step('database open');
+    if (config.database.migrateOnStart) {
+      const result = await migrate(db, { timescale: config.database.timescale });
+      if (result.applied.length > 0) progress(`database: ${result.applied.length} migrations applied (${result.variant} readings)`);
+    }
+    step('migrations');
+
+    const bus: EventBus = createEventBus(config.core.redisUrl, (error) => problem(`event bus: ${error instanceof Error ? error.message : String(error)}`));
+    closers.push({ name: 'event bus', close: () => bus.close() });
+
+    let demo: DemoCity | null = null;
+    let sink: UplinkSink | null = null;
+    if (config.allInOne.simulator) {
+      const mqtt = await MqttSink.connect({ url: mqttUrl, username: config.core.mqttUsername ?? undefined, password: config.core.mqttPassword ?? undefined, qos: 1 });
+      sink = config.ingest.topicPrefix ? new PrefixedSink(mqtt, config.ingest.topicPrefix) : mqtt;
+      const demoSink = sink;
+      closers.push({ name: 'simulator MQTT connection', close: () => demoSink.close() });
+      demo = await prepareDemoCity(db, config, sink, problem);
+      const r = demo.registered;
+      progress(
+        r.containers > 0
+          ? `demo city ${demo.city.name}: registered ${r.containers} containers with sensors, ${r.vehicles} trucks, depot and disposal sites`
+          : `demo city ${demo.city.name}: ${demo.city.containers.length} containers, continuing from ${demo.start.toISOString()} (${demo.resumedContainers} with stored readings)`,
+      );
+    }
+    step('demo city');
+
+    const clock: Clock = demo?.simulator.clock ?? systemClock;
+    const solver = new WorkerSolver();
+    solver.warmUp();
+    closers.push({ name: 'solver', close: () => solver.close() });
+
+    @Module({
+      imports: [
+        CoreModule.forRoot({ config: runConfig, database: db, eventBus: bus, clock }),
+        IngestModule,
+        // With the simulator the plans follow the simulated clock (DemoPlanningCadence), not the wall-clock daily schedule.
+        PlannerModule.forRoot({ solve: solver.solve, schedules: !demo }),
+        AlertsModule,
+        GatewayModule,
+        RouterModule.register([
+          { path: 'internal/ingest', module: IngestModule },
+          { path: 'internal/planner', module: PlannerModule },
+          { path: 'internal', module: AlertsModule },
+        ]),
+      ],
+    })
+    class AllInOneModule {}
+
+    const app = await NestFactory.create<NestExpressApplication>(AllInOneModule, { logger, bufferLogs: true, bodyParser: false, abortOnError: false });
+    configureGateway(app, runConfig, { shutdownHooks: false });
+    closers.push({ name: 'applications', close: () => app.close() });
+    await listen(app, config.gateway.port, config.core.httpHost);
+    step('applications');
+
+    const address = app.getHttpServer().address() as { address: string; port: number };
+    const host = ['0.0.0.0', '::'].includes(config.core.httpHost) ? '127.0.0.1' : config.core.httpHost;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`;
+
+    let faults: InjectedFault[] = [];
+    if (demo) {
+      const simulator = demo.simulator;
+      const planning = app.get(PlanningService);
+      const replans = app.get(ReplanCoordinator);
+      const plans = new PlansRepository(db);
+      const fleet = new DemoFleet(plans, bus, clock, (containerId, atMs) => fillSeen(demo as DemoCity, containerId, atMs), problem);
+      const cadence = new DemoPlanningCadence(
+        {
+          timeZone: planning.timeZone,
+          today: () => planning.today(),
+          units: () => planning.settings.planningUnits(),
+          settingsOf: (district, fraction) => planning.settingsOf(district, fraction),
+          isPublished: async (district, fraction, shiftDate) => (await planning.plans.published(district, fraction, shiftDate)) !== null,
+          requestDaily: (district, fraction, shiftDate) => replans.requestDaily(district, fraction, shiftDate),
+        },
+        clock,
+        problem,
+      );
+      const pace = new SimulatedPace(simulator.clock, {
+        targetSpeed: config.allInOne.speed,
+        readingIntervalMs: config.allInOne.sensorIntervalMin * 60_000,
+        holdAt: () => cadence.holdAt(),
+        maxHoldMs: MAX_PLAN_HOLD_MS,
+        onChange: ({ speed, reason }) => logger.log({ msg: `simulated clock at ${Math.round(speed)}x: ${reason}` }, 'SimulatedPace'),
+      });
+      const unsubscribe = [
+        await bus.subscribe('driver.feedback', simulator.handleDriverFeedback),
+        await bus.subscribe('container.state', (state) => pace.noteReading(state.measuredAt)),
+        await bus.subscribe('plan.published', (plan) => cadence.notePublished(plan)),
+        ...(config.allInOne.fleet ? [await bus.subscribe('plan.published', fleet.onPlanPublished)] : []),
+      ];
+      if (config.allInOne.fleet) {
+        // Plans of the shift in hand made before a restart are driven too.
+        for (const plan of await plans.publishedOn(planning.today())) fleet.follow(plan);
+      }
+      if (config.allInOne.faults) faults = injectDemoFaults(simulator);
+      simulator.start(config.allInOne.speed);
+      closers.push({ name: 'sensor simulator', close: () => simulator.stop() });
+      if (config.allInOne.fleet) {
+        fleet.start();
+        closers.push({ name: 'demo trucks', close: () => fleet.stop() });
+      }
+      // The first plans wait until every sensor has reported once (one interval of simulated time), unless the city has history.
+      const firstPlanInMs = demo.resumedContainers > 0 ? 500 : Math.ceil((config.allInOne.sensorIntervalMin * 60_000) / config.allInOne.speed) + 1500;
+      cadence.start(firstPlanInMs);
+      closers.push({ name: 'planning cadence', close: () => cadence.stop() });
+      const paceTimer = setInterval(() => pace.tick(), 500);
+      paceTimer.unref();
+      closers.push({ name: 'simulated pace', close: async () => clearInterval(paceTimer) });
+      closers.push({ name: 'event subscriptions', close: () => Promise.allSettled(unsubscribe.map((off) => off())) });
+    }
+    step('simulator');
+
+    return {
+      url,
+      mqttUrl,
+      database: { kind: db.kind, where: config.core.databaseUrl ? 'DATABASE_URL' : dataDir, timescale: db.hasTimescale },
+      jobs: config.core.redisUrl ? 'bullmq' : 'in-process',
+      events: config.core.redisUrl ? 'redis' : 'in-process',
+      demo: demo ? { city: demo.city, start: demo.start, resumedContainers: demo.resumedContainers, registered: demo.registered, faults, speed: config.allInOne.speed } : null,
+      startup: { steps, totalSeconds: round1((performance.now() - began) / 1000), coldDatabase },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** The fill a driver sees on opening a container: the simulation's truth at that moment. */
+function fillSeen(demo: DemoCity, containerId: string, atMs: number): number | null {
+  try {
+    return demo.simulator.engine.stateAt(containerId, Math.max(atMs, demo.simulator.engine.clockOf(containerId).getTime())).fillPct;
+  } catch {
+    return null;
+  }
+}
+
+async function listen(app: NestExpressApplication, port: number, host: string): Promise<void> {
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`port ${port} on ${host} is taken, so the dashboard cannot listen there: set GATEWAY_PORT to a free port (0 = any)`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Puts INGEST_TOPIC_PREFIX in front of the simulator's topics, where the ingest listens. */
+class PrefixedSink implements UplinkSink {
+  constructor(
+    private readonly inner: UplinkSink,
+    private readonly prefix: string,
+  ) {}
+
+  publish(message: UplinkMessage): Promise<void> {
+    return this.inner.publish({ ...message, topic: this.prefix + message.topic });
+  }
+
+  flush(): Promise<void> {
+    return this.inner.flush();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const round1 = (value: number): number => Math.round(value * 10) / 10;

@@ -1,0 +1,147 @@
+import type { Config } from '@vulgraad/config';
+import type { WasteFraction } from '@vulgraad/contracts';
+import { generateCity, type CityModel } from '@vulgraad/city-model';
+import {
+  ContainersRepository, DepotsRepository, DevicesRepository, DisposalSitesRepository, ReadingsRepository, VehiclesRepository,
+  type Database, type VehicleInput,
+} from '@vulgraad/database';
+import { addDays, defaultDistrictSettings, isoWeekday, localDateOf, localTimeMs } from '@vulgraad/planning';
+import { SensorSimulator, type UplinkSink } from '@vulgraad/sensor-simulator';
+
+/** A first start begins at 05:00 local: two hours before the first shift, time enough to plan it. */
+const FIRST_START_MIN = 5 * 60;
+/** Containers per truck of a fraction in the demo fleet. */
+const CONTAINERS_PER_TRUCK = 150;
+
+/** The demo city as this process runs it. */
+export interface DemoCity {
+  city: CityModel;
+  simulator: SensorSimulator;
+  /** Simulated time the run starts at. */
+  start: Date;
+  /** Containers whose last stored reading the run continues from (0 on a first start). */
+  resumedContainers: number;
+  /** What was added to the registry on this start (all zero when it was there already). */
+  registered: { containers: number; devices: number; vehicles: number };
+}
+
+/**
+ * The generated city of the demo: built from the seed, registered in the
+ * database when it is not there yet (containers, sensors and their bindings,
+ * the depot, the disposal sites and a fleet), and its sensor simulator. On a
+ * restart the simulated clock continues after the last stored reading and
+ * every container starts at the fill that reading showed, so the history
+ * goes on without a jump.
+ */
+export async function prepareDemoCity(db: Database, config: Config, sink: UplinkSink, onProblem: (problem: string) => void): Promise<DemoCity> {
+  const demo = config.allInOne;
+  const city = generateCity({
+    containers: demo.containers,
+    seed: demo.seed,
+    districts: demo.districts,
+    fractions: demo.fractions,
+    timezone: config.core.timezone,
+  });
+
+  const ids = city.containers.map((c) => c.id);
+  const states = await new ReadingsRepository(db).statesOf(ids);
+  const volumeOf = new Map(city.containers.map((c) => [c.id, c.volumeL]));
+  const initialVolumesL = new Map<string, number>();
+  let lastMs = -Infinity;
+  for (const state of states) {
+    lastMs = Math.max(lastMs, state.measuredAt.getTime());
+    const volumeL = volumeOf.get(state.containerId);
+    if (state.fillPct !== null && volumeL !== undefined) initialVolumesL.set(state.containerId, (Math.min(Math.max(state.fillPct, 0), 120) / 100) * volumeL);
+  }
+  const start = Number.isFinite(lastMs)
+    ? new Date(Math.ceil((lastMs + 1000) / 1000) * 1000)
+    : (demo.start ?? firstStart(Date.now(), config.core.timezone, defaultDistrictSettings(config.planner, 'default', 'residual').collectionDays));
+
+  const simulator = new SensorSimulator({
+    city,
+    sink,
+    seed: demo.seed,
+    start,
+    intervalS: demo.sensorIntervalMin * 60,
+    format: demo.format,
+    initialFill: 'random',
+    initialVolumesL,
+    onProblem,
+  });
+  const registered = await registerCity(db, simulator, city);
+  return { city, simulator, start, resumedContainers: initialVolumesL.size, registered };
+}
+
+/** 05:00 local on the latest collection day that is not after `nowMs`. */
+export function firstStart(nowMs: number, timeZone: string, collectionDays: readonly number[]): Date {
+  const today = localDateOf(nowMs, timeZone);
+  for (let back = 0; back < 14; back++) {
+    const date = addDays(today, -back);
+    const atMs = localTimeMs(date, FIRST_START_MIN, timeZone);
+    if (collectionDays.includes(isoWeekday(date)) && atMs <= nowMs) return new Date(atMs);
+  }
+  return new Date(localTimeMs(today, FIRST_START_MIN, timeZone));
+}
+
+/** Registers what of the city is missing; a city that is there already is left as it is (its trucks may have been edited). */
+async function registerCity(db: Database, simulator: SensorSimulator, city: CityModel): Promise<DemoCity['registered']> {
+  const registrations = simulator.registrations();
+  const known = new Set((await new ContainersRepository(db).findByIds(registrations.containers.map((c) => c.id))).map((c) => c.id));
+  if (known.size === registrations.containers.length) return { containers: 0, devices: 0, vehicles: 0 };
+
+  const validFrom = new Date(registrations.bindings[0]?.validFrom ?? simulator.clock.now().toISOString());
+  const vehicles = demoFleet(city);
+  await db.transaction(async (tx) => {
+    await new ContainersRepository(tx).upsert(registrations.containers.filter((c) => !known.has(c.id)));
+    const devices = new DevicesRepository(tx);
+    for (const app of registrations.lorawanApplications) await devices.upsertApplication({ applicationId: app.applicationId, defaultModel: app.defaultModel });
+    const fresh = new Set(registrations.containers.filter((c) => !known.has(c.id)).map((c) => c.id));
+    const bindings = registrations.bindings.filter((b) => fresh.has(b.containerId));
+    const deviceIds = new Set(bindings.map((b) => b.deviceId));
+    await devices.upsert(registrations.devices.filter((d) => deviceIds.has(d.id)));
+    for (const binding of bindings) await devices.bind(binding.deviceId, binding.containerId, validFrom);
+    const depots = new DepotsRepository(tx);
+    for (const depot of registrations.depots) await depots.upsert({ id: depot.id, name: depot.name, lng: depot.lng, lat: depot.lat, address: depot.address ?? null });
+    const sites = new DisposalSitesRepository(tx);
+    for (const site of registrations.disposalSites) {
+      await sites.upsert({
+        id: site.id, name: site.name, lng: site.lng, lat: site.lat, address: site.address ?? null, fractions: site.fractions,
+        openFromMin: 6 * 60, openToMin: 18 * 60, serviceTimeS: 900,
+      });
+    }
+    const fleet = new VehiclesRepository(tx);
+    for (const vehicle of vehicles) await fleet.upsert(vehicle);
+  });
+  const devicesAdded = registrations.bindings.filter((b) => !known.has(b.containerId)).length;
+  return { containers: registrations.containers.length - known.size, devices: devicesAdded, vehicles: vehicles.length };
+}
+
+/** One rear loader per CONTAINERS_PER_TRUCK containers of a fraction (at least one), from the city's depot. */
+export function demoFleet(city: CityModel): VehicleInput[] {
+  const depot = city.depots[0];
+  if (!depot) return [];
+  const counts = new Map<WasteFraction, number>();
+  for (const c of city.containers) counts.set(c.wasteType, (counts.get(c.wasteType) ?? 0) + 1);
+  const vehicles: VehicleInput[] = [];
+  for (const [fraction, count] of counts) {
+    const trucks = Math.max(1, Math.ceil(count / CONTAINERS_PER_TRUCK));
+    for (let k = 1; k <= trucks; k++) {
+      vehicles.push({
+        id: `demo-truck-${fraction}-${k}`,
+        name: `${fraction[0]?.toUpperCase()}${fraction.slice(1)} truck ${k}`,
+        depotId: depot.id,
+        capacityL: 20_000,
+        capacityKg: 10_000,
+        fractions: [fraction],
+        equipment: ['underground'],
+        speedFactor: 1,
+        costPerKm: 1.5,
+        costPerHour: 45,
+        shiftStartMin: 7 * 60,
+        shiftEndMin: 15 * 60 + 30,
+        maxRouteDurationS: null,
+      });
+    }
+  }
+  return vehicles;
+}

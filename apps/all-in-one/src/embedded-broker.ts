@@ -1,0 +1,59 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Aedes } from 'aedes';
+
+/** The MQTT broker inside the all-in-one process (aedes: MQTT 3.1.1 only, sessions in memory). */
+export interface EmbeddedBroker {
+  /** mqtt://host:port as clients reach it. */
+  url: string;
+  port: number;
+  /** Clients connected right now. */
+  readonly clients: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts aedes on a TCP port (0 = any free port). Refuses to start when the
+ * port is taken, with a message that names the variable to change.
+ */
+export async function startEmbeddedBroker(options: { host: string; port: number; onClientError?: (clientId: string, error: Error) => void }): Promise<EmbeddedBroker> {
+  const broker = await Aedes.createBroker();
+  broker.on('clientError', (client, error) => options.onClientError?.(client?.id ?? '?', error));
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    broker.handle(socket);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new Error(`port ${options.port} on ${options.host} is taken, so the embedded MQTT broker cannot listen there: set EMBEDDED_MQTT_PORT to a free port (0 = any), or MQTT_URL to use a broker that runs already`, { cause: error });
+    }
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  return {
+    url: `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    get clients() {
+      return broker.connectedClients;
+    },
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
