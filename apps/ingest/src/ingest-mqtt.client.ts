@@ -20,6 +20,33 @@ export interface IngestMqttOptions {
   now?: () => Date;
 }
 
+/**
+ * One received message. A class rather than an object with a closure: tens of
+ * thousands are made a second, and a method on the prototype costs nothing each.
+ */
+class MqttMessage implements InboundMessage {
+  private acked = false;
+
+  constructor(
+    private readonly owner: IngestMqttClient,
+    private readonly client: MqttClient,
+    readonly connection: number,
+    /** -1 for QoS 0 (nothing to acknowledge). */
+    readonly messageId: number,
+    readonly topic: string,
+    readonly brokerTopic: string,
+    readonly payload: Buffer,
+    readonly receivedAt: Date,
+  ) {}
+
+  ack(): void {
+    // Once only: the broker reuses a packet id after its PUBACK, so a second one could confirm another message.
+    if (this.acked || this.messageId < 0) return;
+    this.acked = true;
+    this.owner.acknowledge(this, this.client);
+  }
+}
+
 /** mqtt.js calls handleMessage's callback with an error to skip its automatic PUBACK. */
 const DEFER_ACK = new Error('acknowledged after commit');
 
@@ -71,26 +98,10 @@ export class IngestMqttClient {
     this.client = client;
 
     client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
-      const connection = this.connection;
       const topic = packet.topic.startsWith(o.topicPrefix) ? packet.topic.slice(o.topicPrefix.length) : packet.topic;
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-      const messageId = packet.messageId;
-      const needsAck = packet.qos > 0 && messageId !== undefined;
-      let acked = false;
-      onMessage({
-        topic,
-        brokerTopic: packet.topic,
-        payload,
-        receivedAt: o.now?.() ?? new Date(),
-        ack: () => {
-          // Once only: the broker reuses a packet id after its PUBACK, so a second one could confirm another message.
-          if (acked || !needsAck || connection !== this.connection || !client.connected) return;
-          acked = true;
-          this.corkUntilNextTick(client.stream as Duplex);
-          // mqtt.js has no public call for a deferred PUBACK; _sendPacket with noStore writes it straight out.
-          client['_sendPacket']({ cmd: 'puback', messageId }, undefined, undefined, true);
-        },
-      });
+      const needsAck = packet.qos > 0 && packet.messageId !== undefined;
+      onMessage(new MqttMessage(this, client, this.connection, needsAck ? (packet.messageId as number) : -1, topic, packet.topic, payload, o.now?.() ?? new Date()));
       callback(needsAck ? DEFER_ACK : undefined);
     };
 
@@ -111,6 +122,15 @@ export class IngestMqttClient {
     client.on('reconnect', () => this.logger.warn({ msg: 'reconnecting to broker', url: o.url }));
     client.on('error', (error) => this.logger.error({ msg: 'broker connection error', err: error }));
     client.on('offline', () => this.logger.warn({ msg: 'broker offline' }));
+  }
+
+  /** Sends the PUBACK of a committed message, once, on the connection it came in on. */
+  acknowledge(message: MqttMessage, client: MqttClient): void {
+    // After a reconnect the broker sends the message again: the copy is absorbed, this ack would confirm nothing.
+    if (message.connection !== this.connection || !client.connected) return;
+    this.corkUntilNextTick(client.stream as Duplex);
+    // mqtt.js has no public call for a deferred PUBACK; _sendPacket with noStore writes it straight out.
+    client['_sendPacket']({ cmd: 'puback', messageId: message.messageId }, undefined, undefined, true);
   }
 
   /** A batch acknowledges thousands of messages in one go: send their PUBACKs in as few writes as possible. */

@@ -1,7 +1,6 @@
 import type { ParsedReading } from '@vulgraad/contracts';
 import { hasMeasurement, readDecodedValues } from './decoded-values';
 import { FieldProblem, type JsonObject, optionalInteger, optionalObject, optionalString, parseTime } from './fields';
-import { dropUndefined } from './native';
 import type { TopicMatch } from './topics';
 import { decodeBase64, strongestGateway } from './ttn-v3';
 
@@ -38,5 +37,5 @@ export function readChirpstackV4(topic: TopicMatch, doc: JsonObject): ParsedRead
   };
   if (data !== undefined && data !== '') reading.rawUplink = { fPort: fPort ?? 0, bytes: decodeBase64(data, 'data') };
   if (!hasMeasurement(fields) && !reading.rawUplink) throw new FieldProblem('missing_field', 'uplink has neither object values nor data');
-  return dropUndefined(reading);
+  return reading;
 }

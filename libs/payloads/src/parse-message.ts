@@ -25,7 +25,8 @@ export function parseMessage(topic: string, payload: Uint8Array, options: ParseO
 
   let doc: unknown;
   try {
-    doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+    doc = JSON.parse(text);
   } catch (error) {
     return fail('malformed_json', `payload is not JSON: ${(error as Error).message}`);
   }

@@ -68,20 +68,24 @@ export interface Assessment {
  * it was, so it cannot make the next reading look like a jump.
  */
 export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t: QualityThresholds = DEFAULT_QUALITY_THRESHOLDS): Assessment {
-  const flags = new Set<ReadingFlag>();
+  // An array, not a Set: this runs for every reading and rarely holds more than one flag.
+  const flags: ReadingFlag[] = [];
+  const flag = (f: ReadingFlag): void => {
+    if (!flags.includes(f)) flags.push(f);
+  };
   const raw = reading.rawFillPct;
-  if (raw !== null && (raw < -t.fillTolerancePct || raw > 100 + t.fillTolerancePct)) flags.add('out_of_range');
-  if (reading.distanceMm !== undefined && reading.distanceMm < 0) flags.add('out_of_range');
-  if (reading.temperatureC !== undefined && (reading.temperatureC < -40 || reading.temperatureC > 125)) flags.add('out_of_range');
-  if (reading.batteryPct !== undefined && (reading.batteryPct < 0 || reading.batteryPct > 100)) flags.add('out_of_range');
+  if (raw !== null && (raw < -t.fillTolerancePct || raw > 100 + t.fillTolerancePct)) flag('out_of_range');
+  if (reading.distanceMm !== undefined && reading.distanceMm < 0) flag('out_of_range');
+  if (reading.temperatureC !== undefined && (reading.temperatureC < -40 || reading.temperatureC > 125)) flag('out_of_range');
+  if (reading.batteryPct !== undefined && (reading.batteryPct < 0 || reading.batteryPct > 100)) flag('out_of_range');
 
   const aheadS = (reading.measuredAt.getTime() - reading.receivedAt.getTime()) / 1000;
-  if (aheadS > t.futureSkewS) flags.add('future_timestamp');
-  if (-aheadS > t.staleAfterS) flags.add('stale_timestamp');
+  if (aheadS > t.futureSkewS) flag('future_timestamp');
+  if (-aheadS > t.staleAfterS) flag('stale_timestamp');
 
   const alarms = reading.alarms ?? [];
-  if ((reading.tiltDeg !== undefined && Math.abs(reading.tiltDeg) > t.tiltDeg) || alarms.includes('tilt')) flags.add('tilted');
-  if (alarms.length > 0) flags.add('device_alarm');
+  if ((reading.tiltDeg !== undefined && Math.abs(reading.tiltDeg) > t.tiltDeg) || alarms.includes('tilt')) flag('tilted');
+  if (alarms.length > 0) flag('device_alarm');
 
   const fillPct = raw === null ? null : Math.min(100, Math.max(0, raw));
   let next = memory;
@@ -89,7 +93,7 @@ export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t
   if (fillPct !== null && inOrder) {
     if (memory.lastFillPct !== null && memory.lastMeasuredAt !== null) {
       const sinceS = (reading.measuredAt.getTime() - memory.lastMeasuredAt.getTime()) / 1000;
-      if (fillPct - memory.lastFillPct > t.jumpPct && sinceS <= t.jumpWindowS) flags.add('impossible_jump');
+      if (fillPct - memory.lastFillPct > t.jumpPct && sinceS <= t.jumpWindowS) flag('impossible_jump');
     }
     const unchanged = memory.lastFillPct !== null && Math.abs(fillPct - memory.lastFillPct) < 1e-9;
     const unchangedSince = unchanged ? (memory.unchangedSince ?? memory.lastMeasuredAt) : reading.measuredAt;
@@ -100,11 +104,11 @@ export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t
       unchangedSince !== null &&
       reading.measuredAt.getTime() - unchangedSince.getTime() >= t.stuckHours * 3_600_000
     ) {
-      flags.add('stuck_value');
+      flag('stuck_value');
     }
     next = { lastFillPct: fillPct, lastMeasuredAt: reading.measuredAt, unchangedSince, unchangedCount };
   }
-  return { flags: [...flags], fillPct, memory: next };
+  return { flags, fillPct, memory: next };
 }
 
 /**

@@ -3,7 +3,6 @@ import { hasMeasurement, readDecodedValues } from './decoded-values';
 import {
   FieldProblem, isObject, type JsonObject, optionalInteger, optionalObject, optionalString, parseTime, requireObject,
 } from './fields';
-import { dropUndefined } from './native';
 import type { TopicMatch } from './topics';
 
 /**
@@ -45,7 +44,7 @@ export function readTtnV3(topic: TopicMatch, doc: JsonObject): ParsedReading {
   if (!hasMeasurement(fields) && !reading.rawUplink) {
     throw new FieldProblem('missing_field', 'uplink_message has neither decoded values nor frm_payload with f_port');
   }
-  return dropUndefined(reading);
+  return reading;
 }
 
 /** The gateway with the best RSSI among rx_metadata entries (TTN: rssi, channel_rssi, snr). */
