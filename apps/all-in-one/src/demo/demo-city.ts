@@ -1,12 +1,11 @@
 import type { Config } from '@vulgraad/config';
 import type { WasteFraction } from '@vulgraad/contracts';
 import { generateCity, type CityModel } from '@vulgraad/city-model';
-import {
-  ContainersRepository, DepotsRepository, DevicesRepository, DisposalSitesRepository, ReadingsRepository, VehiclesRepository,
-  type Database, type VehicleInput,
-} from '@vulgraad/database';
+import { ContainersRepository, ReadingsRepository, VehiclesRepository, type Database, type VehicleInput } from '@vulgraad/database';
 import { addDays, defaultDistrictSettings, isoWeekday, localDateOf, localTimeMs } from '@vulgraad/planning';
 import { SensorSimulator, type UplinkSink } from '@vulgraad/sensor-simulator';
+import { applyRegistrations } from '../../../cli/src/register';
+import { fromCityDocument } from '../../../cli/src/registration-file';
 
 /** A first start begins at 05:00 local: two hours before the first shift, time enough to plan it. */
 const FIRST_START_MIN = 5 * 60;
@@ -83,37 +82,25 @@ export function firstStart(nowMs: number, timeZone: string, collectionDays: read
   return new Date(localTimeMs(today, FIRST_START_MIN, timeZone));
 }
 
-/** Registers what of the city is missing; a city that is there already is left as it is (its trucks may have been edited). */
+/**
+ * Registers the city the way `npm run cli -- register` does (containers,
+ * districts, LoRaWAN applications, sensors and their bindings, depot and
+ * disposal sites), plus a fleet. A city that is there already is left as it
+ * is: its trucks may have been edited since.
+ */
 async function registerCity(db: Database, simulator: SensorSimulator, city: CityModel): Promise<DemoCity['registered']> {
   const registrations = simulator.registrations();
-  const known = new Set((await new ContainersRepository(db).findByIds(registrations.containers.map((c) => c.id))).map((c) => c.id));
-  if (known.size === registrations.containers.length) return { containers: 0, devices: 0, vehicles: 0 };
+  const known = await new ContainersRepository(db).findByIds(registrations.containers.map((c) => c.id));
+  if (known.length === registrations.containers.length) return { containers: 0, devices: 0, vehicles: 0 };
 
-  const validFrom = new Date(registrations.bindings[0]?.validFrom ?? simulator.clock.now().toISOString());
+  const set = fromCityDocument(registrations as unknown as Parameters<typeof fromCityDocument>[0]);
+  const counts = await applyRegistrations(db, set);
   const vehicles = demoFleet(city);
   await db.transaction(async (tx) => {
-    await new ContainersRepository(tx).upsert(registrations.containers.filter((c) => !known.has(c.id)));
-    const devices = new DevicesRepository(tx);
-    for (const app of registrations.lorawanApplications) await devices.upsertApplication({ applicationId: app.applicationId, defaultModel: app.defaultModel });
-    const fresh = new Set(registrations.containers.filter((c) => !known.has(c.id)).map((c) => c.id));
-    const bindings = registrations.bindings.filter((b) => fresh.has(b.containerId));
-    const deviceIds = new Set(bindings.map((b) => b.deviceId));
-    await devices.upsert(registrations.devices.filter((d) => deviceIds.has(d.id)));
-    for (const binding of bindings) await devices.bind(binding.deviceId, binding.containerId, validFrom);
-    const depots = new DepotsRepository(tx);
-    for (const depot of registrations.depots) await depots.upsert({ id: depot.id, name: depot.name, lng: depot.lng, lat: depot.lat, address: depot.address ?? null });
-    const sites = new DisposalSitesRepository(tx);
-    for (const site of registrations.disposalSites) {
-      await sites.upsert({
-        id: site.id, name: site.name, lng: site.lng, lat: site.lat, address: site.address ?? null, fractions: site.fractions,
-        openFromMin: 6 * 60, openToMin: 18 * 60, serviceTimeS: 900,
-      });
-    }
     const fleet = new VehiclesRepository(tx);
     for (const vehicle of vehicles) await fleet.upsert(vehicle);
   });
-  const devicesAdded = registrations.bindings.filter((b) => !known.has(b.containerId)).length;
-  return { containers: registrations.containers.length - known.size, devices: devicesAdded, vehicles: vehicles.length };
+  return { containers: registrations.containers.length - known.length, devices: counts.bindingsOpened, vehicles: vehicles.length };
 }
 
 /** One rear loader per CONTAINERS_PER_TRUCK containers of a fraction (at least one), from the city's depot. */
