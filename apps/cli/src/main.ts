@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ConfigError, loadConfig } from '@vulgraad/config';
+import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
 import { type PayloadFormat } from '@vulgraad/contracts';
 import { createDatabase, type Database, DevicesRepository, migrate, ContainersRepository } from '@vulgraad/database';
 import { amsterdamRegistrations } from './amsterdam';
@@ -25,9 +25,25 @@ Uses DATABASE_URL (unset = the embedded database in PGLITE_DATA_DIR); applies pe
       a LoRaWAN application and the decoder its devices use by default
   summary
       counts of what is registered
+  config
+      every environment variable of every service with its default, as the README's tables
 `;
 
 export class UsageError extends Error {}
+
+/** Markdown tables of every configuration variable, one per section, as the README shows them. */
+export function configTables(): string {
+  const rows = describeConfig();
+  const sections = [...new Set(rows.map((r) => r.section))];
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  return sections
+    .map((section) =>
+      [`#### \`${section}\``, '', '| variable | default | meaning |', '|---|---|---|']
+        .concat(rows.filter((r) => r.section === section).map((r) => `| \`${r.name}\` | ${r.default === '' ? '(empty)' : `\`${cell(r.default)}\``} | ${cell(r.description)} |`))
+        .join('\n'),
+    )
+    .join('\n\n');
+}
 
 interface Parsed {
   command: string;
@@ -137,6 +153,8 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       );
       return rows.map((r) => `${r.what}: ${r.n}`);
     }
+    case 'config':
+      return [configTables()];
     case 'help':
     case '--help':
       return [HELP];
@@ -155,6 +173,10 @@ async function main(): Promise<void> {
   }
   if (parsed.command === 'help' || parsed.command === '--help' || parsed.flags.has('help')) {
     process.stdout.write(HELP);
+    return;
+  }
+  if (parsed.command === 'config') {
+    process.stdout.write(`${configTables()}\n`);
     return;
   }
   const config = loadConfig();

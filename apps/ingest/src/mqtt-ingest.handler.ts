@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, CONFIG } from '@vulgraad/contracts';
 import type { Config } from '@vulgraad/config';
@@ -23,7 +24,7 @@ export class MqttIngestHandler implements OnApplicationBootstrap, BeforeApplicat
     const embedded = config.core.mqttUrl === null;
     this.client = new IngestMqttClient({
       url: config.core.mqttUrl ?? `mqtt://127.0.0.1:${config.core.embeddedMqttPort}`,
-      clientId: config.ingest.clientId,
+      clientId: config.ingest.clientId || `vulgraad-ingest-${hostname()}`,
       username: config.core.mqttUsername,
       password: config.core.mqttPassword,
       // The embedded broker (aedes) speaks MQTT 3.1.1 only and has no shared subscriptions.
