@@ -6,6 +6,7 @@ import { localDateOf, PlansRepository } from '@vulgraad/planning';
 import { buildNativeReading } from '@vulgraad/payloads';
 import type { Plan } from '@vulgraad/contracts';
 import type { CityModel } from '@vulgraad/city-model';
+import { sharedPath } from '@vulgraad/config';
 import { testPostgresUrl } from '../support/services';
 import { CHROMIUM, colourAt, loginAs, openBrowser, type Browser, type PageGlobals } from './support/browser';
 import { ADMIN_PASSWORD, seedGeneratedCity, seedHistory, startStack, type Stack } from './support/stack';
@@ -39,7 +40,8 @@ maybe('the dashboard in a real browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     scratch = await createScratchDatabase(testPostgresUrl(), { prefix: 'browser' });
     let deviceIdOf: Map<string, string>;
-    ({ city, deviceOf, deviceIdOf } = await seedGeneratedCity(scratch.db, 2000, 'br'));
+    // A made-up city laid over Amsterdam, so that the map can stand on its real streets when the shared road graph is there.
+    ({ city, deviceOf, deviceIdOf } = await seedGeneratedCity(scratch.db, 2000, 'br', { lng: 4.895, lat: 52.372 }));
     const district = city.containers[0]!.district;
     const inDistrict = city.containers.filter((c) => c.district === district && c.wasteType === 'residual');
     target = inDistrict[0]!.id;
@@ -47,7 +49,8 @@ maybe('the dashboard in a real browser', () => {
     await new PlansRepository(scratch.db).publish(planFor(district, today, inDistrict.slice(1, 14)));
     await seedHistory(scratch.db, onRoute, deviceIdOf.get(onRoute)!, 71);
     await seedHistory(scratch.db, target, deviceIdOf.get(target)!, 40);
-    stack = await startStack(scratch.db);
+    const roads = sharedPath('data', 'amsterdam', 'roads', 'citywide_osm2009');
+    stack = await startStack(scratch.db, roads ? { DISTANCES_ROAD_GRAPH: roads } : {});
     const token = await (await fetch(`${stack.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).json() as { token: string };
     for (const [username, role] of [['planner.one', 'planner'], ['viewer.one', 'viewer']]) {
       const res = await fetch(`${stack.url}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.token}` }, body: JSON.stringify({ username, password: `${username}-password`, role }) });

@@ -27,7 +27,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(db: Database): Promise<Stack> {
+export async function startStack(db: Database, env: Record<string, string> = {}): Promise<Stack> {
   const run = randomBytes(4).toString('hex');
   const topicPrefix = `test/${run}/`;
   const config = loadConfig({
@@ -44,6 +44,7 @@ export async function startStack(db: Database): Promise<Stack> {
     ALERT_SILENCE_CHECK_S: '3600',
     DB_MAINTENANCE_INTERVAL_S: '0',
     LOG_LEVEL: 'error',
+    ...env,
   });
   const bus = new InProcessEventBus();
 
@@ -71,8 +72,8 @@ export async function startStack(db: Database): Promise<Stack> {
 }
 
 /** A generated city registered with one native sensor per container, all reporting a low fill now. */
-export async function seedGeneratedCity(db: Database, containers: number, idPrefix: string): Promise<{ city: CityModel; deviceOf: Map<string, string>; deviceIdOf: Map<string, string> }> {
-  const city = generateCity({ containers, seed: 7, idPrefix, name: 'Testdorp' });
+export async function seedGeneratedCity(db: Database, containers: number, idPrefix: string, centre?: { lng: number; lat: number }): Promise<{ city: CityModel; deviceOf: Map<string, string>; deviceIdOf: Map<string, string> }> {
+  const city = generateCity({ containers, seed: 7, idPrefix, name: 'Testdorp', centre });
   const stored = await new ContainersRepository(db).upsert(
     city.containers.map((c) => ({ id: c.id, externalRef: c.id, lng: c.lng, lat: c.lat, district: c.district, wasteType: c.wasteType, volumeL: c.volumeL, depthMm: c.depthMm ?? 1500 })),
   );

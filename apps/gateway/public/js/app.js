@@ -7,6 +7,7 @@ import { Api } from './api.js';
 import { drawFillChart } from './chart.js';
 import { routeColor } from './colors.js';
 import { ContainerLayer } from './container-layer.js';
+import { RoadLayer } from './road-layer.js';
 
 const SEVERITY = { temperature_high: 'critical', container_full: 'warning', predicted_overflow: 'warning', sensor_tilted: 'warning', sensor_silent: 'warning', doubtful_data: 'info', battery_low: 'info' };
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 };
@@ -109,17 +110,15 @@ async function initMap(config) {
   else map.setView([52.37, 4.9], 13);
   if (config.tileUrl) L.tileLayer(config.tileUrl, { maxZoom: 19 }).addTo(map);
   const background = await api.get('/api/map/background.geojson');
-  const renderer = L.canvas({ padding: 0.2 });
-  const roads = config.background === 'roads';
-  L.geoJSON(background, {
-    renderer,
-    interactive: false,
-    style: (feature) => {
-      if (!roads) return { color: '#17324d', weight: 1, opacity: 0.5, fillColor: '#17324d', fillOpacity: 0.04 };
-      const major = /^(motorway|trunk|primary|secondary)/.test(feature?.properties?.highway ?? '');
-      return { color: major ? '#8d99a6' : '#b8c2cc', weight: major ? 2.2 : 1, opacity: 0.9 };
-    },
-  }).addTo(map);
+  if (config.background === 'roads') {
+    window.vulgraad.roads = new RoadLayer(map, background);
+  } else {
+    L.geoJSON(background, {
+      renderer: L.canvas({ padding: 0.2 }),
+      interactive: false,
+      style: { color: '#17324d', weight: 1, opacity: 0.5, fillColor: '#17324d', fillOpacity: 0.04 },
+    }).addTo(map);
+  }
   routeLayer = L.layerGroup().addTo(map);
   layer = new ContainerLayer(map, containers, { onSelect: (id) => select(id) });
 }
