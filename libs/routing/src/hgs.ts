@@ -22,6 +22,15 @@ export interface SolverParams {
   initialFactor: number;
   /** Share of the time limit the initial population may take at most. */
   initialTimeShare: number;
+  /** Crossover moves between 1 and this share of the parents' routes (at least one). */
+  crossoverShare: number;
+  /** SWAP* only when the cheaper moves stall. */
+  lazySwapStar: boolean;
+  /**
+   * Scale mu and lambda to the iterations the limits allow: a short run on a
+   * big instance does better with a small population.
+   */
+  adaptivePopulation: boolean;
 }
 
 /** Default parameters. */
@@ -35,6 +44,9 @@ export const DEFAULT_PARAMS: SolverParams = {
   restartAfter: 20000,
   initialFactor: 4,
   initialTimeShare: 0.15,
+  crossoverShare: 1,
+  lazySwapStar: false,
+  adaptivePopulation: true,
 };
 
 /** One solution in the population. */
@@ -68,6 +80,8 @@ export interface RunLimits {
   initialRoutes?: number[][];
   /** Stop after this many iterations without a better solution. */
   maxIterationsWithoutImprovement?: number;
+  /** Milliseconds source for the time limit (default: wall clock). */
+  clock?: () => number;
 }
 
 /** Result of one run. */
@@ -102,10 +116,11 @@ export class HybridGeneticSearch {
   private bestAnyPenalised = Infinity;
   private dropMode = false;
   private everFeasible = false;
-  private readonly startMs = now();
+  private readonly clock: () => number;
+  private readonly startMs: number;
   private readonly mandatory: Int32Array;
   private readonly scratchStops: Int32Array;
-  private readonly params: SolverParams;
+  private params: SolverParams;
 
   constructor(
     private readonly inst: Instance,
@@ -113,9 +128,14 @@ export class HybridGeneticSearch {
     params: Partial<SolverParams> = {},
   ) {
     this.params = { ...DEFAULT_PARAMS, ...params };
+    // An explicit population size is the caller's choice.
+    if (params.mu !== undefined || params.lambda !== undefined) this.params.adaptivePopulation = false;
+    this.clock = limits.clock ?? now;
+    this.startMs = this.clock();
     this.rng = new Rng(limits.seed);
     this.ls = new LocalSearch(inst, this.rng);
     this.ls.shouldStop = () => this.outOfTime();
+    this.ls.lazySwapStar = this.params.lazySwapStar;
     const mandatory: number[] = [];
     for (let c = 0; c < inst.nC; c++) if (!inst.cOptional[c]) mandatory.push(c);
     this.mandatory = Int32Array.from(mandatory);
@@ -126,7 +146,7 @@ export class HybridGeneticSearch {
   }
 
   private elapsed(): number {
-    return now() - this.startMs;
+    return this.clock() - this.startMs;
   }
 
   private outOfTime(): boolean {
@@ -139,11 +159,14 @@ export class HybridGeneticSearch {
     let stoppedBy: StopReason;
     // Initial population.
     // Tiny problems have few distinct local optima: fewer random starts do.
-    const initialTarget = Math.max(2, Math.min(params.initialFactor * params.mu, params.mu + 2 * this.inst.nC));
     const initialDeadline = limits.timeLimitMs * params.initialTimeShare;
     if (limits.initialRoutes) this.addFromRoutes(limits.initialRoutes.map((r) => Int32Array.from(r)));
-    for (let i = 0; i < initialTarget; i++) {
-      if (i >= 1 && this.elapsed() > initialDeadline) break;
+    this.addRandom();
+    this.sizePopulation(this.elapsed());
+    const sized = this.params;
+    const initialTarget = Math.max(2, Math.min(sized.initialFactor * sized.mu, sized.mu + 2 * this.inst.nC));
+    for (let i = 1; i < initialTarget; i++) {
+      if (this.elapsed() > initialDeadline) break;
       if (this.outOfTime() && this.bestAny) break;
       this.addRandom();
     }
@@ -200,6 +223,25 @@ export class HybridGeneticSearch {
       stoppedBy,
       dropMode: this.dropMode,
     };
+  }
+
+  /**
+   * Population size from the iterations the limits leave room for: mu =
+   * 25 sqrt(E / 5000) within [4, 25], E estimated from the first
+   * construction (a child's local search costs about half of it) or taken
+   * from the iteration limit. Without limits, or when disabled, Vidal's
+   * defaults stay.
+   */
+  private sizePopulation(firstMs: number): void {
+    if (!this.params.adaptivePopulation) return;
+    let expected = this.limits.maxIterations;
+    if (Number.isFinite(this.limits.timeLimitMs)) {
+      const perIteration = Math.max(firstMs / 2, 1e-3);
+      expected = Math.min(expected, Math.max(0, this.limits.timeLimitMs - firstMs) / perIteration);
+    }
+    if (!Number.isFinite(expected) || expected >= 5000) return;
+    const mu = Math.max(4, Math.min(DEFAULT_PARAMS.mu, Math.round(DEFAULT_PARAMS.mu * Math.sqrt(expected / 5000))));
+    this.params = { ...this.params, mu, lambda: Math.round((DEFAULT_PARAMS.lambda / DEFAULT_PARAMS.mu) * mu) };
   }
 
   // ------------------------------------------------------------ individuals
@@ -447,7 +489,7 @@ export class HybridGeneticSearch {
     }
     const child = b.routes.map((items) => items);
     if (usedA.length === 0) return child;
-    const maxMove = Math.max(1, Math.min(usedA.length, Math.max(1, usedB.length)));
+    const maxMove = Math.max(1, Math.ceil(this.params.crossoverShare * Math.min(usedA.length, Math.max(1, usedB.length))));
     const moveCount = 1 + rng.int(maxMove);
     // Routes of A: a seed route and the routes most connected to the group.
     const routeOfA = new Int32Array(inst.nC).fill(-1);

@@ -84,6 +84,8 @@ export class LocalSearch {
   private readonly SGL: number;
   /** Optional stops (and, in drop mode, mandatory ones) may be left out at their prize. */
   dropMode = false;
+  /** Run SWAP* only in loops where the other moves found nothing. */
+  lazySwapStar = false;
   /** Stop the run early when this returns true (checked between loops). */
   shouldStop: () => boolean = () => false;
   // SWAP*: best three insertion places of each stop in each route, valid while the route is unchanged.
@@ -101,6 +103,13 @@ export class LocalSearch {
   private readonly secStart: Int32Array;
   private readonly secEnd: Int32Array;
   private readonly hasSeqPins: boolean;
+  /** Distance from each located route node to the next located node. */
+  private readonly edgeOut: Float64Array;
+  /** Distance change when the stop alone is taken out of its route. */
+  private readonly remGain1: Float64Array;
+  /** Distance change when the stop and its successor (a stop) are taken out. */
+  private readonly remGain2: Float64Array;
+  private readonly sym: boolean;
   private readonly placeNode: Int32Array;
   private readonly placeNextNode: Int32Array;
   private readonly placeLoc: Int32Array;
@@ -173,6 +182,10 @@ export class LocalSearch {
     this.secStart = new Int32Array(R);
     this.secEnd = new Int32Array(R);
     this.hasSeqPins = inst.cSeqRank.some((rank) => rank >= 0);
+    this.edgeOut = new Float64Array(N);
+    this.remGain1 = new Float64Array(nC);
+    this.remGain2 = new Float64Array(nC);
+    this.sym = inst.symmetric;
     this.placeNode = new Int32Array(N + 1);
     this.placeNextNode = new Int32Array(N + 1);
     this.placeLoc = new Int32Array(N + 1);
@@ -420,6 +433,7 @@ export class LocalSearch {
       }
       x = this.prev[x];
     }
+    this.cacheEdges(r);
     this.setRouteCost(r);
     this.routeSimple[r] = !inst.timed && (segs.flags[FWD + end] & RELOAD) === 0 ? 1 : 0;
     const angle = inst.cAngle;
@@ -443,6 +457,41 @@ export class LocalSearch {
       this.secStart[r] = a0;
       this.secEnd[r] = a1;
     }
+  }
+
+  /** Edge lengths and removal gains of route r (breaks have no location: edges skip them). */
+  private cacheEdges(r: number): void {
+    const end = this.endNode(r);
+    const kind = this.nodeKind;
+    let prevLocated = -1;
+    let prevPrev = -1;
+    for (let x = this.startNode(r); ; x = this.next[x]) {
+      if (kind[x] !== BREAK) {
+        if (prevLocated >= 0) {
+          this.edgeOut[prevLocated] = this.dd(prevLocated, x);
+          if (prevLocated < this.nC && prevPrev >= 0) {
+            this.remGain1[prevLocated] = this.dd(prevPrev, x) - this.edgeOut[prevPrev] - this.edgeOut[prevLocated];
+          }
+        }
+        prevPrev = prevLocated;
+        prevLocated = x;
+      }
+      if (x === end) break;
+    }
+    this.edgeOut[end] = 0;
+    for (let x = this.next[this.startNode(r)]; x !== end; x = this.next[x]) {
+      const y = this.next[x];
+      if (x < this.nC && y < this.nC) {
+        const p = this.rp(x);
+        const q = this.rn(y);
+        this.remGain2[x] = this.dd(p, q) - this.edgeOut[p] - this.edgeOut[x] - this.edgeOut[y];
+      }
+    }
+  }
+
+  /** Length of the edge a -> b, read from b's matrix row when the matrix is symmetric (b is the moving stop, whose row is hot). */
+  private into(a: number, b: number): number {
+    return this.sym ? this.dist[this.nodeLoc[b] * this.nLoc + this.nodeLoc[a]] : this.dist[this.nodeLoc[a] * this.nLoc + this.nodeLoc[b]];
   }
 
   private setRouteCost(r: number): void {
@@ -715,7 +764,8 @@ export class LocalSearch {
         if (this.routeOf[u] !== -1 && loop > 0) this.tryEmptyRoute(u);
         if (this.routeOf[u] !== -1 && this.removable(u)) this.tryRemove(u);
       }
-      if (this.R > 1) this.swapStarPass();
+      // SWAP* is the costly neighbourhood: run it once the cheap moves stall.
+      if (this.R > 1 && (!this.improved || !this.lazySwapStar)) this.swapStarPass();
       this.routeOperators();
       if (this.improved) searchCompleted = false;
       if (this.shouldStop()) break;
@@ -789,11 +839,9 @@ export class LocalSearch {
     let delta: number;
     if (ru !== rv) {
       if (!this.allowed(u, rv)) return false;
-      const pu = this.rp(u);
-      const nu = this.rn(u);
       const nv = this.rn(v);
-      const dU = this.dd(pu, nu) - this.dd(pu, u) - this.dd(u, nu);
-      const dV = this.dd(v, u) + this.dd(u, nv) - this.dd(v, nv);
+      const dU = this.remGain1[u];
+      const dV = this.into(v, u) + this.dd(u, nv) - this.edgeOut[v];
       if (this.clientsIn(ru) > 1 && this.hopeless(ru, dU, rv, dV)) return false;
       if (this.routeSimple[ru] && this.routeSimple[rv]) {
         const eu = FWD + this.endNode(ru);
@@ -849,11 +897,10 @@ export class LocalSearch {
     let delta: number;
     if (ru !== rv) {
       if (!this.allowed(u, rv) || !this.allowed(x, rv)) return false;
-      const pu = this.rp(u);
-      const nx = this.rn(x);
       const nv = this.rn(v);
-      const dU = this.dd(pu, nx) - this.dd(pu, u) - this.dd(u, x) - this.dd(x, nx);
-      const dV = this.dd(v, first) + this.dd(first, second) + this.dd(second, nv) - this.dd(v, nv);
+      const dU = this.remGain2[u];
+      const inner = reversed && !this.sym ? this.dd(x, u) : this.edgeOut[u];
+      const dV = this.into(v, first) + inner + this.dd(second, nv) - this.edgeOut[v];
       if (this.clientsIn(ru) > 2 && this.hopeless(ru, dU, rv, dV)) return false;
       if (this.routeSimple[ru] && this.routeSimple[rv]) {
         const eu = FWD + this.endNode(ru);
@@ -917,8 +964,8 @@ export class LocalSearch {
       const nu = this.rn(u);
       const pv = this.rp(v);
       const nv = this.rn(v);
-      const dU = this.dd(pu, v) + this.dd(v, nu) - this.dd(pu, u) - this.dd(u, nu);
-      const dV = this.dd(pv, u) + this.dd(u, nv) - this.dd(pv, v) - this.dd(v, nv);
+      const dU = this.into(pu, v) + this.dd(v, nu) - this.edgeOut[pu] - this.edgeOut[u];
+      const dV = this.into(pv, u) + this.dd(u, nv) - this.edgeOut[pv] - this.edgeOut[v];
       if (this.hopeless(ru, dU, rv, dV)) return false;
       if (this.routeSimple[ru] && this.routeSimple[rv]) {
         const eu = FWD + this.endNode(ru);
@@ -991,8 +1038,8 @@ export class LocalSearch {
       const nx = this.rn(x);
       const pv = this.rp(v);
       const nv = this.rn(v);
-      const dU = this.dd(pu, v) + this.dd(v, nx) - this.dd(pu, u) - this.dd(u, x) - this.dd(x, nx);
-      const dV = this.dd(pv, u) + this.dd(u, x) + this.dd(x, nv) - this.dd(pv, v) - this.dd(v, nv);
+      const dU = this.into(pu, v) + this.dd(v, nx) - this.edgeOut[pu] - this.edgeOut[u] - this.edgeOut[x];
+      const dV = this.into(pv, u) + this.edgeOut[u] + this.dd(x, nv) - this.edgeOut[pv] - this.edgeOut[v];
       if (this.hopeless(ru, dU, rv, dV)) return false;
       if (this.routeSimple[ru] && this.routeSimple[rv]) {
         const eu = FWD + this.endNode(ru);
@@ -1058,8 +1105,8 @@ export class LocalSearch {
       const nx = this.rn(x);
       const pv = this.rp(v);
       const ny = this.rn(y);
-      const dU = this.dd(pu, v) + this.dd(v, y) + this.dd(y, nx) - this.dd(pu, u) - this.dd(u, x) - this.dd(x, nx);
-      const dV = this.dd(pv, u) + this.dd(u, x) + this.dd(x, ny) - this.dd(pv, v) - this.dd(v, y) - this.dd(y, ny);
+      const dU = this.into(pu, v) + this.edgeOut[v] + this.dd(y, nx) - this.edgeOut[pu] - this.edgeOut[u] - this.edgeOut[x];
+      const dV = this.into(pv, u) + this.edgeOut[u] + this.dd(x, ny) - this.edgeOut[pv] - this.edgeOut[v] - this.edgeOut[y];
       if (this.hopeless(ru, dU, rv, dV)) return false;
       if (this.routeSimple[ru] && this.routeSimple[rv]) {
         const eu = FWD + this.endNode(ru);
