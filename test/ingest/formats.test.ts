@@ -3,7 +3,7 @@ import { createScratchDatabase, DevicesRepository, ReadingsRepository, type Scra
 import { buildChirpstackV4Uplink, buildNativeReading, buildTtnV3Uplink } from '@vulgraad/payloads';
 import type { MqttClient } from 'mqtt';
 import { testPostgresUrl } from '../support/services';
-import { connectPublisher, type RunningIngest, seedDevices, startIngest, waitFor } from './harness';
+import { connectPublisher, type RunningIngest, seedDevices, startIngest, uniqueName, waitFor } from './harness';
 
 // Every message format end to end: a real MQTT client publishes through the
 // machine's Mosquitto, the ingest (in this process) commits to a scratch
@@ -110,6 +110,27 @@ describe('ingest: each format end to end', () => {
     await waitFor(() => Number(ingest.metrics.snapshot().duplicates) > duplicatesBefore || false, 10_000, 'the second copy to be counted as duplicate');
     expect(await readingsOf(device!.containerId)).toHaveLength(1);
   });
+
+  it('acknowledges committed messages to the broker: after a restart nothing comes again', async () => {
+    const [device] = await seedDevices(scratch.db, 'acks', 1);
+    const env = { INGEST_CLIENT_ID: uniqueName('acks'), INGEST_SHARE_GROUP: uniqueName('acks'), INGEST_TOPIC_PREFIX: `${uniqueName('acks')}/` };
+    const first = await startIngest(scratch.url, env);
+    const base = Date.now() - 3600_000;
+    for (let seq = 0; seq < 300; seq++) {
+      const { topic, payload } = buildNativeReading(device!.externalRef, { ts: new Date(base + seq * 1000).toISOString(), seq, fillPct: 10 });
+      await publisher.publishAsync(env.INGEST_TOPIC_PREFIX + topic, payload, { qos: 1 });
+    }
+    await storedCount(device!.containerId, 300);
+    await first.close();
+    const second = await startIngest(scratch.url, env);
+    try {
+      // Anything not acknowledged would be redelivered to the resumed session right after it connects.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(second.metrics.snapshot().received).toBe(0);
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
 
   it('reports health and counters over HTTP', async () => {
     const health = await (await fetch(`${ingest.baseUrl}/health`)).json();

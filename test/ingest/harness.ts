@@ -27,7 +27,7 @@ export interface RunningIngest {
 
 /** The ingest module in this process, on the scratch database and the machine's Mosquitto, with its own topic prefix. */
 export async function startIngest(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningIngest> {
-  const prefix = `${uniqueName('t')}/`;
+  const prefix = env.INGEST_TOPIC_PREFIX ?? `${uniqueName('t')}/`;
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     MQTT_URL: testMqttUrl(),

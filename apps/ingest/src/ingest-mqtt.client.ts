@@ -64,7 +64,9 @@ export class IngestMqttClient {
   private client: MqttClient | null = null;
   private connection = 0;
   private pausedStream: Duplex | null = null;
-  private corked: Duplex | null = null;
+  private closing = false;
+  /** Packet ids committed and not yet acknowledged, all of the current connection. */
+  private pendingAcks: number[] = [];
 
   constructor(private readonly options: IngestMqttOptions) {}
 
@@ -98,6 +100,9 @@ export class IngestMqttClient {
     this.client = client;
 
     client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
+      const needsAckNow = packet.qos > 0 && packet.messageId !== undefined;
+      // Stopping: not taken in, so not acknowledged; the broker keeps it for the next session.
+      if (this.closing) return callback(needsAckNow ? DEFER_ACK : undefined);
       const topic = packet.topic.startsWith(o.topicPrefix) ? packet.topic.slice(o.topicPrefix.length) : packet.topic;
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       const needsAck = packet.qos > 0 && packet.messageId !== undefined;
@@ -107,6 +112,7 @@ export class IngestMqttClient {
 
     client.on('connect', (connack) => {
       this.connection += 1;
+      this.pendingAcks = [];
       this.pausedStream = null;
       this.logger.log({ msg: 'connected to broker', url: o.url, clientId: o.clientId, sessionPresent: connack.sessionPresent });
       client.subscribe(this.subscriptions, { qos: 1 }, (error, granted) => {
@@ -124,24 +130,34 @@ export class IngestMqttClient {
     client.on('offline', () => this.logger.warn({ msg: 'broker offline' }));
   }
 
-  /** Sends the PUBACK of a committed message, once, on the connection it came in on. */
+  /** Queues the PUBACK of a committed message, once, on the connection it came in on. */
   acknowledge(message: MqttMessage, client: MqttClient): void {
     // After a reconnect the broker sends the message again: the copy is absorbed, this ack would confirm nothing.
     if (message.connection !== this.connection || !client.connected) return;
-    this.corkUntilNextTick(client.stream as Duplex);
-    // mqtt.js has no public call for a deferred PUBACK; _sendPacket with noStore writes it straight out.
-    client['_sendPacket']({ cmd: 'puback', messageId: message.messageId }, undefined, undefined, true);
+    this.pendingAcks.push(message.messageId);
+    if (this.pendingAcks.length === 1) process.nextTick(() => this.flushAcks(client));
   }
 
-  /** A batch acknowledges thousands of messages in one go: send their PUBACKs in as few writes as possible. */
-  private corkUntilNextTick(stream: Duplex): void {
-    if (this.corked) return;
-    stream.cork();
-    this.corked = stream;
-    process.nextTick(() => {
-      this.corked = null;
-      stream.uncork();
-    });
+  /**
+   * Writes the queued PUBACKs in one go. A batch confirms thousands of
+   * messages at once; encoding each through mqtt.js costs more than the rest
+   * of the ingest's work on a message. A PUBACK with reason Success and no
+   * properties is the same four bytes in MQTT 3.1.1 and 5: 0x40, remaining
+   * length 2, the packet id. Whole packets only, so mqtt.js's own writes,
+   * also synchronous and whole, never interleave with these.
+   */
+  private flushAcks(client: MqttClient): void {
+    const ids = this.pendingAcks;
+    this.pendingAcks = [];
+    if (ids.length === 0 || !client.connected) return;
+    const bytes = Buffer.allocUnsafe(ids.length * 4);
+    for (let i = 0; i < ids.length; i++) {
+      bytes[i * 4] = 0x40;
+      bytes[i * 4 + 1] = 0x02;
+      bytes.writeUInt16BE(ids[i] as number, i * 4 + 2);
+    }
+    client.stream.write(bytes);
+    client.reschedulePing();
   }
 
   /** Stops reading from the socket (back-pressure); the broker's in-flight limit holds the rest. */
@@ -162,6 +178,10 @@ export class IngestMqttClient {
     const client = this.client;
     this.client = null;
     if (!client) return;
+    // Read again before leaving: a paused socket never sees the broker close the connection, so a
+    // graceful end would wait for ever while the broker is still sending (what arrives now is dropped above).
+    this.closing = true;
+    this.resume();
     await client.endAsync().catch(() => client.end(true));
   }
 }
