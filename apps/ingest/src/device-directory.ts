@@ -33,8 +33,24 @@ export class DeviceDirectory {
     private readonly now: () => number = Date.now,
   ) {}
 
+  private lastSweep = 0;
+
+  /**
+   * Forgets entries past their time to live, at most once per TTL: a flood of
+   * messages from ever new unknown device ids must not grow the cache forever.
+   */
+  private sweep(): void {
+    const now = this.now();
+    if (now - this.lastSweep < this.ttlMs) return;
+    this.lastSweep = now;
+    for (const cache of [this.byRef, this.containers, this.memories] as Array<Map<string, Cached<unknown>>>) {
+      for (const [key, entry] of cache) if (now - entry.fetchedAt >= this.ttlMs) cache.delete(key);
+    }
+  }
+
   /** Loads every reference in refs that is missing or stale. */
   async prepareDevices(refs: Iterable<string>): Promise<void> {
+    this.sweep();
     const stale = [...new Set(refs)].filter((ref) => this.isStale(this.byRef.get(ref)));
     if (stale.length === 0) return;
     const fetchedAt = this.now();
