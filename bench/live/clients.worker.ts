@@ -104,19 +104,24 @@ async function init(message: Init): Promise<void> {
   lastSeenAt = message.clientDistricts.map(() => new Float64Array(ids.length).fill(-Infinity));
   watched = message.clientDistricts.map((d) => byDistrict.get(d) ?? []);
   const started = now();
-  await Promise.all(
-    message.clientDistricts.map(async (district, client) => {
-      const socket = io(message.url, { transports: ['websocket'], auth: { token: message.token }, reconnection: false, forceNew: true });
-      sockets.push(socket);
-      socket.on('containers', (m: { states: Array<{ id: string; measuredAt: string }> }) => onStates(client, m.states));
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
-      const answer = (await socket.timeout(120_000).emitWithAck('join', { rooms: [`district:${district}`] })) as { joined: string[] };
-      if (answer.joined.length !== 1) throw new Error(`client ${client} could not join district:${district}`);
-    }),
-  );
+  // In waves, as browsers arrive: 200 handshakes and snapshots at once would only measure the start-up storm.
+  const WAVE = 20;
+  for (let first = 0; first < message.clientDistricts.length; first += WAVE) {
+    await Promise.all(
+      message.clientDistricts.slice(first, first + WAVE).map(async (district, k) => {
+        const client = first + k;
+        const socket = io(message.url, { transports: ['websocket'], auth: { token: message.token }, reconnection: false, forceNew: true, timeout: 120_000 });
+        sockets.push(socket);
+        socket.on('containers', (m: { states: Array<{ id: string; measuredAt: string }> }) => onStates(client, m.states));
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', reject);
+        });
+        const answer = (await socket.timeout(120_000).emitWithAck('join', { rooms: [`district:${district}`] })) as { joined: string[] };
+        if (answer.joined.length !== 1) throw new Error(`client ${client} could not join district:${district}`);
+      }),
+    );
+  }
   port.postMessage({ type: 'ready', connectMs: now() - started });
 }
 

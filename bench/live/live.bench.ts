@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     const districtNames = [...new Set(districts)].sort();
     const clientDistricts = Array.from({ length: CLIENTS }, (_, i) => districtNames[i % districtNames.length]!);
     worker = new Worker(path.join(__dirname, 'clients.worker.ts'), { execArgv: process.execArgv });
-    const results = new Promise<WorkerResult>((resolve, reject) => {
+    const results: Promise<WorkerResult> = new Promise<WorkerResult>((resolve, reject) => {
       worker!.on('message', (m: { type: string; error?: string } & WorkerResult) => {
         if (m.type === 'result') resolve(m);
         if (m.type === 'error') reject(new Error(m.error));
@@ -128,6 +128,8 @@ async function main(): Promise<void> {
         if (m.type === 'error') reject(new Error(m.error));
       });
     });
+    // Both promises end in the same error; the one not awaited must not end the process before the clean-up below.
+    results.catch(() => undefined);
     worker.postMessage({ type: 'init', url: gateway.url, token, ids, districts, clientDistricts, warmupEndTs: Infinity });
     const { connectMs } = await ready;
     log(`live: ${CLIENTS} clients connected and joined (${districtNames.length} district rooms) in ${(connectMs / 1000).toFixed(1)} s`);
@@ -201,9 +203,9 @@ async function main(): Promise<void> {
     log(`live: ingest stage (publish -> container.state on Redis) for ${stage.length} states: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms`);
     const r = await results;
     const stats = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then(
-      (res) => res.json() as Promise<Record<string, number> & { eventLoopDelayMs: { p50: number; p99: number; max: number } }>,
+      (res) => res.json() as Promise<Record<string, number> & { eventLoopDelayMs: { p50: number; p99: number; max: number }; heldMs: { p50: number; p99: number; max: number } }>,
     );
-    log(`live: gateway states in ${stats.statesIn}, stale ${stats.statesStale}, batches ${stats.batches}, states sent to rooms ${stats.statesOut}; cpu ${(stats.cpuSeconds - cpuBefore.cpuSeconds).toFixed(1)} s while publishing; event loop delay p50 ${stats.eventLoopDelayMs.p50} ms, p99 ${stats.eventLoopDelayMs.p99} ms, max ${stats.eventLoopDelayMs.max} ms; clients got ${r.messages} messages with ${r.statesReceived} states`);
+    log(`live: gateway states in ${stats.statesIn}, stale ${stats.statesStale}, batches ${stats.batches}, states sent to rooms ${stats.statesOut}; cpu ${(stats.cpuSeconds - cpuBefore.cpuSeconds).toFixed(1)} s while publishing; event loop delay p50 ${stats.eventLoopDelayMs.p50} ms, p99 ${stats.eventLoopDelayMs.p99} ms, max ${stats.eventLoopDelayMs.max} ms; states held in the gateway (arrival to socket.io) p50 ${stats.heldMs.p50} ms, p99 ${stats.heldMs.p99} ms; clients got ${r.messages} messages with ${r.statesReceived} states`);
     log(`live: gateway stage (container.state on Redis -> browser) for ${r.gatewaySamples} (state, client) deliveries: p50 ${r.gatewayP50.toFixed(1)} ms, p99 ${r.gatewayP99.toFixed(1)} ms`);
     log(`live: ${r.samples} (reading, client) deliveries measured after warm-up; p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; lost pairs ${r.lostPairs} of ${r.expectedPairs}`);
     log(`live rate=${Math.round(sent / seconds)} clients=${CLIENTS} p50_ms=${r.p50.toFixed(1)} p99_ms=${r.p99.toFixed(1)} lost=${r.lostReadings}`);

@@ -38,6 +38,7 @@ export class LiveController {
   @ApiOperation({ summary: 'Start the event-loop delay histogram afresh (before a measurement)' })
   resetStats(): void {
     loopDelay.reset();
+    this.live.resetHeldStats();
   }
 
   @Roles('admin')
@@ -50,6 +51,7 @@ export class LiveController {
       containers: this.live.registry.size,
       ...this.live.stats,
       eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+      heldMs: this.live.heldStats(),
       cpuSeconds: Math.round((usage.user + usage.system) / 1e4) / 100,
     };
   }

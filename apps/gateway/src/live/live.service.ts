@@ -71,6 +71,9 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   private ready: Promise<void> = Promise.resolve();
   /** Counters for /api/live/stats and the benchmark. */
   readonly stats = { statesIn: 0, statesStale: 0, batches: 0, statesOut: 0 };
+  /** When each pending state arrived, and the recent time states spent in this process (arrival to emitted). */
+  private readonly arrivedAt = new Map<string, number>();
+  private readonly heldMs: number[] = [];
 
   constructor(
     private readonly containers: ContainersRepository,
@@ -183,7 +186,19 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       this.stats.statesStale++;
       return;
     }
+    if (!this.arrivedAt.has(state.id)) this.arrivedAt.set(state.id, performance.now());
     this.coalescer.push(state.id, state);
+  }
+
+  /** How long states stayed in this process before they were handed to socket.io, over the recent batches. */
+  heldStats(): { samples: number; p50: number; p99: number; max: number } {
+    const sorted = [...this.heldMs].sort((a, b) => a - b);
+    const at = (p: number): number => (sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! * 10) / 10);
+    return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+  }
+
+  resetHeldStats(): void {
+    this.heldMs.length = 0;
   }
 
   /** States of containers this replica does not know yet: read them from the registry, then apply. */
@@ -223,6 +238,13 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       this.stats.statesOut += states.length;
       this.server.local.to(room).emit(LIVE_EVENTS.containers, { room, states });
     }
+    const sent = performance.now();
+    for (const state of batch) {
+      const arrived = this.arrivedAt.get(state.id);
+      this.arrivedAt.delete(state.id);
+      if (arrived !== undefined) this.heldMs.push(sent - arrived);
+    }
+    if (this.heldMs.length > 50_000) this.heldMs.splice(0, this.heldMs.length - 50_000);
   }
 
   private onAlert(event: AlertChanged): void {
