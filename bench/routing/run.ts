@@ -104,6 +104,13 @@ function instanceFiles(args: Args): { name: string; files: string[] } {
   return { name: set, files: args.instances ? files.slice(0, args.instances) : files };
 }
 
+/** Fewest routes the daily load limit allows on a waste instance. */
+function kimMinRoutes(inst: ReturnType<typeof readInstance>): number {
+  let load = 0;
+  for (const c of inst.customers) load += inst.demand[c];
+  return inst.routeCapacity ? Math.ceil(load / inst.routeCapacity - 1e-9) : 1;
+}
+
 function fixed(x: number, digits = 2): string {
   return Number.isFinite(x) ? x.toFixed(digits) : '-';
 }
@@ -138,7 +145,16 @@ function main(): void {
     // Classic A/B/P: the k in the name is the fleet of the literature.
     let fleet = args.fleet ?? undefined;
     if (fleet === undefined && /^[ABP]-n\d+-k(\d+)$/.test(base)) fleet = Number(/-k(\d+)$/.exec(base)?.[1]);
-    const problem = toProblem(inst, { fleet, fixedCost: inst.format === 'kim' ? KIM_FIXED_COST : undefined });
+    const ref = referenceFor(file, inst.format === 'vrplib' ? inst.name : base, args.dimacs);
+    let fixedCost: number | undefined;
+    if (inst.format === 'kim') {
+      // With a published result: at most as many trucks as it used (but never fewer than the
+      // daily load limit allows), shortest distance. Without one: fewer trucks first.
+      const published = ref ? [ref, ...(ref.others ?? [])].map((r) => r.vehicles ?? Infinity) : [];
+      if (fleet === undefined && published.length > 0) fleet = Math.max(kimMinRoutes(inst), Math.min(...published));
+      fixedCost = fleet === undefined ? KIM_FIXED_COST : 0;
+    }
+    const problem = toProblem(inst, { fleet, fixedCost });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const cpuMs = (): number => {
@@ -152,7 +168,6 @@ function main(): void {
     const check = checkSolution(inst, toBenchRoutes(problem, solution), fleetLimit);
     const ok = check.feasible && solution.unserved.length === 0;
     if (!ok) infeasible++;
-    const ref = referenceFor(file, inst.format === 'vrplib' ? inst.name : base, args.dimacs);
     let gap = NaN;
     if (ref) {
       gap = (100 * (check.cost - ref.cost)) / ref.cost;

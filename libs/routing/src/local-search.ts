@@ -740,11 +740,17 @@ export class LocalSearch {
       }
     }
     let searchCompleted = false;
-    for (let loop = 0; !searchCompleted; loop++) {
+    let stopped = false;
+    for (let loop = 0; !searchCompleted && !stopped; loop++) {
       if (loop > 1) searchCompleted = true;
       this.improved = false;
       this.refreshEmptyRoutes();
       for (let i = 0; i < count; i++) {
+        // A loop over a thousand stops can take a second: look at the clock inside it too.
+        if ((i & 63) === 63 && this.shouldStop()) {
+          stopped = true;
+          break;
+        }
         const u = this.order[i];
         if (this.routeOf[u] === -1) {
           this.tryInsertUnrouted(u, !this.removable(u));
@@ -764,6 +770,7 @@ export class LocalSearch {
         if (this.routeOf[u] !== -1 && loop > 0) this.tryEmptyRoute(u);
         if (this.routeOf[u] !== -1 && this.removable(u)) this.tryRemove(u);
       }
+      if (stopped) break;
       // SWAP* is the costly neighbourhood: run it once the cheap moves stall.
       if (this.R > 1 && (!this.improved || !this.lazySwapStar)) this.swapStarPass();
       this.routeOperators();

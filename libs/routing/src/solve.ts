@@ -54,12 +54,19 @@ export function solve(problem: RoutingProblem, options: SolveOptions = {}, inter
   const ls = new LocalSearch(inst, new Rng(seed ^ 0x5bd1e995));
   let routes = result.best.routes;
   const reasons = new Map<number, UnservedStop['reason']>();
-  if (!result.best.feasible || result.best.fig.missedMandatory > 0) {
+  const fig = result.best.fig;
+  if (fig.loadExcess > 1e-9 || fig.timeWarp > 1e-9) {
+    // No feasible solution in time: take stops out until it is (the rare, slow path).
     ls.load(routes);
-    const dropped = ls.dropUntilFeasible();
+    ls.dropUntilFeasible();
     routes = ls.export();
+  }
+  if (fig.missedMandatory > 0 || fig.loadExcess > 1e-9 || fig.timeWarp > 1e-9) {
     ls.load(routes);
-    for (const c of dropped) reasons.set(c, ls.diagnoseInsertion(c));
+    ls.segs.penLoad = 1e6;
+    ls.segs.penTW = 1e6;
+    ls.refreshCosts();
+    for (let c = 0; c < inst.nC; c++) if (!inst.cOptional[c] && ls.routeOf[c] === -1) reasons.set(c, ls.diagnoseInsertion(c));
   }
   return buildSolution(inst, ls, routes, reasons, {
     seed,
