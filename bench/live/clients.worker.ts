@@ -24,6 +24,8 @@ const now = (): number => performance.timeOrigin + performance.now();
 const port = parentPort!;
 
 const HISTOGRAM_STEP_MS = 0.1;
+/** Draining ends when no client got anything new for this long. */
+const STALL_MS = 10_000;
 const HISTOGRAM_MAX_MS = 60_000;
 const histogram = new Uint32Array(HISTOGRAM_MAX_MS / HISTOGRAM_STEP_MS + 1);
 let overflowSamples = 0;
@@ -140,7 +142,17 @@ async function drain(timeoutMs: number): Promise<void> {
     });
     return pairs;
   };
-  while (behind() > 0 && now() < end) await new Promise((r) => setTimeout(r, 100));
+  // A backed-up pipeline is not a lossy one: keep waiting while deliveries still progress, up to the hard limit.
+  const drainStarted = now();
+  let pending = behind();
+  let lastProgress = now();
+  while (pending > 0 && now() < end && now() - lastProgress < STALL_MS) {
+    await new Promise((r) => setTimeout(r, 200));
+    const still = behind();
+    if (still < pending) lastProgress = now();
+    pending = still;
+  }
+  const drainMs = now() - drainStarted;
   let lostPairs = 0;
   const lostReadings = new Set<string>();
   let expectedPairs = 0;
@@ -173,6 +185,7 @@ async function drain(timeoutMs: number): Promise<void> {
     expectedPairs,
     messages,
     statesReceived,
+    drainMs,
     gatewaySamples: gatewayLatencies.length,
     gatewayP50: gatewayAt(0.5),
     gatewayP99: gatewayAt(0.99),
