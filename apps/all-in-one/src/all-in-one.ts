@@ -16,6 +16,7 @@ import { AlertsModule } from '../../alerts/src/alerts.module';
 import { configureGateway } from '../../gateway/src/app-setup';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { IngestModule } from '../../ingest/src/ingest.module';
+import { IngestPipeline } from '../../ingest/src/ingest.pipeline';
 import { PlannerModule } from '../../planner/src/planner.module';
 import { PlanningService } from '../../planner/src/planning.service';
 import { ReplanCoordinator } from '../../planner/src/replan.coordinator';
@@ -50,8 +51,11 @@ export interface AllInOne {
   events: 'in-process' | 'redis';
   demo: (Pick<DemoCity, 'city' | 'start' | 'resumedContainers' | 'registered'> & { faults: InjectedFault[]; speed: number }) | null;
   startup: StartupReport;
-  /** Stops everything in order: simulator, trucks, the apps (the ingest commits what it holds), solver, bus, database, broker. */
-  close(): Promise<void>;
+  /**
+   * Stops everything in order: simulator, trucks, the apps (the ingest commits what it holds), solver,
+   * bus, database, broker. Resolves with what did not stop cleanly (empty when all did).
+   */
+  close(): Promise<string[]>;
 }
 
 export interface StartOptions {
@@ -84,7 +88,8 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
   const problem = (message: string): void => logger.warn({ msg: message }, 'AllInOne');
   const closers: Array<{ name: string; close: () => Promise<unknown> }> = [];
   // In reverse order of opening; a part that does not stop in time is left behind so the database still closes cleanly.
-  const closeAll = async (): Promise<void> => {
+  const closeAll = async (): Promise<string[]> => {
+    const problems: string[] = [];
     for (const { name, close } of closers.splice(0).reverse()) {
       logger.log({ msg: `closing ${name}` }, 'AllInOne');
       let timer: NodeJS.Timeout | undefined;
@@ -92,12 +97,13 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
         timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
       });
       const outcome = await Promise.race([close().then(() => 'closed' as const), timedOut]).catch((error: unknown) => {
-        logger.warn({ msg: `closing ${name} failed`, err: error instanceof Error ? error.message : String(error) }, 'AllInOne');
+        problems.push(`closing ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
         return 'failed' as const;
       });
       clearTimeout(timer);
-      if (outcome === 'timeout') logger.warn({ msg: `${name} did not stop within ${CLOSE_TIMEOUT_MS / 1000} s; going on` }, 'AllInOne');
+      if (outcome === 'timeout') problems.push(`${name} did not stop within ${CLOSE_TIMEOUT_MS / 1000} s`);
     }
+    return problems;
   };
 
   try {
@@ -176,6 +182,8 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
     const app = await NestFactory.create<NestExpressApplication>(AllInOneModule, { logger, bufferLogs: true, bodyParser: false, abortOnError: false });
     configureGateway(app, runConfig, { shutdownHooks: false });
     closers.push({ name: 'applications', close: () => app.close() });
+    // Runs after the simulator has stopped: what the broker still holds for the ingest is taken in and committed first.
+    closers.push({ name: 'readings in flight', close: () => settle(app.get(IngestPipeline)) });
     await listen(app, config.gateway.port, config.core.httpHost);
     step('applications');
 
@@ -248,8 +256,19 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
       close: closeAll,
     };
   } catch (error) {
-    await closeAll();
+    for (const problem of await closeAll()) logger.warn({ msg: problem }, 'AllInOne');
     throw error;
+  }
+}
+
+/** Waits until the ingest has held nothing for a moment (at most a few seconds). */
+async function settle(pipeline: IngestPipeline, quietMs = 300, maxMs = 5000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    if (pipeline.buffered > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= quietMs) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -32,9 +32,10 @@ async function main(): Promise<void> {
     starting
       .then((system) => system.close())
       .then(
-        () => {
-          say('stopped');
-          process.exit(0);
+        (problems) => {
+          for (const problem of problems) process.stderr.write(`${problem}\n`);
+          say(problems.length === 0 ? 'stopped' : 'stopped, not cleanly');
+          process.exit(problems.length === 0 ? 0 : 1);
         },
         (error: unknown) => {
           process.stderr.write(`stopping failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
