@@ -287,6 +287,15 @@ describe('gateway REST API', () => {
     expect((await call(`${gw.url}/api/audit`, { token: tokens.planner })).status).toBe(403);
   });
 
+  it('draws district outlines under the map when there are no tiles and no road network', async () => {
+    const config = await call<{ tileUrl: string | null; background: string; bounds: number[] }>(`${gw.url}/api/map/config`, { token: tokens.viewer });
+    expect(config.body).toMatchObject({ tileUrl: null, background: 'districts' });
+    expect(config.body.bounds).toHaveLength(4);
+    const outlines = await call<{ features: Array<{ geometry: { type: string }; properties: { district: string } }> }>(`${gw.url}/api/map/background.geojson`, { token: tokens.viewer });
+    expect(new Set(outlines.body.features.map((f) => f.properties.district))).toEqual(new Set(['Centrum', 'Noord', 'Oost']));
+    expect(outlines.body.features.every((f) => f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')).toBe(true);
+  });
+
   it('publishes an OpenAPI document with every route', async () => {
     const doc = await call<{ paths: Record<string, unknown> }>(`${gw.url}/api/openapi.json`);
     for (const path of ['/api/containers', '/api/containers/import', '/api/containers/{id}/readings', '/api/plans/{id}/export/{format}', '/api/plan-edits', '/api/alerts/{id}/acknowledge', '/api/feedback', '/api/open-data/ngsi-ld/v1/entities']) {
