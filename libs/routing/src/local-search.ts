@@ -18,6 +18,8 @@ const SCRATCH = 24;
 const EPS = 1e-7;
 /** Terminates a node list in an Int32Array. */
 const LIST_END = -0x80000000;
+/** Disposal sites tried at each position (the nearest ones). */
+const NEAR_SITES = 4;
 
 /**
  * Granular local search on a solution held as doubly linked routes, with
@@ -110,6 +112,11 @@ export class LocalSearch {
   /** Distance change when the stop and its successor (a stop) are taken out. */
   private readonly remGain2: Float64Array;
   private readonly sym: boolean;
+  /** Sites by increasing distance from each location (S per location). */
+  private readonly siteOrder: Int32Array;
+  /** Whether vehicle r may use site s (R x S). */
+  private readonly siteAllowed: Uint8Array;
+  private readonly nearBuf: Int32Array;
   private readonly placeNode: Int32Array;
   private readonly placeNextNode: Int32Array;
   private readonly placeLoc: Int32Array;
@@ -186,6 +193,17 @@ export class LocalSearch {
     this.remGain1 = new Float64Array(nC);
     this.remGain2 = new Float64Array(nC);
     this.sym = inst.symmetric;
+    this.siteOrder = new Int32Array(inst.n * S);
+    this.siteAllowed = new Uint8Array(R * S);
+    this.nearBuf = new Int32Array(Math.max(1, S));
+    if (S > 0) {
+      const ids = Array.from({ length: S }, (_, k) => k);
+      for (let l = 0; l < inst.n; l++) {
+        const byDistance = ids.slice().sort((a, b) => inst.dist[l * inst.n + inst.sLoc[a]] + inst.dist[inst.sLoc[a] * inst.n + l] - (inst.dist[l * inst.n + inst.sLoc[b]] + inst.dist[inst.sLoc[b] * inst.n + l]) || a - b);
+        for (let k = 0; k < S; k++) this.siteOrder[l * S + k] = byDistance[k];
+      }
+      for (let r = 0; r < R; r++) for (const site of inst.vSites[r]) this.siteAllowed[r * S + site] = 1;
+    }
     this.placeNode = new Int32Array(N + 1);
     this.placeNextNode = new Int32Array(N + 1);
     this.placeLoc = new Int32Array(N + 1);
@@ -1786,8 +1804,6 @@ export class LocalSearch {
   private disposalMoves(r: number): boolean {
     const { FWD, BWD, SGL } = this;
     const segs = this.segs;
-    const inst = this.inst;
-    const sites = inst.vSites[r];
     const end = this.endNode(r);
     let improvedAny = false;
     // 1. Remove useless intermediate visits.
@@ -1809,7 +1825,9 @@ export class LocalSearch {
       if (this.isFinalDisposal(x, r)) {
         let best = this.routeCost[r] - EPS;
         let bestSite = -1;
-        for (const s of sites) {
+        const count = this.nearSites(r, this.rp(x));
+        for (let k = 0; k < count; k++) {
+          const s = this.nearBuf[k];
           if (s === this.nodeSite[x]) continue;
           const c = this.eval3(r, FWD + this.prev[x], this.SITE + s, BWD + this.next[x]);
           if (c < best) {
@@ -1840,7 +1858,9 @@ export class LocalSearch {
         const q = this.next[p];
         if (this.nodeKind[p] === DISPOSAL || this.nodeKind[q] === DISPOSAL || q === end) continue;
         if (this.nodeKind[p] === START && !this.hasInitialLoad(r)) continue;
-        for (const s of sites) {
+        const count = this.nearSites(r, p);
+        for (let k = 0; k < count; k++) {
+          const s = this.nearBuf[k];
           const c = this.eval3(r, FWD + p, this.SITE + s, BWD + q);
           if (c < best) {
             best = c;
@@ -1860,6 +1880,23 @@ export class LocalSearch {
     void SGL;
     void segs;
     return improvedAny;
+  }
+
+  /**
+   * The (at most four) sites vehicle r may use nearest to located node x, in
+   * `nearBuf`; returns how many. With many sites (19 on one Kim instance)
+   * trying them all at every position is what would cost, and a far site is
+   * never the better unloading stop.
+   */
+  private nearSites(r: number, x: number): number {
+    const S = this.inst.S;
+    const loc = this.nodeKind[x] === BREAK ? this.nodeLoc[this.rp(x)] : this.nodeLoc[x];
+    let count = 0;
+    for (let k = 0; k < S && count < NEAR_SITES; k++) {
+      const site = this.siteOrder[loc * S + k];
+      if (this.siteAllowed[r * S + site]) this.nearBuf[count++] = site;
+    }
+    return count;
   }
 
   private hasInitialLoad(r: number): boolean {
@@ -1893,7 +1930,6 @@ export class LocalSearch {
   private bestDisposalPlace(r: number, x: number): boolean {
     const { FWD, BWD, SGL } = this;
     const segs = this.segs;
-    const sites = this.inst.vSites[r];
     const mid = this.T + 6;
     const t = this.T + 7;
     const px = this.prev[x];
@@ -1903,7 +1939,9 @@ export class LocalSearch {
     let bestSite = -1;
     const endN = this.endNode(r);
     // Same place, other site.
-    for (const s of sites) {
+    let count = this.nearSites(r, px);
+    for (let k = 0; k < count; k++) {
+      const s = this.nearBuf[k];
       if (s === this.nodeSite[x]) continue;
       const c = this.eval3(r, FWD + px, this.SITE + s, BWD + nx);
       if (c < best) {
@@ -1919,7 +1957,9 @@ export class LocalSearch {
       segs.concat(mid, SGL + p, mid, r);
       const pp = this.prev[p];
       if (this.nodeKind[pp] !== DISPOSAL) {
-        for (const s of sites) {
+        count = this.nearSites(r, pp);
+        for (let k = 0; k < count; k++) {
+          const s = this.nearBuf[k];
           segs.concat(t, FWD + pp, this.SITE + s, r);
           segs.concat(t, t, mid, r);
           segs.concat(t, t, BWD + nx, r);
@@ -1941,7 +1981,9 @@ export class LocalSearch {
       const nq = this.next[q];
       if (this.nodeKind[q] === DISPOSAL || this.nodeKind[nq] === DISPOSAL || nq === endN) continue;
       if (this.segs.cnt[BWD + nq] === 0) break;
-      for (const s of sites) {
+      count = this.nearSites(r, q);
+      for (let k = 0; k < count; k++) {
+        const s = this.nearBuf[k];
         segs.concat(t, FWD + px, mid, r);
         segs.concat(t, t, this.SITE + s, r);
         segs.concat(t, t, BWD + nq, r);
