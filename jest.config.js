@@ -36,6 +36,10 @@ const transformIgnorePatterns = [`/node_modules/(?!(${esmPackages.join('|')})/)`
 const common = { rootDir: __dirname, transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
+  // Jest reads testTimeout from the root configuration only (a project's own
+  // value is ignored), so the medium tests' two minutes are set here; the
+  // projects' values say what each of them needs.
+  testTimeout: process.env.VULGRAAD_FAULTS === '1' ? 300000 : 120000,
   projects: [
     {
       ...common,

@@ -34,7 +34,7 @@ describe(CoreModule.name, () => {
     @Module({ imports: [CoreModule.forRoot({ config }), FeatureModule] })
     class AppModule {}
 
-    const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false });
     const sut = app.get(NeedsEverything);
     expect(sut.config).toBe(config);
     expect(sut.db.kind).toBe('postgres');

@@ -43,7 +43,8 @@ export async function startIngest(databaseUrl: string, env: Record<string, strin
   @Module({ imports: [CoreModule.forRoot({ config }), IngestModule] })
   class TestIngestModule {}
 
-  const app = await NestFactory.create(TestIngestModule, { logger: new JsonLogger({ level: 'warn' }) });
+  // abortOnError false: a failed start must fail the test, not exit the test runner's process.
+  const app = await NestFactory.create(TestIngestModule, { logger: new JsonLogger({ level: 'warn' }), abortOnError: false });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const ingest: RunningIngest = {
