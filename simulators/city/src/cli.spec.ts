@@ -3,8 +3,9 @@ import { CliError, parseCli } from './cli';
 describe(parseCli.name, () => {
   it('fills in the defaults: the Groningen-like city with trucks of 22 m3, four weeks after three of warm-up', () => {
     const sut = parseCli([], '/repo');
-    expect(sut.spec.setup).toMatchObject({ city: 'groningen-like', seed: 1, truckBodyL: 22_000, breaks: 'study' });
-    expect(sut.spec.run).toMatchObject({ days: 28, warmupDays: 21, timeLimitMs: 2000, startDate: '2023-01-09' });
+    expect(sut.spec.setup).toMatchObject({ city: 'groningen-like', seed: 1, truckBodyL: 22_000 });
+    expect(sut.spec.setup.breaks).toBeUndefined();
+    expect(sut.spec.run).toMatchObject({ days: 28, warmupDays: 21, timeLimitMs: 4000, startDate: '2023-01-09' });
     expect(sut.spec.policies).toEqual(['practice', 'fixed', 'vulgraad']);
     expect(sut.out).toBe('/repo/docs/value-report.md');
   });

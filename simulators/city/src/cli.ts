@@ -14,18 +14,18 @@ export const USAGE = `npm run sim:value -- [options]
   --trucks N              trucks in all (default: 4 for groningen-like, by volume elsewhere)
   --k N                   practice: clusters emptied a day (default 250 of 850, scaled)
   --seed N                deposits and solver seed (default 1)
-  --time-per-day S        solver budget per plan (district and day), seconds (default 2)
+  --time-per-day S        solver budget per plan (district and day), seconds (default 4)
   --policies LIST         comma-separated of practice,fixed,vulgraad (default all)
   --truck-body-l L        truck body, litres; 0 = unlimited, as the study (default 22000)
   --compaction X          loose litres per litre of body (default 4)
   --payload-kg KG         truck payload (default 11000)
   --density KG_PER_L      loose density of the waste (default: the city's)
-  --breaks study|planner  breaks at the depot at 10:00 and 12:00 (study), or one on the route (planner)
+  --breaks study|planner  breaks at the depot at 10:00 and 12:00 (study; default except Amsterdam), or one on the route (planner)
   --start YYYY-MM-DD      first simulated day (default 2023-01-09)
   --parallel N            policies run at once in worker threads (default 2)
   --risk P                vulgraad: must when the overflow risk before the next chance reaches P (default 0.1)
-  --worth-fill PCT        vulgraad: optional stops from this predicted fill (default 60)
-  --worth-prize X         vulgraad: prize of a full optional stop, cost units (default 0: none offered)
+  --worth-fill PCT        vulgraad: optional stops from this predicted fill (default 75)
+  --worth-prize X         vulgraad: prize of a full optional stop, cost units (default 1.5: 1 km of detour; 0 = none)
   --worth-detour-m M      vulgraad: optional stops within M of a must stop or depot (default 1500)
   --cost-per-km X         vulgraad: solver cost per km (default 1.5)
   --cost-per-hour X       vulgraad: solver cost per hour (default 0: distance, like practice)
@@ -104,8 +104,8 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
     .filter(Boolean);
   for (const p of policies) if (!POLICY_NAMES.includes(p as PolicyName)) problems.push(`--policies: unknown policy "${p}" (use ${POLICY_NAMES.join(', ')})`);
   if (policies.length === 0) problems.push('--policies names no policy');
-  const breaks = values.get('--breaks') ?? 'study';
-  if (breaks !== 'study' && breaks !== 'planner') problems.push(`--breaks must be study or planner, got "${breaks}"`);
+  const breaks = values.get('--breaks');
+  if (breaks !== undefined && breaks !== 'study' && breaks !== 'planner') problems.push(`--breaks must be study or planner, got "${breaks}"`);
   const startDate = values.get('--start') ?? '2023-01-09';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || Number.isNaN(Date.parse(`${startDate}T00:00:00Z`))) problems.push(`--start must be a date YYYY-MM-DD, got "${startDate}"`);
   const partsRaw = values.get('--parts-between-breaks') ?? 'true';
@@ -122,7 +122,7 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
       compactionFactor: optional('--compaction', (v) => v >= 1, 'at least 1'),
       payloadKg: optional('--payload-kg', (v) => v > 0, 'positive'),
       densityKgPerL: optional('--density', (v) => v > 0 && v < 2, 'between 0 and 2'),
-      breaks: breaks === 'planner' ? 'planner' : 'study',
+      breaks: breaks === 'planner' || breaks === 'study' ? breaks : undefined,
       depositsPerDay: optional('--deposits-per-day', (v) => v > 0, 'positive'),
       matrixCacheDir: values.get('--matrix-cache') ?? path.join(tmpdir(), 'vulgraad-value-matrices'),
     },
@@ -131,7 +131,7 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
       startDate,
       days: number('--days', 28, (v) => int(v) && v >= 1, 'a whole number >= 1'),
       warmupDays: number('--warmup-days', 21, (v) => int(v) && v >= 0, 'a whole number >= 0'),
-      timeLimitMs: number('--time-per-day', 2, (v) => v > 0 && v <= 600, 'seconds in (0, 600]') * 1000,
+      timeLimitMs: number('--time-per-day', 4, (v) => v > 0 && v <= 600, 'seconds in (0, 600]') * 1000,
     },
     policies: policies.filter((p): p is PolicyName => POLICY_NAMES.includes(p as PolicyName)),
     settings: {

@@ -35,8 +35,8 @@ export interface VulgraadOptions {
 /** Settings the value runs use unless told otherwise. */
 export const DEFAULT_VULGRAAD_OPTIONS: Omit<VulgraadOptions, 'seed'> = {
   riskLevel: 0.1,
-  worthFillPct: 60,
-  worthPrize: 0,
+  worthFillPct: 75,
+  worthPrize: 1.5,
   worthMaxDetourM: 1500,
   sensorIntervalMin: 30,
   costPerKm: 1.5,

@@ -1,10 +1,10 @@
-import { expectedLitresPerDay, generateCity, haversineM, loadAmsterdamCity, type CityModel, type CitySite } from '@vulgraad/city-model';
+import { expectedLitresPerDay, generateCity, haversineM, loadAmsterdamCity, type CityContainer, type CityModel, type CitySite } from '@vulgraad/city-model';
 import { sharedPath } from '@vulgraad/config';
 import { CachedMatrixProvider, MatrixCache, RoadGraphProvider, StraightLineProvider } from '@vulgraad/distances';
 import { CalibratedStraightLineProvider } from '../calibrated-straight.provider';
 import { TravelNetwork } from '../network';
 import { GRONINGEN_FACTS, GRONINGEN_LEG_MODEL, groningenLikeCity } from './groningen-like';
-import { studyServiceTimeS, type BreakModel, type PlanningUnit, type ShiftModel, type SimSetup, type TruckModel } from './setup';
+import { studyServiceTimeS, tripCapacity, type BreakModel, type PlanningUnit, type ShiftModel, type SimSetup, type TruckModel } from './setup';
 
 export type CityChoice = SimSetup['city'];
 
@@ -26,6 +26,7 @@ export interface SetupOptions {
   payloadKg?: number;
   /** Loose bulk density of the waste as it lies in the containers, kg per litre (default: the city's). */
   densityKgPerL?: number;
+  /** Default: study for the Groningen-like and generated cities, planner for Amsterdam. */
   breaks?: 'study' | 'planner';
   /** Groningen-like: deposits a day over the whole city. */
   depositsPerDay?: number;
@@ -49,6 +50,8 @@ const UNLOAD_S = 900;
 const GRONINGEN_DENSITY_KG_PER_L = 0.1;
 /** Amsterdam's litres were derived from weighings at 0.15 kg/L (AMSTERDAM_ASSUMPTIONS): the same density weighs them back. */
 const AMSTERDAM_DENSITY_KG_PER_L = 0.15;
+/** Share of a shift a sized fleet is planned to fill (depot legs, breaks and an uneven day take the rest). */
+const FLEET_UTILISATION = 0.85;
 const STUDY_BREAKS: BreakModel = { kind: 'study', startsMin: [600, 720], durationMin: 30 };
 const PLANNER_BREAK: BreakModel = { kind: 'planner', durationMin: 30 };
 
@@ -67,8 +70,8 @@ function truckModel(options: SetupOptions, cityDensityKgPerL: number): TruckMode
   return { bodyL, compactionFactor, payloadKg: options.payloadKg ?? DEFAULT_PAYLOAD_KG, densityKgPerL, unloadS: UNLOAD_S };
 }
 
-function shiftModel(options: SetupOptions): ShiftModel {
-  return { startMin: 7 * 60, workMin: 6 * 60, breaks: options.breaks === 'planner' ? PLANNER_BREAK : STUDY_BREAKS };
+function shiftModel(options: SetupOptions, defaultBreaks: 'study' | 'planner'): ShiftModel {
+  return { startMin: 7 * 60, workMin: 6 * 60, breaks: (options.breaks ?? defaultBreaks) === 'planner' ? PLANNER_BREAK : STUDY_BREAKS };
 }
 
 function truckText(truck: TruckModel): string {
@@ -88,13 +91,14 @@ function breakText(shift: ShiftModel): string {
 async function groningenLikeSetup(options: SetupOptions): Promise<SimSetup> {
   const model = groningenLikeCity({ seed: options.seed, clusters: options.containers, depositsPerDay: options.depositsPerDay });
   const truck = truckModel(options, GRONINGEN_DENSITY_KG_PER_L);
-  const shift = shiftModel(options);
+  const shift = shiftModel(options, 'study');
   const inner = new CalibratedStraightLineProvider(GRONINGEN_LEG_MODEL);
   const matrix = new CachedMatrixProvider(inner, new MatrixCache({ maxBytes: 512 * 1024 * 1024 }));
   const depot = model.depots[0] as CitySite;
   const disposal = truck.bodyL === null ? null : (model.disposalSites[0] as CitySite);
-  const trucks = options.trucks ?? 4;
   const n = model.containers.length;
+  // The study's 4 trucks never fill up; with truck capacity they cannot carry out its practice (K = 250) in 6 h, 5 can.
+  const trucks = options.trucks ?? Math.max(1, Math.round((n / GRONINGEN_FACTS.clusters) * (truck.bodyL === null ? 4 : 5)));
   const k = options.k ?? Math.round(STUDY_K_SHARE * n);
   const network = await TravelNetwork.build([depot, ...(disposal ? [disposal] : []), ...model.containers], matrix);
   const unit: PlanningUnit = {
@@ -120,7 +124,7 @@ async function groningenLikeSetup(options: SetupOptions): Promise<SimSetup> {
       ...model.notes,
       `Depot: the study's (${GRONINGEN_FACTS.depot.lat}, ${GRONINGEN_FACTS.depot.lng}); ${disposal ? 'disposal site 200 m from it' : 'no disposal site (trucks never fill)'}.`,
       `Travel: great-circle distance x ${m.detourFactor} (road over straight line on the study's test.db OSRM legs), duration ${m.legOverheadS} s + distance at ${m.speedKmh} km/h (least-squares fit on the same legs, 1.9-8 km long), or distance at ${m.streetSpeedKmh} km/h (the study's truck profile on residential streets) when that is quicker, as on short hops. There is no Groningen road graph here.`,
-      `Fleet: ${trucks} trucks. Practice empties K = ${k} clusters a day.`,
+      `Fleet: ${trucks} trucks${options.trucks ? '' : truck.bodyL === null ? ' (the study\'s)' : ': the study\'s 4 cannot carry out its practice (K = 250 a day) in 6 h once trucks fill up and unload (about 8 clusters a day were left over in a 4-truck run), 5 can'}. Practice empties K = ${k} clusters a day.`,
       truckText(truck),
       breakText(shift),
       'Handling time per cluster: 2 min + 1 min per pit (the study\'s).',
@@ -134,7 +138,7 @@ async function generatedSetup(options: SetupOptions): Promise<SimSetup> {
   const base = generateCity({ containers: n, seed: options.seed, fractions: ['residual'], districts: 1, idPrefix: 'gen-' });
   const model: CityModel = { ...base, containers: base.containers.map((c) => ({ ...c, pitCount: 1 })) };
   const truck = truckModel(options, GRONINGEN_DENSITY_KG_PER_L);
-  const shift = shiftModel(options);
+  const shift = shiftModel(options, 'study');
   const inner = new StraightLineProvider({ detourFactor: 1.3, speedKmh: 25 });
   const matrix = new CachedMatrixProvider(inner, new MatrixCache({ maxBytes: 512 * 1024 * 1024 }));
   const depot = model.depots[0] as CitySite;
@@ -160,7 +164,8 @@ async function amsterdamSetup(options: SetupOptions): Promise<SimSetup> {
   const log = options.onProgress ?? (() => undefined);
   const model = loadAmsterdamCity({ seed: options.seed, limit: options.containers });
   const truck = truckModel(options, AMSTERDAM_DENSITY_KG_PER_L);
-  const shift = shiftModel(options);
+  // Amsterdam's depots are stand-ins far from many clusters: crews break on the route.
+  const shift = shiftModel(options, 'planner');
   const graphPath = sharedPath('data', 'amsterdam', 'roads', 'citywide_osm2009');
   if (!graphPath) throw new Error('the Amsterdam road graph (shared data/amsterdam/roads/citywide_osm2009) is absent');
   log(`loading the road graph ${graphPath}`);
@@ -171,29 +176,35 @@ async function amsterdamSetup(options: SetupOptions): Promise<SimSetup> {
   const n = model.containers.length;
   const districts = model.districts.filter((d) => model.containers.some((c) => c.district === d.id));
   const byDistrict = new Map(districts.map((d) => [d.id, model.containers.filter((c) => c.district === d.id)]));
-  const totalLitres = model.containers.reduce((s, c) => s + expectedLitresPerDay(c), 0);
-  // The fleet: as many trucks per litre as the Groningen case (4 trucks for 22,600 x 33.3 L a day), unless told.
-  const trucks = options.trucks ?? Math.max(districts.length, Math.round((totalLitres / (GRONINGEN_FACTS.depositsPerDay * (100 / 3))) * 4));
   const k = options.k ?? Math.round(STUDY_K_SHARE * n * amsterdamKScale(model));
-  const truckCounts = apportion(trucks, districts.map((d) => (byDistrict.get(d.id) ?? []).reduce((s, c) => s + expectedLitresPerDay(c), 0)), 1);
   const kCounts = apportion(k, districts.map((d) => (byDistrict.get(d.id) ?? []).length), 0);
-  const units: PlanningUnit[] = [];
-  let truckNo = 0;
-  for (const [i, district] of districts.entries()) {
+  const networks: TravelNetwork[] = [];
+  const depots: CitySite[] = [];
+  for (const district of districts) {
     const containers = byDistrict.get(district.id) ?? [];
     const depot = nearest(model.depots, district);
     const disposal = truck.bodyL === null ? null : disposalSite;
     log(`matrix for ${district.name}: ${containers.length + 2} points`);
     const t0 = performance.now();
-    const network = await TravelNetwork.build([depot, ...(disposal ? [disposal] : []), ...containers], matrix);
+    networks.push(await TravelNetwork.build([depot, ...(disposal ? [disposal] : []), ...containers], matrix));
+    depots.push(depot);
     log(`matrix for ${district.name} ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  // The fleet: enough truck-hours in each district for practice's K stops and the trips to the disposal site.
+  const needs = districts.map((d, i) => truckHoursNeeded(byDistrict.get(d.id) ?? [], kCounts[i] as number, networks[i] as TravelNetwork, truck.bodyL === null ? null : disposalSite.id, truck));
+  log(`truck-hours needed a day: ${needs.map((h) => h.toFixed(1)).join(', ')}`);
+  const truckCounts = options.trucks ? apportion(options.trucks, needs, 1) : needs.map((h) => Math.max(1, Math.ceil(h / ((FLEET_UTILISATION * shift.workMin) / 60))));
+  const trucks = truckCounts.reduce((s, v) => s + v, 0);
+  const units: PlanningUnit[] = [];
+  let truckNo = 0;
+  for (const [i, district] of districts.entries()) {
     units.push({
       district: district.id,
-      containers,
-      depot,
-      disposal,
+      containers: byDistrict.get(district.id) ?? [],
+      depot: depots[i] as CitySite,
+      disposal: truck.bodyL === null ? null : disposalSite,
       truckIds: Array.from({ length: truckCounts[i] as number }, () => `truck-${++truckNo}`),
-      network,
+      network: networks[i] as TravelNetwork,
       practiceK: kCounts[i] as number,
     });
   }
@@ -210,12 +221,41 @@ async function amsterdamSetup(options: SetupOptions): Promise<SimSetup> {
       ...model.notes,
       'Travel: the whole-city OpenStreetMap drive graph (shared data, about 2009, with one-way streets), shortest paths by a contraction hierarchy, one full matrix per district kept in the matrix cache.',
       `Each district is planned on its own with its own trucks from the Afvalpunt nearest its middle (a stand-in: real depot locations are not public): ${units.map((u) => `${u.district} ${u.containers.length} clusters, ${u.truckIds.length} trucks, K = ${u.practiceK}`).join('; ')}.`,
-      `Fleet: ${trucks} trucks (the Groningen case's trucks per litre a day, unless set). Practice: K = ${k} a day, chosen so that practice empties clusters about as full as the study's practice did (K / clusters scaled by the Groningen-like clusters' mean days to fill over Amsterdam's).`,
+      `Fleet: ${trucks} trucks${options.trucks ? '' : ", each district's sized for practice: its K stops (handling time and a hop each) and, with truck capacity, its loads' round trips to the disposal site, filling ${FLEET_UTILISATION * 100} % of 6-hour days"}. Practice: K = ${k} a day, chosen so that practice empties clusters about as full as the study's practice did (K / clusters scaled by the Groningen-like clusters' mean days to fill over Amsterdam's).`,
       truckText(truck),
       breakText(shift),
       'Handling time per cluster: 2 min + 1 min per pit (the study\'s).',
     ],
   };
+}
+
+/**
+ * Truck-hours a district needs a day for the practice policy: handling time
+ * and a hop (twice the mean nearest-neighbour drive) per stop, and with truck
+ * capacity one round trip to the disposal site (from the mean cluster) plus
+ * unloading per load of loose waste.
+ */
+function truckHoursNeeded(containers: readonly CityContainer[], stops: number, network: TravelNetwork, disposalId: string | null, truck: TruckModel): number {
+  if (containers.length === 0) return 0;
+  const index = containers.map((c) => network.indexOf(c.id));
+  let nearestS = 0;
+  for (const i of index) {
+    let best = Infinity;
+    for (const j of index) if (i !== j && network.durationS(i, j) < best) best = network.durationS(i, j);
+    nearestS += Number.isFinite(best) ? best : 0;
+  }
+  const hopS = (2 * nearestS) / index.length;
+  const serviceS = containers.reduce((s, c) => s + studyServiceTimeS(c), 0) / containers.length;
+  let hours = (stops * (serviceS + hopS)) / 3600;
+  const capacity = tripCapacity(truck);
+  const load = Math.min(capacity.looseL, capacity.kg / truck.densityKgPerL);
+  if (disposalId !== null && Number.isFinite(load)) {
+    const disposal = network.indexOf(disposalId);
+    const tripS = index.reduce((s, i) => s + network.durationS(i, disposal) + network.durationS(disposal, i), 0) / index.length;
+    const litres = containers.reduce((s, c) => s + expectedLitresPerDay(c), 0);
+    hours += ((litres / load) * (tripS + truck.unloadS)) / 3600;
+  }
+  return hours;
 }
 
 /** Amsterdam's clusters are bigger for their use than Groningen's: practice's K scales with how fast they fill. */
