@@ -23,6 +23,7 @@ import { DevicesService } from './devices/devices.service';
 import { LiveController } from './live/live.controller';
 import { LiveGateway } from './live/live.gateway';
 import { LiveService } from './live/live.service';
+import { SlowConsumerGuard } from './live/slow-consumers';
 import { MapController } from './map/map.controller';
 import { MapService } from './map/map.service';
 import { OpenDataController } from './open-data/open-data.controller';
@@ -90,6 +91,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     MapService,
     LiveService,
     LiveGateway,
+    SlowConsumerGuard,
   ],
   exports: [LiveService, UsersService],
 })

@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/roles';
 import { UsersService } from '../auth/users.service';
 import { LIVE_EVENTS, LiveService } from './live.service';
 import { parseRoom, refusal } from './rooms';
+import { SlowConsumerGuard } from './slow-consumers';
 
 const MAX_ROOMS_PER_REQUEST = 100;
 
@@ -27,6 +28,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
   constructor(
     private readonly live: LiveService,
     private readonly users: UsersService,
+    private readonly slowConsumers: SlowConsumerGuard,
   ) {}
 
   afterInit(server: Server): void {
@@ -42,6 +44,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
         .catch((error: unknown) => next(new Error(`unauthenticated: ${error instanceof DomainError ? error.message : 'token not valid'}`)));
     });
     this.live.attach(server);
+    this.slowConsumers.watch(server);
   }
 
   handleConnection(socket: Socket): void {
