@@ -2,6 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
 import { type PayloadFormat } from '@vulgraad/contracts';
 import { createDatabase, type Database, DevicesRepository, migrate, ContainersRepository } from '@vulgraad/database';
+import { cliActor, generateSecret, hashSecret, mosquittoFiles, MqttAccountsRepository, recordAudit, SAFE_USERNAME } from '@vulgraad/security';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { amsterdamRegistrations } from './amsterdam';
 import { applyRegistrations, type RegistrationCounts } from './register';
 import { fromCityDocument, readRegistrations, RegistrationFileError } from './registration-file';
@@ -25,6 +28,15 @@ Uses DATABASE_URL (unset = the embedded database in PGLITE_DATA_DIR); applies pe
       a LoRaWAN application and the decoder its devices use by default
   summary
       counts of what is registered
+  device-secret <device-ref>
+      a new MQTT secret for a device that publishes directly (printed once, stored hashed); its
+      user name on the broker is the device reference, and it may publish on its own topic only
+  mqtt-account <username> --kind service|network-server [--applications A,B]
+      a broker login for the services (ingest, simulators) or a LoRaWAN network server's MQTT
+      integration (uplinks of the listed applications only: app@tenant for The Things Stack, the
+      application id for ChirpStack); the password is printed once and stored hashed
+  mosquitto-auth <folder> [--topic-prefix P]
+      Mosquitto's password_file (<folder>/passwd) and acl_file (<folder>/acl) from the registry
   config
       every environment variable of every service with its default, as the README's tables
 `;
@@ -100,7 +112,9 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       const file = args[0];
       if (!file) throw new UsageError('register needs a file');
       const set = readRegistrations(file, readFileSync(file, 'utf8'), { boundFrom: timeFlag(flags, 'bound-from', new Date()) });
-      return [describeCounts(await applyRegistrations(db, set))];
+      const counts = await applyRegistrations(db, set);
+      await recordAudit(db, { actor: cliActor(), action: 'registry.register', targetType: 'file', targetId: path.basename(file), detail: { ...counts } });
+      return [describeCounts(counts)];
     }
     case 'load-amsterdam': {
       const devices = flags.get('devices') ?? 'native';
@@ -133,6 +147,7 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
         const container = (await containers.findById(containerKey)) ?? (await containers.findByExternalRefs([containerKey]))[0];
         if (!container) throw new UsageError(`no container has id or reference ${containerKey}`);
         const binding = await new DevicesRepository(tx).bind(device.id, container.id, at);
+        await recordAudit(tx, { actor: cliActor(), action: 'device.bind', targetType: 'device', targetId: device.id, detail: { containerId: container.id, validFrom: binding.validFrom.toISOString() } });
         return [`device ${device.externalRef} bound to container ${container.id} from ${binding.validFrom.toISOString()}`];
       });
     }
@@ -140,6 +155,7 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       const [applicationId] = args;
       if (!applicationId) throw new UsageError('application needs an application id');
       await new DevicesRepository(db).upsertApplication({ applicationId, name: flags.get('name') ?? null, defaultModel: flags.get('model') ?? null });
+      await recordAudit(db, { actor: cliActor(), action: 'application.upsert', targetType: 'lorawan_application', targetId: applicationId, detail: { model: flags.get('model') ?? null } });
       return [`LoRaWAN application ${applicationId} registered${flags.has('model') ? ` (default model ${flags.get('model')})` : ''}`];
     }
     case 'summary': {
@@ -152,6 +168,49 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
          UNION ALL SELECT 'rejected messages', count(*)::int FROM rejected_messages`,
       );
       return rows.map((r) => `${r.what}: ${r.n}`);
+    }
+    case 'device-secret': {
+      const [ref] = args;
+      if (!ref) throw new UsageError('device-secret needs a device reference');
+      const secret = generateSecret();
+      const deviceId = await db.transaction(async (tx) => {
+        const id = await new MqttAccountsRepository(tx).setDeviceSecret(ref, hashSecret(secret));
+        if (id) await recordAudit(tx, { actor: cliActor(), action: 'device.secret', targetType: 'device', targetId: id, detail: { externalRef: ref } });
+        return id;
+      });
+      if (!deviceId) throw new UsageError(`no device is registered as ${ref}`);
+      if (!SAFE_USERNAME.test(ref)) return [`secret: ${secret}`, `note: "${ref}" has characters Mosquitto's files cannot hold; only the embedded broker will accept it`];
+      return [`secret: ${secret}`, `user name on the broker: ${ref}; shown once, stored hashed: keep it in the device's configuration now`];
+    }
+    case 'mqtt-account': {
+      const [username] = args;
+      const kind = flags.get('kind');
+      if (!username || !SAFE_USERNAME.test(username)) throw new UsageError('mqtt-account needs a user name of letters, digits, . _ @ -');
+      if (kind !== 'service' && kind !== 'network-server') throw new UsageError('--kind must be service or network-server');
+      const applications = flags.get('applications')?.split(',').map((a) => a.trim()).filter(Boolean) ?? null;
+      if (applications?.some((a) => !/^[A-Za-z0-9._@-]+$/.test(a))) throw new UsageError('--applications are application ids (letters, digits, . _ @ -), comma-separated');
+      const accounts = new MqttAccountsRepository(db);
+      if (await accounts.isDeviceName(username)) throw new UsageError(`${username} is a device's reference; pick another name`);
+      const password = generateSecret();
+      await db.transaction(async (tx) => {
+        await new MqttAccountsRepository(tx).upsertAccount({ username, passwordHash: hashSecret(password), kind: kind === 'service' ? 'service' : 'network_server', applications: kind === 'service' ? null : applications });
+        await recordAudit(tx, { actor: cliActor(), action: 'mqtt_account.set', targetType: 'mqtt_account', targetId: username, detail: { kind, applications } });
+      });
+      return [`password: ${password}`, `${kind} account ${username}: shown once, stored hashed`];
+    }
+    case 'mosquitto-auth': {
+      const [folder] = args;
+      if (!folder) throw new UsageError('mosquitto-auth needs a folder to write passwd and acl into');
+      const files = mosquittoFiles(await new MqttAccountsRepository(db).list(), { topicPrefix: flags.get('topic-prefix') ?? '', generatedAt: new Date() });
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'passwd'), files.passwords, { mode: 0o640 });
+      writeFileSync(path.join(folder, 'acl'), files.acl, { mode: 0o640 });
+      const users = files.passwords.split('\n').filter(Boolean).length;
+      return [
+        `wrote ${path.join(folder, 'passwd')} and ${path.join(folder, 'acl')}: ${users} users`,
+        ...files.skipped.map((s) => `skipped ${s.username}: ${s.reason}`),
+        'reload Mosquitto (SIGHUP) to read them',
+      ];
     }
     case 'config':
       return [configTables()];
