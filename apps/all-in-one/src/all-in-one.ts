@@ -7,7 +7,7 @@ import { NestFactory, RouterModule } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Config } from '@vulgraad/config';
 import { systemClock, type Clock } from '@vulgraad/contracts';
-import { createDatabase, migrate, type Database } from '@vulgraad/database';
+import { createDatabase, migrate, ReadingsMaintenance, type Database } from '@vulgraad/database';
 import { createEventBus, type EventBus } from '@vulgraad/events';
 import { PlansRepository } from '@vulgraad/planning';
 import { CoreModule, JsonLogger } from '@vulgraad/runtime';
@@ -30,6 +30,10 @@ import { WorkerSolver } from './solver/worker-solver';
 
 /** Longest the simulated clock waits at a shift's start for its plans (wall time). */
 const MAX_PLAN_HOLD_MS = 45_000;
+/** Wall time between two steps of the simulated clock. */
+const PACE_STEP_MS = 200;
+/** Wall time after start-up before the first readings maintenance run. */
+const MAINTENANCE_DELAY_MS = 60_000;
 /** Longest wait for one part to stop. */
 const CLOSE_TIMEOUT_MS = 20_000;
 
@@ -164,7 +168,8 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
 
     @Module({
       imports: [
-        CoreModule.forRoot({ config: runConfig, database: db, eventBus: bus, clock }),
+        // Readings maintenance (TimescaleDB policy jobs in PGlite) starts after the first minute, off the start-up path: see below.
+        CoreModule.forRoot({ config: runConfig, database: db, eventBus: bus, clock, maintenance: false }),
         IngestModule,
         // With the simulator the plans follow the simulated clock (DemoPlanningCadence), not the wall-clock daily schedule.
         PlannerModule.forRoot({ solve: solver.solve, schedules: !demo }),
@@ -229,6 +234,8 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
       }
       if (config.allInOne.faults) faults = injectDemoFaults(simulator);
       simulator.start(config.allInOne.speed);
+      // The pace moves the simulator's clock from here on, in bounded steps.
+      pace.start();
       closers.push({ name: 'sensor simulator', close: () => simulator.stop() });
       if (config.allInOne.fleet) {
         fleet.start();
@@ -238,12 +245,26 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
       const firstPlanInMs = demo.resumedContainers > 0 ? 500 : Math.ceil((config.allInOne.sensorIntervalMin * 60_000) / config.allInOne.speed) + 1500;
       cadence.start(firstPlanInMs);
       closers.push({ name: 'planning cadence', close: () => cadence.stop() });
-      const paceTimer = setInterval(() => pace.tick(), 500);
+      const paceTimer = setInterval(() => pace.tick(), PACE_STEP_MS);
       paceTimer.unref();
       closers.push({ name: 'simulated pace', close: async () => clearInterval(paceTimer) });
       closers.push({ name: 'event subscriptions', close: () => Promise.allSettled(unsubscribe.map((off) => off())) });
     }
     step('simulator');
+
+    // Its first run refreshes every continuous aggregate, which holds the embedded database's one connection for seconds.
+    if (config.database.maintenanceIntervalS > 0) {
+      const maintenance = new ReadingsMaintenance(db, { onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
+      const delay = setTimeout(() => maintenance.start(config.database.maintenanceIntervalS * 1000), MAINTENANCE_DELAY_MS);
+      delay.unref();
+      closers.push({
+        name: 'readings maintenance',
+        close: async () => {
+          clearTimeout(delay);
+          await maintenance.stop();
+        },
+      });
+    }
 
     return {
       url,
