@@ -84,6 +84,11 @@ export function markdownReport(result: ValueRunResult, plotPath: (stem: string) 
       `- Service: ${f2(o.servicePct)} % of vulgraad's emptyings found the container not overflowing, against ${f2(p.servicePct)} % for practice; counting every day a container was over capacity at any moment, emptied or not: ${o.overflowContainerDays} container-days against ${p.overflowContainerDays}.`,
       `- vulgraad emptied ${f0(o.emptiedPerDay)} containers a day at ${f0(o.meanFillAtEmptyingPct)} % full on average; practice ${f0(p.emptiedPerDay)} at ${f0(p.meanFillAtEmptyingPct)} %. Routes took ${f1(o.hoursPerRoute)} h against ${f1(p.hoursPerRoute)} h.`,
     );
+    if (p.unloadsPerDay > 0) {
+      lines.push(
+        `- Trucks fill up: vulgraad's unloaded ${f1(o.unloadsPerDay)} times a day at the disposal site, practice's ${f1(p.unloadsPerDay)}. Each load needs a trip there whatever the policy, since both carry the same waste; these trips are a larger share of vulgraad's shorter days, so the saving is smaller than with trucks that never fill up.`,
+      );
+    }
     const fixed = runs.find((r) => r.policy === 'fixed');
     if (fixed) lines.push(`- A fixed weekly schedule drove ${f1(fixed.summary.kmPerDay)} km a day at ${f2(fixed.summary.servicePct)} % service.`);
   }
