@@ -12,6 +12,7 @@ import { createEventBus, type EventBus } from '@vulgraad/events';
 import { PlansRepository } from '@vulgraad/planning';
 import { CoreModule, JsonLogger } from '@vulgraad/runtime';
 import { MqttSink, type UplinkMessage, type UplinkSink } from '@vulgraad/sensor-simulator';
+import { createBrokerAuth, generateSecret, MqttAccountsRepository } from '@vulgraad/security';
 import { AlertsModule } from '../../alerts/src/alerts.module';
 import { configureGateway } from '../../gateway/src/app-setup';
 import { GatewayModule } from '../../gateway/src/gateway.module';
@@ -113,16 +114,30 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
   try {
     let mqttUrl = config.core.mqttUrl;
     let broker: EmbeddedBroker | null = null;
+    // The embedded broker's logins come from the device registry once the database is open; the process's own ingest and simulator use the service login.
+    let registry: MqttAccountsRepository | null = null;
+    const embeddedAuth = !mqttUrl && config.security.embeddedMqttAuth;
+    const serviceLogin = embeddedAuth ? { username: config.core.mqttUsername ?? 'vulgraad-all-in-one', password: config.core.mqttPassword ?? generateSecret() } : null;
     if (!mqttUrl) {
-      broker = await startEmbeddedBroker({ host: config.core.httpHost, port: config.core.embeddedMqttPort, onClientError: (clientId, error) => logger.debug({ msg: 'MQTT client error', clientId, err: error.message }, 'EmbeddedBroker') });
+      const auth = serviceLogin
+        ? createBrokerAuth({
+            lookup: (username) => (registry ? registry.find(username) : Promise.reject(new Error('the database is not open yet'))),
+            service: serviceLogin,
+            topicPrefix: config.ingest.topicPrefix,
+            onRefused: (refusal) => logger.warn({ msg: `MQTT ${refusal.action} refused: ${refusal.reason}`, clientId: refusal.clientId, username: refusal.username, topic: refusal.topic }, 'EmbeddedBroker'),
+          })
+        : undefined;
+      broker = await startEmbeddedBroker({ host: config.core.httpHost, port: config.core.embeddedMqttPort, auth, onClientError: (clientId, error) => logger.debug({ msg: 'MQTT client error', clientId, err: error.message }, 'EmbeddedBroker') });
       closers.push({ name: 'MQTT broker', close: () => (broker as EmbeddedBroker).close() });
       mqttUrl = broker.url;
-      progress(`MQTT broker (embedded aedes, MQTT 3.1.1) on ${broker.url}`);
+      progress(`MQTT broker (embedded aedes, MQTT 3.1.1) on ${broker.url}${serviceLogin ? ', devices log in with their own secret' : ', anyone may publish (EMBEDDED_MQTT_AUTH=false)'}`);
     } else {
       progress(`MQTT broker ${mqttUrl}`);
     }
-    // The ingest reaches the embedded broker through EMBEDDED_MQTT_PORT: hand it the port actually bound (0 = any).
-    const runConfig: Config = broker ? { ...config, core: { ...config.core, embeddedMqttPort: broker.port } } : config;
+    // The ingest reaches the embedded broker through EMBEDDED_MQTT_PORT: hand it the port actually bound (0 = any), and the service login.
+    const runConfig: Config = broker
+      ? { ...config, core: { ...config.core, embeddedMqttPort: broker.port, ...(serviceLogin ? { mqttUsername: serviceLogin.username, mqttPassword: serviceLogin.password } : {}) } }
+      : config;
     step('broker');
 
     const dataDir = path.resolve(config.core.pgliteDataDir);
@@ -134,6 +149,7 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
     );
     const db = await createDatabase({ databaseUrl: config.core.databaseUrl, pgliteDataDir: dataDir, poolSize: config.database.poolSize, onError: (error) => problem(`idle database connection failed: ${error.message}`) });
     closers.push({ name: 'database', close: () => db.close() });
+    registry = new MqttAccountsRepository(db);
     step('database open');
     if (config.database.migrateOnStart) {
       const result = await migrate(db, { timescale: config.database.timescale });
@@ -147,7 +163,7 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
     let demo: DemoCity | null = null;
     let sink: UplinkSink | null = null;
     if (config.allInOne.simulator) {
-      const mqtt = await MqttSink.connect({ url: mqttUrl, username: config.core.mqttUsername ?? undefined, password: config.core.mqttPassword ?? undefined, qos: 1 });
+      const mqtt = await MqttSink.connect({ url: mqttUrl, username: runConfig.core.mqttUsername ?? undefined, password: runConfig.core.mqttPassword ?? undefined, qos: 1 });
       sink = config.ingest.topicPrefix ? new PrefixedSink(mqtt, config.ingest.topicPrefix) : mqtt;
       const demoSink = sink;
       closers.push({ name: 'simulator MQTT connection', close: () => demoSink.close() });

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Aedes } from 'aedes';
+import type { BrokerAuth } from '@vulgraad/security';
 
 /** The MQTT broker inside the all-in-one process (aedes: MQTT 3.1.1 only, sessions in memory). */
 export interface EmbeddedBroker {
@@ -16,8 +17,14 @@ export interface EmbeddedBroker {
  * Starts aedes on a TCP port (0 = any free port). Refuses to start when the
  * port is taken, with a message that names the variable to change.
  */
-export async function startEmbeddedBroker(options: { host: string; port: number; onClientError?: (clientId: string, error: Error) => void }): Promise<EmbeddedBroker> {
-  const broker = await Aedes.createBroker();
+export async function startEmbeddedBroker(options: {
+  host: string;
+  port: number;
+  onClientError?: (clientId: string, error: Error) => void;
+  /** Login and topic rules from the device registry (`createBrokerAuth` of @vulgraad/security); none = anyone may publish. */
+  auth?: BrokerAuth;
+}): Promise<EmbeddedBroker> {
+  const broker = await Aedes.createBroker(options.auth ?? {});
   broker.on('clientError', (client, error) => options.onClientError?.(client?.id ?? '?', error));
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {

@@ -7,6 +7,7 @@ import { gatewaySpec } from './gateway.config';
 import { alertsSpec } from './alerts.config';
 import { plannerSpec } from './planner.config';
 import { allInOneSpec } from './all-in-one.config';
+import { securitySpec } from './security.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
@@ -18,6 +19,7 @@ export { alertsSpec } from './alerts.config';
 export { plannerSpec, parseNumberPairs, parseTimeOfDay, parseWeekdays } from './planner.config';
 export { allInOneSpec, allInOneEnv, ALL_IN_ONE_DEFAULTS } from './all-in-one.config';
 export { sharedDataDir, sharedPath } from './shared-data';
+export { securitySpec } from './security.config';
 
 /**
  * Every configuration section of the system. Add a section here when an app
@@ -32,6 +34,7 @@ export const sections = {
   alerts: alertsSpec,
   planner: plannerSpec,
   allInOne: allInOneSpec,
+  security: securitySpec,
 } satisfies Record<string, Record<string, VarSpec<unknown>>>;
 
 export type Config = { [K in keyof typeof sections]: SpecValues<(typeof sections)[K]> };
