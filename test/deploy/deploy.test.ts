@@ -85,6 +85,14 @@ describe('deploy/compose.yaml', () => {
     }
   });
 
+  it('puts nginx in front of the gateway service on the port the gateways listen on', () => {
+    const nginx = readFileSync(path.join(DEPLOY_DIR, 'nginx', 'nginx.conf'), 'utf8');
+    const gatewayPort = (services.gateway!.environment as Json).GATEWAY_PORT;
+    expect(nginx).toMatch(new RegExp(`^\\s*server gateway:${String(gatewayPort)} resolve;$`, 'm'));
+    const listen = /^\s*listen (\d+);$/m.exec(nginx)?.[1];
+    expect(services.proxy!.ports).toEqual([`8080:${listen}`]);
+  });
+
   it('starts the apps after the migrations and Mosquitto after its password and ACL files are written', () => {
     const needs = (service: string, dependency: string): string | undefined => ((services[service]!.depends_on as Record<string, Json> | undefined)?.[dependency]?.condition as string | undefined);
     for (const name of Object.keys(services).filter((n) => /^(ingest|planner|alerts|gateway)/.test(n))) expect(`${name}: ${needs(name, 'migrate')}`).toBe(`${name}: service_completed_successfully`);
@@ -138,6 +146,15 @@ describe('deploy/kubernetes', () => {
     delete ingest.livenessProbe;
     expect(schemaProblems(typo)).toEqual([]); // the OpenAPI schema lets it through ...
     expect(unknownFieldProblems([{ ...typo, label: 'typo' }]).join('\n')).toMatch(/typo: .*livenesProbe.*does not exist in type 'IContainer'/); // ... the types do not
+  });
+
+  it('holds placeholders only in its Secrets', () => {
+    for (const secret of resources.filter((d) => d.kind === 'Secret')) {
+      for (const [key, value] of Object.entries((secret.object.stringData ?? {}) as Record<string, string>)) {
+        if (!/USERNAME$/.test(key)) expect({ secret: secret.name, key, placeholder: value.includes('change-me') }).toEqual({ secret: secret.name, key, placeholder: true });
+      }
+      expect(secret.object.data).toBeUndefined();
+    }
   });
 
   it('lists every manifest file once in kustomization.yaml', () => {
