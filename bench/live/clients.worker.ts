@@ -25,7 +25,7 @@ const port = parentPort!;
 
 const HISTOGRAM_STEP_MS = 0.1;
 /** Draining ends when no client got anything new for this long. */
-const STALL_MS = 30_000;
+const STALL_MS = 60_000;
 const HISTOGRAM_MAX_MS = 60_000;
 const histogram = new Uint32Array(HISTOGRAM_MAX_MS / HISTOGRAM_STEP_MS + 1);
 let overflowSamples = 0;
