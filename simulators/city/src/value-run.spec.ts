@@ -65,4 +65,18 @@ describe(runValue.name, () => {
     expect(md).toContain('![Kilometres per day](value/x-km-per-day.svg)');
     expect(md).toContain(valueLine(result));
   });
+
+  it('says in short how often the trucks unloaded when they fill up, and not when they never do', () => {
+    const md = markdownReport(result, (stem) => `value/x-${stem}.svg`, 'npm run sim:value -- test');
+    const unloads = (policy: string): string => (result.runs.find((r) => r.policy === policy)?.summary.unloadsPerDay ?? NaN).toFixed(1);
+    expect(md).toContain(`- Trucks fill up: vulgraad's unloaded ${unloads('vulgraad')} times a day at the disposal site, practice's ${unloads('practice')}.`);
+    const withoutCapacity: ValueRunResult = {
+      ...result,
+      spec: { ...result.spec, setup: { ...result.spec.setup, truckBodyL: 0 } },
+      runs: result.runs.map((r) => ({ ...r, summary: { ...r.summary, unloadsPerDay: 0, forcedUnloadsPerDay: 0 } })),
+    };
+    const mdWithout = markdownReport(withoutCapacity, (stem) => `value/x-${stem}.svg`, 'npm run sim:value -- test');
+    expect(mdWithout).not.toContain('Trucks fill up');
+    expect(mdWithout).toContain('without truck capacity (as the study)');
+  });
 });
