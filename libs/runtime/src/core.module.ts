@@ -1,8 +1,13 @@
-import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule, Global, Inject, Logger, type MiddlewareConsumer, Module, type NestModule, type OnApplicationShutdown, type Provider, RequestMethod,
+} from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { CLOCK, CONFIG, DATABASE, EVENT_BUS, type Clock, systemClock } from '@vulgraad/contracts';
 import { type Config, loadConfig } from '@vulgraad/config';
 import { createDatabase, type Database, migrate, ReadingsMaintenance } from '@vulgraad/database';
 import { createEventBus, type EventBus } from '@vulgraad/events';
+import { HealthChecks } from './health';
+import { requestIdMiddleware } from './request-id';
 
 /** What a process may hand in instead of building from configuration (the all-in-one, tests). */
 export interface CoreModuleOptions {
@@ -39,13 +44,19 @@ class CoreLifecycle implements OnApplicationShutdown {
 
 /**
  * The wiring every app shares: configuration, database (opened and migrated),
- * event bus and clock under the tokens of `@vulgraad/contracts`. Import it
- * once, in the root module of a process; it is global, so app modules inject
- * the tokens without importing it.
+ * event bus and clock under the tokens of `@vulgraad/contracts`, the health
+ * checks (NestJS terminus) and the request id of every HTTP request
+ * (`x-request-id`, in its log lines and its response). Import it once, in the
+ * root module of a process; it is global, so app modules inject the tokens
+ * and `HealthChecks` without importing it.
  */
 @Global()
 @Module({})
-export class CoreModule {
+export class CoreModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestIdMiddleware()).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+
   static forRoot(options: CoreModuleOptions = {}): DynamicModule {
     const providers: Provider[] = [
       { provide: CORE_OPTIONS, useValue: options },
@@ -99,8 +110,19 @@ export class CoreModule {
           return maintenance;
         },
       },
+      {
+        provide: HealthChecks,
+        inject: [HealthCheckService, HealthIndicatorService],
+        useFactory: (health: HealthCheckService, indicators: HealthIndicatorService) => new HealthChecks(health, indicators),
+      },
       CoreLifecycle,
     ];
-    return { module: CoreModule, global: true, providers, exports: [CONFIG, CLOCK, DATABASE, EVENT_BUS] };
+    return {
+      module: CoreModule,
+      global: true,
+      imports: [TerminusModule.forRoot()],
+      providers,
+      exports: [CONFIG, CLOCK, DATABASE, EVENT_BUS, HealthChecks],
+    };
   }
 }

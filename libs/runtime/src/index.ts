@@ -1,2 +1,5 @@
 export { CoreModule, type CoreModuleOptions } from './core.module';
 export { JsonLogger, type JsonLoggerOptions, type LogLevelName } from './json-logger';
+export { HealthChecks, READINESS_TIMEOUT_MS, type ReadinessResponse } from './health';
+export { currentLogContext, type LogContext, withLogContext } from './log-context';
+export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';

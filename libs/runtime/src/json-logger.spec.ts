@@ -1,4 +1,5 @@
 import { JsonLogger } from './json-logger';
+import { withLogContext } from './log-context';
 
 describe(JsonLogger.name, () => {
   const capture = (level: 'debug' | 'info' | 'warn' | 'error' = 'info') => {
@@ -23,5 +24,20 @@ describe(JsonLogger.name, () => {
     sut.debug('hidden too');
     sut.error('write failed', 'Error: boom\n    at x', 'BatchWriter');
     expect(entries()).toEqual([expect.objectContaining({ level: 'error', msg: 'write failed', context: 'BatchWriter', stack: 'Error: boom\n    at x' })]);
+  });
+
+  it('adds the fields of the unit of work it runs in, also after an await', async () => {
+    const { sut, entries } = capture();
+    await withLogContext({ requestId: 'r-1' }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      sut.log({ msg: 'inside' });
+      sut.log({ msg: 'own field wins', requestId: 'mine' });
+    });
+    sut.log('outside');
+    expect(entries()).toEqual([
+      expect.objectContaining({ msg: 'inside', requestId: 'r-1' }),
+      expect.objectContaining({ msg: 'own field wins', requestId: 'mine' }),
+      expect.not.objectContaining({ requestId: expect.anything() }),
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { currentLogContext } from './log-context';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<LogLevelName, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -17,6 +18,8 @@ export interface JsonLoggerOptions {
  * msg and any fields. Pass an object as the message to log fields:
  * `logger.log({ msg: 'batch committed', rows: 500 }, 'IngestPipeline')`.
  * Used as the Nest application logger, so `new Logger(Context)` writes here.
+ * Lines written inside `withLogContext` (an HTTP request) carry its fields,
+ * e.g. `requestId`.
  */
 export class JsonLogger implements LoggerService {
   private level: number;
@@ -67,6 +70,9 @@ export class JsonLogger implements LoggerService {
     const context = typeof optional[optional.length - 1] === 'string' ? (optional[optional.length - 1] as string) : undefined;
     const entry: Record<string, unknown> = { t: new Date().toISOString(), level, ...this.base };
     if (context) entry.context = context;
+    // The request id (or correlation id) of the work this line belongs to; fields the caller passes win.
+    const unitOfWork = currentLogContext();
+    if (unitOfWork) Object.assign(entry, unitOfWork);
     if (message instanceof Error) {
       entry.msg = message.message;
       entry.err = { name: message.name, stack: message.stack };
