@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsMetrics } from './alerts.metrics';
 import { AlertsHealthController } from './health.controller';
 import { AlertsService } from './alerts.service';
 
@@ -9,5 +10,5 @@ import { AlertsService } from './alerts.service';
  * all-in-one process imports it next to the gateway. Needs CONFIG,
  * DATABASE, EVENT_BUS and CLOCK (CoreModule).
  */
-@Module({ controllers: [AlertsHealthController], providers: [AlertsService], exports: [AlertsService] })
+@Module({ controllers: [AlertsHealthController], providers: [AlertsService, AlertsMetrics], exports: [AlertsService] })
 export class AlertsModule {}

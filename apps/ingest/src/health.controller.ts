@@ -1,11 +1,17 @@
-import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { DATABASE } from '@vulgraad/contracts';
 import type { Database } from '@vulgraad/database';
+import { HealthChecks, type ReadinessResponse } from '@vulgraad/runtime';
+import type { HealthCheckResult } from '@nestjs/terminus';
 import { IngestMetrics } from './ingest.metrics';
 import { IngestPipeline } from './ingest.pipeline';
 import { MqttIngestHandler } from './mqtt-ingest.handler';
 
-/** Liveness and counters of the ingest: /health, /metrics (Prometheus), /stats (JSON). */
+/**
+ * Health and counters of the ingest: /health (database and broker, as
+ * before), /health/live, /health/ready (terminus: database reachable and
+ * MQTT connected), /metrics (Prometheus), /stats (JSON).
+ */
 @Controller()
 export class HealthController {
   constructor(
@@ -13,7 +19,21 @@ export class HealthController {
     private readonly metrics: IngestMetrics,
     private readonly pipeline: IngestPipeline,
     private readonly mqtt: MqttIngestHandler,
+    private readonly checks: HealthChecks,
   ) {}
+
+  @Get('health/live')
+  live(): Promise<HealthCheckResult> {
+    return this.checks.live();
+  }
+
+  @Get('health/ready')
+  ready(@Res({ passthrough: true }) response: ReadinessResponse): Promise<HealthCheckResult> {
+    return this.checks.ready([
+      this.checks.database(this.db),
+      this.checks.flag('mqtt', () => this.mqtt.client.connected, { buffered: this.pipeline.buffered }),
+    ], response);
+  }
 
   @Get('health')
   async health(): Promise<Record<string, unknown>> {
