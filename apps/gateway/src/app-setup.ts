@@ -6,6 +6,8 @@ import helmet from 'helmet';
 import { ErrorFilter } from './common/error.filter';
 import type { HttpRequest, HttpResponse } from './common/http';
 import { LiveIoAdapter } from './live/live-io.adapter';
+import { GatewayMetrics } from './observability/gateway.metrics';
+import { httpMetricsMiddleware } from './observability/http-metrics';
 
 /** The dashboard's files, served as they are (no build step). */
 export const PUBLIC_DIR = path.resolve(__dirname, '..', 'public');
@@ -14,9 +16,9 @@ const IMPORT_BODY_LIMIT = '25mb';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
- * Everything the gateway's HTTP side needs besides its module: body
- * parsers (CSV and GeoJSON for imports), security headers, the dashboard
- * and its vendor files from node_modules, the OpenAPI document and Swagger
+ * Everything the gateway's HTTP side needs besides its module: request
+ * timing for /metrics, body parsers (CSV and GeoJSON for imports),
+ * security headers, the dashboard and its vendor files from node_modules, the OpenAPI document and Swagger
  * UI, the error mapping for unknown routes, and socket.io (with the Redis
  * adapter when configured). Create the app with `{ bodyParser: false }`.
  * `shutdownHooks: false` leaves SIGINT/SIGTERM to a caller that closes
@@ -24,6 +26,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export function configureGateway(app: NestExpressApplication, config: Config, options: { shutdownHooks?: boolean } = {}): void {
   const tileOrigin = config.gateway.tileUrl ? new URL(config.gateway.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
+  // First, so that the request histogram also times what the middleware below refuses.
+  app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -25,6 +25,8 @@ import { LiveGateway } from './live/live.gateway';
 import { LiveService } from './live/live.service';
 import { SlowConsumerGuard } from './live/slow-consumers';
 import { MapController } from './map/map.controller';
+import { GatewayMetrics } from './observability/gateway.metrics';
+import { GatewayHealthController, GatewayMetricsController } from './observability/observability.controller';
 import { MapService } from './map/map.service';
 import { OpenDataController } from './open-data/open-data.controller';
 import { OpenDataService } from './open-data/open-data.service';
@@ -71,6 +73,8 @@ class FirstAdmin implements OnApplicationBootstrap {
     LiveController,
     AuditController,
     HealthController,
+    GatewayHealthController,
+    GatewayMetricsController,
   ],
   providers: [
     ...repositoryProviders,
@@ -92,6 +96,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     LiveService,
     LiveGateway,
     SlowConsumerGuard,
+    GatewayMetrics,
   ],
   exports: [LiveService, UsersService],
 })
