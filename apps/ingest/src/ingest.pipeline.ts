@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import type { Clock, ContainerStateChanged, ParsedReading, ParseResult, ReadingFlag, RejectReason } from '@vulgraad/contracts';
@@ -49,6 +50,8 @@ export interface IngestPipelineOptions {
 interface Pending {
   message: InboundMessage;
   parsed: ParseResult;
+  /** The message's own id (native `id`, TTN `as:up:...`, ChirpStack deduplicationId), else one given in accept(). */
+  correlationId?: string;
 }
 
 interface Resolved {
@@ -98,6 +101,9 @@ const isDataError = (error: unknown): boolean => /^2[23]/.test(String((error as 
 export class IngestPipeline {
   private readonly logger = new Logger(IngestPipeline.name);
   private readonly directory: DeviceDirectory;
+  /** Correlation ids given here: a random prefix per process and a counter (unique across replicas, cheap per message). */
+  private readonly correlationPrefix = `ig-${randomBytes(5).toString('hex')}-`;
+  private correlationSeq = 0;
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<void>>();
@@ -127,7 +133,12 @@ export class IngestPipeline {
   accept(message: InboundMessage): void {
     this.metrics.countReceived();
     const parsed = parseMessage(message.topic, message.payload, { maxPayloadBytes: this.options.maxPayloadBytes });
-    this.pending.push({ message, parsed });
+    let correlationId = parsed.ok ? parsed.reading.correlationId : undefined;
+    if (!correlationId) {
+      correlationId = this.correlationPrefix + (this.correlationSeq++).toString(36);
+      if (parsed.ok) parsed.reading.correlationId = correlationId;
+    }
+    this.pending.push({ message, parsed, correlationId });
     this.updateFlow();
     this.schedule();
   }
@@ -248,11 +259,12 @@ export class IngestPipeline {
     const deviceRef = p.parsed.ok ? p.parsed.reading.deviceRef : p.parsed.deviceRef;
     const detail = `not storable: ${(cause as Error).message}`;
     try {
-      await this.process([{ message: p.message, parsed: { ok: false, reason: 'wrong_type', detail, deviceRef } }]);
+      await this.process([{ message: p.message, parsed: { ok: false, reason: 'wrong_type', detail, deviceRef }, correlationId: p.correlationId }]);
     } catch (error) {
       if (!isDataError(error)) throw error;
       this.logger.error({
         msg: 'message refused by the database even as rejected; kept in this log and acknowledged',
+        correlationId: p.correlationId,
         topic: p.message.brokerTopic ?? p.message.topic,
         payloadBase64: p.message.payload.subarray(0, this.options.rejectKeepBytes).toString('base64'),
         payloadSize: p.message.payload.byteLength,
@@ -286,6 +298,7 @@ export class IngestPipeline {
     const rejects: RejectedMessage[] = [];
     const reject = (p: Pending, reason: RejectReason, detail: string, deviceRef?: string, format?: string, correlationId?: string): void => {
       const payload = p.message.payload;
+      const id = correlationId ?? p.correlationId;
       rejects.push({
         receivedAt: p.message.receivedAt,
         topic: withoutNul(p.message.brokerTopic ?? p.message.topic),
@@ -295,7 +308,7 @@ export class IngestPipeline {
         detail: withoutNul(detail),
         deviceRef: deviceRef === undefined ? null : withoutNul(deviceRef),
         format: format ?? null,
-        correlationId: correlationId === undefined ? null : withoutNul(correlationId),
+        correlationId: id === undefined ? null : withoutNul(id),
       });
     };
 
@@ -456,7 +469,12 @@ export class IngestPipeline {
     const rejectedByReason: Partial<Record<RejectReason, number>> = {};
     for (const r of rejects) rejectedByReason[r.reason as RejectReason] = (rejectedByReason[r.reason as RejectReason] ?? 0) + 1;
     const outcome: BatchOutcome = { messages: batch.length, stored, duplicates: rows.length - stored, rejectedByReason };
-    this.metrics.countBatch({ ...outcome, rejectedByReason: rejectedByReason as Record<string, number>, seconds: (performance.now() - prepared.startedAt) / 1000 });
+    const seconds = (performance.now() - prepared.startedAt) / 1000;
+    this.metrics.countBatch({ ...outcome, rejectedByReason: rejectedByReason as Record<string, number>, seconds });
+    // Debug: at full rate this is one line per batch, with the id of every message in it (in arrival order).
+    this.logger.debug({
+      msg: 'batch committed', ...outcome, ms: Math.round(seconds * 10_000) / 10, correlationIds: batch.map((p) => p.correlationId ?? null),
+    });
     this.publish(prepared.events, rejects);
     return outcome;
   }
