@@ -2,20 +2,30 @@
  * npm run bench:ingest
  *
  * How many readings per second the ingest commits when a separate process
- * publishes them at QoS 1 through the machine's Mosquitto, beside two raw
- * limits measured in the same run on the same machine: a bare mqtt.js
- * subscriber on the same broker with the same publisher, and a bare COPY of
- * the same rows into the same readings table. Then checks that nothing was
- * lost or stored twice. The last line is the result:
+ * publishes them at QoS 1 through a local Mosquitto, beside two raw limits
+ * measured in the same run on the same machine: a bare mqtt.js subscriber on
+ * the same broker with the same publisher, and a bare COPY of the same rows
+ * into the same readings table. Then checks that nothing was lost or stored
+ * twice. The last line is the result:
  *   ingest readings_per_s=<n> raw_subscriber_per_s=<n> raw_copy_per_s=<n> ratio=<ingest/raw_subscriber> lost=<n> duplicated=<n>
  *
+ * The broker is a Mosquitto started for the run with the settings the README
+ * asks of production (no cap on queued QoS 1 messages, TCP_NODELAY). The
+ * publisher sends as fast as the broker acknowledges, so whenever the ingest
+ * is slower than it the backlog waits at the broker; the machine's Mosquitto
+ * (BENCH_INGEST_BROKER=machine) keeps Debian's default of 1,000 queued
+ * messages per client and drops the rest ("Outgoing messages are being
+ * dropped" in its log), which lost= then counts.
+ *
  * Env: BENCH_INGEST_MESSAGES (default 200000), BENCH_INGEST_DEVICES (1000),
- * TEST_DATABASE_URL / TEST_MQTT_URL (the machine's services), and any
- * INGEST_* variable to try another setting of the ingest.
+ * BENCH_INGEST_BROKER (private | machine), TEST_DATABASE_URL / TEST_MQTT_URL
+ * (the machine's services), and any INGEST_* variable to try another setting
+ * of the ingest.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
@@ -27,23 +37,39 @@ import mqtt from 'mqtt';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { spawnIngest } from '../../test/ingest/ingest-process';
+import { type PrivateBroker, startPrivateBroker } from '../../test/ingest/private-broker';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const MESSAGES = Number(process.env.BENCH_INGEST_MESSAGES ?? 200_000);
 const DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 1000);
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const MACHINE_MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const BROKER = process.env.BENCH_INGEST_BROKER === 'machine' ? 'machine' : 'private';
+/** Set in main() once the broker is known. */
+let mqttUrl = MACHINE_MQTT_URL;
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks of 1/100 s.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Runs the publisher process; resolves with the time of its first publish and its own summary. */
 function runPublisher(prefix: string, devices: string[]): { started: Promise<number>; done: Promise<{ perSecond: number; seconds: number }> } {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/ingest/publisher.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_MQTT_URL: MQTT_URL, BENCH_TOPIC_PREFIX: prefix, BENCH_DEVICES: devices.join(','), BENCH_MESSAGES: String(MESSAGES) },
+    env: { ...process.env, BENCH_MQTT_URL: mqttUrl, BENCH_TOPIC_PREFIX: prefix, BENCH_DEVICES: devices.join(','), BENCH_MESSAGES: String(MESSAGES) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let resolveStart: (t: number) => void = () => undefined;
@@ -61,7 +87,7 @@ function runPublisher(prefix: string, devices: string[]): { started: Promise<num
 
 async function measureRawSubscriber(devices: string[]): Promise<number> {
   const prefix = `bench-raw-${runId}/`;
-  const client = await mqtt.connectAsync(MQTT_URL, {
+  const client = await mqtt.connectAsync(mqttUrl, {
     protocolVersion: 5,
     clientId: `bench-raw-${runId}`,
     clean: true,
@@ -79,14 +105,19 @@ async function measureRawSubscriber(devices: string[]): Promise<number> {
     });
   });
   await client.subscribeAsync(`${prefix}#`, { qos: 1 });
+  const cpuBefore = process.cpuUsage();
   const publisher = runPublisher(prefix, devices);
   const startedAt = await publisher.started;
   await Promise.race([all, publisher.done.then(() => new Promise((resolve) => setTimeout(resolve, 30_000)))]);
+  const cpu = process.cpuUsage(cpuBefore);
   const publisherSummary = await publisher.done;
   await client.endAsync();
   if (received < MESSAGES) throw new Error(`raw subscriber got ${received} of ${MESSAGES} messages`);
   const perSecond = MESSAGES / ((lastAt - startedAt) / 1000);
-  log(`raw subscriber: ${MESSAGES} messages in ${((lastAt - startedAt) / 1000).toFixed(2)} s (publisher alone ${publisherSummary.perSecond}/s)`);
+  log(
+    `raw subscriber: ${MESSAGES} messages in ${((lastAt - startedAt) / 1000).toFixed(2)} s (publisher alone ${publisherSummary.perSecond}/s); ` +
+      `subscriber cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, ${((cpu.user + cpu.system) / MESSAGES).toFixed(1)} us per message`,
+  );
   return perSecond;
 }
 
@@ -134,7 +165,7 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
   const prefix = `bench-ingest-${runId}/`;
   const ingest = await spawnIngest({
     DATABASE_URL: scratch.url,
-    MQTT_URL: MQTT_URL,
+    MQTT_URL: mqttUrl,
     INGEST_TOPIC_PREFIX: prefix,
     INGEST_CLIENT_ID: `bench-ingest-${runId}`,
     INGEST_SHARE_GROUP: `bench-${runId}`,
@@ -151,6 +182,7 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const stats = async () => (await (await fetch(`${ingest.baseUrl}/stats`)).json()) as { stored: number; duplicates: number; lastBatch: { committedAt: string } | null };
+    const cpuBefore = processCpuSeconds(ingest.child.pid);
     const publisher = runPublisher(prefix, devices);
     const startedAt = await publisher.started;
     let last = await stats();
@@ -166,6 +198,7 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
       if (Date.now() - quietSince > 15_000) break;
     }
     await publisher.done;
+    const cpuSeconds = processCpuSeconds(ingest.child.pid) - cpuBefore;
     const endAt = last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now();
     const seconds = (endAt - startedAt) / 1000;
     const metrics = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
@@ -174,7 +207,8 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
     log(
       `ingest: ${last.stored} readings committed in ${seconds.toFixed(2)} s; ${batches} batches, ` +
         `${(metric('vulgraad_ingest_batch_messages_sum') / batches).toFixed(0)} messages and ` +
-        `${((metric('vulgraad_ingest_batch_seconds_sum') / batches) * 1000).toFixed(1)} ms each on average`,
+        `${((metric('vulgraad_ingest_batch_seconds_sum') / batches) * 1000).toFixed(1)} ms each on average; ` +
+        `ingest process cpu ${cpuSeconds.toFixed(1)} s, ${((cpuSeconds * 1e6) / Math.max(1, last.stored)).toFixed(1)} us per reading (PostgreSQL's not counted)`,
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const { rows } = await scratch.db.query<{ stored: number; distinct_readings: number }>(
@@ -188,9 +222,14 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
 }
 
 async function main(): Promise<void> {
-  log(`ingest benchmark: ${MESSAGES} readings from ${DEVICES} devices, ${cpus().length} cores, node ${process.version}`);
+  const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+  log(`ingest benchmark: ${MESSAGES} readings from ${DEVICES} devices, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load ${load()}`);
   const scratch = await createScratchDatabase(DATABASE_URL, { prefix: 'bench_ingest', timescale: 'auto' });
+  let broker: PrivateBroker | null = null;
   try {
+    if (BROKER === 'private') broker = await startPrivateBroker();
+    mqttUrl = broker?.url ?? MACHINE_MQTT_URL;
+    log(`broker: ${broker ? `Mosquitto of this run at ${mqttUrl} (max_queued_messages 0, set_tcp_nodelay true)` : `the machine's Mosquitto at ${mqttUrl}`}`);
     const containers = await new ContainersRepository(scratch.db).upsert(
       Array.from({ length: DEVICES }, (_, i) => ({
         externalRef: `bench-c${i}`, lng: 4.9, lat: 52.37, district: 'Centrum', wasteType: 'residual' as const, volumeL: 5000, depthMm: 2500,
@@ -206,11 +245,13 @@ async function main(): Promise<void> {
     const rawSubscriber = await measureRawSubscriber(refs);
     const rawCopy = await measureRawCopy(scratch, devices.map((d) => d.id), devices.map((d) => containerByRef.get(d.externalRef.replace('-d', '-c'))!));
     const ingest = await measureIngest(scratch, refs);
+    log(`load at the end ${load()}`);
     log(
       `ingest readings_per_s=${Math.round(ingest.perSecond)} raw_subscriber_per_s=${Math.round(rawSubscriber)} raw_copy_per_s=${Math.round(rawCopy)} ` +
         `ratio=${(ingest.perSecond / rawSubscriber).toFixed(2)} lost=${ingest.lost} duplicated=${ingest.duplicated}`,
     );
   } finally {
+    await broker?.stop();
     await scratch.drop();
   }
 }
