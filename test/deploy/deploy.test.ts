@@ -259,6 +259,12 @@ function probeProblems(process: ProcessSpec, http: AppHttp): string[] {
     if (probe.port !== port) problems.push(`${process.where}: ${probe.kind} on port ${probe.port}, but ${http.app} listens on ${port} (${http.portVariable})`);
     if (!http.getRoutes.includes(probe.path)) problems.push(`${process.where}: ${probe.kind} GET ${probe.path}, which ${http.app} does not serve (it serves ${http.getRoutes.join(', ')})`);
   }
+  // Each check on the endpoint made for it: liveness asks nothing outside the process (a database outage must not restart replicas).
+  const role: Record<string, RegExp> = { startupProbe: /\/live$/, livenessProbe: /\/live$/, readinessProbe: /\/ready$/, healthcheck: /\/ready$/, 'prometheus.io': /\/metrics$/ };
+  for (const probe of process.probes) {
+    const pattern = role[probe.kind];
+    if (pattern && http.getRoutes.some((r) => pattern.test(r)) && !pattern.test(probe.path)) problems.push(`${process.where}: ${probe.kind} GET ${probe.path}, but ${http.app} serves ${http.getRoutes.filter((r) => pattern.test(r)).join(', ')} for it`);
+  }
   const http_ = process.namedPorts.http;
   if (http_ !== undefined && http_ !== port) problems.push(`${process.where}: containerPort http is ${http_}, but ${http.app} listens on ${port}`);
   return problems;
@@ -331,7 +337,7 @@ describe('the vulgraad processes of deploy/', () => {
       if (!http || appOf(process.argv)?.args.length) continue;
       problems.push(...probeProblems(process, http));
       const kinds = process.probes.map((p) => p.kind);
-      const expected = process.where.startsWith('compose') ? ['healthcheck'] : ['startupProbe', 'livenessProbe', 'readinessProbe'];
+      const expected = process.where.startsWith('compose') ? ['healthcheck'] : ['startupProbe', 'livenessProbe', 'readinessProbe', 'prometheus.io'];
       if (JSON.stringify(kinds) !== JSON.stringify(expected)) problems.push(`${process.where}: probes ${kinds.join(', ') || 'none'}, expected ${expected.join(', ')}`);
     }
     expect(problems).toEqual([]);
@@ -340,17 +346,19 @@ describe('the vulgraad processes of deploy/', () => {
   it('refuses a probe on a path or port the app does not serve', () => {
     const planner = clone(kube.find((p) => appOf(p.argv)?.app === 'planner')!);
     planner.probes[0] = { kind: 'livenessProbe', port: 3000, path: '/healthz' };
+    planner.probes[1] = { kind: 'readinessProbe', port: 3002, path: '/health/live' };
     const problems = probeProblems(planner, https.get('planner')!).join('\n');
     expect(problems).toMatch(/livenessProbe on port 3000, but planner listens on 3002 \(PLANNER_HTTP_PORT\)/);
     expect(problems).toMatch(/livenessProbe GET \/healthz, which planner does not serve/);
+    expect(problems).toMatch(/readinessProbe GET \/health\/live, but planner serves \/health\/ready for it/);
   });
 
   it('read the routes from the apps themselves', () => {
     // The known endpoints of each app, so that a change in how routes are read cannot empty the lists unnoticed.
-    expect(https.get('ingest')!.getRoutes).toEqual(expect.arrayContaining(['/health', '/metrics']));
-    expect(https.get('planner')!.getRoutes).toEqual(expect.arrayContaining(['/health', '/metrics']));
-    expect(https.get('alerts')!.getRoutes).toEqual(expect.arrayContaining(['/alerts/health']));
-    expect(https.get('gateway')!.getRoutes).toEqual(expect.arrayContaining(['/api/health']));
+    expect(https.get('ingest')!.getRoutes).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics']));
+    expect(https.get('planner')!.getRoutes).toEqual(expect.arrayContaining(['/health/live', '/health/ready', '/metrics']));
+    expect(https.get('alerts')!.getRoutes).toEqual(expect.arrayContaining(['/alerts/health/live', '/alerts/health/ready', '/alerts/metrics']));
+    expect(https.get('gateway')!.getRoutes).toEqual(expect.arrayContaining(['/api/health/live', '/api/health/ready', '/metrics']));
     expect(https.get('gateway')!.portVariable).toBe('GATEWAY_PORT');
   });
 });

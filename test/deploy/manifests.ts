@@ -172,13 +172,17 @@ export function composeProcesses(compose: Json, image: DockerImage): ProcessSpec
 }
 
 /** Pod templates of the workload kinds, with the workload's replica count. */
-export function podTemplates(docs: KubeDoc[]): Array<{ doc: KubeDoc; replicas: number; pod: Json; labels: Record<string, string> }> {
+export function podTemplates(
+  docs: KubeDoc[],
+): Array<{ doc: KubeDoc; replicas: number; pod: Json; labels: Record<string, string>; annotations: Record<string, string> }> {
   return docs.flatMap((doc) => {
     const spec = (doc.object.spec ?? {}) as Json;
     if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(doc.kind)) {
       const template = (spec.template ?? {}) as Json;
-      const labels = (((template.metadata ?? {}) as Json).labels ?? {}) as Record<string, string>;
-      return [{ doc, replicas: doc.kind === 'Job' ? 1 : Number(spec.replicas ?? 1), pod: (template.spec ?? {}) as Json, labels }];
+      const metadata = (template.metadata ?? {}) as Json;
+      const labels = (metadata.labels ?? {}) as Record<string, string>;
+      const annotations = (metadata.annotations ?? {}) as Record<string, string>;
+      return [{ doc, replicas: doc.kind === 'Job' ? 1 : Number(spec.replicas ?? 1), pod: (template.spec ?? {}) as Json, labels, annotations }];
     }
     return [];
   });
@@ -204,8 +208,9 @@ function allKeys(docs: KubeDoc[], kind: 'ConfigMap' | 'Secret', name: string): s
 /** The vulgraad containers (init containers included) of every workload in deploy/kubernetes. */
 export function kubernetesProcesses(docs: KubeDoc[], image: DockerImage): ProcessSpec[] {
   const processes: ProcessSpec[] = [];
-  for (const { doc, replicas, pod } of podTemplates(docs)) {
-    const containers = [...((pod.initContainers ?? []) as Json[]), ...((pod.containers ?? []) as Json[])];
+  for (const { doc, replicas, pod, annotations } of podTemplates(docs)) {
+    const initContainers = (pod.initContainers ?? []) as Json[];
+    const containers = [...initContainers, ...((pod.containers ?? []) as Json[])];
     for (const container of containers.filter((c) => isVulgraadImage(c.image))) {
       const where = `kubernetes ${doc.kind}/${doc.name} container ${String(container.name)}`;
       const env: Record<string, string | null> = {};
@@ -247,6 +252,9 @@ export function kubernetesProcesses(docs: KubeDoc[], image: DockerImage): Proces
         if (port === undefined) throw new Error(`${where}: ${kind} names port ${String(httpGet.port)}, which the container does not declare`);
         probes.push({ kind, port, path: String(httpGet.path ?? '/') });
       }
+      // Prometheus' pod annotations: the scrape is one more GET the app must serve.
+      if (!initContainers.includes(container) && annotations['prometheus.io/scrape'] === 'true')
+        probes.push({ kind: 'prometheus.io', port: Number(annotations['prometheus.io/port']), path: annotations['prometheus.io/path'] ?? '/metrics' });
       processes.push({
         where,
         replicas,
