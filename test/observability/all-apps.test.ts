@@ -15,7 +15,7 @@ import { configureGateway } from '../../apps/gateway/src/app-setup';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { PlannerModule } from '../../apps/planner/src/planner.module';
-import { connect } from '../gateway/support/socket';
+import { connect, join } from '../gateway/support/socket';
 import { connectPublisher, type SeededDevice, seedDevices, uniqueName, waitFor } from '../ingest/harness';
 import { testMqttUrl, testPostgresUrl } from '../support/services';
 
@@ -98,8 +98,13 @@ describe('observability of ingest, planner, alerts and gateway in one process', 
     await scratch?.drop();
   });
 
-  it('carries a correlation id from the MQTT message to the batch log line, the stored row and the container.state event', async () => {
+  it('carries a correlation id from the MQTT message to the batch log line, the stored row, the container.state event and the state pushed over socket.io', async () => {
     const device = devices[0]!;
+    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const watcher = await connect(url, ((await login.json()) as { token: string }).token);
+    const pushed: Array<{ id: string; correlationId?: string }> = [];
+    watcher.on('containers', (m: { states: Array<{ id: string; correlationId?: string }> }) => pushed.push(...m.states));
+    await join(watcher, ['district:Centrum']);
     const at = new Date(Date.now() - 60_000).toISOString();
     // No id in the payload: the ingest gives one.
     await publish(buildNativeReading(device.externalRef, { ts: at, seq: 1, fillPct: 40, temperatureC: 90 }));
@@ -110,6 +115,10 @@ describe('observability of ingest, planner, alerts and gateway in one process', 
 
     await waitFor(() => events.some((e) => e.containerId === device.containerId), 5000, 'the container.state event');
     expect(events.find((e) => e.containerId === device.containerId)).toMatchObject({ correlationId: id, measuredAt: at });
+
+    await waitFor(() => pushed.some((p) => p.id === device.containerId), 5000, 'the state pushed over socket.io');
+    expect(pushed.find((p) => p.id === device.containerId)?.correlationId).toBe(id);
+    watcher.close();
 
     const batchLine = lines.find((l) => l.msg === 'batch committed' && Array.isArray(l.correlationIds) && (l.correlationIds as string[]).includes(id!));
     expect(batchLine).toMatchObject({ level: 'debug', context: 'IngestPipeline', stored: 1, service: 'observability-test' });
@@ -169,7 +178,7 @@ describe('observability of ingest, planner, alerts and gateway in one process', 
     const gateway = await text('/metrics');
     expect(gateway).toMatch(/^vulgraad_gateway_sockets_connected 1$/m);
     expect(gateway).toMatch(/^vulgraad_gateway_http_request_duration_seconds_count\{method="GET",route="\/api\/health\/live",status="200"\} [1-9]/m);
-    expect(gateway).toMatch(/^vulgraad_gateway_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/login",status="20\d"\} 1$/m);
+    expect(gateway).toMatch(/^vulgraad_gateway_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/login",status="20\d"\} [1-9]/m);
     expect(gateway).toContain('# TYPE vulgraad_gateway_process_cpu_user_seconds_total counter');
     // Nothing of one app leaks into another's registry.
     expect(gateway).not.toContain('vulgraad_ingest_');

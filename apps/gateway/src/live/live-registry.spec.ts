@@ -24,4 +24,11 @@ describe(LiveRegistry.name, () => {
     expect(sut.has('c1')).toBe(false);
     expect(sut.districts()).toEqual(['Centrum']);
   });
+
+  it('passes the correlation id of the message on to the browsers, and sends none when the event has none', () => {
+    const sut = new LiveRegistry();
+    sut.upsert(container);
+    expect(sut.apply({ ...state('2026-03-01T10:00:00Z', 40), correlationId: 'ig-ab12-7' })).toMatchObject({ id: 'c1', correlationId: 'ig-ab12-7' });
+    expect(sut.apply(state('2026-03-01T11:00:00Z', 45))).not.toHaveProperty('correlationId');
+  });
 });

@@ -24,6 +24,8 @@ export interface LiveState {
   batteryPct: number | null;
   flags: string[];
   measuredAt: string;
+  /** The ingest's id of the MQTT message this state came from (in its log line and stored row), when known. */
+  correlationId?: string;
 }
 
 export interface RegistryContainer {
@@ -88,7 +90,7 @@ export class LiveRegistry {
    * Takes a new state; returns what to send, or null when the container is
    * unknown or the state is older than the one held (events can overtake each other).
    */
-  apply(state: Pick<ContainerStateChanged, 'containerId' | 'fillPct' | 'temperatureC' | 'batteryPct' | 'flags' | 'measuredAt'>): LiveState | null {
+  apply(state: Pick<ContainerStateChanged, 'containerId' | 'fillPct' | 'temperatureC' | 'batteryPct' | 'flags' | 'measuredAt' | 'correlationId'>): LiveState | null {
     const container = this.containers.get(state.containerId);
     if (!container) return null;
     const atMs = Date.parse(state.measuredAt);
@@ -99,7 +101,9 @@ export class LiveRegistry {
     container.batteryPct = state.batteryPct;
     container.flags = [...state.flags];
     container.measuredAt = state.measuredAt;
-    return { id: container.id, fillPct: state.fillPct, temperatureC: state.temperatureC, batteryPct: state.batteryPct, flags: container.flags, measuredAt: state.measuredAt };
+    const live: LiveState = { id: container.id, fillPct: state.fillPct, temperatureC: state.temperatureC, batteryPct: state.batteryPct, flags: container.flags, measuredAt: state.measuredAt };
+    if (state.correlationId !== undefined) live.correlationId = state.correlationId;
+    return live;
   }
 
   /** Every container of a district, as the snapshot sends them. */
