@@ -23,7 +23,6 @@
  * of the ingest.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -38,6 +37,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { spawnIngest } from '../../test/ingest/ingest-process';
 import { type PrivateBroker, startPrivateBroker } from '../../test/ingest/private-broker';
+import { describeCpu, sampleCpu } from './proc-stat';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const MESSAGES = Number(process.env.BENCH_INGEST_MESSAGES ?? 200_000);
@@ -52,18 +52,6 @@ const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks of 1/100 s.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 /** Runs the publisher process; resolves with the time of its first publish and its own summary. */
 function runPublisher(prefix: string, devices: string[]): { started: Promise<number>; done: Promise<{ perSecond: number; seconds: number }> } {
@@ -105,18 +93,18 @@ async function measureRawSubscriber(devices: string[]): Promise<number> {
     });
   });
   await client.subscribeAsync(`${prefix}#`, { qos: 1 });
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = sampleCpu(process.pid);
   const publisher = runPublisher(prefix, devices);
   const startedAt = await publisher.started;
   await Promise.race([all, publisher.done.then(() => new Promise((resolve) => setTimeout(resolve, 30_000)))]);
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpuAfter = sampleCpu(process.pid);
   const publisherSummary = await publisher.done;
   await client.endAsync();
   if (received < MESSAGES) throw new Error(`raw subscriber got ${received} of ${MESSAGES} messages`);
   const perSecond = MESSAGES / ((lastAt - startedAt) / 1000);
   log(
     `raw subscriber: ${MESSAGES} messages in ${((lastAt - startedAt) / 1000).toFixed(2)} s (publisher alone ${publisherSummary.perSecond}/s); ` +
-      `subscriber cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, ${((cpu.user + cpu.system) / MESSAGES).toFixed(1)} us per message`,
+      describeCpu('subscriber (this process)', cpuBefore, cpuAfter, (lastAt - startedAt) / 1000, { count: MESSAGES, unit: 'message' }),
   );
   return perSecond;
 }
@@ -182,7 +170,7 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const stats = async () => (await (await fetch(`${ingest.baseUrl}/stats`)).json()) as { stored: number; duplicates: number; lastBatch: { committedAt: string } | null };
-    const cpuBefore = processCpuSeconds(ingest.child.pid);
+    const cpuBefore = sampleCpu(ingest.child.pid);
     const publisher = runPublisher(prefix, devices);
     const startedAt = await publisher.started;
     let last = await stats();
@@ -198,7 +186,7 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
       if (Date.now() - quietSince > 15_000) break;
     }
     await publisher.done;
-    const cpuSeconds = processCpuSeconds(ingest.child.pid) - cpuBefore;
+    const cpuAfter = sampleCpu(ingest.child.pid);
     const endAt = last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now();
     const seconds = (endAt - startedAt) / 1000;
     const metrics = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
@@ -208,7 +196,7 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
       `ingest: ${last.stored} readings committed in ${seconds.toFixed(2)} s; ${batches} batches, ` +
         `${(metric('vulgraad_ingest_batch_messages_sum') / batches).toFixed(0)} messages and ` +
         `${((metric('vulgraad_ingest_batch_seconds_sum') / batches) * 1000).toFixed(1)} ms each on average; ` +
-        `ingest process cpu ${cpuSeconds.toFixed(1)} s, ${((cpuSeconds * 1e6) / Math.max(1, last.stored)).toFixed(1)} us per reading (PostgreSQL's not counted)`,
+        describeCpu('ingest process', cpuBefore, cpuAfter, (Date.now() - startedAt) / 1000, { count: last.stored, unit: 'reading' }) + " (PostgreSQL's not counted)",
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const { rows } = await scratch.db.query<{ stored: number; distinct_readings: number }>(

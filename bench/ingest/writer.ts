@@ -10,7 +10,9 @@
  * too. Prints readings per second per strategy and database, and the CPU
  * this process spent per reading (for PGlite that includes the database).
  *
- * Env: BENCH_WRITER_BATCHES (default 20), BENCH_WRITER_BATCH (5000), TEST_DATABASE_URL.
+ * Env: BENCH_WRITER_BATCHES (default 20), BENCH_WRITER_BATCH (5000),
+ * BENCH_WRITER_DEVICES (1000, one container each), BENCH_WRITER_STRATEGIES
+ * (copy,staging,unnest), BENCH_WRITER_DATABASES (postgres,pglite), TEST_DATABASE_URL.
  */
 import { Logger } from '@nestjs/common';
 import { systemClock } from '@vulgraad/contracts';
@@ -24,7 +26,9 @@ import { type InboundMessage, IngestPipeline } from '../../apps/ingest/src/inges
 
 const BATCHES = Number(process.env.BENCH_WRITER_BATCHES ?? 20);
 const BATCH = Number(process.env.BENCH_WRITER_BATCH ?? 5000);
-const DEVICES = 1000;
+const DEVICES = Number(process.env.BENCH_WRITER_DEVICES ?? 1000);
+const STRATEGIES = (process.env.BENCH_WRITER_STRATEGIES ?? 'copy,staging,unnest').split(',') as ReadingWriteStrategy[];
+const DATABASES = (process.env.BENCH_WRITER_DATABASES ?? 'postgres,pglite').split(',');
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function seed(db: Database, label: string): Promise<string[]> {
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
   // The pipeline's per-batch debug lines would drown the figures.
   Logger.overrideLogger(['warn', 'error']);
   process.stdout.write(`writer benchmark: ${BATCHES} batches of ${BATCH} native readings, ${DEVICES} devices\n`);
-  for (const strategy of ['copy', 'staging', 'unnest'] as const) {
+  for (const strategy of DATABASES.includes('postgres') ? STRATEGIES : []) {
     const scratch = await createScratchDatabase(DATABASE_URL, { prefix: `bench_writer_${strategy}` });
     try {
       const { perSecond, cpuUsPerReading } = await measure(scratch.db, strategy, await seed(scratch.db, 'w'));
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
       await scratch.drop();
     }
   }
-  for (const strategy of ['copy', 'staging', 'unnest'] as const) {
+  for (const strategy of DATABASES.includes('pglite') ? STRATEGIES : []) {
     const db = await createDatabase({ databaseUrl: null, pgliteDataDir: 'memory://' });
     try {
       await migrate(db);

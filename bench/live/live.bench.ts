@@ -39,6 +39,7 @@ import { RedisEventBus } from '@vulgraad/events';
 import mqtt from 'mqtt';
 import { spawnIngest, type IngestProcess } from '../../test/ingest/ingest-process';
 import { startPrivateBroker, type PrivateBroker } from '../../test/ingest/private-broker';
+import { describeCpu, sampleCpu } from '../ingest/proc-stat';
 import { spawnService, type ServiceProcess } from './gateway-process';
 
 const RATE = Number(process.env.BENCH_LIVE_RATE ?? 5000);
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
     const cpuBefore = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then((res) => res.json() as Promise<{ cpuSeconds: number }>);
     await fetch(`${gateway.url}/api/live/stats/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     publisher = await mqtt.connectAsync(MQTT_URL, { clientId: `bench-live-pub-${run}`, protocolVersion: 5, clean: true });
+    const machineBefore = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid) };
     const fills = new Float64Array(ids.length).map((_, i) => (i * 7) % 60);
     const seqs = new Uint32Array(ids.length);
     // The schedule starts now; the warm-up window is re-based on the real start.
@@ -208,6 +210,12 @@ async function main(): Promise<void> {
       await sleep(5);
     }
     const seconds = (now() - t0) / 1000;
+    const machineAfter = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid) };
+    log(
+      `live: while publishing: ${describeCpu('ingest', machineBefore.ingest, machineAfter.ingest, seconds, { count: sent, unit: 'reading' })}; ` +
+        `${describeCpu('gateway', machineBefore.gateway, machineAfter.gateway, seconds)}; ` +
+        `${describeCpu('this process (publisher and the clients\' worker)', machineBefore.bench, machineAfter.bench, seconds)}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    );
     log(`live: published ${sent} readings in ${seconds.toFixed(1)} s (${Math.round(sent / seconds)}/s; longest catch-up burst ${maxLagMs.toFixed(0)} ms of schedule)`);
     worker.postMessage({ type: 'drain', timeoutMs: 180_000 });
     await sleep(2000);
