@@ -130,10 +130,12 @@ function main(): void {
   print('');
   print(`Budget per instance measured in ${args.clock === 'cpu' ? 'CPU seconds of this process' : 'wall-clock seconds'}; both are shown.`);
   print('');
-  print('| instance | customers | vehicles | cost | reference | ref. vehicles | gap % | cpu s | wall s | iterations | feasible |');
-  print('|---|---|---|---|---|---|---|---|---|---|---|');
+  print('| instance | customers | vehicles | cost | reference | ref. vehicles | gap % | vs published | cpu s | wall s | iterations | feasible |');
+  print('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const gaps: number[] = [];
   let infeasible = 0;
+  let published = 0;
+  let beaten = 0;
   let budgetSum = 0;
   for (const file of files) {
     const base = path.basename(file).replace(/\.(vrp|txt)$/i, '');
@@ -173,9 +175,18 @@ function main(): void {
       gap = (100 * (check.cost - ref.cost)) / ref.cost;
       gaps.push(gap);
     }
+    // Published rows this solution is at least as good as: no more vehicles and no longer distance.
+    let versus = '-';
+    if (ref && inst.format === 'kim') {
+      published++;
+      const rows = [ref, ...(ref.others ?? [])];
+      const matched = rows.filter((r) => r.vehicles !== undefined && check.vehicles <= r.vehicles && check.cost <= r.cost + 1e-9);
+      if (ok && matched.length > 0) beaten++;
+      versus = matched.length > 0 ? `beats ${matched.map((r) => `${fixed(r.cost, 1)}/${r.vehicles}v`).join(', ')}` : 'no';
+    }
     const refText = ref ? `${fixed(ref.cost)}${ref.others ? ` (also ${ref.others.map((o) => `${fixed(o.cost)}/${o.vehicles}v`).join(', ')})` : ''}` : '-';
     print(
-      `| ${inst.name} | ${customers} | ${check.vehicles} | ${fixed(check.cost)} | ${refText} | ${ref?.vehicles ?? '-'} | ${fixed(gap, 3)} | ${fixed(cpuSeconds, 1)} | ${fixed(seconds, 1)} | ${solution.stats.iterations} | ${ok ? 'yes' : `NO: ${check.violations.slice(0, 2).join('; ')}${solution.unserved.length ? `; ${solution.unserved.length} unserved` : ''}`} |`,
+      `| ${inst.name} | ${customers} | ${check.vehicles} | ${fixed(check.cost)} | ${refText} | ${ref?.vehicles ?? '-'} | ${fixed(gap, 3)} | ${versus} | ${fixed(cpuSeconds, 1)} | ${fixed(seconds, 1)} | ${solution.stats.iterations} | ${ok ? 'yes' : `NO: ${check.violations.slice(0, 2).join('; ')}${solution.unserved.length ? `; ${solution.unserved.length} unserved` : ''}`} |`,
     );
   }
   const avg = gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : NaN;
@@ -183,6 +194,10 @@ function main(): void {
   print('');
   print(`Gap = 100 * (cost - reference) / reference, cost recomputed by the checker from the instance file; ${gaps.length} of ${files.length} instances have a reference.`);
   print('');
+  if (published > 0) {
+    print(`A published row is beaten when the solution is feasible, uses no more vehicles and is no longer: ${beaten} of ${published} instances with published rows.`);
+    print('');
+  }
   const summary = `routing set=${setName} instances=${files.length} avg_gap_pct=${fixed(avg, 3)} max_gap_pct=${fixed(max, 3)} infeasible=${infeasible} seconds_per_instance=${fixed(files.length ? budgetSum / files.length : 0, 1)}`;
   mkdirSync(args.out, { recursive: true });
   const outFile = path.join(args.out, `routing-${setName.replace(/[^\w.-]+/g, '_')}-${started.toISOString().replace(/[:.]/g, '-')}.md`);
