@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     const seconds = (now() - t0) / 1000;
     const machineAfter = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid) };
     log(
-      `live: while publishing: ${describeCpu('ingest', machineBefore.ingest, machineAfter.ingest, seconds, { count: sent, unit: 'reading' })}; ` +
+      `live: while publishing: ${describeCpu('ingest', machineBefore.ingest, machineAfter.ingest, seconds, { count: sent, unit: 'reading published' })}; ` +
         `${describeCpu('gateway', machineBefore.gateway, machineAfter.gateway, seconds)}; ` +
         `${describeCpu('this process (publisher and the clients\' worker)', machineBefore.bench, machineAfter.bench, seconds)}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     );
