@@ -16,12 +16,23 @@ export interface ConvertOptions {
 /** Default fixed cost per vehicle for the waste instances, in miles: fewer trucks matter more than a few miles. */
 export const KIM_FIXED_COST = 1000;
 
-/** The fleet bound used when the file sets none (HGS-CVRP's rule for CVRP, twice the obvious bound for waste instances). */
+/**
+ * The fleet bound used when the file sets none (HGS-CVRP's rule for CVRP; for
+ * waste instances twice the obvious bound, the larger of the daily load limit
+ * and the service time alone over a working day: 1932_stop needs at least 13
+ * trucks for its 157.6 hours of service, while its loads fit in 7).
+ */
 export function defaultFleet(inst: BenchInstance): number {
   let total = 0;
   for (const c of inst.customers) total += inst.demand[c];
   if (inst.format === 'kim') {
-    const byDay = inst.routeCapacity ? total / inst.routeCapacity : 1;
+    let byDay = inst.routeCapacity ? total / inst.routeCapacity : 1;
+    const dayS = inst.twEnd[inst.depot] - inst.twStart[inst.depot] - (inst.breakDurationS ?? 0);
+    if (dayS > 0) {
+      let service = 0;
+      for (const c of inst.customers) service += inst.service[c];
+      byDay = Math.max(byDay, service / dayS);
+    }
     return Math.max(2, Math.ceil(2 * byDay) + 3);
   }
   if (inst.vehicles) return inst.vehicles;
