@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { type LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig, type Config } from '@vulgraad/config';
@@ -21,7 +21,15 @@ export interface RunningGateway {
 }
 
 /** A real gateway on a free port, on the given database and bus, as its main.ts would start it. */
-export async function startGateway(options: { db: Database; bus?: EventBus; clock?: Clock; env?: Record<string, string>; extraControllers?: Array<new (...args: never[]) => unknown> }): Promise<RunningGateway> {
+export async function startGateway(options: {
+  db: Database;
+  bus?: EventBus;
+  clock?: Clock;
+  env?: Record<string, string>;
+  extraControllers?: Array<new (...args: never[]) => unknown>;
+  /** The application's logger (default: errors only, Nest's own). */
+  logger?: LoggerService;
+}): Promise<RunningGateway> {
   const config = loadConfig({
     GATEWAY_PORT: '0',
     GATEWAY_JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
@@ -40,7 +48,7 @@ export async function startGateway(options: { db: Database; bus?: EventBus; cloc
   })
   class TestGateway {}
 
-  const app = await NestFactory.create<NestExpressApplication>(TestGateway, { logger: ['error'], bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(TestGateway, { logger: options.logger ?? ['error'], bodyParser: false, abortOnError: false });
   configureGateway(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

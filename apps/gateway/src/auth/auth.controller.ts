@@ -1,10 +1,12 @@
-import { Body, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { CurrentUser, Public, Roles } from './auth.decorators';
 import { CreateUserDto, LoginDto, UpdateUserDto } from './auth.dto';
 import type { AuthUser } from './roles';
 import { UsersService, type UserView } from './users.service';
 import { ApiController } from '../common/api-controller';
+import type { HttpResponse } from '../common/http';
+import { TooManyLoginsError } from './too-many-logins.error';
 
 @ApiController('api/auth', 'auth')
 export class AuthController {
@@ -14,8 +16,14 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in; returns a bearer token for the API and the socket.io handshake' })
-  login(@Body() body: LoginDto): Promise<{ token: string; user: UserView; expiresInS: number }> {
-    return this.users.login(body.username, body.password);
+  @ApiTooManyRequestsResponse({ description: 'too many failed logins for this user name or address; see Retry-After' })
+  async login(@Body() body: LoginDto, @Req() req: { ip?: string; socket: { remoteAddress?: string } }, @Res({ passthrough: true }) res: HttpResponse): Promise<{ token: string; user: UserView; expiresInS: number }> {
+    try {
+      return await this.users.login(body.username, body.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    } catch (error) {
+      if (error instanceof TooManyLoginsError) res.setHeader('Retry-After', String(error.retryAfterS));
+      throw error;
+    }
   }
 
   @Roles('viewer')

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, CONFIG, DomainError, type Clock } from '@vulgraad/contracts';
 import type { Config } from '@vulgraad/config';
+import { LoginThrottle } from '@vulgraad/security';
 import { AuditService } from '../audit/audit.service';
 import { LiveService } from '../live/live.service';
 import { hashPassword, verifyPassword } from './password';
 import type { AuthUser, Role } from './roles';
 import { TokenService } from './token.service';
+import { TooManyLoginsError } from './too-many-logins.error';
 import { UsersRepository, type UserRecord } from './users.repository';
 
 /** A user as the API shows it: never the hash. */
@@ -41,6 +43,7 @@ export class UsersService {
   private readonly cache = new Map<string, { user: UserRecord; until: number }>();
   /** A hash to compare against when the user does not exist, so timing does not tell which names exist. */
   private readonly decoyHash = hashPassword('decoy password that matches nothing');
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly repository: UsersRepository,
@@ -49,7 +52,9 @@ export class UsersService {
     private readonly live: LiveService,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle({ maxFailures: config.security.loginMaxFailures, windowMs: config.security.loginWindowS * 1000 });
+  }
 
   /** Creates the first admin from configuration when it does not exist yet. */
   async ensureFirstAdmin(): Promise<void> {
@@ -64,10 +69,28 @@ export class UsersService {
     }
   }
 
-  async login(username: string, password: string): Promise<{ token: string; user: UserView; expiresInS: number }> {
-    const user = await this.repository.findByUsername(username.trim().toLowerCase());
+  /**
+   * Checks a password and issues a token. After GATEWAY_LOGIN_MAX_FAILURES failures for the user
+   * name or the client address within the window, refuses without checking (TooManyLoginsError).
+   */
+  async login(username: string, password: string, clientAddress: string): Promise<{ token: string; user: UserView; expiresInS: number }> {
+    const name = username.trim().toLowerCase();
+    const keys = [`user:${name}`, `address:${clientAddress}`];
+    // Wall time, not the process clock: the demo's simulated clock runs hundreds of times faster.
+    const nowMs = Date.now();
+    const waitS = this.throttle.retryAfterS(keys, nowMs);
+    if (waitS > 0) {
+      this.logger.warn({ msg: 'login refused: too many failures', username: name, clientAddress, retryAfterS: waitS });
+      throw new TooManyLoginsError(waitS);
+    }
+    const user = await this.repository.findByUsername(name);
     const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await this.decoyHash);
-    if (!user || !ok || !user.active) throw new DomainError('unauthenticated', 'user name or password is wrong, or the user is disabled', 'password');
+    if (!user || !ok || !user.active) {
+      this.throttle.failed(keys, nowMs);
+      this.logger.log({ msg: 'login failed', username: name, clientAddress });
+      throw new DomainError('unauthenticated', 'user name or password is wrong, or the user is disabled', 'password');
+    }
+    this.throttle.succeeded(keys[0] as string);
     await this.repository.touchLogin(user.id, this.clock.now());
     const token = await this.tokens.issue({ sub: user.id, usr: user.username, role: user.role, dist: user.districts, ver: user.tokenVersion });
     return { token, user: toUserView(user), expiresInS: this.config.gateway.tokenTtlS };
