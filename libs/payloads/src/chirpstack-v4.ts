@@ -12,7 +12,8 @@ import { decodeBase64, strongestGateway } from './ttn-v3';
  */
 export function readChirpstackV4(topic: TopicMatch, doc: JsonObject): ParsedReading {
   const info = optionalObject(doc, 'deviceInfo', 'deviceInfo');
-  const devEui = ((info && optionalString(info, 'devEui', 'deviceInfo.devEui')) ?? topic.deviceRef).toLowerCase();
+  // An empty devEui names no device: the topic's then.
+  const devEui = ((info && optionalString(info, 'devEui', 'deviceInfo.devEui')) || topic.deviceRef).toLowerCase();
   const applicationId = (info && optionalString(info, 'applicationId', 'deviceInfo.applicationId')) ?? topic.applicationId;
   const decoded = optionalObject(doc, 'object', 'object');
   const fields = decoded ? readDecodedValues(decoded, 'object') : {};

@@ -78,7 +78,10 @@ export function optionalStringArray(doc: JsonObject, key: string, path: string):
 export function parseTime(value: unknown, path: string): Date {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) throw new FieldProblem('wrong_type', `${path} must be Unix seconds >= 0, got ${value}`);
-    return new Date(Math.round(value * 1000));
+    const date = new Date(Math.round(value * 1000));
+    // Past the year 275760 a Date is invalid, and an invalid Date throws where the time is written.
+    if (Number.isNaN(date.getTime())) throw new FieldProblem('wrong_type', `${path} is not a valid time: ${value} s`);
+    return date;
   }
   if (typeof value !== 'string') throw new FieldProblem('wrong_type', `${path} must be an ISO-8601 time or Unix seconds, got ${describe(value)}`);
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/i.exec(value.trim());

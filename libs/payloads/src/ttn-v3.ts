@@ -13,7 +13,8 @@ import type { TopicMatch } from './topics';
  */
 export function readTtnV3(topic: TopicMatch, doc: JsonObject): ParsedReading {
   const ids = requireObject(doc, 'end_device_ids', 'end_device_ids');
-  const deviceRef = optionalString(ids, 'device_id', 'end_device_ids.device_id') ?? topic.deviceRef;
+  // An empty device_id names no device: the topic's then.
+  const deviceRef = optionalString(ids, 'device_id', 'end_device_ids.device_id') || topic.deviceRef;
   const appIds = optionalObject(ids, 'application_ids', 'end_device_ids.application_ids');
   const applicationId = (appIds && optionalString(appIds, 'application_id', 'end_device_ids.application_ids.application_id')) ?? topic.applicationId;
   const devEui = optionalString(ids, 'dev_eui', 'end_device_ids.dev_eui')?.toLowerCase();
@@ -54,12 +55,15 @@ export function strongestGateway(meta: unknown, path: string): { rssi?: number; 
   let best: { rssi?: number; snr?: number } | undefined;
   for (const entry of meta) {
     if (!isObject(entry)) continue;
-    const rssi = typeof entry.rssi === 'number' ? entry.rssi : typeof entry.channel_rssi === 'number' ? entry.channel_rssi : undefined;
-    const snr = typeof entry.snr === 'number' ? entry.snr : undefined;
+    // Radio metadata is kept when it is a real number and ignored otherwise (JSON's 1e999 parses to Infinity).
+    const rssi = finite(entry.rssi) ?? finite(entry.channel_rssi);
+    const snr = finite(entry.snr);
     if (!best || (rssi !== undefined && (best.rssi === undefined || rssi > best.rssi))) best = { rssi, snr };
   }
   return best;
 }
+
+const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 export function decodeBase64(text: string, path: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) throw new FieldProblem('wrong_type', `${path} is not base64`);
