@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     mkdirSync(plotDir, { recursive: true });
     for (const [name, svg] of Object.entries(plots(result))) writeFileSync(path.join(plotDir, `${stem}-${name}.svg`), svg);
     writeFileSync(path.join(plotDir, `${stem}.json`), `${JSON.stringify({ ...result, runs: result.runs.map((r) => ({ ...r })) }, null, 1)}\n`);
-    const command = `npm run sim:value -- ${process.argv.slice(2).join(' ')}`.trim();
+    const args = process.argv.slice(2);
+    const command = args.length > 0 ? `npm run sim:value -- ${args.join(' ')}` : 'npm run sim:value';
     writeFileSync(options.out, markdownReport(result, (plot) => `value/${stem}-${plot}.svg`, command));
     process.stdout.write(`report: ${path.relative(process.cwd(), options.out)} (plots in ${path.relative(process.cwd(), plotDir)}/)\n`);
   }

@@ -24,6 +24,6 @@ export function createPolicy(name: PolicyName, setup: SimSetup, settings: Policy
     case 'fixed':
       return new FixedSchedulePolicy(settings.fixed);
     case 'vulgraad':
-      return new VulgraadPolicy(setup.model, { ...DEFAULT_VULGRAAD_OPTIONS, ...settings.vulgraad, seed });
+      return new VulgraadPolicy(setup.model, { ...DEFAULT_VULGRAAD_OPTIONS, ...settings.vulgraad, seed }, setup.shift.breaks.kind);
   }
 }

@@ -1,4 +1,5 @@
-import { shiftWindows } from './vulgraad';
+import { generateCity } from '@vulgraad/city-model';
+import { DEFAULT_VULGRAAD_OPTIONS, shiftWindows, VulgraadPolicy } from './vulgraad';
 
 describe(shiftWindows.name, () => {
   it('cuts a 6-hour day from 07:00 into the parts between the study\'s breaks', () => {
@@ -18,5 +19,24 @@ describe(shiftWindows.name, () => {
     ]);
     expect(shiftWindows({ startMin: 420, workMin: 360, breaks: { kind: 'planner', durationMin: 30 } })).toEqual([{ fromMin: 420, toMin: 810 }]);
     expect(() => shiftWindows(study, 400)).toThrow(RangeError);
+  });
+});
+
+describe(VulgraadPolicy.name, () => {
+  const city = generateCity({ containers: 5, seed: 2, fractions: ['residual'] });
+  const describeWith = (breakKind: 'study' | 'planner' | 'none', partsBetweenBreaks = true): string =>
+    new VulgraadPolicy(city, { ...DEFAULT_VULGRAAD_OPTIONS, partsBetweenBreaks, seed: 1 }, breakKind).describe().join('\n');
+
+  it('describes the parts between breaks only where trucks take the study\'s fixed depot breaks', () => {
+    expect(describeWith('study')).toContain('planned as its parts between the breaks');
+    expect(describeWith('study', false)).toContain('drivers take the breaks as they come');
+    expect(describeWith('planner')).toContain('one stretch of work with its break on the route');
+    expect(describeWith('planner')).not.toContain('parts between the breaks');
+    expect(describeWith('none')).toContain('one stretch of work without breaks');
+  });
+
+  it('states the moment the must risk is taken at: halfway through tomorrow\'s shift', () => {
+    expect(describeWith('study')).toContain(`before the next chance (halfway through tomorrow's shift`);
+    expect(describeWith('study')).toContain(`>= ${DEFAULT_VULGRAAD_OPTIONS.riskLevel}.`);
   });
 });

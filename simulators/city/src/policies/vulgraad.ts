@@ -2,7 +2,7 @@ import type { CityModel, EmptyingRecord } from '@vulgraad/city-model';
 import { FillModelCache, planShift, type DistrictSettings, type PlanningContainer, type PlanningSite, type PlanningVehicle } from '@vulgraad/planning';
 import { solve } from '@vulgraad/routing';
 import { SensorFeed } from '../sensors';
-import { plannedShiftEndMin, type ShiftModel } from '../setups/setup';
+import { plannedShiftEndMin, type BreakModel, type ShiftModel } from '../setups/setup';
 import type { RouteAction } from '../truck';
 import type { DayContext, DayPlan, Policy } from './policy';
 
@@ -94,6 +94,8 @@ export class VulgraadPolicy implements Policy {
   constructor(
     city: CityModel,
     private readonly options: VulgraadOptions,
+    /** How the setup's trucks take breaks: only the study's fixed depot breaks cut a day into parts. */
+    private readonly breakKind: BreakModel['kind'] = 'study',
   ) {
     this.sensorIntervalMs = options.sensorIntervalMin * 60_000;
     this.sensors = new SensorFeed(city, { seed: options.seed, intervalS: options.sensorIntervalMin * 60 });
@@ -105,11 +107,15 @@ export class VulgraadPolicy implements Policy {
     return [
       `A sensor in every cluster, a reading every ${o.sensorIntervalMin} min (echo noise, heap under the inlet), checked and flagged as the ingest does.`,
       'Each day\'s plan by `planShift` of @vulgraad/planning (the planner service\'s own code): fill forecast per cluster, then must / worth it / waits, then our solver.',
-      `Must: overflow probability before the next chance (the end of tomorrow's shift) >= ${o.riskLevel}. ${o.worthPrize > 0 ? `Worth it: predicted >= ${o.worthFillPct}% full at the shift's end and within ${o.worthMaxDetourM} m of a must stop or the depot, prize ${o.worthPrize} x fill^2 cost units.` : 'No optional (worth it) stops are offered.'}`,
+      `Must: overflow probability before the next chance (halfway through tomorrow's shift, when a container left today is reached on average) >= ${o.riskLevel}. ${o.worthPrize > 0 ? `Worth it: predicted >= ${o.worthFillPct}% full at the shift's end and within ${o.worthMaxDetourM} m of a must stop or the depot, prize ${o.worthPrize} x fill^2 cost units.` : 'No optional (worth it) stops are offered.'}`,
       `Solver costs: ${o.costPerKm ?? 1.5} per km and ${o.costPerHour ?? 45} per hour${o.costPerHour === 0 ? ' (distance only, like practice)' : ''}.`,
-      o.partsBetweenBreaks === false
-        ? 'Each truck\'s day is planned as one stretch of work; drivers take the breaks as they come.'
-        : 'With breaks at the depot at fixed times, each truck\'s day is planned as its parts between the breaks (each part leaves from and returns to the depot), as the study\'s ISR did; the parts are driven one after the other.',
+      this.breakKind === 'planner'
+        ? 'Each truck\'s day is planned as one stretch of work with its break on the route, in the window the planner gives it.'
+        : this.breakKind === 'none'
+          ? 'Each truck\'s day is planned as one stretch of work without breaks.'
+          : o.partsBetweenBreaks === false
+            ? 'Each truck\'s day is planned as one stretch of work; drivers take the breaks as they come.'
+            : 'With breaks at the depot at fixed times, each truck\'s day is planned as its parts between the breaks (each part leaves from and returns to the depot), as the study\'s ISR did; the parts are driven one after the other.',
     ];
   }
 

@@ -221,7 +221,7 @@ async function amsterdamSetup(options: SetupOptions): Promise<SimSetup> {
       ...model.notes,
       'Travel: the whole-city OpenStreetMap drive graph (shared data, about 2009, with one-way streets), shortest paths by a contraction hierarchy, one full matrix per district kept in the matrix cache.',
       `Each district is planned on its own with its own trucks from the Afvalpunt nearest its middle (a stand-in: real depot locations are not public): ${units.map((u) => `${u.district} ${u.containers.length} clusters, ${u.truckIds.length} trucks, K = ${u.practiceK}`).join('; ')}.`,
-      `Fleet: ${trucks} trucks${options.trucks ? '' : ", each district's sized for practice: its K stops (handling time and a hop each) and, with truck capacity, its loads' round trips to the disposal site, filling ${FLEET_UTILISATION * 100} % of 6-hour days"}. Practice: K = ${k} a day, chosen so that practice empties clusters about as full as the study's practice did (K / clusters scaled by the Groningen-like clusters' mean days to fill over Amsterdam's).`,
+      `Fleet: ${trucks} trucks${options.trucks ? '' : `, each district's sized for practice: its K stops (handling time and a hop each) and, with truck capacity, its loads' round trips to the disposal site, filling ${Math.round(FLEET_UTILISATION * 100)} % of 6-hour days`}. Practice: K = ${k} a day, chosen so that practice empties clusters about as full as the study's practice did (K / clusters scaled by the Groningen-like clusters' mean days to fill over Amsterdam's).`,
       truckText(truck),
       breakText(shift),
       'Handling time per cluster: 2 min + 1 min per pit (the study\'s).',
