@@ -149,15 +149,19 @@ export const fuzzMessage: fc.Arbitrary<FuzzMessage> = fc
 
 function mutate(base: { built: Format; topic: string; payload: string }, docs: DocMutation[], text: TextMutation | null, topicChange: TopicMutation | null): FuzzMessage {
   const mutations: string[] = [];
-  const doc = JSON.parse(base.payload) as Record<string, unknown>;
-  for (const m of docs) {
+  let json = base.payload;
+  if (docs.length > 0) {
+    const doc = JSON.parse(base.payload) as Record<string, unknown>;
+    // The paths of the document as built: a later mutation may find its path gone and does nothing.
     const paths = pathsOf(doc);
-    const path = paths[m.pick % paths.length];
-    if (!path) continue;
-    mutations.push(`${m.kind} ${path.join('.')}`);
-    setAt(doc, path, m.kind === 'drop' ? undefined : m.kind === 'retype' ? retype(getAt(doc, path)) : m.value);
+    for (const m of docs) {
+      const path = paths[m.pick % paths.length];
+      if (!path || !setAt(doc, path, m.kind === 'drop' ? undefined : m.kind === 'retype' ? retype(getAt(doc, path)) : m.value)) continue;
+      mutations.push(`${m.kind} ${path.join('.')}`);
+    }
+    json = JSON.stringify(doc);
   }
-  let bytes: Buffer = Buffer.from(JSON.stringify(doc), 'utf8');
+  let bytes: Buffer = Buffer.from(json, 'utf8');
   if (text) {
     mutations.push(`text ${text.kind}`);
     bytes = mutateText(bytes, text);
@@ -182,19 +186,25 @@ function pathsOf(value: unknown, prefix: string[] = [], out: string[][] = []): s
 
 function getAt(doc: unknown, path: string[]): unknown {
   let value = doc;
-  for (const key of path) value = (value as Record<string, unknown>)[key];
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
   return value;
 }
 
-function setAt(doc: Record<string, unknown>, path: string[], value: unknown): void {
-  const parent = getAt(doc, path.slice(0, -1)) as Record<string, unknown>;
+/** Sets (or, with undefined, removes) the value at the path; false when the path no longer leads anywhere. */
+function setAt(doc: Record<string, unknown>, path: string[], value: unknown): boolean {
+  const parent = getAt(doc, path.slice(0, -1));
+  if (parent === null || typeof parent !== 'object') return false;
   const key = path[path.length - 1] as string;
   if (value === undefined) {
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
-    else delete parent[key];
+    else delete (parent as Record<string, unknown>)[key];
   } else {
-    parent[key] = value;
+    (parent as Record<string, unknown>)[key] = value;
   }
+  return true;
 }
 
 /** The same value as another JSON type: a number as a string, a string as a number, an object as an array. */
