@@ -64,10 +64,10 @@ async function fetchAll(url: string, init: RequestInit = {}): Promise<Response> 
 }
 
 /** A POST from a chosen loopback address (127.0.0.0/8), so each throttling case has client addresses of its own. */
-function postFrom(localAddress: string, url: string, body: unknown): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+function postFrom(localAddress: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
-    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+    const req = request(url, { method: 'POST', localAddress, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -141,6 +141,30 @@ describe('gateway hardening', () => {
       for (let i = 0; i < MAX_FAILURES - 1; i++) expect((await postFrom('127.0.0.8', loginUrl(), { username: 'operator1', password: 'wrong password' })).status).toBe(401);
       // Without the reset the name would have 4 failures within the window by now.
       expect((await postFrom('127.0.0.9', loginUrl(), { username: 'operator1', password: passwords.operator })).status).toBe(200);
+    });
+
+    it('ignores X-Forwarded-For unless GATEWAY_TRUST_PROXY names the proxy, and then counts each forwarded client on its own', async () => {
+      // No trusted proxy: a client cannot dodge the per-address count by inventing forwarded addresses.
+      for (let i = 0; i < MAX_FAILURES; i++) {
+        expect((await postFrom('127.0.1.10', loginUrl(), { username: `xff-nobody${i}`, password: 'guess' }, { 'x-forwarded-for': `203.0.113.${i + 1}` })).status).toBe(401);
+      }
+      expect((await postFrom('127.0.1.10', loginUrl(), { username: 'xff-someone', password: 'guess' }, { 'x-forwarded-for': '203.0.113.99' })).status).toBe(429);
+
+      // Behind a proxy on loopback: all requests come from it, and only the forwarded client that failed is refused.
+      const behind = await startGateway({
+        db: scratch.db,
+        env: { GATEWAY_LOGIN_MAX_FAILURES: String(MAX_FAILURES), GATEWAY_LOGIN_WINDOW_S: String(WINDOW_S), GATEWAY_TRUST_PROXY: 'loopback' },
+      });
+      try {
+        const url = `${behind.url}/api/auth/login`;
+        for (let i = 0; i < MAX_FAILURES; i++) {
+          expect((await postFrom('127.0.1.11', url, { username: `proxy-nobody${i}`, password: 'guess' }, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(401);
+        }
+        expect((await postFrom('127.0.1.11', url, { username: 'proxy-someone', password: 'guess' }, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(429);
+        expect((await postFrom('127.0.1.11', url, { username: 'planner1', password: passwords.planner }, { 'x-forwarded-for': '198.51.100.8' })).status).toBe(200);
+      } finally {
+        await behind.close();
+      }
     });
   });
 

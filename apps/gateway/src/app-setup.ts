@@ -26,6 +26,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export function configureGateway(app: NestExpressApplication, config: Config, options: { shutdownHooks?: boolean } = {}): void {
   const tileOrigin = config.gateway.tileUrl ? new URL(config.gateway.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
+  // Behind a proxy every request comes from the proxy: without this, one address's failed logins would throttle everyone's.
+  if (config.gateway.trustProxy) app.set('trust proxy', trustProxySetting(config.gateway.trustProxy));
   // First, so that the request histogram also times what the middleware below refuses.
   app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
   app.use(
@@ -76,4 +78,11 @@ export function configureGateway(app: NestExpressApplication, config: Config, op
   const useRedis = config.gateway.socketAdapter === 'redis' || (config.gateway.socketAdapter === 'auto' && config.core.redisUrl !== null);
   app.useWebSocketAdapter(new LiveIoAdapter(app, useRedis ? config.core.redisUrl : null, config.gateway.socketRedisPrefix));
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+}
+
+/** GATEWAY_TRUST_PROXY as Express takes it: a hop count, or the list of trusted proxy addresses and subnets. */
+export function trustProxySetting(raw: string): number | string[] {
+  const trimmed = raw.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed.split(',').map((part) => part.trim()).filter((part) => part !== '');
 }

@@ -13,5 +13,6 @@ export const gatewaySpec = {
   tileUrl: optionalStr('GATEWAY_TILE_URL', 'Map tile URL template ({z}/{x}/{y}) for the dashboard; unset = no tiles, roads or district outlines drawn from local data'),
   roadsGeojson: optionalStr('GATEWAY_ROADS_GEOJSON', 'GeoJSON file of the road network drawn under the dashboard map when there are no tiles'),
   openDataCacheS: int('GATEWAY_OPEN_DATA_CACHE_S', 60, 'Seconds an open-data answer is served from memory before it is computed again', 0, 86400),
+  trustProxy: optionalStr('GATEWAY_TRUST_PROXY', 'Proxies in front of the gateway whose X-Forwarded-For is believed: a number of hops (1 behind one nginx) or a comma-separated list of addresses/subnets (loopback, 10.0.0.0/8). Unset = none: the client address (login throttling counts per address) is the TCP peer'),
   corsOrigin: optionalStr('GATEWAY_CORS_ORIGIN', 'Origin allowed to call the API from another site (unset = same origin only)'),
 };
