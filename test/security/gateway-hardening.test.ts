@@ -180,6 +180,27 @@ describe('gateway hardening', () => {
       expect(await call(`${gw.url}/api/containers/import`, { token: tokens.operator, body: csv, contentType: 'text/csv' })).toMatchObject({ status: 200, body: { received: 3500, rejected: 3500 } });
     });
 
+    it('refuses a chunked body without Content-Length with 411, except for the import', async () => {
+      const chunked = (path: string, body: string, contentType: string): Promise<{ status: number; body: string }> =>
+        new Promise((resolve, reject) => {
+          const req = request(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${tokens.operator}`, 'transfer-encoding': 'chunked' } }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          });
+          req.on('error', reject);
+          for (let i = 0; i < body.length; i += 1000) req.write(body.slice(i, i + 1000));
+          req.end();
+        });
+      const refused = await chunked('/api/auth/login', JSON.stringify({ username: 'admin', password: 'p'.repeat(3 * 1024 * 1024) }), 'application/json');
+      expect(refused.status).toBe(411);
+      expect(JSON.parse(refused.body)).toMatchObject({ statusCode: 411, field: 'body' });
+      const csv = ['external_ref,lng,lat,district,waste_type,volume_l', 'chunk-1,4.9,52.37,Import,gold,3000'].join('\n');
+      const imported = await chunked('/api/containers/import', csv, 'text/csv');
+      expect({ status: imported.status, body: JSON.parse(imported.body) as unknown }).toMatchObject({ status: 200, body: { received: 1, rejected: 1 } });
+    });
+
     it('sends the security headers on API answers and the dashboard', async () => {
       for (const target of ['/api/health', '/api/containers', '/']) {
         const res = await fetchAll(`${gw.url}${target}`);

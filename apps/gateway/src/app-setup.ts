@@ -44,9 +44,14 @@ export function configureGateway(app: NestExpressApplication, config: Config, op
     }),
   );
   // Only the import takes big bodies; everything else is refused above BODY_LIMIT_BYTES before it is read.
+  // A body without Content-Length (chunked) could only be measured by reading it, so outside the import it is refused too.
   app.use((req: HttpRequest, res: HttpResponse, next: () => void) => {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > BODY_LIMIT_BYTES && req.path !== '/api/containers/import') {
+    if (req.path === '/api/containers/import') return next();
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] !== undefined) {
+      res.status(411).json({ statusCode: 411, error: 'Length Required', message: `send the body with a Content-Length (at most ${BODY_LIMIT_BYTES} bytes)`, field: 'body' });
+      return;
+    }
+    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) {
       res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `bodies are limited to ${BODY_LIMIT_BYTES} bytes`, field: 'body' });
       return;
     }
