@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashSecret, type MqttAccount, mosquittoFiles } from '@vulgraad/security';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { freePort } from '../faults/support/private-services';
+import { freePort, portOpen } from '../faults/support/private-services';
 import { DEPLOY_DIR } from './manifests';
 
 jest.setTimeout(60_000);
@@ -18,16 +17,6 @@ jest.setTimeout(60_000);
 
 const SHARE = '$share/vulgraad-ingest/vulgraad/v1/#';
 const DEVICE_TOPIC = 'vulgraad/v1/devices/dev-1/readings';
-
-const portOpen = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 describe('Mosquitto with deploy/mosquitto/mosquitto.conf', () => {
   const shipped = readFileSync(path.join(DEPLOY_DIR, 'mosquitto', 'mosquitto.conf'), 'utf8');
