@@ -67,11 +67,16 @@ maybe('fault: PostgreSQL stopped for 30 s during a stream', () => {
     let maxRssMb = rssBeforeMb;
     let unhealthySeen = false;
     const publishedAtStop = stream.published;
+    // A failed request says why: the ingest's exit and the end of what it wrote.
+    const gone = async (error: unknown): Promise<never> => {
+      const exit = await Promise.race([running.exited, sleep(500).then(() => 'still running')]);
+      throw new Error(`the ingest stopped answering (${String(error)}; exit: ${String(exit)}):\n${running.output().slice(-4000)}`);
+    };
     while (Date.now() - outageStarted < OUTAGE_MS) {
-      const stats = (await (await fetch(`${running.baseUrl}/stats`)).json()) as { buffered: number };
+      const stats = (await (await fetch(`${running.baseUrl}/stats`).catch(gone)).json()) as { buffered: number };
       maxBuffered = Math.max(maxBuffered, stats.buffered);
       maxRssMb = Math.max(maxRssMb, running.rssMb());
-      if ((await fetch(`${running.baseUrl}/health`)).status === 503) unhealthySeen = true;
+      if ((await fetch(`${running.baseUrl}/health`).catch(gone)).status === 503) unhealthySeen = true;
       await sleep(1000);
     }
     const publishedDuringOutage = stream.published - publishedAtStop;

@@ -52,16 +52,39 @@ class PgQueryable implements Queryable {
 
   async copyFrom(copySql: string, data: string): Promise<void> {
     if (this.client instanceof pg.Pool) {
-      const client = await this.client.connect();
+      const { client, release } = await checkOut(this.client);
       try {
         await copyInto(client, copySql, data);
       } finally {
-        client.release();
+        release();
       }
       return;
     }
     await copyInto(this.client, copySql, data);
   }
+}
+
+/**
+ * A connection out of the pool. While checked out it has no error listener of
+ * the pool's, so a connection the server ends between two queries (a
+ * restart, `pg_terminate_backend`, shutdown) would raise an unhandled 'error'
+ * and end the process. The listener here keeps it in: the next query on it
+ * fails on its own, and the connection is destroyed instead of going back.
+ */
+async function checkOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; release(destroy?: boolean): void }> {
+  const client = await pool.connect();
+  let failed = false;
+  const onError = (): void => {
+    failed = true;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    release: (destroy = false) => {
+      client.off('error', onError);
+      client.release(destroy || failed);
+    },
+  };
 }
 
 async function copyInto(client: pg.PoolClient, copySql: string, data: string): Promise<void> {
@@ -123,7 +146,7 @@ export class PostgresDatabase implements Database {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, release } = await checkOut(this.pool);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -139,7 +162,7 @@ export class PostgresDatabase implements Database {
       }
       throw error;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 
