@@ -35,8 +35,9 @@ export async function startReadingStream(options: {
   client.on('error', () => undefined);
   const start = Date.now() - devices.length * perDevice * 1000;
   let published = 0;
+  let closed = false;
   const done = (async () => {
-    for (let seq = 0; seq < perDevice; seq++) {
+    for (let seq = 0; seq < perDevice && !closed; seq++) {
       await Promise.all(
         devices.map((d, i) =>
           client.publishAsync(
@@ -56,7 +57,10 @@ export async function startReadingStream(options: {
     },
     total: devices.length * perDevice,
     done,
+    // Closing stops the stream; publishes cut short by it are not an error of the run that closed it early.
     close: async () => {
+      closed = true;
+      done.catch(() => undefined);
       await client.endAsync().catch(() => client.end(true));
     },
   };
