@@ -101,4 +101,14 @@ describe(DistrictSettingsRepository.name, () => {
     await sut.set('west', 'glass', { riskLevel: 0.05, collectionDays: [2, 5], vehicleIds: ['g1'] }, 'admin');
     expect(await sut.get(defaults)).toEqual({ ...defaults, riskLevel: 0.05, collectionDays: [2, 5], vehicleIds: ['g1'] });
   });
+
+  it('keeps a district\'s collection zones, and refuses a number the planner cannot use', async () => {
+    const sut = new DistrictSettingsRepository(scratch.db);
+    const defaults = defaultDistrictSettings(loadConfig({}).planner, 'north', 'residual');
+    expect(defaults.zoneDays).toBe(1);
+    expect(defaultDistrictSettings(loadConfig({ PLANNER_ZONE_DAYS: '3' }).planner, 'north', 'residual').zoneDays).toBe(3);
+    await sut.set('north', 'residual', { zoneDays: 4 }, 'admin');
+    expect(await sut.get(defaults)).toEqual({ ...defaults, zoneDays: 4 });
+    await expect(sut.set('north', 'residual', { zoneDays: 15 }, 'admin')).rejects.toThrow(/check constraint/);
+  });
 });

@@ -59,6 +59,7 @@ export const plannerSpec = {
   worthFillPct: num('PLANNER_WORTH_FILL_PCT', 60, 'A container at least this full (predicted at the shift) may be emptied on the way: an optional stop with a prize', 0, 100),
   worthPrize: num('PLANNER_WORTH_PRIZE', 6, 'Prize, in cost units, of emptying a full optional container; scales with the square of the fill', 0, 1e6),
   worthMaxDetourM: num('PLANNER_WORTH_MAX_DETOUR_M', 1500, 'Optional stops further than this (straight line) from every must stop and depot are not offered to the solver', 0, 1e6),
+  zoneDays: int('PLANNER_ZONE_DAYS', 1, 'Collection zones per district that take turns, one due each collection day; a container of the zone due is emptied when it would not last until the zone\'s next turn (1 = no zones)', 1, 14),
   collectionDays: checked('PLANNER_COLLECTION_DAYS', 'mon,tue,wed,thu,fri', 'Weekdays on which a district is collected, comma-separated (mon..sun)', parseWeekdays),
   shiftStart: checked('PLANNER_SHIFT_START', '07:00', 'Local start of a collection shift, HH:MM', parseTimeOfDay),
   shiftEnd: checked('PLANNER_SHIFT_END', '15:30', 'Local end of a collection shift, HH:MM', parseTimeOfDay),

@@ -7,3 +7,4 @@ export * from './exports';
 export * from './repositories';
 export { FillModelCache } from './model-cache';
 export { progressFromPlan } from './progress';
+export * from './zones';

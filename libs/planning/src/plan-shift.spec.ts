@@ -3,6 +3,7 @@ import { solve, solveInWorker } from '@vulgraad/routing';
 import { FillForecaster, type ContainerHistory } from '@vulgraad/forecasting';
 import type { Plan } from '@vulgraad/contracts';
 import { planShift } from './plan-shift';
+import { assignZones, zoneDueOn } from './zones';
 import type { PlanShiftInput } from './types';
 import { smallCity, smallCitySettings } from './testing/small-city';
 
@@ -123,5 +124,27 @@ describe(planShift.name, () => {
     expect(sut.plan.routes).toHaveLength(0);
     expect(sut.mustMissed).toBe(sut.decisions.filter((d) => d.category === 'must').length);
     expect(sut.plan.unassigned[0].reason).toMatch(/no_compatible_vehicle/);
+  });
+
+  it('with zones, empties the due zone\'s containers that would not last until its next turn, and the others only when they cannot wait a day', async () => {
+    const zoneDays = 3;
+    const withZones = await planShift(baseInput({ settings: smallCitySettings({ zoneDays }) }), deps);
+    const zones = assignZones(city.containers.map((c) => c.container), zoneDays);
+    const due = zoneDueOn({ collectionDays: [1, 2, 3, 4, 5], zoneDays }, '2026-03-03');
+    const category = (result: typeof first, id: string): string => result.decisions.find((d) => d.containerId === id)?.category as string;
+    const dueIds = city.containers.map((c) => c.container.id).filter((id) => zones.get(id) === due);
+    const otherIds = city.containers.map((c) => c.container.id).filter((id) => zones.get(id) !== due);
+    // Outside the due zone the musts are exactly those without zones; inside, at least those and more.
+    for (const id of otherIds) expect(category(withZones, id) === 'must').toBe(category(first, id) === 'must');
+    const mustDue = dueIds.filter((id) => category(withZones, id) === 'must');
+    const mustDueWithout = dueIds.filter((id) => category(first, id) === 'must');
+    for (const id of mustDueWithout) expect(mustDue).toContain(id);
+    expect(mustDue.length).toBeGreaterThan(mustDueWithout.length);
+    // The due zone's risk is to its next turn, three collection days on: never below the risk to tomorrow.
+    for (const id of dueIds) {
+      const risk = (result: typeof first): number => result.decisions.find((d) => d.containerId === id)?.why.overflowRisk as number;
+      expect(risk(withZones)).toBeGreaterThanOrEqual(risk(first));
+    }
+    expect(withZones.mustMissed).toBe(0);
   });
 });

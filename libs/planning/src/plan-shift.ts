@@ -11,6 +11,7 @@ import {
 } from '@vulgraad/routing';
 import { localTimeMs } from './local-time';
 import { activeEdits, nextCollectionDay } from './settings';
+import { assignZones, nthCollectionDayAfter, zoneCountOf, zoneDueOn } from './zones';
 import { chooseContainers, isMustLike, stopReason, type ContainerOutlook } from './select';
 import type { ContainerDecision, PlanningSite, PlanningVehicle, PlanShiftDeps, PlanShiftInput, PlanShiftResult, PlanTimings } from './types';
 
@@ -65,14 +66,22 @@ export async function planShift(input: PlanShiftInput, deps: PlanShiftDeps): Pro
     const prior = derivePrior([...models.values()].filter((m) => m.readingsUsed > 0));
     if (prior) forecaster = new FillForecaster({ ...deps.forecast, timeZone, prior });
   }
+  // With zones, the due zone's next planned chance is its next turn; the others' stays the next shift.
+  const zoneCount = zoneCountOf(settings);
+  const zones = zoneCount > 1 ? assignZones(input.containers.map((c) => c.container), zoneCount) : null;
+  const dueZone = zoneDueOn(settings, shiftDate);
+  const nextTurnMs = zones
+    ? localTimeMs(nthCollectionDayAfter(settings, shiftDate, zoneCount), (settings.shiftStartMin + settings.shiftEndMin) / 2, timeZone)
+    : nextChanceMs;
   const outlooks = new Map<string, ContainerOutlook>();
   const fromMs = Math.max(nowMs, shiftStartMs);
   for (const [id, model] of models) {
     const atEnd = forecaster.predict(model, Math.max(shiftEndMs, fromMs), nowMs);
+    const due = zones !== null && zones.get(id) === dueZone;
     outlooks.set(id, {
       fillNowPct: forecaster.predict(model, nowMs, nowMs).meanPct,
       fillAtShiftEndPct: atEnd.meanPct,
-      overflowRiskBeforeNextChance: forecaster.overflowProbability(model, nextChanceMs, nowMs),
+      overflowRiskBeforeNextChance: forecaster.overflowProbability(model, due ? nextTurnMs : nextChanceMs, nowMs),
       fromHistoryOnly: atEnd.fromHistoryOnly,
     });
   }

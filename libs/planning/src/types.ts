@@ -21,6 +21,12 @@ export interface DistrictSettings {
   worthMaxDetourM: number;
   /** ISO weekdays (Monday = 1) on which this district/fraction is collected. */
   collectionDays: number[];
+  /**
+   * Collection zones taking turns (see zones.ts): on each collection day one
+   * of this many parts of the district is due, and its containers are emptied
+   * when they would not last until the zone's next turn. 1 or absent = no zones.
+   */
+  zoneDays?: number;
   /** Local shift start and end, minutes after midnight. */
   shiftStartMin: number;
   shiftEndMin: number;

@@ -27,6 +27,7 @@ export const USAGE = `npm run sim:value -- [options]
   --worth-fill PCT        vulgraad: optional stops from this predicted fill (default 75)
   --worth-prize X         vulgraad: prize of a full optional stop, cost units (default 1.5: 1 km of detour; 0 = none)
   --worth-detour-m M      vulgraad: optional stops within M of a must stop or depot (default 1500)
+  --zone-days N           vulgraad: each district in N zones that take turns, one due a day (default 1: no zones)
   --cost-per-km X         vulgraad: solver cost per km (default 1.5)
   --cost-per-hour X       vulgraad: solver cost per hour (default 0: distance, like practice)
   --parts-between-breaks true|false  vulgraad: plan the parts of a day between the study's breaks (default true)
@@ -141,6 +142,7 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
         worthFillPct: number('--worth-fill', V.worthFillPct, (v) => v >= 0 && v <= 100, 'a percentage'),
         worthPrize: number('--worth-prize', V.worthPrize, (v) => v >= 0, '>= 0'),
         worthMaxDetourM: number('--worth-detour-m', V.worthMaxDetourM, (v) => v >= 0, 'metres >= 0'),
+        zoneDays: number('--zone-days', V.zoneDays ?? 1, (v) => int(v) && v >= 1 && v <= 14, 'a whole number in [1, 14]'),
         costPerKm: number('--cost-per-km', V.costPerKm ?? 1.5, (v) => v >= 0, '>= 0'),
         costPerHour: number('--cost-per-hour', V.costPerHour ?? 0, (v) => v >= 0, '>= 0'),
         partsBetweenBreaks: partsRaw !== 'false',

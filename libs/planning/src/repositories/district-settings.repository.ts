@@ -3,20 +3,20 @@ import type { Queryable } from '@vulgraad/database';
 import type { DistrictSettings } from '../types';
 
 const COLUMNS = `district, fraction, risk_level, worth_fill_pct, worth_prize, worth_max_detour_m, collection_days, shift_start_min,
-  shift_end_min, break_min, cutoff_min, service_time_s, time_budget_s, vehicle_ids`;
+  shift_end_min, break_min, cutoff_min, service_time_s, time_budget_s, vehicle_ids, zone_days`;
 /** -- Params: $1 district, $2 fraction */
 const SELECT_ONE = `SELECT ${COLUMNS} FROM planner_district_settings WHERE district = $1 AND fraction = $2`;
 const SELECT_ALL = `SELECT ${COLUMNS} FROM planner_district_settings ORDER BY district, fraction`;
-/** -- Params: $1 district, $2 fraction, $3..$14 the settings (null = default), $15 updated_by */
+/** -- Params: $1 district, $2 fraction, $3..$15 the settings (null = default), $16 updated_by */
 const UPSERT = `
   INSERT INTO planner_district_settings (${COLUMNS}, updated_by)
-  VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9, $10, $11, $12, $13, $14::text[], $15)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9, $10, $11, $12, $13, $14::text[], $15, $16)
   ON CONFLICT (district, fraction) DO UPDATE SET
     risk_level = EXCLUDED.risk_level, worth_fill_pct = EXCLUDED.worth_fill_pct, worth_prize = EXCLUDED.worth_prize,
     worth_max_detour_m = EXCLUDED.worth_max_detour_m, collection_days = EXCLUDED.collection_days,
     shift_start_min = EXCLUDED.shift_start_min, shift_end_min = EXCLUDED.shift_end_min, break_min = EXCLUDED.break_min,
     cutoff_min = EXCLUDED.cutoff_min, service_time_s = EXCLUDED.service_time_s, time_budget_s = EXCLUDED.time_budget_s,
-    vehicle_ids = EXCLUDED.vehicle_ids, updated_by = EXCLUDED.updated_by, updated_at = now()`;
+    vehicle_ids = EXCLUDED.vehicle_ids, zone_days = EXCLUDED.zone_days, updated_by = EXCLUDED.updated_by, updated_at = now()`;
 /** -- Params: none. Every district/fraction that has active containers. */
 const SELECT_DISTRICT_FRACTIONS = `SELECT DISTINCT district, waste_type AS fraction FROM containers WHERE active ORDER BY district, waste_type`;
 /** -- Params: none */
@@ -39,6 +39,7 @@ interface Row {
   service_time_s: number | null;
   time_budget_s: number | null;
   vehicle_ids: string[] | null;
+  zone_days: number | null;
 }
 
 /** The overrides a district/fraction has; a missing field means the configured default. */
@@ -61,6 +62,7 @@ function merge(row: Row | undefined, defaults: DistrictSettings): DistrictSettin
     serviceTimeS: row.service_time_s ?? defaults.serviceTimeS,
     timeBudgetS: row.time_budget_s ?? defaults.timeBudgetS,
     vehicleIds: row.vehicle_ids ?? defaults.vehicleIds,
+    zoneDays: row.zone_days ?? defaults.zoneDays,
   };
 }
 
@@ -80,7 +82,7 @@ export class DistrictSettingsRepository {
     await this.db.query(UPSERT, [
       district, fraction, o.riskLevel ?? null, o.worthFillPct ?? null, o.worthPrize ?? null, o.worthMaxDetourM ?? null,
       o.collectionDays ?? null, o.shiftStartMin ?? null, o.shiftEndMin ?? null, o.breakMin ?? null, o.cutoffMin ?? null,
-      o.serviceTimeS ?? null, o.timeBudgetS ?? null, o.vehicleIds ?? null, by,
+      o.serviceTimeS ?? null, o.timeBudgetS ?? null, o.vehicleIds ?? null, o.zoneDays ?? null, by,
     ]);
   }
 

@@ -12,6 +12,8 @@ export interface VulgraadOptions {
   worthFillPct: number;
   worthPrize: number;
   worthMaxDetourM: number;
+  /** Collection zones per district taking turns (`DistrictSettings.zoneDays`); 1 or absent = none. */
+  zoneDays?: number;
   /** Sensor reading interval, minutes. */
   sensorIntervalMin: number;
   /**
@@ -107,7 +109,7 @@ export class VulgraadPolicy implements Policy {
     return [
       `A sensor in every cluster, a reading every ${o.sensorIntervalMin} min (echo noise, heap under the inlet), checked and flagged as the ingest does.`,
       'Each day\'s plan by `planShift` of @vulgraad/planning (the planner service\'s own code): fill forecast per cluster, then must / worth it / waits, then our solver.',
-      `Must: overflow probability before the next chance (halfway through tomorrow's shift, when a container left today is reached on average) >= ${o.riskLevel}. ${o.worthPrize > 0 ? `Worth it: predicted >= ${o.worthFillPct}% full at the shift's end and within ${o.worthMaxDetourM} m of a must stop or the depot, prize ${o.worthPrize} x fill^2 cost units.` : 'No optional (worth it) stops are offered.'}`,
+      `Must: overflow probability before the next chance (halfway through tomorrow's shift, when a container left today is reached on average) >= ${o.riskLevel}. ${o.worthPrize > 0 ? `Worth it: predicted >= ${o.worthFillPct}% full at the shift's end and within ${o.worthMaxDetourM} m of a must stop or the depot, prize ${o.worthPrize} x fill^2 cost units.` : 'No optional (worth it) stops are offered.'}${(o.zoneDays ?? 1) > 1 ? ` Zones: each district in ${o.zoneDays} slices around its centre (equal numbers of clusters) that take turns, one a day; a cluster of the zone due is a must when it would overflow before the zone's next turn (${o.zoneDays} days later) with that probability, the others only when they cannot wait a day.` : ''}`,
       `Solver costs: ${o.costPerKm ?? 1.5} per km and ${o.costPerHour ?? 45} per hour${o.costPerHour === 0 ? ' (distance only, like practice)' : ''}.`,
       this.breakKind === 'planner'
         ? 'Each truck\'s day is planned as one stretch of work with its break on the route, in the window the planner gives it.'
@@ -139,6 +141,7 @@ export class VulgraadPolicy implements Policy {
       worthFillPct: this.options.worthFillPct,
       worthPrize: this.options.worthPrize,
       worthMaxDetourM: this.options.worthMaxDetourM,
+      zoneDays: this.options.zoneDays ?? 1,
       collectionDays: [1, 2, 3, 4, 5, 6, 7],
       shiftStartMin: shift.startMin,
       shiftEndMin: plannedShiftEndMin(shift),
