@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   for (const run of result.runs) {
     const s = run.summary;
     process.stdout.write(
-      `${run.policy}: ${s.kmPerDay.toFixed(1)} km/day, ${s.hoursPerRoute.toFixed(2)} h/route, ${s.routesPerDay.toFixed(2)} routes/day, ${s.emptiedPerDay.toFixed(1)} emptied/day, service ${s.servicePct.toFixed(2)} %, ${s.overflowContainerDays} overflow container-days, fill ${s.meanFillAtEmptyingPct.toFixed(1)} %, ${s.unloadsPerDay.toFixed(1)} unloads/day, ${s.co2KgPerDay.toFixed(0)} kg CO2/day, ${run.runtimeS.toFixed(0)} s\n`,
+      `${run.policy}: ${s.kmPerDay.toFixed(1)} km/day (${s.depotLegsKmPerDay.toFixed(1)} to and from the depot), ${s.hoursPerRoute.toFixed(2)} h/route, ${s.routesPerDay.toFixed(2)} routes/day, ${s.emptiedPerDay.toFixed(1)} emptied/day, service ${s.servicePct.toFixed(2)} %, ${s.overflowContainerDays} overflow container-days, fill ${s.meanFillAtEmptyingPct.toFixed(1)} %, ${s.unloadsPerDay.toFixed(1)} unloads/day, ${s.co2KgPerDay.toFixed(0)} kg CO2/day, ${run.runtimeS.toFixed(0)} s\n`,
     );
   }
   if (options.out) {

@@ -17,6 +17,7 @@ const route = (distanceM: number, hours: number, idleH = 0): RouteRecord => ({
   startMs: 0,
   endMs: (hours + idleH) * 3_600_000,
   distanceM,
+  depotLegsM: distanceM / 4,
   idleMs: idleH * 3_600_000,
   breaks: 0,
   breakReturns: 1,
@@ -55,6 +56,7 @@ describe(MetricsCollector.name, () => {
     expect(s.servicePct).toBeCloseTo(75, 9);
     expect(s.overflowContainerDays).toBe(2);
     expect(s.kmPerDay).toBeCloseTo(30, 9);
+    expect(s.depotLegsKmPerDay).toBeCloseTo(7.5, 9);
     expect(s.hoursPerRoute).toBeCloseTo(3, 9);
     expect(s.routesPerDay).toBe(1);
     expect(s.meanFillAtEmptyingPct).toBeCloseTo((50 + 120 + 90 + 100) / 4, 9);

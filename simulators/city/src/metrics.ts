@@ -15,6 +15,8 @@ export interface DayMetrics {
   day: number;
   date: string;
   distanceKm: number;
+  /** Of distanceKm, the legs leaving or reaching the depot. */
+  depotLegsKm: number;
   routes: number;
   routeHours: number;
   containersEmptied: number;
@@ -37,6 +39,8 @@ export interface PolicySummary {
   days: number;
   containers: number;
   kmPerDay: number;
+  /** Of kmPerDay, the legs leaving or reaching the depot. */
+  depotLegsKmPerDay: number;
   hoursPerRoute: number;
   routesPerDay: number;
   emptiedPerDay: number;
@@ -97,6 +101,7 @@ export class MetricsCollector {
       day,
       date,
       distanceKm: 0,
+      depotLegsKm: 0,
       routes: 0,
       routeHours: 0,
       containersEmptied: 0,
@@ -147,6 +152,7 @@ export class MetricsCollector {
     const day = this.days.find((d) => d.day === dayOfPlan) ?? (this.current?.day === dayOfPlan ? this.current : null);
     if (!day || dayOfPlan < this.measureFromDay) return;
     day.distanceKm += record.distanceM / 1000;
+    day.depotLegsKm += record.depotLegsM / 1000;
     day.routes++;
     day.routeHours += (record.endMs - record.startMs - record.idleMs) / 3_600_000;
     day.unloads += record.unloads;
@@ -175,6 +181,7 @@ export class MetricsCollector {
       days: this.days.length,
       containers: this.containers,
       kmPerDay,
+      depotLegsKmPerDay: total((d) => d.depotLegsKm) / n,
       hoursPerRoute: routes > 0 ? total((d) => d.routeHours) / routes : 0,
       routesPerDay: routes / n,
       emptiedPerDay: total((d) => d.containersEmptied) / n,

@@ -102,8 +102,9 @@ describe(TruckRun.name, () => {
     ]);
     expect(sut.record.breakReturns).toBe(1);
     expect(sut.record.idleMs).toBe(MIDNIGHT_MS + 10 * 60 * MINUTE_MS - backAtDepot);
-    // depot-a, a-b, b-depot (for the break), depot-c, c-depot.
+    // depot-a, a-b, b-depot (for the break), depot-c, c-depot: all but a-b leave or reach the depot.
     expect(sut.record.distanceM).toBe(5000);
+    expect(sut.record.depotLegsM).toBe(4000);
   });
 
   it('takes the planner-model break on the spot, once, inside its window', () => {

@@ -45,6 +45,8 @@ export interface RouteRecord {
   startMs: number;
   endMs: number;
   distanceM: number;
+  /** Of distanceM, the legs that leave or reach the depot (the way out to the first stop, back for a break or at the end). */
+  depotLegsM: number;
   /** Waiting at the depot for a break to start: not counted as route time (as in the study). */
   idleMs: number;
   breaks: number;
@@ -105,6 +107,7 @@ export class TruckRun {
       startMs: setting.shiftStartMs,
       endMs: setting.shiftStartMs,
       distanceM: 0,
+      depotLegsM: 0,
       idleMs: 0,
       breaks: 0,
       breakReturns: 0,
@@ -250,7 +253,9 @@ export class TruckRun {
 
   private travel(target: Target, to: number, t: number): number {
     const net = this.setting.network;
-    this.record.distanceM += net.distanceM(this.position, to);
+    const legM = net.distanceM(this.position, to);
+    this.record.distanceM += legM;
+    if (this.position === this.setting.depotIndex || to === this.setting.depotIndex) this.record.depotLegsM += legM;
     this.pending = target;
     return t + net.durationS(this.position, to) * 1000;
   }

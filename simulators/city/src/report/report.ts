@@ -117,6 +117,7 @@ export function markdownReport(result: ValueRunResult, plotPath: (stem: string) 
   lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
   lines.push(
     row('km per day', (r) => f1(r.summary.kmPerDay)),
+    row('of which legs leaving or reaching the depot', (r) => f1(r.summary.depotLegsKmPerDay)),
     row('km per day vs practice', (r) => (practice ? `${f1((100 * r.summary.kmPerDay) / practice.summary.kmPerDay)} %` : '')),
     row('hours per route (breaks in, waiting for a break out)', (r) => f2(r.summary.hoursPerRoute)),
     row('routes per day', (r) => f2(r.summary.routesPerDay)),
