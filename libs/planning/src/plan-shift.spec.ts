@@ -3,7 +3,7 @@ import { solve, solveInWorker } from '@vulgraad/routing';
 import { FillForecaster, type ContainerHistory } from '@vulgraad/forecasting';
 import type { Plan } from '@vulgraad/contracts';
 import { planShift } from './plan-shift';
-import { assignZones, zoneDueOn } from './zones';
+import { zoneDueOn } from './zones';
 import type { PlanShiftInput } from './types';
 import { smallCity, smallCitySettings } from './testing/small-city';
 
@@ -129,8 +129,11 @@ describe(planShift.name, () => {
   it('with zones, empties the due zone\'s containers that would not last until its next turn, and the others only when they cannot wait a day', async () => {
     const zoneDays = 3;
     const withZones = await planShift(baseInput({ settings: smallCitySettings({ zoneDays }) }), deps);
-    const zones = assignZones(city.containers.map((c) => c.container), zoneDays);
-    const due = zoneDueOn({ collectionDays: [1, 2, 3, 4, 5], zoneDays }, '2026-03-03');
+    expect(first.zones).toBeNull();
+    const zones = withZones.zones?.byContainer as ReadonlyMap<string, number>;
+    const due = withZones.zones?.due as number;
+    expect(due).toBe(zoneDueOn({ collectionDays: [1, 2, 3, 4, 5], zoneDays }, '2026-03-03'));
+    expect(new Set(zones.values())).toEqual(new Set([0, 1, 2]));
     const category = (result: typeof first, id: string): string => result.decisions.find((d) => d.containerId === id)?.category as string;
     const dueIds = city.containers.map((c) => c.container.id).filter((id) => zones.get(id) === due);
     const otherIds = city.containers.map((c) => c.container.id).filter((id) => zones.get(id) !== due);

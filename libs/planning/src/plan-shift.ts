@@ -11,7 +11,7 @@ import {
 } from '@vulgraad/routing';
 import { localTimeMs } from './local-time';
 import { activeEdits, nextCollectionDay } from './settings';
-import { assignZones, nthCollectionDayAfter, zoneCountOf, zoneDueOn } from './zones';
+import { assignZones, meanFillRatePctPerH, nthCollectionDayAfter, zoneCountOf, zoneDueOn } from './zones';
 import { chooseContainers, isMustLike, stopReason, type ContainerOutlook } from './select';
 import type { ContainerDecision, PlanningSite, PlanningVehicle, PlanShiftDeps, PlanShiftInput, PlanShiftResult, PlanTimings } from './types';
 
@@ -68,7 +68,7 @@ export async function planShift(input: PlanShiftInput, deps: PlanShiftDeps): Pro
   }
   // With zones, the due zone's next planned chance is its next turn; the others' stays the next shift.
   const zoneCount = zoneCountOf(settings);
-  const zones = zoneCount > 1 ? assignZones(input.containers.map((c) => c.container), zoneCount) : null;
+  const zones = zoneCount > 1 ? assignZones(input.containers.map((c) => c.container), zoneCount, zoneWeights(models)) : null;
   const dueZone = zoneDueOn(settings, shiftDate);
   const nextTurnMs = zones
     ? localTimeMs(nthCollectionDayAfter(settings, shiftDate, zoneCount), (settings.shiftStartMin + settings.shiftEndMin) / 2, timeZone)
@@ -386,6 +386,7 @@ export async function planShift(input: PlanShiftInput, deps: PlanShiftDeps): Pro
     cost: solution?.cost ?? 0,
     matrixFromCache,
     mustMissed: unassigned.filter((u) => u.category !== 'worth').length,
+    zones: zones ? { due: dueZone, byContainer: zones } : null,
   };
 }
 
@@ -423,3 +424,19 @@ function initialRoutesFrom(previous: Plan | null, slots: readonly VehicleSlot[],
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/**
+ * Zone weights: each container's share of the district's work, the rate it
+ * fills at (emptyings a day scale with it); a container that has not learned
+ * yet counts as the median one.
+ */
+function zoneWeights(models: ReadonlyMap<string, FillModel>): (id: string) => number {
+  const rates = new Map<string, number>();
+  for (const [id, model] of models) {
+    const rate = meanFillRatePctPerH(model);
+    if (rate !== null) rates.set(id, rate);
+  }
+  const sorted = [...rates.values()].sort((a, b) => a - b);
+  const median = sorted.length > 0 ? (sorted[Math.floor(sorted.length / 2)] as number) : 1;
+  return (id) => rates.get(id) ?? median;
+}

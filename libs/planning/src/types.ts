@@ -205,4 +205,6 @@ export interface PlanShiftResult {
   matrixFromCache: boolean;
   /** Must stops (must, locked, planner_added) that no route serves. */
   mustMissed: number;
+  /** With collection zones: the zone due this shift and each container's zone (zones.ts); null without zones. */
+  zones: { due: number; byContainer: ReadonlyMap<string, number> } | null;
 }

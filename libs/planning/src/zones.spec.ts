@@ -1,5 +1,5 @@
 import { addDays } from './local-time';
-import { assignZones, collectionDaysBefore, nthCollectionDayAfter, zoneCountOf, zoneDueOn } from './zones';
+import { assignZones, collectionDaysBefore, meanFillRatePctPerH, nthCollectionDayAfter, zoneCountOf, zoneDueOn } from './zones';
 
 const everyDay = { collectionDays: [1, 2, 3, 4, 5, 6, 7] };
 const weekdays = { collectionDays: [1, 2, 3, 4, 5] };
@@ -43,6 +43,27 @@ describe('collection zones', () => {
     expect(new Set(west.map((p) => zones.get(p.id))).size).toBe(1);
     expect(new Set(east.map((p) => zones.get(p.id))).size).toBe(1);
     expect(zones.get('w0')).not.toBe(zones.get('e0'));
+  });
+
+  it('balances the work, not the count, when containers are weighed by how fast they fill', () => {
+    const points = ring(120);
+    // The containers east of the centre fill three times as fast.
+    const weight = (id: string): number => ((points.find((p) => p.id === id) as { lng: number }).lng > 4.9 ? 3 : 1);
+    const zones = assignZones(points, 4, weight);
+    const work = [0, 0, 0, 0];
+    const count = [0, 0, 0, 0];
+    for (const p of points) {
+      work[zones.get(p.id) as number] += weight(p.id);
+      count[zones.get(p.id) as number]++;
+    }
+    const total = work.reduce((a, b) => a + b, 0);
+    for (const w of work) expect(Math.abs(w - total / 4)).toBeLessThanOrEqual(3);
+    expect(Math.max(...count) - Math.min(...count)).toBeGreaterThan(20);
+  });
+
+  it('reads a container\'s mean fill rate from its learned weekly pattern', () => {
+    expect(meanFillRatePctPerH({ slotIncrementPct: [2, 4, 0], slotExposureH: [1, 2, 3] })).toBeCloseTo(1, 9);
+    expect(meanFillRatePctPerH({ slotIncrementPct: [0, 0], slotExposureH: [0, 0] })).toBeNull();
   });
 
   it('puts everything in zone 0 without zones', () => {

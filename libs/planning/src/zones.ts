@@ -58,12 +58,19 @@ export function zoneCountOf(settings: Pick<DistrictSettings, 'zoneDays'>): numbe
 }
 
 /**
- * Splits containers into `zones` parts of (nearly) equal count by sweeping
- * around their centre: pie slices, each a compact part of the district that
- * a route from anywhere reaches without crossing the others. Deterministic
- * for the same containers (ties broken by id); ids map to 0 .. zones-1.
+ * Splits containers into `zones` parts by sweeping around their centre: pie
+ * slices, each a compact part of the district that a route from anywhere
+ * reaches without crossing the others. Each slice gets an equal share of the
+ * total `weight` (default 1 per container: equal counts); weighed by how fast
+ * each container fills, every zone's turn brings about the same work, so no
+ * day asks more of the trucks than another. Deterministic for the same
+ * containers and weights (ties broken by id); ids map to 0 .. zones-1.
  */
-export function assignZones(containers: ReadonlyArray<LngLat & { id: string }>, zones: number): Map<string, number> {
+export function assignZones(
+  containers: ReadonlyArray<LngLat & { id: string }>,
+  zones: number,
+  weight: (id: string) => number = () => 1,
+): Map<string, number> {
   const out = new Map<string, number>();
   if (zones <= 1 || containers.length === 0) {
     for (const c of containers) out.set(c.id, 0);
@@ -92,9 +99,34 @@ export function assignZones(containers: ReadonlyArray<LngLat & { id: string }>, 
       start = i;
     }
   }
+  const weights = sorted.map((c) => {
+    const w = weight(c.id);
+    return Number.isFinite(w) && w > 0 ? w : 0;
+  });
+  const total = weights.reduce((a, b) => a + b, 0);
+  let before = 0;
   for (let k = 0; k < sorted.length; k++) {
-    const item = sorted[(start + k) % sorted.length];
-    out.set(item.id, Math.min(zones - 1, Math.floor((k * zones) / sorted.length)));
+    const i = (start + k) % sorted.length;
+    const w = weights[i] as number;
+    // A container belongs to the slice its weight's middle falls in; equal weights give equal counts.
+    const share = total > 0 ? (before + w / 2) / total : (k + 0.5) / sorted.length;
+    out.set(sorted[i].id, Math.min(zones - 1, Math.floor(share * zones)));
+    before += w;
   }
   return out;
+}
+
+/**
+ * How fast a container fills on average, percent per hour, from its learned
+ * weekly pattern; null before it has learned anything. The weight that
+ * balances zones by work rather than by count.
+ */
+export function meanFillRatePctPerH(model: { slotIncrementPct: readonly number[]; slotExposureH: readonly number[] }): number | null {
+  let increment = 0;
+  let exposure = 0;
+  for (let i = 0; i < model.slotIncrementPct.length; i++) {
+    increment += model.slotIncrementPct[i] as number;
+    exposure += (model.slotExposureH[i] as number) ?? 0;
+  }
+  return exposure > 0 && increment > 0 ? increment / exposure : null;
 }
