@@ -1,6 +1,6 @@
 import type { LngLat } from '@vulgraad/distances';
-import { addDays, assertDate, isoWeekday } from './local-time';
-import { isCollectionDay } from './settings';
+import { addDays, assertDate } from './local-time';
+import { isCollectionDay, nextCollectionDay } from './settings';
 import type { DistrictSettings } from './types';
 
 /**
@@ -42,13 +42,8 @@ export function zoneDueOn(settings: Pick<DistrictSettings, 'collectionDays' | 'z
 
 /** The collection day `n` collection days after `date` (n >= 1). */
 export function nthCollectionDayAfter(settings: Pick<DistrictSettings, 'collectionDays'>, date: string, n: number): string {
-  if (settings.collectionDays.length === 0) throw new RangeError('collectionDays is empty');
-  let found = 0;
   let day = date;
-  while (found < n) {
-    day = addDays(day, 1);
-    if (settings.collectionDays.includes(isoWeekday(day))) found++;
-  }
+  for (let k = 0; k < n; k++) day = nextCollectionDay(settings, day);
   return day;
 }
 
