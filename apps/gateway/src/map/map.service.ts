@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { buffer, convex, featureCollection, point } from '@turf/turf';
+import { buffer } from '@turf/buffer';
+import { convex } from '@turf/convex';
+import { featureCollection, point } from '@turf/helpers';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, DomainError } from '@vulgraad/contracts';
 import { ContainersRepository } from '@vulgraad/database';
