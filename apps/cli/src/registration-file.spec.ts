@@ -18,6 +18,18 @@ describe(readRegistrations.name, () => {
     expect(sut.bindings).toEqual([{ deviceRef: 'sensor-1', containerKey: 'AMS-1', validFrom: new Date('2025-06-01T00:00:00Z') }]);
   });
 
+  it('reads what a Dutch spreadsheet saves: a byte-order mark, `;` between fields and decimal commas', () => {
+    const csv = '\uFEFFexternal_ref;lng;lat;district;waste_type;volume_l\r\nAMS-3;4,9;52,37;West;glass;3000\r\n';
+    const sut = readRegistrations('city.csv', csv, { boundFrom });
+    expect(sut.containers).toEqual([expect.objectContaining({ externalRef: 'AMS-3', lng: 4.9, lat: 52.37, district: 'West', wasteType: 'glass', volumeL: 3000 })]);
+  });
+
+  it('refuses a CSV whose quote is never closed, naming the file and line', () => {
+    const read = (): unknown => readRegistrations('city.csv', 'external_ref,lng\n"AMS-1,4.9\n', { boundFrom });
+    expect(read).toThrow(RegistrationFileError);
+    expect(read).toThrow(/city\.csv: .*line 2/);
+  });
+
   it('reads GeoJSON points of containers, depots and disposal sites', () => {
     const doc = {
       type: 'FeatureCollection',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CONTAINER_TYPES, type ContainerType, WASTE_FRACTIONS, type WasteFraction } from '@vulgraad/contracts';
+import { csvNumber, CsvSyntaxError, parseCsvRecords } from '@vulgraad/csv';
 import type { ContainerInput, DeviceInput, District, DisposalSite, Depot, LorawanApplication } from '@vulgraad/database';
-import { parseCsv } from '@vulgraad/city-model';
 
 /** Everything one registration file says, ready for the database. */
 export interface RegistrationSet {
@@ -25,6 +25,15 @@ export class RegistrationFileError extends Error {
 
 type Row = Record<string, unknown>;
 
+function readCsv(fileName: string, text: string): Array<Record<string, string>> {
+  try {
+    return parseCsvRecords(text);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new RegistrationFileError([`${fileName}: ${error.message}`]);
+    throw error;
+  }
+}
+
 /**
  * Reads a registration file: a `vulgraad-city` document (.json, as the sensor
  * simulator exports it), a GeoJSON FeatureCollection of points (.geojson or
@@ -34,7 +43,7 @@ type Row = Record<string, unknown>;
  */
 export function readRegistrations(fileName: string, text: string, options: { boundFrom: Date }): RegistrationSet {
   const extension = path.extname(fileName).toLowerCase();
-  if (extension === '.csv') return fromRows(parseCsv(text).map((row, i) => ({ row, where: `line ${i + 2}` })), options);
+  if (extension === '.csv') return fromRows(readCsv(fileName, text).map((row, i) => ({ row, where: `line ${i + 2}` })), options);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -70,8 +79,8 @@ function number(row: Row, key: string, where: string, problems: Problems, requir
     if (required) problems.add(where, `${key} is missing`);
     return null;
   }
-  const value = Number(raw);
-  if (!Number.isFinite(value)) {
+  const value = csvNumber(raw);
+  if (value === null) {
     problems.add(where, `${key} "${raw}" is not a number`);
     return null;
   }
