@@ -12,6 +12,7 @@ import {
 import { StraightLineProvider } from '@vulgraad/distances';
 import { RedisEventBus } from '@vulgraad/events';
 import { BullMqJobRunner, InProcessJobRunner, type JobInfo, type JobRunner } from '@vulgraad/jobs';
+import { PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
 import { solve } from '@vulgraad/routing';
 import { CoreModule } from '@vulgraad/runtime';
 import { PlannerModule } from '../../apps/planner/src/planner.module';
@@ -86,6 +87,8 @@ export interface PlannerHarness {
   jobs: JobRunner;
   planning: PlanningService;
   replans: ReplanCoordinator;
+  plans: PlansRepository;
+  edits: PlannerEditsRepository;
   clock: Clock & { set(iso: string): void };
   events: Array<{ name: EventName; payload: unknown }>;
   waitForJob(jobId: string, timeoutMs?: number): Promise<JobInfo>;
@@ -176,6 +179,8 @@ export async function startPlanner(options: {
     app, scratch, bus, jobs, clock, events,
     planning: app.get(PlanningService),
     replans: app.get(ReplanCoordinator),
+    plans: app.get(PlansRepository),
+    edits: app.get(PlannerEditsRepository),
     waitForJob: (jobId, timeoutMs = 60_000) =>
       until(async () => {
         const job = await jobs.getJob(PLANNER_QUEUE, jobId);

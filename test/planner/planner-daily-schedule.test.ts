@@ -25,7 +25,7 @@ describe('planner: the daily schedule on the in-process runner', () => {
   it('plans the next shift at once when it starts after the daily time and the plan is missing', async () => {
     const job = await h.waitForJob('plan|centre|residual|2026-03-03|daily');
     expect(job.result).toMatchObject({ status: 'published', version: 1, mustMissed: 0 });
-    const plan = await h.planning.plans.published('centre', 'residual', '2026-03-03');
+    const plan = await h.plans.published('centre', 'residual', '2026-03-03');
     expect(plan?.routes.flatMap((r) => r.stops).some((s) => s.containerId === 'filling-fast' && s.why?.category === 'must')).toBe(true);
   }, 60_000);
 

@@ -2,12 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
 import { type PayloadFormat } from '@vulgraad/contracts';
 import { createDatabase, type Database, DevicesRepository, migrate, ContainersRepository } from '@vulgraad/database';
+import { applyRegistrations, fromCityDocument, readRegistrations, RegistrationFileError, type RegistrationCounts } from '@vulgraad/registration';
 import { cliActor, generateSecret, hashSecret, mosquittoFiles, MqttAccountsRepository, recordAudit, SAFE_USERNAME } from '@vulgraad/security';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { amsterdamRegistrations } from './amsterdam';
-import { applyRegistrations, type RegistrationCounts } from './register';
-import { fromCityDocument, readRegistrations, RegistrationFileError } from './registration-file';
 
 export const HELP = `vulgraad-cli: register containers and devices, load the Amsterdam demo city.
 Uses DATABASE_URL (unset = the embedded database in PGLITE_DATA_DIR); applies pending migrations first.

@@ -7,6 +7,7 @@ import { decodeUplink } from '@vulgraad/payloads';
 import { HealthController } from './health.controller';
 import { IngestMetrics } from './ingest.metrics';
 import { IngestPipeline, type UplinkDecoder } from './ingest.pipeline';
+import { INGEST_PORT } from './ingest.port';
 import { MqttIngestHandler } from './mqtt-ingest.handler';
 
 /** Token of the LoRaWAN decoder the pipeline uses; the registry of @vulgraad/payloads by default. */
@@ -48,7 +49,8 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
         }),
     },
     MqttIngestHandler,
+    { provide: INGEST_PORT, useExisting: IngestPipeline },
   ],
-  exports: [IngestPipeline, IngestMetrics],
+  exports: [INGEST_PORT, IngestPipeline, IngestMetrics],
 })
 export class IngestModule {}

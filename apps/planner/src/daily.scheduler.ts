@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { Config } from '@vulgraad/config';
 import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
 import type { JobRunner } from '@vulgraad/jobs';
+import { DistrictSettingsRepository, PlansRepository } from '@vulgraad/planning';
 import { PlanningService } from './planning.service';
 import { idPart, PLANNER_QUEUE, type PlanJobData } from './planner.tokens';
 import { ReplanCoordinator } from './replan.coordinator';
@@ -26,6 +27,8 @@ export class DailyScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(JOB_RUNNER) private readonly jobs: JobRunner,
     private readonly planning: PlanningService,
     private readonly replans: ReplanCoordinator,
+    private readonly plans: PlansRepository,
+    private readonly settings: DistrictSettingsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,7 +43,7 @@ export class DailyScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Creates a schedule per district/fraction with containers; plans a missing shift that is due (see `shiftDueForPlanning`). */
   async sync(): Promise<number> {
-    const units = await this.planning.settings.planningUnits();
+    const units = await this.settings.planningUnits();
     for (const { district, fraction } of units) {
       const settings = await this.planning.settingsOf(district, fraction);
       const dailyAtMin = Math.max(0, settings.cutoffMin - DAILY_LEAD_MIN);
@@ -49,7 +52,7 @@ export class DailyScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         name: 'daily', data, attempts: this.config.planner.jobAttempts, backoffMs: this.config.planner.jobBackoffMs,
       });
       const shiftDate = await this.planning.shiftDueForPlanning(district, fraction, dailyAtMin);
-      if (shiftDate && !(await this.planning.plans.published(district, fraction, shiftDate))) await this.replans.requestDaily(district, fraction, shiftDate);
+      if (shiftDate && !(await this.plans.published(district, fraction, shiftDate))) await this.replans.requestDaily(district, fraction, shiftDate);
     }
     return units.length;
   }

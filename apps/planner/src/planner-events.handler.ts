@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DATABASE, EVENT_BUS, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
-import { ContainersRepository, VehiclesRepository, type Database } from '@vulgraad/database';
+import { EVENT_BUS, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
+import { ContainersRepository, VehiclesRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
-import { isCollectionDay } from '@vulgraad/planning';
+import { isCollectionDay, PlansRepository } from '@vulgraad/planning';
 import { FeedbackService } from './feedback.service';
 import { PlanningService } from './planning.service';
 import { ReplanCoordinator } from './replan.coordinator';
@@ -19,19 +19,16 @@ const URGENT_CAUSES = new Set<AlertChanged['cause']>(['container_full', 'predict
 export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PlannerEventsHandler.name);
   private readonly unsubscribes: Array<() => Promise<void>> = [];
-  private readonly containers: ContainersRepository;
-  private readonly vehicles: VehiclesRepository;
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
-    @Inject(DATABASE) db: Database,
     private readonly planning: PlanningService,
     private readonly replans: ReplanCoordinator,
     private readonly feedback: FeedbackService,
-  ) {
-    this.containers = new ContainersRepository(db);
-    this.vehicles = new VehiclesRepository(db);
-  }
+    private readonly containers: ContainersRepository,
+    private readonly vehicles: VehiclesRepository,
+    private readonly plans: PlansRepository,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.unsubscribes.push(
@@ -61,7 +58,7 @@ export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDes
   async onVehicleStatus(event: VehicleStatusChanged): Promise<void> {
     const today = this.planning.today();
     const vehicle = await this.vehicles.findById(event.vehicleId);
-    const plans = await this.planning.plans.publishedOn(today);
+    const plans = await this.plans.publishedOn(today);
     for (const plan of plans) {
       const drives = plan.routes.some((r) => r.vehicleId === event.vehicleId);
       const couldDrive = event.status === 'in_service' && (vehicle?.fractions.includes(plan.fraction) ?? false) && (event.district === null || event.district === plan.district);
@@ -83,7 +80,7 @@ export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDes
     const today = this.planning.today();
     const settings = await this.planning.settingsOf(container.district, container.wasteType);
     if (!isCollectionDay(settings, today)) return;
-    const plan = await this.planning.plans.published(container.district, container.wasteType, today);
+    const plan = await this.plans.published(container.district, container.wasteType, today);
     const planned = plan?.routes.some((r) => r.stops.some((s) => s.containerId === container.id && s.doneAt === null)) ?? false;
     if (plan && !planned) await this.replans.request(container.district, container.wasteType, today, `alert.changed ${event.cause} ${container.id}`);
   }

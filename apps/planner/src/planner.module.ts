@@ -1,16 +1,21 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
+import { CollectionsRepository, ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository } from '@vulgraad/database';
 import { createMatrixProvider, type MatrixProvider } from '@vulgraad/distances';
 import { createJobRunner, type JobRunner } from '@vulgraad/jobs';
-import { FillModelCache, type SolveFn } from '@vulgraad/planning';
+import {
+  DistrictSettingsRepository, FillModelCache, PlannerEditsRepository, PlanningDataRepository, PlansRepository, type SolveFn,
+} from '@vulgraad/planning';
 import { solveInWorker } from '@vulgraad/routing';
+import { repositoryProviders } from '@vulgraad/runtime';
 import { DailyScheduler } from './daily.scheduler';
 import { FeedbackService } from './feedback.service';
 import { PlannerHealthController } from './health.controller';
 import { PlanProcessor } from './plan.processor';
 import { PlannerEventsHandler } from './planner-events.handler';
 import { PlannerMetrics } from './planner.metrics';
+import { PLANNER_PORT, PlannerPortService } from './planner.port';
 import { MATRIX_PROVIDER, MODEL_CACHE, PLANNER_QUEUE, SOLVER } from './planner.tokens';
 import { PlanningService } from './planning.service';
 import { ReplanCoordinator } from './replan.coordinator';
@@ -28,6 +33,19 @@ export interface PlannerModuleOptions {
 }
 
 const OPTIONS = Symbol('vulgraad.planner.options');
+
+/** What the planner reads and writes, each repository built once on the process's database. */
+const REPOSITORIES = [
+  ContainersRepository,
+  VehiclesRepository,
+  DepotsRepository,
+  DisposalSitesRepository,
+  CollectionsRepository,
+  PlansRepository,
+  PlannerEditsRepository,
+  DistrictSettingsRepository,
+  PlanningDataRepository,
+];
 
 class PlannerLifecycle implements OnApplicationShutdown {
   constructor(
@@ -50,6 +68,7 @@ export class PlannerModule {
   static forRoot(options: PlannerModuleOptions = {}): DynamicModule {
     const providers: Provider[] = [
       { provide: OPTIONS, useValue: options },
+      ...repositoryProviders(REPOSITORIES),
       {
         provide: JOB_RUNNER,
         inject: [CONFIG],
@@ -86,13 +105,14 @@ export class PlannerModule {
       PlanProcessor,
       PlannerEventsHandler,
       PlannerLifecycle,
+      { provide: PLANNER_PORT, useClass: PlannerPortService },
     ];
     if (options.schedules ?? true) providers.push(DailyScheduler);
     return {
       module: PlannerModule,
       controllers: [PlannerHealthController],
       providers,
-      exports: [PlanningService, ReplanCoordinator, FeedbackService, PlannerMetrics, JOB_RUNNER],
+      exports: [PLANNER_PORT, PlanningService, ReplanCoordinator, FeedbackService, PlannerMetrics, JOB_RUNNER],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
-import { CLOCK, CONFIG, DATABASE, EVENT_BUS, type Clock, type Plan, type WasteFraction } from '@vulgraad/contracts';
-import { ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository, type Database } from '@vulgraad/database';
+import { CLOCK, CONFIG, EVENT_BUS, type Clock, type Plan, type WasteFraction } from '@vulgraad/contracts';
+import { ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository } from '@vulgraad/database';
 import type { MatrixProvider } from '@vulgraad/distances';
 import type { EventBus } from '@vulgraad/events';
 import {
@@ -27,34 +27,24 @@ export type PlanOutcome =
 @Injectable()
 export class PlanningService {
   private readonly logger = new Logger(PlanningService.name);
-  private readonly containers: ContainersRepository;
-  private readonly vehicles: VehiclesRepository;
-  private readonly depots: DepotsRepository;
-  private readonly sites: DisposalSitesRepository;
-  readonly plans: PlansRepository;
-  readonly edits: PlannerEditsRepository;
-  readonly settings: DistrictSettingsRepository;
-  private readonly data: PlanningDataRepository;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
-    @Inject(DATABASE) db: Database,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(MATRIX_PROVIDER) private readonly matrix: MatrixProvider,
     @Inject(SOLVER) private readonly solve: SolveFn,
     @Inject(MODEL_CACHE) private readonly models: FillModelCache,
     private readonly metrics: PlannerMetrics,
-  ) {
-    this.containers = new ContainersRepository(db);
-    this.vehicles = new VehiclesRepository(db);
-    this.depots = new DepotsRepository(db);
-    this.sites = new DisposalSitesRepository(db);
-    this.plans = new PlansRepository(db);
-    this.edits = new PlannerEditsRepository(db);
-    this.settings = new DistrictSettingsRepository(db);
-    this.data = new PlanningDataRepository(db);
-  }
+    private readonly containers: ContainersRepository,
+    private readonly vehicles: VehiclesRepository,
+    private readonly depots: DepotsRepository,
+    private readonly sites: DisposalSitesRepository,
+    private readonly plans: PlansRepository,
+    private readonly edits: PlannerEditsRepository,
+    private readonly settings: DistrictSettingsRepository,
+    private readonly data: PlanningDataRepository,
+  ) {}
 
   get timeZone(): string {
     return this.config.core.timezone;

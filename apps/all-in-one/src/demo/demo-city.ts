@@ -3,9 +3,8 @@ import type { WasteFraction } from '@vulgraad/contracts';
 import { generateCity, type CityModel } from '@vulgraad/city-model';
 import { ContainersRepository, ReadingsRepository, VehiclesRepository, type Database, type VehicleInput } from '@vulgraad/database';
 import { addDays, defaultDistrictSettings, isoWeekday, localDateOf, localTimeMs } from '@vulgraad/planning';
+import { applyRegistrations, fromCityDocument } from '@vulgraad/registration';
 import { SensorSimulator, type UplinkSink } from '@vulgraad/sensor-simulator';
-import { applyRegistrations } from '../../../cli/src/register';
-import { fromCityDocument } from '../../../cli/src/registration-file';
 
 /** A first start begins at 05:00 local: two hours before the first shift, time enough to plan it. */
 const FIRST_START_MIN = 5 * 60;

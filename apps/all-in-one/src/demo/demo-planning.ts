@@ -1,19 +1,12 @@
 import type { Clock, WasteFraction } from '@vulgraad/contracts';
-import { isCollectionDay, localMinutesOf, localTimeMs, nextCollectionDay, type DistrictSettings } from '@vulgraad/planning';
+import { isCollectionDay, localMinutesOf, localTimeMs, nextCollectionDay } from '@vulgraad/planning';
+import type { PlannerPort } from '../../../planner/src';
 
 /** The daily plan is requested this long before the cut-off, as the planner's own schedule does. */
 const DAILY_LEAD_MIN = 120;
 
-/** What the cadence needs of the planner (its PlanningService and ReplanCoordinator). */
-export interface PlanningPort {
-  readonly timeZone: string;
-  today(): string;
-  units(): Promise<Array<{ district: string; fraction: WasteFraction }>>;
-  settingsOf(district: string, fraction: WasteFraction): Promise<DistrictSettings>;
-  isPublished(district: string, fraction: WasteFraction, shiftDate: string): Promise<boolean>;
-  /** Queues the daily plan of a shift (idempotent per shift). */
-  requestDaily(district: string, fraction: WasteFraction, shiftDate: string): Promise<{ jobId: string; created: boolean }>;
-}
+/** What the cadence needs of the planner's port. */
+export type PlanningPort = Pick<PlannerPort, 'timeZone' | 'today' | 'units' | 'settingsOf' | 'isPublished' | 'requestDaily'>;
 
 /**
  * When plans are made in the demo, on the simulated clock (the planner's

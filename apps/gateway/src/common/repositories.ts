@@ -1,6 +1,5 @@
 import type { Provider } from '@nestjs/common';
 import { AlertsRepository, WebhooksRepository } from '@vulgraad/alerts';
-import { DATABASE } from '@vulgraad/contracts';
 import {
   CollectionsRepository,
   ContainersRepository,
@@ -8,11 +7,9 @@ import {
   ReadingsRepository,
   RejectedMessagesRepository,
   VehiclesRepository,
-  type Database,
 } from '@vulgraad/database';
 import { PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
-
-type RepositoryClass = new (db: Database) => object;
+import { repositoryProviders as build, type RepositoryClass } from '@vulgraad/runtime';
 
 /** The repositories of other parts the gateway reads and writes through, each built once on the shared database. */
 const classes: RepositoryClass[] = [
@@ -28,8 +25,4 @@ const classes: RepositoryClass[] = [
   PlannerEditsRepository,
 ];
 
-export const repositoryProviders: Provider[] = classes.map((cls) => ({
-  provide: cls,
-  inject: [DATABASE],
-  useFactory: (db: Database) => new cls(db),
-}));
+export const repositoryProviders: Provider[] = build(classes);

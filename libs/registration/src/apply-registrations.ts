@@ -4,6 +4,7 @@ import {
 import type { RegistrationSet } from './registration-file';
 import { RegistrationFileError } from './registration-file';
 
+/** How many rows of each kind a registration wrote. */
 export interface RegistrationCounts {
   containers: number;
   devices: number;
