@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '@vulgraad/contracts';
 import { createDatabase, migrate, ReadingsMaintenance, type Database } from '@vulgraad/database';
 import { createEventBus, type EventBus } from '@vulgraad/events';
 import { PlansRepository } from '@vulgraad/planning';
+import { SolverWorker } from '@vulgraad/routing';
 import { CoreModule, JsonLogger } from '@vulgraad/runtime';
 import { MqttSink, type UplinkMessage, type UplinkSink } from '@vulgraad/sensor-simulator';
 import { createBrokerAuth, generateSecret, MqttAccountsRepository } from '@vulgraad/security';
@@ -23,7 +24,6 @@ import { DemoFleet } from './demo/demo-fleet';
 import { DemoPlanningCadence } from './demo/demo-planning';
 import { SimulatedPace } from './demo/simulated-pace';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
-import { WorkerSolver } from './solver/worker-solver';
 
 /** Longest the simulated clock waits at a shift's start for its plans (wall time). */
 const MAX_PLAN_HOLD_MS = 45_000;
@@ -268,7 +268,8 @@ async function startApplications(
   shared: { runConfig: Config; db: Database; bus: EventBus; clock: Clock; demo: boolean },
 ): Promise<NestExpressApplication> {
   const { runConfig, db, bus, clock, demo } = shared;
-  const solver = new WorkerSolver();
+  // Started now, so the thread loads while the applications do.
+  const solver = new SolverWorker();
   solver.warmUp();
   parts.add('solver', () => solver.close());
 

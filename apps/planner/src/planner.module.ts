@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
 import { CollectionsRepository, ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository } from '@vulgraad/database';
@@ -7,7 +7,7 @@ import { createJobRunner, type JobRunner } from '@vulgraad/jobs';
 import {
   DistrictSettingsRepository, FillModelCache, PlannerEditsRepository, PlanningDataRepository, PlansRepository, type SolveFn,
 } from '@vulgraad/planning';
-import { solveInWorker } from '@vulgraad/routing';
+import { SolverWorker } from '@vulgraad/routing';
 import { repositoryProviders } from '@vulgraad/runtime';
 import { DailyScheduler } from './daily.scheduler';
 import { FeedbackService } from './feedback.service';
@@ -33,6 +33,8 @@ export interface PlannerModuleOptions {
 }
 
 const OPTIONS = Symbol('vulgraad.planner.options');
+/** The planner's own solver thread, when no `solve` was handed in. */
+const SOLVER_WORKER = Symbol('vulgraad.planner.solverWorker');
 
 /** What the planner reads and writes, each repository built once on the process's database. */
 const REPOSITORIES = [
@@ -47,13 +49,20 @@ const REPOSITORIES = [
   PlanningDataRepository,
 ];
 
-class PlannerLifecycle implements OnApplicationShutdown {
+class PlannerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(OPTIONS) private readonly options: PlannerModuleOptions,
     @Inject(JOB_RUNNER) private readonly jobs: JobRunner,
+    @Inject(SOLVER_WORKER) private readonly solver: SolverWorker | null,
   ) {}
 
+  onApplicationBootstrap(): void {
+    // The thread loads while the first plan's data is read, not after.
+    this.solver?.warmUp();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.solver?.close();
     if (!this.options.jobRunner) await this.jobs.close();
   }
 }
@@ -87,8 +96,9 @@ export class PlannerModule {
           return createMatrixProvider(config.distances, { onWarning: (message) => logger.warn({ msg: message }) });
         },
       },
-      // In a worker thread: a plan's search must not stall health checks, metrics and event handling.
-      { provide: SOLVER, useValue: options.solve ?? solveInWorker },
+      // In a long-lived worker thread: a plan's search must not stall health checks, metrics and event handling.
+      { provide: SOLVER_WORKER, useFactory: () => (options.solve ? null : new SolverWorker()) },
+      { provide: SOLVER, inject: [SOLVER_WORKER], useFactory: (worker: SolverWorker | null): SolveFn => options.solve ?? (worker as SolverWorker).solve },
       { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache({ timeZone: config.core.timezone }) },
       {
         provide: PlannerMetrics,
