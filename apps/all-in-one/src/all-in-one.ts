@@ -21,7 +21,7 @@ import { IngestPipeline } from '../../ingest/src/ingest.pipeline';
 import { PlannerModule } from '../../planner/src/planner.module';
 import { PlanningService } from '../../planner/src/planning.service';
 import { ReplanCoordinator } from '../../planner/src/replan.coordinator';
-import { prepareDemoCity, type DemoCity } from './demo/demo-city';
+import { chooseDemoCity, configForDemo, prepareDemoCity, type DemoCity } from './demo/demo-city';
 import { injectDemoFaults, type InjectedFault } from './demo/demo-faults';
 import { DemoFleet } from './demo/demo-fleet';
 import { DemoPlanningCadence } from './demo/demo-planning';
@@ -79,7 +79,10 @@ export interface StartOptions {
  * process shares, simulated trucks drive the plans, and plans are made on
  * that clock.
  */
-export async function startAllInOne(config: Config, options: StartOptions = {}): Promise<AllInOne> {
+export async function startAllInOne(given: Config, options: StartOptions = {}): Promise<AllInOne> {
+  // The demo city comes with its own road graph and base map, used where nothing else is configured.
+  const demoChoice = given.allInOne.simulator ? chooseDemoCity(given) : null;
+  const config = configForDemo(given, demoChoice);
   const progress = options.progress ?? (() => undefined);
   const began = performance.now();
   const steps: StartupReport['steps'] = [];
@@ -167,13 +170,14 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
       sink = config.ingest.topicPrefix ? new PrefixedSink(mqtt, config.ingest.topicPrefix) : mqtt;
       const demoSink = sink;
       closers.push({ name: 'simulator MQTT connection', close: () => demoSink.close() });
-      demo = await prepareDemoCity(db, config, sink, problem);
+      demo = await prepareDemoCity(db, config, (demoChoice as NonNullable<typeof demoChoice>).city, sink, problem);
       const r = demo.registered;
       progress(
         r.containers > 0
           ? `demo city ${demo.city.name}: registered ${r.containers} containers with sensors, ${r.vehicles} trucks, depot and disposal sites`
           : `demo city ${demo.city.name}: ${demo.city.containers.length} containers, continuing from ${demo.start.toISOString()} (${demo.resumedContainers} with stored readings)`,
       );
+      if (demoChoice?.roadGraph && config.distances.roadGraph === demoChoice.roadGraph) progress(`demo roads: plans follow the streets of ${path.relative(process.cwd(), demoChoice.roadGraph) || demoChoice.roadGraph} (© OpenStreetMap contributors, ODbL)`);
     }
     step('demo city');
 

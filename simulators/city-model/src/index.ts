@@ -8,3 +8,4 @@ export { parseCsv, csvField } from './csv';
 export * from './generated-city';
 export * from './amsterdam-city';
 export * from './deposit-engine';
+export { writeCityFile, readCityFile, CITY_FILE_FORMAT } from './city-file';
