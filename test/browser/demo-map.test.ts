@@ -37,7 +37,7 @@ class RoadSegments {
   private readonly kx: number;
   private readonly ky = 111_320;
 
-  constructor(folder: string, private readonly lat0 = 52.37) {
+  constructor(folder: string, lat0 = 52.37) {
     this.kx = 111_320 * Math.cos((lat0 * Math.PI) / 180);
     let col = -1;
     parseCsvRows(readFileSync(path.join(folder, 'drive_edges.csv'), 'utf8'), (fields) => {
