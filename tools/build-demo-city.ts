@@ -4,7 +4,7 @@
 //                        paper and glass containers placed by vulgraad, depot and AEB
 //   roads/drive_*.csv    the citywide OSM drive graph clipped to the area (DISTANCES_ROAD_GRAPH format)
 //   basemap.json         streets with names and classes, and water, parks and buildings of the inner-city extract
-//   ATTRIBUTION.md       sources and licences
+//   ATTRIBUTION.md       sources, LICENSE.md the licences (ODbL for everything made from OpenStreetMap)
 // The output depends only on the input files, so a rebuild gives the same bytes.
 //
 //   npm run build:demo-city [-- --out DIR]
@@ -222,6 +222,7 @@ async function main(): Promise<void> {
     writeBasemapFile({ features: basemap, attribution: `${OSM_ATTRIBUTION} · Containers: Gemeente Amsterdam` }, 'ODbL-1.0 (OpenStreetMap data); containers: Gemeente Amsterdam open data'),
   );
   writeFileSync(path.join(options.out, 'ATTRIBUTION.md'), attribution(city, roads.kept, basemap));
+  writeFileSync(path.join(options.out, 'LICENSE.md'), LICENSE);
   const line = (what: string, n: number): string => `  ${what}: ${n}`;
   process.stdout.write(
     [
@@ -274,6 +275,29 @@ OpenStreetMap and its contributors and keep derived databases under the ODbL).
 The dashboard shows "${OSM_ATTRIBUTION} · Containers: Gemeente Amsterdam" on the map.
 `;
 }
+
+/** The notice OpenStreetMap asks derived databases to carry (the licence's full text is at the address given). */
+const LICENSE = `# Licences of this folder
+
+## roads/ and basemap.json: Open Database License 1.0 (ODbL)
+
+These files are derived from OpenStreetMap data, © OpenStreetMap contributors.
+They are made available under the Open Database License 1.0:
+https://opendatacommons.org/licenses/odbl/1-0/ . Any rights in individual contents
+of the database are licensed under the Database Contents License:
+https://opendatacommons.org/licenses/dbcl/1-0/ .
+
+Use, share and adapt them under those terms: attribute "© OpenStreetMap contributors",
+keep any adapted database under the ODbL, and keep it open. Where the map is shown, the
+dashboard shows "© OpenStreetMap contributors (ODbL)".
+
+## city.json
+
+Residual-waste clusters, their weighings and the inspection addresses: Gemeente Amsterdam open
+data ("openbaar"), attribute "Gemeente Amsterdam". The Afvalpunt Seineweg's facts come from the
+city's Mijn Amsterdam app. Paper and glass containers, the stadsdeel assignment and the fill
+rates are vulgraad's own, made by tools/build-demo-city.ts. See ATTRIBUTION.md.
+`;
 
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;

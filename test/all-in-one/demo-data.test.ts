@@ -37,5 +37,6 @@ maybe('the shipped Amsterdam demo data', () => {
     expect(attribution).toMatch(/Open Database License 1\.0 \(ODbL\)/);
     expect(attribution).toMatch(/Gemeente Amsterdam/);
     expect(attribution).toMatch(/placed by vulgraad/);
+    expect(readFileSync(path.join(COMMITTED, 'LICENSE.md'), 'utf8')).toMatch(/Open Database License 1\.0/);
   });
 });
