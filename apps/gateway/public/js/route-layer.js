@@ -114,12 +114,21 @@ export class RouteLayer {
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
       for (const route of this.routes) {
+        // Stops in a row at one site (a cluster's pits, or paper beside residual) share one badge: "3-4".
+        const badges = [];
         for (const stop of route.stopXY) {
+          const x = sx(stop.x);
+          const y = sy(stop.y);
+          const last = badges[badges.length - 1];
+          if (last && Math.hypot(last.x - x, last.y - y) < 8) last.to = stop.n;
+          else badges.push({ x, y, from: stop.n, to: stop.n });
+        }
+        for (const badge of badges) {
           // Up and to the right of the container, so the container's own dot stays visible.
-          const x = sx(stop.x) + 11;
-          const y = sy(stop.y) - 11;
+          const x = badge.x + 11;
+          const y = badge.y - 11;
           if (x < -10 || y < -10 || x > size.x + 10 || y > size.y + 10) continue;
-          const label = String(stop.n);
+          const label = badge.from === badge.to ? String(badge.from) : `${badge.from}-${badge.to}`;
           const w = Math.max(14, ctx.measureText(label).width + 6);
           ctx.beginPath();
           ctx.roundRect(x - w / 2, y - 7, w, 14, 7);
