@@ -36,7 +36,7 @@ describe('the base map endpoints', () => {
   it('announces the base map with its bands and attribution', async () => {
     const config = await call<{ basemap: { bands: number[]; attribution: string; features: number } | null }>(`${gw.url}/api/map/config`, { token });
     expect(config.status).toBe(200);
-    expect(config.body.basemap).toEqual({ bands: [12, 14, 16], attribution: '© OpenStreetMap contributors (ODbL) · Containers: Gemeente Amsterdam', features: expect.any(Number) });
+    expect(config.body.basemap).toEqual({ bands: [10, 12, 14, 16], attribution: '© OpenStreetMap contributors (ODbL) · Containers: Gemeente Amsterdam', features: expect.any(Number) });
     expect(config.body.basemap!.features).toBeGreaterThan(1000);
     const none = await call<{ basemap: unknown }>(`${bare.url}/api/map/config`, { token: await login(bare.url, 'admin', ADMIN_PASSWORD) });
     expect(none.body.basemap).toBeNull();

@@ -18,6 +18,8 @@ describe(BasemapTiles.name, () => {
   const decode = (text: string | null): Array<[number, string, string | null, number, number[][]]> => (JSON.parse(text as string) as { features: Array<[number, string, string | null, number, number[][]]> }).features;
 
   it('cuts tiles per band: main streets and water from afar, then every street, buildings and names close up', () => {
+    const farthest = decode(sut.tile(10, ...tileOf(4.883, 52.3737, 10)));
+    expect(farthest.map((f) => f[1]).sort()).toEqual(['canal', 'primary']);
     const far = decode(sut.tile(12, ...tileOf(4.883, 52.3737, 12)));
     expect(far.map((f) => f[1]).sort()).toEqual(['canal', 'primary']);
     expect(far.every((f) => f[2] === null)).toBe(true);
@@ -42,10 +44,11 @@ describe(BasemapTiles.name, () => {
     expect(sut.tile(13, 0, 0)).toBeNull();
     expect(sut.tile(16, -1, 0)).toBeNull();
     expect(sut.tile(12, 4096, 0)).toBeNull();
+    expect(sut.tile(9, 0, 0)).toBeNull();
     expect(sut.bounds).toEqual([4.87, 52.37, 4.89, 52.38]);
   });
 
   it('chooses the band by zoom', () => {
-    expect([10, 13.4, 13.5, 15.4, 15.5, 19].map(bandFor)).toEqual([12, 12, 14, 14, 16, 16]);
+    expect([10, 11.4, 11.5, 13.4, 13.5, 15.4, 15.5, 19].map(bandFor)).toEqual([10, 10, 12, 12, 14, 14, 16, 16]);
   });
 });

@@ -2,7 +2,7 @@ import { simplifyLine } from './simplify';
 import { BASEMAP_LAYERS, streetRank, type BasemapFeature } from './types';
 
 /** Tile zoom levels the base map is cut at; a view at zoom z draws the band at or below it (see `bandFor`). */
-export const BASEMAP_BANDS = [12, 14, 16] as const;
+export const BASEMAP_BANDS = [10, 12, 14, 16] as const;
 export type BasemapBand = (typeof BASEMAP_BANDS)[number];
 /** Integer units across one tile (as in vector tiles): 1/16 of a screen pixel at the band's own zoom. */
 export const TILE_EXTENT = 4096;
@@ -12,10 +12,11 @@ const SIMPLIFY_UNITS = 4;
 /** Tiles kept encoded in memory before the cache starts over. */
 const MAX_CACHED_TILES = 4000;
 /** Index cells are tiles of this zoom (every band is at or above it). */
-const INDEX_ZOOM = 12;
+const INDEX_ZOOM = 10;
 
-/** The band a view at `zoom` draws: 12 below 13.5, 14 below 15.5, else 16. */
+/** The band a view at `zoom` draws: 10 below 11.5, 12 below 13.5, 14 below 15.5, else 16. */
 export function bandFor(zoom: number): BasemapBand {
+  if (zoom < 11.5) return 10;
   if (zoom < 13.5) return 12;
   if (zoom < 15.5) return 14;
   return 16;
@@ -27,9 +28,9 @@ function inBand(feature: BasemapFeature, band: BasemapBand): boolean {
     case 'building':
       return band >= 16;
     case 'street':
-      return streetRank(feature.kind) <= (band === 12 ? 3 : band === 14 ? 5 : 6);
+      return streetRank(feature.kind) <= (band === 10 ? 2 : band === 12 ? 3 : band === 14 ? 5 : 6);
     case 'waterway':
-      return band >= 14 || feature.kind === 'river' || feature.kind === 'canal';
+      return band >= 14 || feature.kind === 'river' || (band === 12 && feature.kind === 'canal');
     default:
       return true;
   }

@@ -34,6 +34,7 @@ function streetRank(kind) {
 }
 
 export function bandFor(zoom) {
+  if (zoom < 11.5) return 10;
   if (zoom < 13.5) return 12;
   if (zoom < 15.5) return 14;
   return 16;
