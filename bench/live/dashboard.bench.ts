@@ -27,7 +27,8 @@ const CONTAINERS = Number(process.env.BENCH_DASHBOARD_CONTAINERS ?? 10_000);
 const RATE = Number(process.env.BENCH_DASHBOARD_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_DASHBOARD_SECONDS ?? 10);
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const MODES = (process.env.BENCH_DASHBOARD_BASEMAP ?? 'off,on').split(',').map((m) => m.trim()).filter((m) => m === 'on' || m === 'off');
+const MODES = (process.env.BENCH_DASHBOARD_BASEMAP ?? 'off,on').split(',').map((m) => m.trim());
+if (MODES.length === 0 || MODES.some((m) => m !== 'on' && m !== 'off')) throw new Error(`BENCH_DASHBOARD_BASEMAP must be on, off or off,on; got "${process.env.BENCH_DASHBOARD_BASEMAP}"`);
 const BASEMAP = path.resolve(__dirname, '..', '..', 'apps', 'all-in-one', 'demo-data', 'amsterdam', 'basemap.json');
 /** Where the city is laid: the Jordaan, where the demo's base map has streets, water and buildings nearby. */
 const CENTRE = { lng: 4.8836, lat: 52.3746 };

@@ -165,12 +165,12 @@ export async function startAllInOne(given: Config, options: StartOptions = {}): 
 
     let demo: DemoCity | null = null;
     let sink: UplinkSink | null = null;
-    if (config.allInOne.simulator) {
+    if (config.allInOne.simulator && demoChoice) {
       const mqtt = await MqttSink.connect({ url: mqttUrl, username: runConfig.core.mqttUsername ?? undefined, password: runConfig.core.mqttPassword ?? undefined, qos: 1 });
       sink = config.ingest.topicPrefix ? new PrefixedSink(mqtt, config.ingest.topicPrefix) : mqtt;
       const demoSink = sink;
       closers.push({ name: 'simulator MQTT connection', close: () => demoSink.close() });
-      demo = await prepareDemoCity(db, config, (demoChoice as NonNullable<typeof demoChoice>).city, sink, problem);
+      demo = await prepareDemoCity(db, config, demoChoice.city, sink, problem);
       const r = demo.registered;
       progress(
         r.containers > 0

@@ -2,8 +2,8 @@ import { BASEMAP_LAYERS, type Basemap, type BasemapFeature, type BasemapLayer } 
 
 /** Marks the compact base map format; a file with another mark is refused. */
 export const BASEMAP_FORMAT = 'vulgraad-basemap/1';
-/** Coordinates are stored as integers of this many degrees (about 0.1 m). */
-const STEP_DEG = 1e-6;
+/** Coordinates are stored as integers of 1e-6 degree (about 0.1 m). */
+const STEPS_PER_DEG = 1e6;
 
 /** The compact file: features as [layer, kind, name, parts], each part delta-coded integers. */
 interface BasemapFileJson {
@@ -43,8 +43,8 @@ function deltaEncode(coords: readonly number[]): number[] {
   let lastX = 0;
   let lastY = 0;
   for (let i = 0; i < coords.length; i += 2) {
-    const x = Math.round((coords[i] as number) / STEP_DEG);
-    const y = Math.round((coords[i + 1] as number) / STEP_DEG);
+    const x = Math.round((coords[i] as number) * STEPS_PER_DEG);
+    const y = Math.round((coords[i + 1] as number) * STEPS_PER_DEG);
     out[i] = x - lastX;
     out[i + 1] = y - lastY;
     lastX = x;
@@ -60,8 +60,9 @@ function deltaDecode(deltas: readonly number[]): number[] {
   for (let i = 0; i < deltas.length; i += 2) {
     x += deltas[i] as number;
     y += deltas[i + 1] as number;
-    out[i] = Math.round(x) * STEP_DEG;
-    out[i + 1] = Math.round(y) * STEP_DEG;
+    // Dividing by the integer count of steps per degree rounds correctly (4878986 -> 4.878986, not ...001).
+    out[i] = x / STEPS_PER_DEG;
+    out[i + 1] = y / STEPS_PER_DEG;
   }
-  return out.map((v) => Math.round(v * 1e6) / 1e6);
+  return out;
 }

@@ -26,7 +26,7 @@ export interface Basemap {
   attribution: string;
 }
 
-/** The base map layers a source can yield, for the README and the log line. */
+/** How many features each layer holds (for the log line at start-up). */
 export function layerCounts(features: readonly BasemapFeature[]): Record<BasemapLayer, number> {
   const counts = Object.fromEntries(BASEMAP_LAYERS.map((layer) => [layer, 0])) as Record<BasemapLayer, number>;
   for (const f of features) counts[f.layer]++;

@@ -118,12 +118,11 @@ async function initMap(config) {
     window.vulgraad.basemap = new BasemapLayer(map, api, { attribution: config.basemap.attribution });
     attribution.addAttribution(escapeHtml(config.basemap.attribution));
   }
+  // The base map stands in for the plain roads or district outlines.
   const background = config.basemap && basemapOn ? null : await api.get('/api/map/background.geojson');
-  if (!background) {
-    // The base map stands in for roads and outlines.
-  } else if (config.background === 'roads') {
+  if (background && config.background === 'roads') {
     window.vulgraad.roads = new RoadLayer(map, background);
-  } else {
+  } else if (background) {
     L.geoJSON(background, {
       renderer: L.canvas({ padding: 0.2 }),
       interactive: false,
