@@ -18,7 +18,7 @@ import { AlertsModule } from '../../alerts/src';
 import { configureGateway, GatewayModule } from '../../gateway/src';
 import { INGEST_PORT, IngestModule, type IngestPort } from '../../ingest/src';
 import { PLANNER_PORT, PlannerModule, type PlannerPort } from '../../planner/src';
-import { prepareDemoCity, type DemoCity } from './demo/demo-city';
+import { chooseDemoCity, configForDemo, prepareDemoCity, type DemoCity, type DemoCityChoice } from './demo/demo-city';
 import { injectDemoFaults, type InjectedFault } from './demo/demo-faults';
 import { DemoFleet } from './demo/demo-fleet';
 import { DemoPlanningCadence } from './demo/demo-planning';
@@ -75,7 +75,10 @@ export interface StartOptions {
  * process shares, simulated trucks drive the plans, and plans are made on
  * that clock.
  */
-export async function startAllInOne(config: Config, options: StartOptions = {}): Promise<AllInOne> {
+export async function startAllInOne(given: Config, options: StartOptions = {}): Promise<AllInOne> {
+  // The demo city comes with its own road graph and base map, used where nothing else is configured.
+  const demoChoice = given.allInOne.simulator ? chooseDemoCity(given) : null;
+  const config = configForDemo(given, demoChoice);
   const logger = new JsonLogger({ level: config.core.logLevel, json: config.core.logJson, base: { service: 'all-in-one' } });
   const start: Start = {
     config,
@@ -95,7 +98,7 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
     await migrateDatabase(start, db);
     timer.step('migrations');
     const bus = openEventBus(start);
-    const demo = config.allInOne.simulator ? await prepareDemo(start, db, mqttUrl, runConfig) : null;
+    const demo = config.allInOne.simulator && demoChoice ? await prepareDemo(start, db, mqttUrl, runConfig, demoChoice) : null;
     timer.step('demo city');
     const clock: Clock = demo?.simulator.clock ?? systemClock;
     const app = await startApplications(start, { runConfig, db, bus, clock, demo: demo !== null });
@@ -245,17 +248,18 @@ function openEventBus({ config, problem, parts }: Start): EventBus {
 }
 
 /** The demo city registered (or resumed from its stored readings), its sensors connected to the broker but not yet publishing. */
-async function prepareDemo({ config, progress, problem, parts }: Start, db: Database, mqttUrl: string, runConfig: Config): Promise<DemoCity> {
+async function prepareDemo({ config, progress, problem, parts }: Start, db: Database, mqttUrl: string, runConfig: Config, demoChoice: DemoCityChoice): Promise<DemoCity> {
   const mqtt = await MqttSink.connect({ url: mqttUrl, username: runConfig.core.mqttUsername ?? undefined, password: runConfig.core.mqttPassword ?? undefined, qos: 1 });
   const sink: UplinkSink = config.ingest.topicPrefix ? new PrefixedSink(mqtt, config.ingest.topicPrefix) : mqtt;
   parts.add('simulator MQTT connection', () => sink.close());
-  const demo = await prepareDemoCity(db, config, sink, problem);
+  const demo = await prepareDemoCity(db, config, demoChoice.city, sink, problem);
   const r = demo.registered;
   progress(
     r.containers > 0
       ? `demo city ${demo.city.name}: registered ${r.containers} containers with sensors, ${r.vehicles} trucks, depot and disposal sites`
       : `demo city ${demo.city.name}: ${demo.city.containers.length} containers, continuing from ${demo.start.toISOString()} (${demo.resumedContainers} with stored readings)`,
   );
+  if (demoChoice.roadGraph && config.distances.roadGraph === demoChoice.roadGraph) progress(`demo roads: plans follow the streets of ${path.relative(process.cwd(), demoChoice.roadGraph) || demoChoice.roadGraph} (© OpenStreetMap contributors, ODbL)`);
   return demo;
 }
 

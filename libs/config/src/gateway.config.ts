@@ -11,6 +11,8 @@ export const gatewaySpec = {
   socketRedisPrefix: str('GATEWAY_SOCKET_REDIS_PREFIX', 'vulgraad:socket.io', 'Redis channel prefix of the socket.io adapter; replicas of one deployment share it'),
   socketAdapter: oneOf('GATEWAY_SOCKET_ADAPTER', 'auto', ['auto', 'redis', 'local'] as const, 'socket.io adapter between replicas: auto = Redis when REDIS_URL is set'),
   tileUrl: optionalStr('GATEWAY_TILE_URL', 'Map tile URL template ({z}/{x}/{y}) for the dashboard; unset = no tiles, roads or district outlines drawn from local data'),
+  basemap: optionalStr('GATEWAY_BASEMAP', 'Base map drawn under the dashboard without internet: comma-separated .osm.pbf/.osm(.gz) extracts, CSV road graph folders or vulgraad base map .json files; unset = from DISTANCES_ROAD_GRAPH when that is OSM or CSV'),
+  basemapAttribution: optionalStr('GATEWAY_BASEMAP_ATTRIBUTION', 'Attribution shown on the base map; unset = what its sources carry (OpenStreetMap: "© OpenStreetMap contributors (ODbL)")'),
   roadsGeojson: optionalStr('GATEWAY_ROADS_GEOJSON', 'GeoJSON file of the road network drawn under the dashboard map when there are no tiles'),
   openDataCacheS: int('GATEWAY_OPEN_DATA_CACHE_S', 60, 'Seconds an open-data answer is served from memory before it is computed again', 0, 86400),
   trustProxy: optionalStr('GATEWAY_TRUST_PROXY', 'Proxies in front of the gateway whose X-Forwarded-For is believed: a number of hops (1 behind one nginx) or a comma-separated list of addresses/subnets (loopback, 10.0.0.0/8). Unset = none: the client address (login throttling counts per address) is the TCP peer'),

@@ -7,3 +7,4 @@ export * from './kmeans';
 export * from './generated-city';
 export * from './amsterdam-city';
 export * from './deposit-engine';
+export { writeCityFile, readCityFile, CITY_FILE_FORMAT } from './city-file';
