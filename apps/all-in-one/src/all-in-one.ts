@@ -127,7 +127,15 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
             onRefused: (refusal) => logger.warn({ msg: `MQTT ${refusal.action} refused: ${refusal.reason}`, clientId: refusal.clientId, username: refusal.username, topic: refusal.topic }, 'EmbeddedBroker'),
           })
         : undefined;
-      broker = await startEmbeddedBroker({ host: config.core.httpHost, port: config.core.embeddedMqttPort, auth, onClientError: (clientId, error) => logger.debug({ msg: 'MQTT client error', clientId, err: error.message }, 'EmbeddedBroker') });
+      broker = await startEmbeddedBroker({
+        host: config.core.httpHost,
+        port: config.core.embeddedMqttPort,
+        auth,
+        maxPacketBytes: config.security.embeddedMqttMaxPacketBytes,
+        onPacketTooLarge: (remoteAddress, packetBytes) =>
+          logger.warn({ msg: `MQTT client disconnected: a packet of ${packetBytes} bytes is over EMBEDDED_MQTT_MAX_PACKET_BYTES (${config.security.embeddedMqttMaxPacketBytes})`, remoteAddress }, 'EmbeddedBroker'),
+        onClientError: (clientId, error) => logger.debug({ msg: 'MQTT client error', clientId, err: error.message }, 'EmbeddedBroker'),
+      });
       closers.push({ name: 'MQTT broker', close: () => (broker as EmbeddedBroker).close() });
       mqttUrl = broker.url;
       progress(`MQTT broker (embedded aedes, MQTT 3.1.1) on ${broker.url}${serviceLogin ? ', devices log in with their own secret' : ', anyone may publish (EMBEDDED_MQTT_AUTH=false)'}`);

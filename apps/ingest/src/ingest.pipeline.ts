@@ -8,7 +8,7 @@ import {
 } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import {
-  assessReading, hasMeasurement, parseMessage, type QualityMemory, type QualityThresholds, rawFillPct, withoutNul,
+  assessReading, hasMeasurement, matchTopic, parseMessage, type QualityMemory, type QualityThresholds, rawFillPct, withoutNul,
 } from '@vulgraad/payloads';
 import { DeviceDirectory, type DirectoryDevice } from './device-directory';
 import type { IngestMetrics } from './ingest.metrics';
@@ -333,6 +333,15 @@ export class IngestPipeline {
         reject(p, 'unknown_device', `no device is registered as "${reading.deviceRef}"${reading.devEui ? ` or DevEUI ${reading.devEui}` : ''}`, reading.deviceRef, reading.format, reading.correlationId);
         continue;
       }
+      // The broker checks a network server's application in the topic only; the device named in the payload must be of that application too.
+      if (reading.format !== 'native') {
+        const topicApplication = matchTopic(p.message.topic)?.applicationId;
+        const deviceApplication = device.device.lorawanApplicationId;
+        if (!topicApplication || topicApplication !== deviceApplication) {
+          reject(p, 'foreign_device', `device "${device.device.externalRef}" belongs to ${deviceApplication ? `LoRaWAN application "${deviceApplication}"` : 'no LoRaWAN application'}, not to "${topicApplication ?? '?'}" of the topic`, reading.deviceRef, reading.format, reading.correlationId);
+          continue;
+        }
+      }
       if (!hasMeasurement(reading) && reading.rawUplink) {
         const model = device.device.model ?? device.device.applicationModel;
         if (!model) {
@@ -351,6 +360,12 @@ export class IngestPipeline {
         }
       }
       const measuredAt = reading.measuredAt ?? p.message.receivedAt;
+      // A time far ahead would become the container's state and hide every later (older-dated) reading: kept as rejected instead.
+      const aheadS = (measuredAt.getTime() - p.message.receivedAt.getTime()) / 1000;
+      if (aheadS > this.options.thresholds.futureSkewS) {
+        reject(p, 'future_time', `measured at ${measuredAt.toISOString()}, ${Math.round(aheadS)} s after it was received (at most ${this.options.thresholds.futureSkewS} s, INGEST_FUTURE_SKEW_S)`, reading.deviceRef, reading.format, reading.correlationId);
+        continue;
+      }
       const binding = this.directory.binding(device, measuredAt);
       if (!binding) {
         reject(p, 'unbound_device', `device "${device.device.externalRef}" is bound to no container at ${measuredAt.toISOString()}`, reading.deviceRef, reading.format, reading.correlationId);

@@ -17,7 +17,7 @@ export const ingestSpec = {
   rejectKeepBytes: int('INGEST_REJECT_KEEP_BYTES', 4096, 'Bytes of a rejected payload kept in rejected_messages', 0, 1048576),
   httpPort: int('INGEST_HTTP_PORT', 3101, 'Port of /health, /metrics and /stats (0 = any free port, logged at start)', 0, 65535),
   cacheTtlS: int('INGEST_CACHE_TTL_S', 30, 'Seconds a device, binding or container stays cached before it is read again', 0, 86400),
-  futureSkewS: int('INGEST_FUTURE_SKEW_S', 300, 'A measurement time this many seconds after receipt is flagged future_timestamp', 0, 86400 * 365),
+  futureSkewS: int('INGEST_FUTURE_SKEW_S', 300, 'A measurement time more than this many seconds after receipt is rejected as future_time (kept in rejected_messages, never stored as a reading or state)', 0, 86400 * 365),
   staleAfterS: int('INGEST_STALE_AFTER_S', 172800, 'A measurement time this many seconds before receipt is flagged stale_timestamp', 0, 86400 * 3650),
   jumpPct: num('INGEST_JUMP_PCT', 50, 'A fill rise above this many points within INGEST_JUMP_WINDOW_S is flagged impossible_jump', 0, 100),
   jumpWindowS: int('INGEST_JUMP_WINDOW_S', 1800, 'See INGEST_JUMP_PCT', 0, 86400 * 7),

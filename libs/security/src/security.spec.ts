@@ -1,4 +1,4 @@
-import { createBrokerAuth, generateSecret, hashSecret, LoginThrottle, mayPublish, mosquittoFiles, type MqttAccount, type MqttIdentity, verifySecret } from './index';
+import { clientIdRefusal, createBrokerAuth, generateSecret, hashSecret, LoginThrottle, mayPublish, mosquittoFiles, type MqttAccount, type MqttIdentity, verifySecret } from './index';
 
 describe('device credentials', () => {
   it('hashes in the $7$ format and verifies only the right secret', () => {
@@ -60,8 +60,8 @@ describe(createBrokerAuth.name, () => {
   const publish = (client: { id: string }, topic: string): Promise<boolean> => new Promise((resolve) => sut.authorizePublish(client, { topic }, (error) => resolve(!error)));
 
   it('logs in a device with its own secret and the service with its password, nobody else', async () => {
-    expect(await login({ id: 'a' }, 'sensor-1', secret)).toBe(true);
-    expect(await login({ id: 'b' }, 'sensor-1', 'wrong')).toBe(false);
+    expect(await login({ id: 'sensor-1' }, 'sensor-1', secret)).toBe(true);
+    expect(await login({ id: 'sensor-1' }, 'sensor-1', 'wrong')).toBe(false);
     expect(await login({ id: 'c' }, 'nobody', secret)).toBe(false);
     expect(await login({ id: 'd' })).toBe(false);
     expect(await login({ id: 'e' }, 'svc', 'service-password')).toBe(true);
@@ -70,13 +70,24 @@ describe(createBrokerAuth.name, () => {
   });
 
   it('lets a device publish on its own topic only, and subscribe to nothing', async () => {
-    const client = { id: 'dev' };
-    await login(client, 'sensor-1', secret);
+    const client = { id: 'sensor-1' };
+    expect(await login(client, 'sensor-1', secret)).toBe(true);
     expect(await publish(client, 'vulgraad/v1/devices/sensor-1/readings')).toBe(true);
     expect(await publish(client, 'vulgraad/v1/devices/sensor-2/readings')).toBe(false);
     expect(await publish({ id: 'never-logged-in' }, 'vulgraad/v1/devices/sensor-1/readings')).toBe(false);
     const granted = await new Promise((resolve) => sut.authorizeSubscribe(client, { topic: '#', qos: 1 }, (_e, s) => resolve(s)));
     expect(granted).toBeNull();
+  });
+});
+
+describe(clientIdRefusal.name, () => {
+  it('ties a device\'s client id to its reference and keeps vulgraad- ids for services', () => {
+    expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'sensor-1')).toBeNull();
+    expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'vulgraad-ingest-host')).toMatch(/own reference/);
+    expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'sensor-2')).toMatch(/own reference/);
+    expect(clientIdRefusal({ kind: 'network_server', username: 'ttn', applications: null }, 'ttn-bridge')).toBeNull();
+    expect(clientIdRefusal({ kind: 'network_server', username: 'ttn', applications: null }, 'vulgraad-ingest-0')).toMatch(/kept for the system's services/);
+    expect(clientIdRefusal({ kind: 'service', username: 'ingest' }, 'vulgraad-ingest-0')).toBeNull();
   });
 });
 
