@@ -36,7 +36,8 @@ Uses DATABASE_URL (unset = the embedded database in PGLITE_DATA_DIR); applies pe
       integration (uplinks of the listed applications only: app@tenant for The Things Stack, the
       application id for ChirpStack); the password is printed once and stored hashed
   mosquitto-auth <folder> [--topic-prefix P]
-      Mosquitto's password_file (<folder>/passwd) and acl_file (<folder>/acl) from the registry
+      Mosquitto's password_file and acl_file from the registry: <folder>/passwd and <folder>/acl for
+      the devices' and network servers' listener, services.passwd and services.acl for the services'
   config
       every environment variable of every service with its default, as the README's tables
 `;
@@ -205,9 +206,11 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       mkdirSync(folder, { recursive: true });
       writeFileSync(path.join(folder, 'passwd'), files.passwords, { mode: 0o640 });
       writeFileSync(path.join(folder, 'acl'), files.acl, { mode: 0o640 });
-      const users = files.passwords.split('\n').filter(Boolean).length;
+      writeFileSync(path.join(folder, 'services.passwd'), files.servicePasswords, { mode: 0o640 });
+      writeFileSync(path.join(folder, 'services.acl'), files.serviceAcl, { mode: 0o640 });
+      const count = (text: string): number => text.split('\n').filter(Boolean).length;
       return [
-        `wrote ${path.join(folder, 'passwd')} and ${path.join(folder, 'acl')}: ${users} users`,
+        `wrote ${path.join(folder, 'passwd')} and ${path.join(folder, 'acl')}: ${count(files.passwords)} users (devices and network servers); services.passwd and services.acl: ${count(files.servicePasswords)} users (services)`,
         ...files.skipped.map((s) => `skipped ${s.username}: ${s.reason}`),
         'reload Mosquitto (SIGHUP) to read them',
       ];

@@ -42,11 +42,23 @@ describe(mosquittoFiles.name, () => {
       { identity: { kind: 'device', username: 'old' }, passwordHash: 'scrypt$x' },
     ];
     const sut = mosquittoFiles(accounts, { topicPrefix: 'city/' });
-    expect(sut.passwords.split('\n').filter(Boolean).map((l) => l.split(':')[0])).toEqual(['ingest', 'chirp', 'sensor-1']);
+    expect(sut.passwords.split('\n').filter(Boolean).map((l) => l.split(':')[0])).toEqual(['chirp', 'sensor-1']);
+    expect(sut.servicePasswords.split('\n').filter(Boolean).map((l) => l.split(':')[0])).toEqual(['ingest']);
     expect(sut.acl).toContain('user sensor-1\ntopic write city/vulgraad/v1/devices/sensor-1/readings');
-    expect(sut.acl).toContain('user ingest\ntopic readwrite city/vulgraad/v1/#');
+    expect(sut.serviceAcl).toContain('user ingest\ntopic readwrite city/vulgraad/v1/#');
+    expect(sut.acl).not.toContain('user ingest');
     expect(sut.acl).toContain('topic write city/application/app-1/device/+/event/up');
     expect(sut.skipped.map((s) => s.username)).toEqual(['bad name', 'old']);
+  });
+  it('keeps vulgraad- names, client ids on the devices\' listener, out of the devices and network servers', () => {
+    const sut = mosquittoFiles([
+      { identity: { kind: 'device', username: 'vulgraad-ingest-0' }, passwordHash: hash },
+      { identity: { kind: 'network_server', username: 'vulgraad-ns', applications: null }, passwordHash: hash },
+      { identity: { kind: 'service', username: 'vulgraad-services' }, passwordHash: hash },
+    ]);
+    expect(sut.passwords).toBe('');
+    expect(sut.servicePasswords).toMatch(/^vulgraad-services:/);
+    expect(sut.skipped.map((s) => s.username)).toEqual(['vulgraad-ns', 'vulgraad-ingest-0']);
   });
 });
 
@@ -83,7 +95,8 @@ describe(createBrokerAuth.name, () => {
 describe(clientIdRefusal.name, () => {
   it('ties a device\'s client id to its reference and keeps vulgraad- ids for services', () => {
     expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'sensor-1')).toBeNull();
-    expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'vulgraad-ingest-host')).toMatch(/own reference/);
+    expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'vulgraad-ingest-host')).toMatch(/kept for the system's services/);
+    expect(clientIdRefusal({ kind: 'device', username: 'vulgraad-ingest-host' }, 'vulgraad-ingest-host')).toMatch(/kept for the system's services/);
     expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'sensor-2')).toMatch(/own reference/);
     expect(clientIdRefusal({ kind: 'network_server', username: 'ttn', applications: null }, 'ttn-bridge')).toBeNull();
     expect(clientIdRefusal({ kind: 'network_server', username: 'ttn', applications: null }, 'vulgraad-ingest-0')).toMatch(/kept for the system's services/);

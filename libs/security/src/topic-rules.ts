@@ -26,8 +26,9 @@ export const SERVICE_CLIENT_ID_PREFIX = 'vulgraad-';
  */
 export function clientIdRefusal(identity: MqttIdentity, clientId: string): string | null {
   if (identity.kind === 'service') return null;
+  if (clientId.startsWith(SERVICE_CLIENT_ID_PREFIX)) return `client ids starting with ${SERVICE_CLIENT_ID_PREFIX} are kept for the system's services, not ${identity.kind === 'device' ? 'device' : 'network server'} ${identity.username}`;
   if (identity.kind === 'device') return clientId === identity.username ? null : `device ${identity.username} must connect with its own reference as client id, not "${clientId}"`;
-  return clientId.startsWith(SERVICE_CLIENT_ID_PREFIX) ? `client ids starting with ${SERVICE_CLIENT_ID_PREFIX} are kept for the system's services, not network server ${identity.username}` : null;
+  return null;
 }
 
 /** May this identity publish on this topic (the broker's topic, with the deployment's prefix)? */
