@@ -72,6 +72,12 @@ describe('probes: a hostile device or network server on the embedded broker', ()
     await scratch?.drop();
   });
 
+  it('probe 3: without the demo, npm start has no admin with the demo password', async () => {
+    const res = await fetch(new URL('api/auth/login', system!.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'vulgraad-demo' }) });
+    expect(res.status).toBe(401);
+    expect(system!.output()).toContain('no first admin (GATEWAY_ADMIN_PASSWORD is empty)');
+  });
+
   it('probe 1 (embedded broker): a device cannot take the ingest\'s client id, nor another device\'s, and the ingest keeps its session', async () => {
     const [device, other] = devices as [SeededDevice, SeededDevice];
     await expect(asDevice(device, { clientId: ingestClientId, clean: false })).rejects.toThrow(/Identifier rejected/i);

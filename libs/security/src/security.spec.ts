@@ -116,4 +116,15 @@ describe(LoginThrottle.name, () => {
     expect(sut.retryAfterS(['user:alice', 'ip:2'], 3000)).toBe(0);
     expect(sut.retryAfterS(['user:bob', 'ip:1'], 60_001)).toBe(0);
   });
+
+  it('counts attempts begun and not yet decided, so parallel guesses cannot all pass', () => {
+    const sut = new LoginThrottle({ maxFailures: 3, windowMs: 60_000 });
+    const keys = ['user:bob@ip:1', { key: 'user:bob', maxFailures: 10 }];
+    expect([1, 2, 3, 4, 5].map(() => sut.begin(keys, 0))).toEqual([0, 0, 0, 1, 1]);
+    for (let i = 0; i < 3; i++) sut.failed(keys, 10, true);
+    expect(sut.begin(keys, 20)).toBe(60);
+    expect(sut.begin(['user:bob@ip:2', { key: 'user:bob', maxFailures: 10 }], 20)).toBe(0);
+    sut.succeeded(['user:bob@ip:2', { key: 'user:bob', maxFailures: 10 }], ['user:bob@ip:2']);
+    expect(sut.begin(['user:bob@ip:2'], 30)).toBe(0);
+  });
 });

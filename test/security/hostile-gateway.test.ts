@@ -1,0 +1,93 @@
+import { request } from 'node:http';
+import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
+import { InProcessEventBus } from '@vulgraad/events';
+import { seedCity } from '../gateway/support/fixtures';
+import { ADMIN_PASSWORD, call, login, type RunningGateway, startGateway } from '../gateway/support/gateway-app';
+import { testPostgresUrl } from '../support/services';
+
+jest.setTimeout(90_000);
+
+const MAX_FAILURES = 3;
+
+/** A POST from a chosen loopback address (127.0.0.0/8), so each case has client addresses of its own. */
+function postFrom(localAddress: string, url: string, body: string, headers: Record<string, string | number> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// Hostile users against a real gateway on the machine's PostgreSQL: each probe is a door that was open.
+describe('probes: a hostile user at the gateway', () => {
+  let scratch: ScratchDatabase;
+  let gw: RunningGateway;
+  let adminToken = '';
+  const passwords: Record<string, string> = {};
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(testPostgresUrl(), { prefix: 'sec_probe_gw' });
+    await seedCity(scratch.db, 'hostile');
+    gw = await startGateway({ db: scratch.db, bus: new InProcessEventBus(), env: { GATEWAY_LOGIN_MAX_FAILURES: String(MAX_FAILURES), GATEWAY_LOGIN_WINDOW_S: '600' } });
+    adminToken = await login(gw.url, 'admin', ADMIN_PASSWORD);
+    for (const [username, role, districts] of [['victim', 'viewer', null], ['parallel', 'viewer', null], ['centrum.op', 'operator', ['Centrum']]] as const) {
+      passwords[username] = `${username}-password-${Math.random().toString(36).slice(2)}`;
+      expect((await call(`${gw.url}/api/users`, { token: adminToken, body: { username, password: passwords[username], role, districts } })).status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await scratch?.drop();
+  });
+
+  const loginBody = (username: string, password: string): string => JSON.stringify({ username, password });
+
+  it('probe 3: a later GATEWAY_ADMIN_PASSWORD replaces the admin\'s password', async () => {
+    const rotated = 'rotated-admin-password-1';
+    const again = await startGateway({ db: scratch.db, env: { GATEWAY_ADMIN_PASSWORD: rotated } });
+    try {
+      expect((await call(`${again.url}/api/auth/login`, { body: { username: 'admin', password: ADMIN_PASSWORD } })).status).toBe(401);
+      expect((await call(`${again.url}/api/auth/login`, { body: { username: 'admin', password: rotated } })).status).toBe(200);
+      // A token issued with the old password no longer opens anything.
+      expect((await call(`${again.url}/api/users`, { token: adminToken })).status).toBe(401);
+    } finally {
+      await again.close();
+    }
+    // Back to the password the other probes use.
+    const back = await startGateway({ db: scratch.db });
+    await back.close();
+    adminToken = await login(gw.url, 'admin', ADMIN_PASSWORD);
+  });
+
+  it('probe 3: an admin that still has the demo password is disabled when no GATEWAY_ADMIN_PASSWORD is set', async () => {
+    const demo = await startGateway({ db: scratch.db, env: { GATEWAY_ADMIN_USERNAME: 'demo-admin', GATEWAY_ADMIN_PASSWORD: 'vulgraad-demo' } });
+    expect((await call(`${demo.url}/api/auth/login`, { body: { username: 'demo-admin', password: 'vulgraad-demo' } })).status).toBe(200);
+    await demo.close();
+    const real = await startGateway({ db: scratch.db, env: { GATEWAY_ADMIN_USERNAME: 'demo-admin', GATEWAY_ADMIN_PASSWORD: '' } });
+    try {
+      expect((await call(`${real.url}/api/auth/login`, { body: { username: 'demo-admin', password: 'vulgraad-demo' } })).status).toBe(401);
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('probe 5: parallel wrong logins are counted while they are checked', async () => {
+    const url = `${gw.url}/api/auth/login`;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => postFrom('127.0.3.1', url, loginBody('parallel', 'wrong password'))));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(MAX_FAILURES);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20 - MAX_FAILURES);
+  });
+
+  it('probe 5: failures from one address do not lock the user out from another', async () => {
+    const url = `${gw.url}/api/auth/login`;
+    for (let i = 0; i < MAX_FAILURES + 2; i++) expect([401, 429]).toContain((await postFrom('127.0.3.2', url, loginBody('victim', 'wrong password'))).status);
+    expect((await postFrom('127.0.3.2', url, loginBody('victim', passwords.victim!))).status).toBe(429);
+    expect((await postFrom('127.0.3.3', url, loginBody('victim', passwords.victim!))).status).toBe(200);
+  });
+});
