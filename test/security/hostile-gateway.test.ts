@@ -32,10 +32,11 @@ describe('probes: a hostile user at the gateway', () => {
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(testPostgresUrl(), { prefix: 'sec_probe_gw' });
+    // Four containers with their devices in Centrum, two in Noord.
     await seedCity(scratch.db, 'hostile');
     gw = await startGateway({ db: scratch.db, bus: new InProcessEventBus(), env: { GATEWAY_LOGIN_MAX_FAILURES: String(MAX_FAILURES), GATEWAY_LOGIN_WINDOW_S: '600' } });
     adminToken = await login(gw.url, 'admin', ADMIN_PASSWORD);
-    for (const [username, role, districts] of [['victim', 'viewer', null], ['parallel', 'viewer', null], ['centrum.op', 'operator', ['Centrum']]] as const) {
+    for (const [username, role, districts] of [['victim', 'viewer', null], ['parallel', 'viewer', null], ['centrum.op', 'operator', ['Centrum']], ['centrum.admin', 'admin', ['Centrum']]] as const) {
       passwords[username] = `${username}-password-${Math.random().toString(36).slice(2)}`;
       expect((await call(`${gw.url}/api/users`, { token: adminToken, body: { username, password: passwords[username], role, districts } })).status).toBe(201);
     }
@@ -46,6 +47,58 @@ describe('probes: a hostile user at the gateway', () => {
   });
 
   const loginBody = (username: string, password: string): string => JSON.stringify({ username, password });
+
+  const as = async (username: string): Promise<string> => login(gw.url, username, passwords[username]!);
+  /** A device bound now in the district, and its container (seedCity's order of ids is the database's). */
+  const deviceIn = async (district: string): Promise<{ id: string; ref: string; containerId: string; containerRef: string }> => {
+    const { rows } = await scratch.db.query<{ id: string; ref: string; container_id: string; container_ref: string }>(
+      `SELECT d.id, d.external_ref AS ref, c.id AS container_id, c.external_ref AS container_ref FROM devices d
+       JOIN device_bindings b ON b.device_id = d.id AND b.valid_to IS NULL JOIN containers c ON c.id = b.container_id
+       WHERE c.district = $1 ORDER BY d.external_ref LIMIT 1`, [district]);
+    return { id: rows[0]!.id, ref: rows[0]!.ref, containerId: rows[0]!.container_id, containerRef: rows[0]!.container_ref };
+  };
+
+  it('probe 4: an operator of one district cannot re-home another district\'s container through the import', async () => {
+    const token = await as('centrum.op');
+    const noord = await deviceIn('Noord');
+    const csv = ['external_ref,lng,lat,district,waste_type,volume_l', `${noord.containerRef},4.9,52.37,Centrum,residual,5000`].join('\n');
+    const imported = await call<{ rejected: number; rows: Array<{ errors: Array<{ field: string; message: string }> }> }>(`${gw.url}/api/containers/import`, { token, body: csv, contentType: 'text/csv' });
+    expect(imported.status).toBe(200);
+    expect(imported.body.rejected).toBe(1);
+    expect(imported.body.rows[0]!.errors).toEqual([{ field: 'district', message: expect.stringContaining('Noord') }]);
+    const { rows } = await scratch.db.query<{ district: string }>('SELECT district FROM containers WHERE id = $1', [noord.containerId]);
+    expect(rows[0]!.district).toBe('Noord');
+  });
+
+  it('probe 4: an operator of one district cannot read, register over, bind or unbind another district\'s device', async () => {
+    const token = await as('centrum.op');
+    const noord = await deviceIn('Noord');
+    const centrum = await deviceIn('Centrum');
+    const noordDevice = noord.id;
+    expect((await call(`${gw.url}/api/devices/${noordDevice}`, { token })).status).toBe(403);
+    expect((await call(`${gw.url}/api/devices?ref=${noord.ref}`, { token })).body).toEqual([]);
+    expect((await call(`${gw.url}/api/devices`, { token, body: { externalRef: noord.ref, model: 'dingtek-df702' } })).status).toBe(403);
+    expect((await call(`${gw.url}/api/devices/${noordDevice}/bind`, { token, body: { containerId: centrum.containerId } })).status).toBe(403);
+    expect((await call(`${gw.url}/api/devices/${noordDevice}/unbind`, { token, body: {} })).status).toBe(403);
+    const { rows } = await scratch.db.query<{ container_id: string; model: string | null }>(
+      'SELECT b.container_id, d.model FROM devices d JOIN device_bindings b ON b.device_id = d.id AND b.valid_to IS NULL WHERE d.id = $1', [noordDevice]);
+    expect(rows).toEqual([{ container_id: noord.containerId, model: null }]);
+    // Its own district's devices stay its to manage.
+    expect((await call(`${gw.url}/api/devices/${centrum.id}`, { token })).status).toBe(200);
+  });
+
+  it('probe 4: alert settings and rejected messages are scoped to the user\'s districts', async () => {
+    expect((await call(`${gw.url}/api/alert-settings/Noord`, { token: await as('centrum.op') })).status).toBe(403);
+    expect((await call(`${gw.url}/api/alert-settings/Centrum`, { token: await as('centrum.op') })).status).toBe(200);
+    expect((await call(`${gw.url}/api/alert-settings/Noord`, { method: 'PUT', token: await as('centrum.admin'), body: { fullPct: 50 } })).status).toBe(403);
+    const [noord, centrum] = [await deviceIn('Noord'), await deviceIn('Centrum')];
+    for (const ref of [centrum.ref, noord.ref, 'never-registered']) {
+      await scratch.db.query("INSERT INTO rejected_messages (received_at, topic, payload, payload_size, reason, detail, device_ref) VALUES (now(), 't', '\\x00', 1, 'wrong_type', 'probe', $1)", [ref]);
+    }
+    const seen = await call<{ counts: Record<string, number>; messages: Array<{ deviceRef: string }> }>(`${gw.url}/api/rejected-messages`, { token: await as('centrum.op') });
+    expect(seen.body.messages.map((m) => m.deviceRef)).toEqual([centrum.ref]);
+    expect(seen.body.counts).toEqual({ wrong_type: 1 });
+  });
 
   it('probe 3: a later GATEWAY_ADMIN_PASSWORD replaces the admin\'s password', async () => {
     const rotated = 'rotated-admin-password-1';
