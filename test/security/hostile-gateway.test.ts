@@ -1,7 +1,11 @@
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import { lookup } from 'node:dns/promises';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { io, type Socket } from 'socket.io-client';
 import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
+import { WebhookDispatcher, WebhooksRepository } from '@vulgraad/alerts';
 import { InProcessEventBus } from '@vulgraad/events';
 import { MAX_ROOMS_PER_SOCKET } from '../../apps/gateway/src/live/live.gateway';
 import { seedCity } from '../gateway/support/fixtures';
@@ -195,5 +199,51 @@ describe('probes: a hostile user at the gateway', () => {
       socket.once('connect_error', (error) => resolve(error.message));
     });
     expect(outcome).toMatch(/unauthenticated/);
+  });
+
+  it('probe 9: webhooks reach neither loopback nor private addresses, and redirects are not followed', async () => {
+    const secret = 'sixteen-chars-secret-1';
+    for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://[::ffff:127.0.0.1]/hook', 'http://192.168.1.10/hook']) {
+      expect(await call(`${gw.url}/api/webhooks`, { token: adminToken, body: { url, secret, causes: ['temperature_high'] } })).toMatchObject({ status: 400, body: { field: 'url' } });
+    }
+
+    // Receivers on loopback: one that counts what reaches it, one that redirects there.
+    const hits: string[] = [];
+    const servers: Server[] = [];
+    const listen = async (handler: Parameters<typeof createServer>[1]): Promise<number> => {
+      const server = createServer(handler);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    };
+    const target = await listen((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('ok');
+    });
+    const redirector = await listen((_req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${target}/redirected` });
+      res.end();
+    });
+    const repository = new WebhooksRepository(scratch.db);
+    const deliver = async (url: string, allowPrivateTargets: boolean): Promise<{ status: string; last_error: string | null }> => {
+      const hook = await repository.create({ url, secret }, 'admin');
+      const { rows } = await scratch.db.query<{ id: number }>(
+        `INSERT INTO webhook_deliveries (webhook_id, event, payload, next_attempt_at, created_at) VALUES ($1, 'alert.opened', '{}', now(), now()) RETURNING id`, [hook.id]);
+      const dispatcher = new WebhookDispatcher(repository, { now: () => new Date() }, { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, timeoutMs: 5000, pollMs: 60_000, batchSize: 50, allowPrivateTargets });
+      await dispatcher.runOnce();
+      return (await scratch.db.query<{ status: string; last_error: string | null }>('SELECT status, last_error FROM webhook_deliveries WHERE id = $1', [rows[0]!.id])).rows[0]!;
+    };
+    try {
+      // A name that resolves to this machine (the host's own name, 127.0.0.1 in /etc/hosts), checked where the delivery is sent.
+      const name = hostname();
+      expect(await lookup(name, { all: true })).toContainEqual({ address: '127.0.0.1', family: 4 });
+      const resolved = await deliver(`http://${name}:${target}/by-name`, false);
+      // Inside the deployment (allowed): a redirect elsewhere is an answer, not a hop.
+      const redirected = await deliver(`http://127.0.0.1:${redirector}/hook`, true);
+      expect(hits).toEqual([]);
+      expect([resolved.last_error, redirected.last_error]).toEqual([expect.stringContaining(`not sent: ${name} resolves to 127.0.0.1`), expect.stringMatching(/302 \(redirects are not followed\)/)]);
+    } finally {
+      for (const server of servers) server.close();
+    }
   });
 });
