@@ -61,6 +61,8 @@ describe('probes: a hostile device or network server on the embedded broker', ()
       INGEST_CLIENT_ID: ingestClientId,
       INGEST_BATCH_WAIT_MS: '20',
       DB_MAINTENANCE_INTERVAL_S: '0',
+      // As behind a proxy on this host: a request with X-Forwarded-For comes from that client.
+      GATEWAY_TRUST_PROXY: 'loopback',
       LOG_LEVEL: 'warn',
       // The readable log, where a forged line would pass for an entry.
       LOG_JSON: 'false',
@@ -77,6 +79,14 @@ describe('probes: a hostile device or network server on the embedded broker', ()
     const res = await fetch(new URL('api/auth/login', system!.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'vulgraad-demo' }) });
     expect(res.status).toBe(401);
     expect(system!.output()).toContain('no first admin (GATEWAY_ADMIN_PASSWORD is empty)');
+  });
+
+  it('probe 9: /metrics and /internal/* answer the deployment, not a client from outside', async () => {
+    const from = (address: string | null) => (address ? { 'x-forwarded-for': address } : undefined);
+    for (const path of ['metrics', 'internal/ingest/metrics', 'internal/ingest/stats', 'internal/planner/jobs/failed']) {
+      expect((await fetch(new URL(path, system!.url), { headers: from('203.0.113.9') })).status).toBe(404);
+    }
+    expect((await fetch(new URL('internal/ingest/metrics', system!.url), { headers: from(null) })).status).toBe(200);
   });
 
   it('probe 1 (embedded broker): a device cannot take the ingest\'s client id, nor another device\'s, and the ingest keeps its session', async () => {

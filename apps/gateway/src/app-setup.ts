@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { ErrorFilter } from './common/error.filter';
+import { internalClients, internalRoutesGuard } from './common/internal-routes';
 import type { HttpRequest, HttpResponse } from './common/http';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import { GatewayMetrics } from './observability/gateway.metrics';
@@ -30,6 +31,8 @@ export function configureGateway(app: NestExpressApplication, config: Config, op
   if (config.gateway.trustProxy) app.set('trust proxy', trustProxySetting(config.gateway.trustProxy));
   // First, so that the request histogram also times what the middleware below refuses.
   app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
+  // The public port also carries /metrics and the all-in-one's /internal/*: for the deployment's own networks only.
+  app.use(internalRoutesGuard(internalClients(config.gateway.internalFrom)));
   app.use(
     helmet({
       contentSecurityPolicy: {
