@@ -242,6 +242,8 @@ function deploymentProblems(process: ProcessSpec, all: ProcessSpec[]): string[] 
     if (!process.env.INGEST_SHARE_GROUP) problems.push(`${process.where}: INGEST_SHARE_GROUP must not be empty (replicas split the readings through it)`);
     // A fixed client id shared by two replicas would have them take each other's session.
     const clientId = process.env.INGEST_CLIENT_ID;
+    // Only service accounts may use vulgraad- client ids; any other id a device could take on a broker that ties ids to nothing.
+    if (clientId && !clientId.startsWith('vulgraad-')) problems.push(`${process.where}: INGEST_CLIENT_ID ${clientId} must start with vulgraad-`);
     if (clientId && process.replicas > 1) problems.push(`${process.where}: ${process.replicas} replicas share the client id ${clientId}`);
     const sameId = all.filter((p) => p !== process && appOf(p.argv)?.app === 'ingest' && clientId && p.env.INGEST_CLIENT_ID === clientId && p.where.split(' ')[0] === process.where.split(' ')[0]);
     if (sameId.length > 0) problems.push(`${process.where}: INGEST_CLIENT_ID ${clientId} is also used by ${sameId.map((p) => p.where).join(', ')}`);
@@ -311,7 +313,8 @@ describe('the vulgraad processes of deploy/', () => {
     // Kubernetes gives each ingest replica a lasting name (StatefulSet) and uses it as the client id.
     const ingest = kube.find((p) => appOf(p.argv)?.app === 'ingest')!;
     expect(ingest.where).toMatch(/^kubernetes StatefulSet\//);
-    expect(ingest.env.INGEST_CLIENT_ID).toBeNull();
+    // Unset: vulgraad-ingest-<host name>, and a StatefulSet pod's host name is its own name, the same after a restart.
+    expect(ingest.env.INGEST_CLIENT_ID).toBeUndefined();
   });
 
   it('refuses a copy with an unknown variable, a bad value, a missing URL or a client id two replicas share', () => {

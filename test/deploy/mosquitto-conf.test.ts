@@ -11,7 +11,7 @@ jest.setTimeout(60_000);
 
 // The broker settings deploy/ ships (deploy/mosquitto/mosquitto.conf, the same
 // text as the Kubernetes ConfigMap) run on the machine's real Mosquitto: only
-// the listener and the two folders are moved to a free port and a temporary
+// the two listeners and the two folders are moved to free ports and a temporary
 // folder. Password and ACL files come from the registry's file writer.
 // Mosquitto 2.0.11 here; the manifests pin eclipse-mosquitto 2.0.20.
 
@@ -23,21 +23,22 @@ describe('Mosquitto with deploy/mosquitto/mosquitto.conf', () => {
   const secrets = { service: 'service-secret-1', device: 'device-secret-1' };
   let dir: string;
   let port: number;
+  let servicesPort: number;
   let broker: ChildProcess;
   let brokerOutput = '';
   const clients: MqttClient[] = [];
 
   /** Connects with handlers in place before the first packet can arrive; resolves on CONNACK. */
-  const connect = (options: IClientOptions, onMessage?: (payload: string) => void): Promise<MqttClient> =>
+  const connect = (options: IClientOptions, onMessage?: (payload: string) => void, listenerPort = port): Promise<MqttClient> =>
     new Promise((resolve, reject) => {
-      const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5000, ...options });
+      const client = mqtt.connect(`mqtt://127.0.0.1:${listenerPort}`, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5000, ...options });
       clients.push(client);
       if (onMessage) client.on('message', (_topic, payload) => onMessage(payload.toString()));
       client.once('connect', () => resolve(client));
       client.once('error', reject);
     });
   const service = (clientId: string, onMessage: (payload: string) => void): Promise<MqttClient> =>
-    connect({ clientId, username: 'vulgraad-services', password: secrets.service, clean: false, properties: { sessionExpiryInterval: 3600 } }, onMessage);
+    connect({ clientId, username: 'vulgraad-services', password: secrets.service, clean: false, properties: { sessionExpiryInterval: 3600 } }, onMessage, servicesPort);
   const waitUntil = async (check: () => boolean, what: string): Promise<void> => {
     const deadline = Date.now() + 20_000;
     while (!check()) {
@@ -61,22 +62,30 @@ describe('Mosquitto with deploy/mosquitto/mosquitto.conf', () => {
     const files = mosquittoFiles(accounts);
     writeFileSync(path.join(dir, 'auth', 'passwd'), files.passwords, { mode: 0o644 });
     writeFileSync(path.join(dir, 'auth', 'acl'), files.acl, { mode: 0o644 });
+    writeFileSync(path.join(dir, 'auth', 'services.passwd'), files.servicePasswords, { mode: 0o644 });
+    writeFileSync(path.join(dir, 'auth', 'services.acl'), files.serviceAcl, { mode: 0o644 });
 
     port = await freePort();
+    servicesPort = await freePort();
     const config = shipped
       .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`)
+      .replace(/^listener 1884$/m, `listener ${servicesPort} 127.0.0.1`)
       .replaceAll('/mosquitto/data/', `${dir}/data/`)
       .replaceAll('/mosquitto/auth/', `${dir}/auth/`);
     // Exactly the listener and the three paths moved: everything else runs as shipped.
     const changed = shipped.split('\n').filter((line, i) => line !== config.split('\n')[i]);
-    expect(changed).toEqual(['listener 1883', 'password_file /mosquitto/auth/passwd', 'acl_file /mosquitto/auth/acl', 'persistence_location /mosquitto/data/']);
+    expect(changed).toEqual([
+      'listener 1883', 'password_file /mosquitto/auth/passwd', 'acl_file /mosquitto/auth/acl',
+      'listener 1884', 'password_file /mosquitto/auth/services.passwd', 'acl_file /mosquitto/auth/services.acl',
+      'persistence_location /mosquitto/data/',
+    ]);
     writeFileSync(path.join(dir, 'mosquitto.conf'), config);
 
     broker = spawn('mosquitto', ['-c', path.join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     broker.stdout?.on('data', (chunk: Buffer) => (brokerOutput += chunk.toString()));
     broker.stderr?.on('data', (chunk: Buffer) => (brokerOutput += chunk.toString()));
     const deadline = Date.now() + 10_000;
-    while (!(await portOpen(port))) {
+    while (!(await portOpen(port)) || !(await portOpen(servicesPort))) {
       if (broker.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start with the shipped configuration: ${brokerOutput}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -92,10 +101,13 @@ describe('Mosquitto with deploy/mosquitto/mosquitto.conf', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses anonymous clients and a wrong secret, and lets the services log in', async () => {
+  it('refuses anonymous clients and a wrong secret, and lets the services log in on their own listener only', async () => {
     await expect(connect({ clientId: 'anonymous-1' })).rejects.toThrow(/not authori[sz]ed|135/i);
-    await expect(connect({ clientId: 'wrong-1', username: 'vulgraad-services', password: 'wrong' })).rejects.toThrow();
-    const client = await connect({ clientId: 'service-login-1', username: 'vulgraad-services', password: secrets.service });
+    await expect(connect({ clientId: 'anonymous-2' }, undefined, servicesPort)).rejects.toThrow(/not authori[sz]ed|135/i);
+    await expect(connect({ clientId: 'wrong-1', username: 'vulgraad-services', password: 'wrong' }, undefined, servicesPort)).rejects.toThrow();
+    await expect(connect({ clientId: 'service-on-public-1', username: 'vulgraad-services', password: secrets.service })).rejects.toThrow();
+    await expect(connect({ clientId: 'dev-1', username: 'dev-1', password: secrets.device }, undefined, servicesPort)).rejects.toThrow();
+    const client = await connect({ clientId: 'service-login-1', username: 'vulgraad-services', password: secrets.service }, undefined, servicesPort);
     expect(client.connected).toBe(true);
   });
 

@@ -30,9 +30,9 @@ describe('ingest: bad input', () => {
   it('rejects each kind with the right reason and keeps going', async () => {
     const [good, noModel, badBytes] = await seedDevices(scratch.db, 'bad', 3);
     await new DevicesRepository(scratch.db).upsert([
-      { externalRef: noModel!.externalRef, devEui: noModel!.devEui },
-      { externalRef: badBytes!.externalRef, devEui: badBytes!.devEui, model: 'dragino-ldds75' },
-      { externalRef: 'bad-wrong-model', model: 'no-such-sensor' },
+      { externalRef: noModel!.externalRef, devEui: noModel!.devEui, lorawanApplicationId: 'app-without-default' },
+      { externalRef: badBytes!.externalRef, devEui: badBytes!.devEui, model: 'dragino-ldds75', lorawanApplicationId: 'app-without-default' },
+      { externalRef: 'bad-wrong-model', model: 'no-such-sensor', lorawanApplicationId: 'app-without-default' },
       { externalRef: 'bad-unbound' },
     ]);
     const [spare] = await new ContainersRepository(scratch.db).upsert([{ externalRef: 'bad-spare', lng: 4.9, lat: 52.3, district: 'Oost', wasteType: 'paper', volumeL: 3000 }]);
@@ -56,6 +56,9 @@ describe('ingest: bad input', () => {
       { reason: 'unknown_decoder', ...ttnRaw('bad-wrong-model', 'a1b2c3d4e5f60718', Buffer.from('0102', 'hex')) },
       { reason: 'undecodable_payload', ...ttnRaw(badBytes!.externalRef, badBytes!.devEui, Buffer.from('0c', 'hex')) },
       { reason: 'unbound_device', topic: native('bad-unbound'), payload: JSON.stringify({ v: 1, ts, fillPct: 42 }) },
+      // A device registered without a LoRaWAN application, named in an uplink of some application.
+      { reason: 'foreign_device', ...buildTtnV3Uplink({ deviceId: good!.externalRef, devEui: good!.devEui, applicationId: 'app-without-default', receivedAt: new Date(), fCnt: 2, decoded: { fillPct: 5 } }) },
+      { reason: 'future_time', topic: native(good!.externalRef), payload: JSON.stringify({ v: 1, ts: new Date(Date.now() + 86_400_000).toISOString(), fillPct: 42 }) },
       // Parses, but the database refuses it (integer overflow): isolated from its batch and kept as rejected.
       { reason: 'wrong_type', topic: native(good!.externalRef), payload: JSON.stringify({ v: 1, ts, seq: 5, distanceMm: 1e12 }) },
     ];

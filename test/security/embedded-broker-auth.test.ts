@@ -21,7 +21,7 @@ describe('the all-in-one\'s embedded broker with per-device logins', () => {
   const clients: MqttClient[] = [];
 
   const connect = async (username?: string, password?: string): Promise<MqttClient> => {
-    const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 4, clientId: uniqueName('dev'), username, password, reconnectPeriod: 0, connectTimeout: 5000 });
+    const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 4, clientId: username ?? uniqueName('dev'), username, password, reconnectPeriod: 0, connectTimeout: 5000 });
     clients.push(client);
     return client;
   };

@@ -1,28 +1,28 @@
-import { chmodSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
 import mqtt, { type MqttClient } from 'mqtt';
 import { parseArgs, run } from '../../apps/cli/src/main';
 import { seedDevices, uniqueName } from '../ingest/harness';
-import { type PrivateService, startPrivateMosquitto } from '../faults/support/private-services';
 import { testPostgresUrl } from '../support/services';
+import { type ShippedMosquitto, startShippedMosquitto } from './support/shipped-mosquitto';
 
 jest.setTimeout(60_000);
 
 // The registry's devices and accounts become Mosquitto's password and ACL files
-// through the CLI; a real Mosquitto (one of the test's own) then lets a device
-// publish on its own topic and refuses it on another device's topic.
+// through the CLI; a real Mosquitto (one of the test's own, with the shipped
+// deploy/mosquitto/mosquitto.conf) then lets a device publish on its own topic
+// and refuses it on another device's topic.
 describe('Mosquitto with the password and ACL files generated from the registry', () => {
   let scratch: ScratchDatabase;
-  let broker: PrivateService & { dir: string };
+  let broker: ShippedMosquitto;
   const clients: MqttClient[] = [];
   const secrets: Record<string, string> = {};
 
   const cli = async (...argv: string[]): Promise<string[]> => run(scratch.db, parseArgs(argv));
   const printed = (lines: string[], label: string): string => lines.find((l) => l.startsWith(`${label}: `))!.slice(label.length + 2);
-  const connect = async (username?: string, password?: string): Promise<MqttClient> => {
-    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: uniqueName('acl'), username, password, reconnectPeriod: 0, connectTimeout: 5000 });
+  const connect = async (username?: string, password?: string, url = broker.publicUrl): Promise<MqttClient> => {
+    const client = await mqtt.connectAsync(url, { protocolVersion: 5, clientId: uniqueName('acl'), username, password, reconnectPeriod: 0, connectTimeout: 5000 });
     clients.push(client);
     return client;
   };
@@ -33,10 +33,9 @@ describe('Mosquitto with the password and ACL files generated from the registry'
     for (const d of devices) secrets[d.externalRef] = printed(await cli('device-secret', d.externalRef), 'secret');
     secrets.ingest = printed(await cli('mqtt-account', 'ingest', '--kind', 'service'), 'password');
     // The files go where Mosquitto is told to read them, before it starts.
-    const dir = path.join(tmpdir(), uniqueName('vulgraad-auth'));
-    expect((await cli('mosquitto-auth', dir))[0]).toMatch(/3 users/);
-    for (const file of ['passwd', 'acl']) chmodSync(path.join(dir, file), 0o644);
-    broker = await startPrivateMosquitto({ allowAnonymous: false, extraConfig: [`password_file ${dir}/passwd`, `acl_file ${dir}/acl`] });
+    broker = await startShippedMosquitto(async (authDir) => {
+      expect((await cli('mosquitto-auth', authDir))[0]).toMatch(/2 users \(devices and network servers\); services\.passwd and services\.acl: 1 users \(services\)/);
+    });
   }, 60_000);
   afterAll(async () => {
     for (const c of clients) await c.endAsync(true).catch(() => undefined);
@@ -45,8 +44,7 @@ describe('Mosquitto with the password and ACL files generated from the registry'
   });
 
   it('keeps the secrets out of the files and the audit log, and audits every credential change', async () => {
-    const dir = /password_file (\S+)\/passwd/.exec(readFileSync(path.join(broker.dir, 'mosquitto.conf'), 'utf8'))![1]!;
-    const files = readFileSync(path.join(dir, 'passwd'), 'utf8') + readFileSync(path.join(dir, 'acl'), 'utf8');
+    const files = ['passwd', 'acl', 'services.passwd', 'services.acl'].map((file) => readFileSync(path.join(broker.authDir, file), 'utf8')).join('');
     const audit = (await scratch.db.query<{ action: string; actor: string; detail: unknown }>('SELECT action, actor, detail FROM audit_log ORDER BY id')).rows;
     for (const secret of Object.values(secrets)) {
       expect(files).not.toContain(secret);
@@ -57,7 +55,7 @@ describe('Mosquitto with the password and ACL files generated from the registry'
   });
 
   it('lets a device publish on its own topic and refuses another device\'s topic', async () => {
-    const service = await connect('ingest', secrets.ingest);
+    const service = await connect('ingest', secrets.ingest, broker.servicesUrl);
     const received: string[] = [];
     service.on('message', (topic) => received.push(topic));
     await service.subscribeAsync('vulgraad/v1/#', { qos: 1 });

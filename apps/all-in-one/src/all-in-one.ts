@@ -205,7 +205,15 @@ async function openBroker({ config, logger, progress, parts }: Start, logins: Br
           onRefused: (refusal) => logger.warn({ msg: `MQTT ${refusal.action} refused: ${refusal.reason}`, clientId: refusal.clientId, username: refusal.username, topic: refusal.topic }, 'EmbeddedBroker'),
         })
       : undefined;
-    broker = await startEmbeddedBroker({ host: config.core.httpHost, port: config.core.embeddedMqttPort, auth, onClientError: (clientId, error) => logger.debug({ msg: 'MQTT client error', clientId, err: error.message }, 'EmbeddedBroker') });
+    broker = await startEmbeddedBroker({
+      host: config.core.httpHost,
+      port: config.core.embeddedMqttPort,
+      auth,
+      maxPacketBytes: config.security.embeddedMqttMaxPacketBytes,
+      onPacketTooLarge: (remoteAddress, packetBytes) =>
+        logger.warn({ msg: `MQTT client disconnected: a packet of ${packetBytes} bytes is over EMBEDDED_MQTT_MAX_PACKET_BYTES (${config.security.embeddedMqttMaxPacketBytes})`, remoteAddress }, 'EmbeddedBroker'),
+      onClientError: (clientId, error) => logger.debug({ msg: 'MQTT client error', clientId, err: error.message }, 'EmbeddedBroker'),
+    });
     const started = broker;
     parts.add('MQTT broker', () => started.close());
     mqttUrl = broker.url;
@@ -367,7 +375,7 @@ async function runDemo(
 /** Readings maintenance a minute after start-up: its first run refreshes every continuous aggregate, which holds the embedded database's one connection for seconds. */
 function scheduleMaintenance({ config, problem, parts }: Start, db: Database): void {
   if (config.database.maintenanceIntervalS <= 0) return;
-  const maintenance = new ReadingsMaintenance(db, { onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
+  const maintenance = new ReadingsMaintenance(db, { rejectedRetentionDays: config.database.rejectedRetentionDays, onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
   const delay = setTimeout(() => maintenance.start(config.database.maintenanceIntervalS * 1000), MAINTENANCE_DELAY_MS);
   delay.unref();
   parts.add('readings maintenance', async () => {

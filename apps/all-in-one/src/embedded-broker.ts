@@ -21,6 +21,10 @@ export async function startEmbeddedBroker(options: {
   host: string;
   port: number;
   onClientError?: (clientId: string, error: Error) => void;
+  /** A client sending a larger MQTT packet is disconnected before the packet is buffered; none = no limit. */
+  maxPacketBytes?: number;
+  /** Told of every client disconnected for a packet over maxPacketBytes. */
+  onPacketTooLarge?: (remoteAddress: string, packetBytes: number) => void;
   /** Login and topic rules from the device registry (`createBrokerAuth` of @vulgraad/security); none = anyone may publish. */
   auth?: BrokerAuth;
 }): Promise<EmbeddedBroker> {
@@ -30,6 +34,9 @@ export async function startEmbeddedBroker(options: {
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    if (options.maxPacketBytes !== undefined) {
+      limitPacketSize(socket, options.maxPacketBytes, (bytes) => options.onPacketTooLarge?.(socket.remoteAddress ?? '?', bytes));
+    }
     broker.handle(socket);
   });
   try {
@@ -63,4 +70,50 @@ export async function startEmbeddedBroker(options: {
       await closed;
     },
   };
+}
+
+/**
+ * aedes buffers a whole packet before it parses it, whatever its announced
+ * length (up to MQTT's 256 MiB). This reads each packet's fixed header as the
+ * bytes pass and ends the connection as soon as a packet announces more than
+ * maxBytes, so at most one socket chunk of it is ever held.
+ */
+export function limitPacketSize(socket: Socket, maxBytes: number, onTooLarge: (packetBytes: number) => void): void {
+  // Where we are in the current packet: its first byte, its length bytes, or its body.
+  let stage: 'type' | 'length' | 'body' = 'type';
+  let length = 0;
+  let multiplier = 1;
+  let headerBytes = 0;
+  let bodyLeft = 0;
+  socket.prependListener('data', (chunk: Buffer) => {
+    let i = 0;
+    while (i < chunk.length) {
+      if (stage === 'body') {
+        const take = Math.min(bodyLeft, chunk.length - i);
+        bodyLeft -= take;
+        i += take;
+        if (bodyLeft === 0) stage = 'type';
+        continue;
+      }
+      const byte = chunk[i++] as number;
+      if (stage === 'type') {
+        stage = 'length';
+        length = 0;
+        multiplier = 1;
+        headerBytes = 1;
+        continue;
+      }
+      headerBytes++;
+      length += (byte & 0x7f) * multiplier;
+      multiplier *= 128;
+      if (byte & 0x80 && headerBytes < 5) continue;
+      if (headerBytes + length > maxBytes) {
+        onTooLarge(headerBytes + length);
+        socket.destroy();
+        return;
+      }
+      bodyLeft = length;
+      stage = length === 0 ? 'type' : 'body';
+    }
+  });
 }

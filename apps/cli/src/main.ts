@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
 import { type PayloadFormat } from '@vulgraad/contracts';
-import { createDatabase, type Database, DevicesRepository, migrate, ContainersRepository } from '@vulgraad/database';
+import { createDatabase, type Database, DevicesRepository, FolderInUseError, migrate, ContainersRepository } from '@vulgraad/database';
 import { applyRegistrations, fromCityDocument, readRegistrations, RegistrationFileError, type RegistrationCounts } from '@vulgraad/registration';
 import { cliActor, generateSecret, hashSecret, mosquittoFiles, MqttAccountsRepository, recordAudit, SAFE_USERNAME } from '@vulgraad/security';
 import { amsterdamRegistrations } from './amsterdam';
@@ -103,7 +103,8 @@ const COMMANDS: CommandSpec[] = [
     name: 'mosquitto-auth',
     args: ['<folder>'],
     options: [['--topic-prefix <p>', 'the prefix the ingest listens under']],
-    description: "Mosquitto's password_file (<folder>/passwd) and acl_file (<folder>/acl) from the registry",
+    description:
+      "Mosquitto's password_file and acl_file from the registry: <folder>/passwd and <folder>/acl for the devices' and network servers' listener, services.passwd and services.acl for the services'",
   },
   { name: 'config', description: "every environment variable of every service with its default, as the README's tables" },
 ];
@@ -299,9 +300,11 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       mkdirSync(folder, { recursive: true });
       writeFileSync(path.join(folder, 'passwd'), files.passwords, { mode: 0o640 });
       writeFileSync(path.join(folder, 'acl'), files.acl, { mode: 0o640 });
-      const users = files.passwords.split('\n').filter(Boolean).length;
+      writeFileSync(path.join(folder, 'services.passwd'), files.servicePasswords, { mode: 0o640 });
+      writeFileSync(path.join(folder, 'services.acl'), files.serviceAcl, { mode: 0o640 });
+      const count = (text: string): number => text.split('\n').filter(Boolean).length;
       return [
-        `wrote ${path.join(folder, 'passwd')} and ${path.join(folder, 'acl')}: ${users} users`,
+        `wrote ${path.join(folder, 'passwd')} and ${path.join(folder, 'acl')}: ${count(files.passwords)} users (devices and network servers); services.passwd and services.acl: ${count(files.servicePasswords)} users (services)`,
         ...files.skipped.map((s) => `skipped ${s.username}: ${s.reason}`),
         'reload Mosquitto (SIGHUP) to read them',
       ];
@@ -342,7 +345,7 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n\n${helpText(parsed.command)}`);
       process.exitCode = 2;
-    } else if (error instanceof RegistrationFileError || error instanceof ConfigError) {
+    } else if (error instanceof RegistrationFileError || error instanceof ConfigError || error instanceof FolderInUseError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
     } else {

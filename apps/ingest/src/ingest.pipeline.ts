@@ -8,7 +8,7 @@ import {
 } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import {
-  assessReading, hasMeasurement, parseMessage, type QualityMemory, type QualityThresholds, rawFillPct, withoutNul,
+  assessReading, hasMeasurement, matchTopic, parseMessage, type QualityMemory, type QualityThresholds, rawFillPct, withoutNul,
 } from '@vulgraad/payloads';
 import { DeviceDirectory, type DirectoryDevice } from './device-directory';
 import type { IngestMetrics } from './ingest.metrics';
@@ -40,6 +40,8 @@ export interface IngestPipelineOptions {
   writers: number;
   /** Above this many messages held, the transport is asked to stop reading until a batch is written. */
   maxBuffered: number;
+  /** The same in payload bytes: many large messages stop the reading before many small ones would (unset = no byte limit). */
+  maxBufferedBytes?: number;
   writeStrategy: ReadingWriteStrategy;
   maxPayloadBytes: number;
   rejectKeepBytes: number;
@@ -108,6 +110,8 @@ export class IngestPipeline {
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<void>>();
   private inFlightMessages = 0;
+  /** Payload bytes of the messages held (pending and in flight). */
+  private heldBytes = 0;
   private prepareChain: Promise<unknown> = Promise.resolve();
   private publishChain: Promise<unknown> = Promise.resolve();
   private paused = false;
@@ -139,6 +143,7 @@ export class IngestPipeline {
       if (parsed.ok) parsed.reading.correlationId = correlationId;
     }
     this.pending.push({ message, parsed, correlationId });
+    this.heldBytes += message.payload.byteLength;
     this.updateFlow();
     this.schedule();
   }
@@ -146,6 +151,11 @@ export class IngestPipeline {
   /** Messages received and not yet committed. */
   get buffered(): number {
     return this.pending.length + this.inFlightMessages;
+  }
+
+  /** Payload bytes received and not yet committed. */
+  get bufferedBytes(): number {
+    return this.heldBytes;
   }
 
   get lastCommit(): Date | null {
@@ -188,6 +198,7 @@ export class IngestPipeline {
         .finally(() => {
           this.running.delete(run);
           this.inFlightMessages -= batch.length;
+          for (const p of batch) this.heldBytes -= p.message.payload.byteLength;
           this.updateFlow();
           // Whatever arrived while writing goes next, without waiting for the batch timer.
           if (this.pending.length > 0 && !this.stopping) this.kick();
@@ -199,10 +210,12 @@ export class IngestPipeline {
   private updateFlow(): void {
     const held = this.buffered;
     this.metrics.buffered.set(held);
-    if (!this.paused && held >= this.options.maxBuffered) {
+    this.metrics.bufferedBytes.set(this.heldBytes);
+    const maxBytes = this.options.maxBufferedBytes ?? Infinity;
+    if (!this.paused && (held >= this.options.maxBuffered || this.heldBytes >= maxBytes)) {
       this.paused = true;
       this.onFlowChange(true);
-    } else if (this.paused && held < this.options.maxBuffered / 2) {
+    } else if (this.paused && held < this.options.maxBuffered / 2 && this.heldBytes < maxBytes / 2) {
       this.paused = false;
       this.onFlowChange(false);
     }
@@ -333,6 +346,15 @@ export class IngestPipeline {
         reject(p, 'unknown_device', `no device is registered as "${reading.deviceRef}"${reading.devEui ? ` or DevEUI ${reading.devEui}` : ''}`, reading.deviceRef, reading.format, reading.correlationId);
         continue;
       }
+      // The broker checks a network server's application in the topic only; the device named in the payload must be of that application too.
+      if (reading.format !== 'native') {
+        const topicApplication = matchTopic(p.message.topic)?.applicationId;
+        const deviceApplication = device.device.lorawanApplicationId;
+        if (!topicApplication || topicApplication !== deviceApplication) {
+          reject(p, 'foreign_device', `device "${device.device.externalRef}" belongs to ${deviceApplication ? `LoRaWAN application "${deviceApplication}"` : 'no LoRaWAN application'}, not to "${topicApplication ?? '?'}" of the topic`, reading.deviceRef, reading.format, reading.correlationId);
+          continue;
+        }
+      }
       if (!hasMeasurement(reading) && reading.rawUplink) {
         const model = device.device.model ?? device.device.applicationModel;
         if (!model) {
@@ -351,6 +373,12 @@ export class IngestPipeline {
         }
       }
       const measuredAt = reading.measuredAt ?? p.message.receivedAt;
+      // A time far ahead would become the container's state and hide every later (older-dated) reading: kept as rejected instead.
+      const aheadS = (measuredAt.getTime() - p.message.receivedAt.getTime()) / 1000;
+      if (aheadS > this.options.thresholds.futureSkewS) {
+        reject(p, 'future_time', `measured at ${measuredAt.toISOString()}, ${Math.round(aheadS)} s after it was received (at most ${this.options.thresholds.futureSkewS} s, INGEST_FUTURE_SKEW_S)`, reading.deviceRef, reading.format, reading.correlationId);
+        continue;
+      }
       const binding = this.directory.binding(device, measuredAt);
       if (!binding) {
         reject(p, 'unbound_device', `device "${device.device.externalRef}" is bound to no container at ${measuredAt.toISOString()}`, reading.deviceRef, reading.format, reading.correlationId);

@@ -9,6 +9,12 @@ describe(allInOneEnv.name, () => {
     expect(sut.allInOne).toMatchObject({ simulator: true, containers: 50, fractions: ['glass', 'residual'], start: null, format: 'mixed' });
   });
 
+  it('gives the demo admin password only with the demo', () => {
+    expect(loadConfig(allInOneEnv({ DEMO_SIMULATOR: 'false' })).gateway.adminPassword).toBeNull();
+    expect(loadConfig(allInOneEnv({ DEMO_SIMULATOR: 'false', GATEWAY_ADMIN_PASSWORD: 'a-real-password' })).gateway.adminPassword).toBe('a-real-password');
+    expect(loadConfig(allInOneEnv({ DEMO_SIMULATOR: 'true' })).gateway.adminPassword).toBe(ALL_IN_ONE_DEFAULTS.GATEWAY_ADMIN_PASSWORD);
+  });
+
   it('leaves other processes on their own defaults', () => {
     expect(loadConfig({}).gateway.adminPassword).toBeNull();
   });

@@ -62,7 +62,23 @@ export const ALL_IN_ONE_DEFAULTS: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'warn',
 };
 
-/** The environment the all-in-one reads: its defaults under whatever is set. */
+/**
+ * The environment the all-in-one reads: its defaults under whatever is set.
+ * The demo's admin password only with the demo: a real deployment of the
+ * all-in-one (DEMO_SIMULATOR=false) gets an admin only from GATEWAY_ADMIN_PASSWORD.
+ */
 export function allInOneEnv(env: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
-  return { ...ALL_IN_ONE_DEFAULTS, ...env };
+  const defaults: Record<string, string> = { ...ALL_IN_ONE_DEFAULTS };
+  if (!demoOn(env.DEMO_SIMULATOR)) delete defaults.GATEWAY_ADMIN_PASSWORD;
+  return { ...defaults, ...env };
+}
+
+/** DEMO_SIMULATOR as loadConfig will read it; a bad value keeps the demo's defaults (loadConfig then names the variable). */
+function demoOn(raw: string | undefined): boolean {
+  if (raw === undefined) return allInOneSpec.simulator.default !== false;
+  try {
+    return allInOneSpec.simulator.parse(raw);
+  } catch {
+    return true;
+  }
 }

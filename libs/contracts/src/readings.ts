@@ -74,6 +74,10 @@ export const REJECT_REASONS = [
   'undecodable_payload',
   'unknown_decoder',
   'unbound_device',
+  /** A LoRaWAN uplink for a device that is not of the topic's application (a network server writing for another's devices). */
+  'foreign_device',
+  /** Measured further in the future than INGEST_FUTURE_SKEW_S allows. */
+  'future_time',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

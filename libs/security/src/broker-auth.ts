@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MqttAccount } from './mosquitto-files';
-import { type MqttIdentity, mayPublish, maySubscribe } from './topic-rules';
+import { clientIdRefusal, type MqttIdentity, mayPublish, maySubscribe } from './topic-rules';
 import { verifySecret } from './credentials';
 
 /** The parts of an aedes client these hooks read: kept structural, so this library needs no broker import. */
@@ -9,6 +9,7 @@ export interface BrokerClient {
 }
 
 /** aedes' CONNACK return codes for a refused login (MQTT 3.1.1). */
+export const IDENTIFIER_REJECTED = 2;
 export const BAD_USERNAME_OR_PASSWORD = 4;
 export const NOT_AUTHORIZED = 5;
 
@@ -58,6 +59,9 @@ export function createBrokerAuth(options: BrokerAuthOptions) {
       (account) => {
         if (!account) return fail('unknown user');
         if (!verifySecret(secret, account.passwordHash)) return fail('wrong password');
+        // Checked before aedes looks at the id's session, so a refused client never takes it over.
+        const idRefusal = clientIdRefusal(account.identity, client.id);
+        if (idRefusal) return fail(idRefusal, IDENTIFIER_REJECTED);
         identities.set(client, account.identity);
         done(null, true);
       },

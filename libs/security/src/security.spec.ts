@@ -1,4 +1,4 @@
-import { createBrokerAuth, generateSecret, hashSecret, LoginThrottle, mayPublish, mosquittoFiles, type MqttAccount, type MqttIdentity, verifySecret } from './index';
+import { clientIdRefusal, createBrokerAuth, generateSecret, hashSecret, LoginThrottle, mayPublish, mosquittoFiles, type MqttAccount, type MqttIdentity, verifySecret } from './index';
 
 describe('device credentials', () => {
   it('hashes in the $7$ format and verifies only the right secret', () => {
@@ -42,11 +42,23 @@ describe(mosquittoFiles.name, () => {
       { identity: { kind: 'device', username: 'old' }, passwordHash: 'scrypt$x' },
     ];
     const sut = mosquittoFiles(accounts, { topicPrefix: 'city/' });
-    expect(sut.passwords.split('\n').filter(Boolean).map((l) => l.split(':')[0])).toEqual(['ingest', 'chirp', 'sensor-1']);
+    expect(sut.passwords.split('\n').filter(Boolean).map((l) => l.split(':')[0])).toEqual(['chirp', 'sensor-1']);
+    expect(sut.servicePasswords.split('\n').filter(Boolean).map((l) => l.split(':')[0])).toEqual(['ingest']);
     expect(sut.acl).toContain('user sensor-1\ntopic write city/vulgraad/v1/devices/sensor-1/readings');
-    expect(sut.acl).toContain('user ingest\ntopic readwrite city/vulgraad/v1/#');
+    expect(sut.serviceAcl).toContain('user ingest\ntopic readwrite city/vulgraad/v1/#');
+    expect(sut.acl).not.toContain('user ingest');
     expect(sut.acl).toContain('topic write city/application/app-1/device/+/event/up');
     expect(sut.skipped.map((s) => s.username)).toEqual(['bad name', 'old']);
+  });
+  it('keeps vulgraad- names, client ids on the devices\' listener, out of the devices and network servers', () => {
+    const sut = mosquittoFiles([
+      { identity: { kind: 'device', username: 'vulgraad-ingest-0' }, passwordHash: hash },
+      { identity: { kind: 'network_server', username: 'vulgraad-ns', applications: null }, passwordHash: hash },
+      { identity: { kind: 'service', username: 'vulgraad-services' }, passwordHash: hash },
+    ]);
+    expect(sut.passwords).toBe('');
+    expect(sut.servicePasswords).toMatch(/^vulgraad-services:/);
+    expect(sut.skipped.map((s) => s.username)).toEqual(['vulgraad-ns', 'vulgraad-ingest-0']);
   });
 });
 
@@ -60,8 +72,8 @@ describe(createBrokerAuth.name, () => {
   const publish = (client: { id: string }, topic: string): Promise<boolean> => new Promise((resolve) => sut.authorizePublish(client, { topic }, (error) => resolve(!error)));
 
   it('logs in a device with its own secret and the service with its password, nobody else', async () => {
-    expect(await login({ id: 'a' }, 'sensor-1', secret)).toBe(true);
-    expect(await login({ id: 'b' }, 'sensor-1', 'wrong')).toBe(false);
+    expect(await login({ id: 'sensor-1' }, 'sensor-1', secret)).toBe(true);
+    expect(await login({ id: 'sensor-1' }, 'sensor-1', 'wrong')).toBe(false);
     expect(await login({ id: 'c' }, 'nobody', secret)).toBe(false);
     expect(await login({ id: 'd' })).toBe(false);
     expect(await login({ id: 'e' }, 'svc', 'service-password')).toBe(true);
@@ -70,13 +82,25 @@ describe(createBrokerAuth.name, () => {
   });
 
   it('lets a device publish on its own topic only, and subscribe to nothing', async () => {
-    const client = { id: 'dev' };
-    await login(client, 'sensor-1', secret);
+    const client = { id: 'sensor-1' };
+    expect(await login(client, 'sensor-1', secret)).toBe(true);
     expect(await publish(client, 'vulgraad/v1/devices/sensor-1/readings')).toBe(true);
     expect(await publish(client, 'vulgraad/v1/devices/sensor-2/readings')).toBe(false);
     expect(await publish({ id: 'never-logged-in' }, 'vulgraad/v1/devices/sensor-1/readings')).toBe(false);
     const granted = await new Promise((resolve) => sut.authorizeSubscribe(client, { topic: '#', qos: 1 }, (_e, s) => resolve(s)));
     expect(granted).toBeNull();
+  });
+});
+
+describe(clientIdRefusal.name, () => {
+  it('ties a device\'s client id to its reference and keeps vulgraad- ids for services', () => {
+    expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'sensor-1')).toBeNull();
+    expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'vulgraad-ingest-host')).toMatch(/kept for the system's services/);
+    expect(clientIdRefusal({ kind: 'device', username: 'vulgraad-ingest-host' }, 'vulgraad-ingest-host')).toMatch(/kept for the system's services/);
+    expect(clientIdRefusal({ kind: 'device', username: 'sensor-1' }, 'sensor-2')).toMatch(/own reference/);
+    expect(clientIdRefusal({ kind: 'network_server', username: 'ttn', applications: null }, 'ttn-bridge')).toBeNull();
+    expect(clientIdRefusal({ kind: 'network_server', username: 'ttn', applications: null }, 'vulgraad-ingest-0')).toMatch(/kept for the system's services/);
+    expect(clientIdRefusal({ kind: 'service', username: 'ingest' }, 'vulgraad-ingest-0')).toBeNull();
   });
 });
 
@@ -91,5 +115,16 @@ describe(LoginThrottle.name, () => {
     expect(sut.retryAfterS(['user:alice', 'ip:1'], 3000)).toBe(57);
     expect(sut.retryAfterS(['user:alice', 'ip:2'], 3000)).toBe(0);
     expect(sut.retryAfterS(['user:bob', 'ip:1'], 60_001)).toBe(0);
+  });
+
+  it('counts attempts begun and not yet decided, so parallel guesses cannot all pass', () => {
+    const sut = new LoginThrottle({ maxFailures: 3, windowMs: 60_000 });
+    const keys = ['user:bob@ip:1', { key: 'user:bob', maxFailures: 10 }];
+    expect([1, 2, 3, 4, 5].map(() => sut.begin(keys, 0))).toEqual([0, 0, 0, 1, 1]);
+    for (let i = 0; i < 3; i++) sut.failed(keys, 10, true);
+    expect(sut.begin(keys, 20)).toBe(60);
+    expect(sut.begin(['user:bob@ip:2', { key: 'user:bob', maxFailures: 10 }], 20)).toBe(0);
+    sut.succeeded(['user:bob@ip:2', { key: 'user:bob', maxFailures: 10 }], ['user:bob@ip:2']);
+    expect(sut.begin(['user:bob@ip:2'], 30)).toBe(0);
   });
 });

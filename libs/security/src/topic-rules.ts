@@ -15,6 +15,22 @@ export type MqttIdentity =
 /** Characters a user name may have to be written into Mosquitto's password and ACL files. */
 export const SAFE_USERNAME = /^[A-Za-z0-9._@-]{1,128}$/;
 
+/** Client ids under this prefix belong to the system's own services (the ingest's persistent session among them). */
+export const SERVICE_CLIENT_ID_PREFIX = 'vulgraad-';
+
+/**
+ * Why this identity may not connect with this client id, or null when it may.
+ * A broker hands a client id's session (its subscriptions and queued messages)
+ * to whoever connects with it next, so the id is tied to the login: a device
+ * connects as its own reference, and no one but a service takes a `vulgraad-` id.
+ */
+export function clientIdRefusal(identity: MqttIdentity, clientId: string): string | null {
+  if (identity.kind === 'service') return null;
+  if (clientId.startsWith(SERVICE_CLIENT_ID_PREFIX)) return `client ids starting with ${SERVICE_CLIENT_ID_PREFIX} are kept for the system's services, not ${identity.kind === 'device' ? 'device' : 'network server'} ${identity.username}`;
+  if (identity.kind === 'device') return clientId === identity.username ? null : `device ${identity.username} must connect with its own reference as client id, not "${clientId}"`;
+  return null;
+}
+
 /** May this identity publish on this topic (the broker's topic, with the deployment's prefix)? */
 export function mayPublish(identity: MqttIdentity, topic: string, topicPrefix = ''): boolean {
   if (identity.kind === 'service') return true;

@@ -1,7 +1,8 @@
 import { Body, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
-import type { AuthUser } from '../auth/roles';
+import { DomainError } from '@vulgraad/contracts';
+import { seesDistrict, type AuthUser } from '../auth/roles';
 import { AlertNoteDto, AlertsQuery, ThresholdsDto, WebhookDto } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 import { ApiController } from '../common/api-controller';
@@ -43,7 +44,8 @@ export class AlertsController {
   @Roles('viewer')
   @Get('alert-settings/:district')
   @ApiOperation({ summary: 'Alert thresholds in force for a district and what it overrides' })
-  thresholds(@Param('district') district: string) {
+  thresholds(@CurrentUser() user: AuthUser, @Param('district') district: string) {
+    checkDistrictParam(user, district);
     return this.alerts.thresholds(district);
   }
 
@@ -51,6 +53,7 @@ export class AlertsController {
   @Put('alert-settings/:district')
   @ApiOperation({ summary: 'Set a district\'s thresholds (null = back to the default)' })
   saveThresholds(@CurrentUser() user: AuthUser, @Param('district') district: string, @Body() body: ThresholdsDto) {
+    checkDistrictParam(user, district);
     return this.alerts.saveThresholds(user, district, body);
   }
 }
@@ -86,4 +89,9 @@ export class WebhooksController {
   deliveries(@Param('id') id: string, @Query('limit') limit?: string) {
     return this.alerts.deliveries(id, Math.min(Math.max(Number(limit) || 100, 1), 1000));
   }
+}
+
+/** A user limited to some districts reads and sets the alert settings of those only. */
+function checkDistrictParam(user: AuthUser, district: string): void {
+  if (!seesDistrict(user, district)) throw new DomainError('forbidden', `you may not see district ${district}`, 'district');
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, CONFIG, DomainError, type Clock } from '@vulgraad/contracts';
-import type { Config } from '@vulgraad/config';
+import { ALL_IN_ONE_DEFAULTS, type Config } from '@vulgraad/config';
 import { LoginThrottle } from '@vulgraad/security';
 import { AuditService } from '../audit/audit.service';
 import { LiveService } from '../live/live.service';
@@ -36,6 +36,8 @@ export const toUserView = (u: UserRecord): UserView => ({
 /** How long a checked user stays trusted without reading the database again. */
 const USER_CACHE_MS = 5000;
 const MIN_PASSWORD_LENGTH = 10;
+/** The all-in-one demo's admin password, public in the README: never kept without the demo. */
+const DEMO_ADMIN_PASSWORD = ALL_IN_ONE_DEFAULTS.GATEWAY_ADMIN_PASSWORD as string;
 
 @Injectable()
 export class UsersService {
@@ -56,17 +58,43 @@ export class UsersService {
     this.throttle = new LoginThrottle({ maxFailures: config.security.loginMaxFailures, windowMs: config.security.loginWindowS * 1000 });
   }
 
-  /** Creates the first admin from configuration when it does not exist yet. */
+  /**
+   * Makes the configured admin: created when missing; when it exists, a
+   * GATEWAY_ADMIN_PASSWORD it does not have replaces its password (and ends
+   * its tokens and sockets), so rotating the variable retires the old one.
+   * Without a configured password, an admin that still has the demo's
+   * password is disabled: that password is printed in every README.
+   */
   async ensureFirstAdmin(): Promise<void> {
     const { adminUsername, adminPassword } = this.config.gateway;
+    if (adminPassword && adminPassword.length < MIN_PASSWORD_LENGTH) throw new DomainError('validation', `GATEWAY_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters`, 'GATEWAY_ADMIN_PASSWORD');
+    const existing = await this.repository.findByUsername(adminUsername);
+    if (existing) {
+      if (adminPassword) {
+        if (existing.active && (await verifyPassword(adminPassword, existing.passwordHash))) return;
+        await this.repository.update(existing.id, { passwordHash: await hashPassword(adminPassword), active: true });
+        this.afterConfiguredChange(existing.id);
+        this.logger.warn({ msg: 'admin password set from GATEWAY_ADMIN_PASSWORD', username: adminUsername });
+        await this.audit.record(null, 'user.update', { type: 'user', id: existing.id }, { passwordChanged: true, active: true, source: 'configuration' });
+      } else if (existing.active && (await verifyPassword(DEMO_ADMIN_PASSWORD, existing.passwordHash))) {
+        await this.repository.update(existing.id, { active: false });
+        this.afterConfiguredChange(existing.id);
+        this.logger.warn({ msg: 'admin disabled: it still has the demo password; set GATEWAY_ADMIN_PASSWORD to give it another', username: adminUsername });
+        await this.audit.record(null, 'user.update', { type: 'user', id: existing.id }, { active: false, reason: 'demo password without the demo', source: 'configuration' });
+      }
+      return;
+    }
     if (!adminPassword) return;
-    if (await this.repository.findByUsername(adminUsername)) return;
-    if (adminPassword.length < MIN_PASSWORD_LENGTH) throw new DomainError('validation', `GATEWAY_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters`, 'GATEWAY_ADMIN_PASSWORD');
     const created = await this.repository.create({ username: adminUsername, displayName: 'Administrator', role: 'admin', districts: null, passwordHash: await hashPassword(adminPassword) });
     if (created) {
       this.logger.log({ msg: 'first admin created from configuration', username: adminUsername });
       await this.audit.record(null, 'user.create', { type: 'user', id: created.id }, { username: adminUsername, role: 'admin', source: 'configuration' });
     }
+  }
+
+  private afterConfiguredChange(userId: string): void {
+    this.cache.delete(userId);
+    this.live.disconnectUser(userId);
   }
 
   /**
@@ -75,22 +103,34 @@ export class UsersService {
    */
   async login(username: string, password: string, clientAddress: string): Promise<{ token: string; user: UserView; expiresInS: number }> {
     const name = username.trim().toLowerCase();
-    const keys = [`user:${name}`, `address:${clientAddress}`];
+    // The name at this address and the address are limited to GATEWAY_LOGIN_MAX_FAILURES; the name from anywhere to the
+    // larger GATEWAY_LOGIN_USER_MAX_FAILURES, so that failures from one address do not lock the user out everywhere.
+    const atAddress = `user:${name}@${clientAddress}`;
+    const anywhere = { key: `user:${name}`, maxFailures: this.config.security.loginUserMaxFailures };
+    const keys = [atAddress, `address:${clientAddress}`, anywhere];
     // Wall time, not the process clock: the demo's simulated clock runs hundreds of times faster.
     const nowMs = Date.now();
-    const waitS = this.throttle.retryAfterS(keys, nowMs);
+    // The place is taken before the password is hashed: parallel guesses count while they are checked.
+    const waitS = this.throttle.begin(keys, nowMs);
     if (waitS > 0) {
       this.logger.warn({ msg: 'login refused: too many failures', username: name, clientAddress, retryAfterS: waitS });
       throw new TooManyLoginsError(waitS);
     }
-    const user = await this.repository.findByUsername(name);
-    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await this.decoyHash);
+    let user: UserRecord | null;
+    let ok: boolean;
+    try {
+      user = await this.repository.findByUsername(name);
+      ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await this.decoyHash);
+    } catch (error) {
+      this.throttle.failed(keys, Date.now(), true);
+      throw error;
+    }
     if (!user || !ok || !user.active) {
-      this.throttle.failed(keys, nowMs);
+      this.throttle.failed(keys, Date.now(), true);
       this.logger.log({ msg: 'login failed', username: name, clientAddress });
       throw new DomainError('unauthenticated', 'user name or password is wrong, or the user is disabled', 'password');
     }
-    this.throttle.succeeded(keys[0] as string);
+    this.throttle.succeeded(keys, [atAddress, anywhere]);
     await this.repository.touchLogin(user.id, this.clock.now());
     const token = await this.tokens.issue({ sub: user.id, usr: user.username, role: user.role, dist: user.districts, ver: user.tokenVersion });
     return { token, user: toUserView(user), expiresInS: this.config.gateway.tokenTtlS };

@@ -122,8 +122,17 @@ export class ContainersService {
         seen.set(row.ref, row.row);
       }
     }
+    const found = await this.containers.findByExternalRefs(rows.filter((r) => r.input).map((r) => r.ref as string));
+    // Re-homing a container is managing the district it leaves as well as the one it joins (as PUT checks both).
+    const foreign = new Map(found.filter((c) => !seesDistrict(user, c.district)).map((c) => [c.externalRef, c.district]));
+    for (const row of rows) {
+      const district = row.input && row.ref ? foreign.get(row.ref) : undefined;
+      if (district === undefined) continue;
+      row.errors.push({ field: 'district', message: `container ${row.ref} is in district ${district}, which you may not manage` });
+      row.input = null;
+    }
     const valid = rows.filter((r) => r.input);
-    const existing = new Map((await this.containers.findByExternalRefs(valid.map((r) => r.ref as string))).map((c) => [c.externalRef, c.id]));
+    const existing = new Map(found.map((c) => [c.externalRef, c.id]));
     const stored = new Map<string, string>();
     if (!dryRun && valid.length > 0) {
       for (const record of await this.containers.upsert(valid.map((r) => r.input as ContainerInput))) stored.set(record.externalRef ?? '', record.id);

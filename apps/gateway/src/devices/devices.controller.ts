@@ -18,15 +18,15 @@ export class DevicesController {
   @ApiQuery({ name: 'containerId', required: false })
   find(@CurrentUser() user: AuthUser, @Query('ref') ref?: string, @Query('containerId') containerId?: string) {
     if (containerId) return this.devices.ofContainer(user, containerId);
-    if (ref) return this.devices.findByRef(ref);
+    if (ref) return this.devices.findByRef(user, ref);
     throw new DomainError('validation', 'give ref or containerId', 'ref');
   }
 
   @Roles('viewer')
   @Get('devices/:id')
   @ApiOperation({ summary: 'A device with every binding it ever had' })
-  get(@Param('id') id: string) {
-    return this.devices.get(id);
+  get(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+    return this.devices.get(user, id);
   }
 
   @Roles('operator')
@@ -53,7 +53,7 @@ export class DevicesController {
   @Roles('operator')
   @Get('rejected-messages')
   @ApiOperation({ summary: 'Messages the ingest could not turn into readings, with the reason, newest first' })
-  rejected(@Query() query: RejectedQuery) {
-    return this.devices.rejectedMessages(query);
+  rejected(@CurrentUser() user: AuthUser, @Query() query: RejectedQuery) {
+    return this.devices.rejectedMessages(user, query);
   }
 }

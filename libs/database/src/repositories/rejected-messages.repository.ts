@@ -26,15 +26,24 @@ const insertSql = (rows: number): string => `
   INSERT INTO rejected_messages (received_at, topic, payload, payload_size, reason, detail, device_ref, format, correlation_id)
   VALUES ${valuesList(rows, WIDTH, CASTS)}`;
 
-/** -- Params: $1 reason (null = all), $2 since, $3 limit */
+/** The message names a device bound now to a container of one of the districts in the given parameter (null = any message). */
+const IN_DISTRICTS = (param: string): string => `(${param}::text[] IS NULL OR EXISTS (
+    SELECT 1 FROM devices d
+    JOIN device_bindings b ON b.device_id = d.id AND b.valid_to IS NULL
+    JOIN containers c ON c.id = b.container_id
+    WHERE (d.external_ref = m.device_ref OR d.dev_eui = m.device_ref) AND c.district = ANY (${param}::text[])))`;
+/** -- Params: $1 reason (null = all), $2 since, $3 limit, $4 districts text[] (null = all) */
 const SELECT_RECENT = `
   SELECT id, received_at, topic, payload, payload_size, reason, detail, device_ref, format, correlation_id
-  FROM rejected_messages
-  WHERE ($1::text IS NULL OR reason = $1) AND received_at >= $2
+  FROM rejected_messages m
+  WHERE ($1::text IS NULL OR reason = $1) AND received_at >= $2 AND ${IN_DISTRICTS('$4')}
   ORDER BY received_at DESC, id DESC LIMIT $3`;
-/** -- Params: $1 since */
+/** -- Params: $1 since, $2 districts text[] (null = all) */
 const COUNT_BY_REASON = `
-  SELECT reason, count(*)::int AS count FROM rejected_messages WHERE received_at >= $1 GROUP BY reason ORDER BY reason`;
+  SELECT reason, count(*)::int AS count FROM rejected_messages m WHERE received_at >= $1 AND ${IN_DISTRICTS('$2')} GROUP BY reason ORDER BY reason`;
+/** -- Params: $1 cutoff, $2 limit. Deletes the oldest rows received before the cutoff, at most limit of them. */
+const DELETE_OLDER = `
+  DELETE FROM rejected_messages WHERE id IN (SELECT id FROM rejected_messages WHERE received_at < $1 ORDER BY received_at LIMIT $2)`;
 
 interface Row {
   id: number;
@@ -63,8 +72,9 @@ export class RejectedMessagesRepository {
     }
   }
 
-  async recent(filter: { reason?: string; since?: Date; limit?: number } = {}): Promise<StoredRejectedMessage[]> {
-    const { rows } = await this.db.query<Row>(SELECT_RECENT, [filter.reason ?? null, filter.since ?? new Date(0), filter.limit ?? 100]);
+  /** Newest first; `districts` keeps the messages of devices bound now in those districts (null = all). */
+  async recent(filter: { reason?: string; since?: Date; limit?: number; districts?: readonly string[] | null } = {}): Promise<StoredRejectedMessage[]> {
+    const { rows } = await this.db.query<Row>(SELECT_RECENT, [filter.reason ?? null, filter.since ?? new Date(0), filter.limit ?? 100, filter.districts ?? null]);
     return rows.map((r) => ({
       id: Number(r.id),
       receivedAt: toDate(r.received_at),
@@ -79,8 +89,18 @@ export class RejectedMessagesRepository {
     }));
   }
 
-  async countByReason(since: Date = new Date(0)): Promise<Record<string, number>> {
-    const { rows } = await this.db.query<{ reason: string; count: number }>(COUNT_BY_REASON, [since]);
+  async countByReason(since: Date = new Date(0), districts: readonly string[] | null = null): Promise<Record<string, number>> {
+    const { rows } = await this.db.query<{ reason: string; count: number }>(COUNT_BY_REASON, [since, districts]);
     return Object.fromEntries(rows.map((r) => [r.reason, r.count]));
+  }
+
+  /** Removes messages received before the cutoff, in rounds of at most batchSize rows; returns how many went. */
+  async deleteOlderThan(cutoff: Date, batchSize = 10_000): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const { rowCount } = await this.db.query(DELETE_OLDER, [cutoff, batchSize]);
+      deleted += rowCount ?? 0;
+      if ((rowCount ?? 0) < batchSize) return deleted;
+    }
   }
 }
