@@ -226,7 +226,7 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
           units: () => planning.settings.planningUnits(),
           settingsOf: (district, fraction) => planning.settingsOf(district, fraction),
           isPublished: async (district, fraction, shiftDate) => (await planning.plans.published(district, fraction, shiftDate)) !== null,
-          requestDaily: (district, fraction, shiftDate) => replans.requestDaily(district, fraction, shiftDate),
+          requestDaily: (_district, fraction, shiftDate) => replans.requestDaily(fraction, shiftDate),
         },
         clock,
         problem,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DATABASE, EVENT_BUS, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
+import { DATABASE, EVENT_BUS, FLEET_SCOPE, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
 import { ContainersRepository, VehiclesRepository, type Database } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { isCollectionDay } from '@vulgraad/planning';
@@ -57,18 +57,13 @@ export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDes
     await this.replans.request(event.district, container.wasteType, shiftDate, `planner.edit ${event.action} ${event.containerId} by ${event.by}`);
   }
 
-  /** A truck left or re-entered service: re-plan today's plans it drives in, or could. */
+  /** A truck left or re-entered service: re-plan today's fleet plans of the fractions it takes or drives in (every truck: its stops go to others). */
   async onVehicleStatus(event: VehicleStatusChanged): Promise<void> {
     const today = this.planning.today();
     const vehicle = await this.vehicles.findById(event.vehicleId);
     const plans = await this.planning.plans.publishedOn(today);
-    for (const plan of plans) {
-      const drives = plan.routes.some((r) => r.vehicleId === event.vehicleId);
-      const couldDrive = event.status === 'in_service' && (vehicle?.fractions.includes(plan.fraction) ?? false) && (event.district === null || event.district === plan.district);
-      if (drives || couldDrive) {
-        await this.replans.request(plan.district, plan.fraction, today, `vehicle.status ${event.vehicleId} ${event.status}`);
-      }
-    }
+    const fractions = new Set(plans.filter((p) => p.routes.some((r) => r.vehicleId === event.vehicleId) || (event.status === 'in_service' && (vehicle?.fractions.includes(p.fraction) ?? false))).map((p) => p.fraction));
+    for (const fraction of fractions) await this.replans.request(FLEET_SCOPE, fraction, today, `vehicle.status ${event.vehicleId} ${event.status}`);
   }
 
   async onDriverFeedback(event: DriverFeedback): Promise<void> {

@@ -9,6 +9,7 @@ export const PLANNER_QUEUE = 'planner';
 
 /** What a planning job carries. */
 export interface PlanJobData {
+  /** Every job plans the fraction's fleet plan; a re-plan names the district it concerns (`fleet` = every truck). */
   district: string;
   fraction: import('@vulgraad/contracts').WasteFraction;
   /** Absent on a scheduled daily job: the next collection day is planned. */
