@@ -25,7 +25,7 @@ describe('planner observability on BullMQ', () => {
     expect(body).toMatch(/^vulgraad_planner_queue_jobs\{state="waiting"\} 0$/m);
     expect(body).toMatch(/^vulgraad_planner_job_seconds_count\{name="daily",outcome="completed"\} 1$/m);
     expect(body).toMatch(/^vulgraad_planner_solve_seconds_count 1$/m);
-    expect(body).toMatch(/^vulgraad_planner_plan_cost\{district="centre",fraction="residual"\} \d/m);
+    expect(body).toMatch(/^vulgraad_planner_plan_cost\{district="fleet",fraction="residual"\} \d/m);
     expect(body).toMatch(/^vulgraad_planner_plans_published_total\{trigger="daily"\} 1$/m);
   });
 

@@ -35,6 +35,8 @@ export interface ScenarioContainer {
   silentForH?: number;
   fraction?: WasteFraction;
   volumeL?: number;
+  /** Default `centre`. */
+  district?: string;
 }
 
 /**
@@ -112,7 +114,7 @@ export async function startPlanner(options: {
 
   await new ContainersRepository(db).upsert(
     options.containers.map((c) => ({
-      id: c.id, lng: c.lng, lat: c.lat, district: 'centre', wasteType: c.fraction ?? 'residual', volumeL: c.volumeL ?? 3000, depthMm: 2000,
+      id: c.id, lng: c.lng, lat: c.lat, district: c.district ?? 'centre', wasteType: c.fraction ?? 'residual', volumeL: c.volumeL ?? 3000, depthMm: 2000,
     })),
   );
   const readings = new ReadingsRepository(db);

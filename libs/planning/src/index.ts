@@ -11,3 +11,4 @@ export * from './repositories';
 export { FillModelCache } from './model-cache';
 export { progressFromPlan } from './progress';
 export * from './zones';
+export { checkDay, checkPublishedDay, readPublishedDay, type DayCheck, type PublishedDay } from './check/check-day';

@@ -47,9 +47,9 @@ const SELECT_PUBLISHED = `
 const SELECT_PUBLISHED_ON = `
   SELECT id FROM plans WHERE shift_date = $1::date AND status = 'published' AND ($2::text IS NULL OR district = $2 OR $2 = ANY(districts))
   ORDER BY district, fraction`;
-/** -- Params: $1 district, $2 fraction, $3 shift_date */
+/** -- Params: $1 district (or the fleet scope), $2 fraction, $3 shift_date. A district finds the fleet plan's versions that cover it. */
 const SELECT_VERSIONS = `
-  SELECT ${PLAN_COLUMNS} FROM plans WHERE district = $1 AND fraction = $2 AND shift_date = $3::date ORDER BY version`;
+  SELECT ${PLAN_COLUMNS} FROM plans WHERE (district = $1 OR $1 = ANY(districts)) AND fraction = $2 AND shift_date = $3::date ORDER BY version`;
 /** -- Params: $1 plan ids text[] */
 const SELECT_ROUTES = `
   SELECT id, plan_id, vehicle_id, start_at, end_at, distance_m, duration_s, geometry, districts FROM plan_routes
@@ -170,17 +170,19 @@ export class PlansRepository {
       id,
       version,
       status: 'published',
-      routes: plan.routes.map((r) => ({ ...r, id: `${id}:${r.vehicleId}` })),
+      routes: plan.routes.map((r) => ({ ...r, id: `${id}:${r.vehicleId}`, districts: r.districts ?? [] })),
+      districts: plan.districts ?? [plan.district],
+      mustIds: plan.mustIds ?? [],
     };
-    const districts = plan.districts ?? [plan.district];
+    const districts = stored.districts as string[];
     await tx.query(SUPERSEDE, [plan.district, plan.fraction, plan.shiftDate, new Date(), districts]);
     await tx.query(INSERT_PLAN, [
       id, plan.district, plan.fraction, plan.shiftDate, version, plan.trigger, jobKey, plan.createdAt, plan.solveSeconds,
-      plan.distanceM, plan.durationS, JSON.stringify(plan.unassigned), districts, plan.mustIds ?? [],
+      plan.distanceM, plan.durationS, JSON.stringify(plan.unassigned), districts, stored.mustIds,
     ]);
     for (const chunk of chunked(stored.routes, ROUTE_CASTS.length)) {
       const params = chunk.flatMap((r) => [
-        r.id, id, r.vehicleId, r.startAt, r.endAt, r.distanceM, r.durationS, r.geometry ? JSON.stringify(r.geometry) : null, r.districts ?? [],
+        r.id, id, r.vehicleId, r.startAt, r.endAt, r.distanceM, r.durationS, r.geometry ? JSON.stringify(r.geometry) : null, r.districts,
       ]);
       await tx.query(insertRoutesSql(chunk.length), params);
     }
