@@ -62,6 +62,17 @@ describe('checkPublishedDay', () => {
     expect(sut.problems.join('\n')).toMatch(/must missed: residual container c3/);
   });
 
+  it('holds a route to its truck\'s shift of that weekday', async () => {
+    // 2026-03-03 is a Tuesday: this truck works Mondays 07:00-15:30 and Tuesdays 07:00-09:00 (local) only.
+    const v = (await new VehiclesRepository(scratch.db).findById('truck-2'))!;
+    await new VehiclesRepository(scratch.db).upsert({ ...v, shiftByWeekday: { 1: [420, 930], 2: [420, 540] } });
+    await new PlansRepository(scratch.db).publish(plan('centre', 'residual', [
+      { vehicleId: 'truck-2', stops: [stop(0, 'depot_start', '06:00', 0), stop(1, 'container', '07:30', 100, 'c1'), stop(2, 'disposal', '08:30', 0), stop(3, 'depot_end', '09:00', 0)] },
+    ]));
+    const sut = await checkPublishedDay(scratch.db, DAY, OPTIONS);
+    expect(sut.overShift).toBe(1);
+  });
+
   it('counts a trip whose containers hold more than the truck, even when the stored loads say otherwise', async () => {
     const plans = new PlansRepository(scratch.db);
     // Two containers of 1,500 L at 100 %, compacted 3:1, are 1,000 L: with a third one the trip holds more than the body.

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
 import { CLOCK, CONFIG, DATABASE, EVENT_BUS, FLEET_SCOPE, type Clock, type Plan, type WasteFraction } from '@vulgraad/contracts';
-import { ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository, type Database } from '@vulgraad/database';
+import { ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository, vehicleShiftOn, type Database } from '@vulgraad/database';
 import type { MatrixProvider } from '@vulgraad/distances';
 import type { EventBus } from '@vulgraad/events';
 import {
-  addDays, defaultDistrictSettings, densityOf, districtsPerVehicle, DistrictSettingsRepository, FillModelCache, isCollectionDay, localDateOf,
+  addDays, defaultDistrictSettings, densityOf, districtsPerVehicle, DistrictSettingsRepository, FillModelCache, isCollectionDay, isoWeekday, localDateOf,
   localMinutesOf, localTimeMs, PlannerEditsRepository, PlanningDataRepository, PlansRepository, planFleetShift, progressFromPlan,
   type DistrictSettings, type SolveFn,
 } from '@vulgraad/planning';
@@ -154,7 +154,12 @@ export class PlanningService {
     ]);
     const compactionOf = (id: string): number => compaction.get(id) ?? this.config.planner.compactionFactor;
     const isToday = shiftDate === localDateOf(nowMs, this.timeZone);
-    const planningVehicles = vehicles.map((v) => ({ ...v, compactionFactor: compaction.get(v.id) ?? null }));
+    // Each truck with its shift of the day's weekday (none = it does not work that day).
+    const weekday = isoWeekday(shiftDate);
+    const planningVehicles = vehicles.flatMap((v) => {
+      const shift = vehicleShiftOn(v, weekday);
+      return shift ? [{ ...v, shiftStartMin: shift.startMin, shiftEndMin: shift.endMin, compactionFactor: compaction.get(v.id) ?? null }] : [];
+    });
     // Another fraction's routes (and plans not yet part of the fleet plan) take their trucks' time.
     const busy = dayPlans
       .filter((p) => p.fraction !== fraction)

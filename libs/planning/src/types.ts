@@ -75,6 +75,8 @@ export interface PlanningVehicle {
   shiftStartMin?: number;
   shiftEndMin?: number;
   maxRouteDurationS?: number | null;
+  /** The driver's break, minutes; absent or null = the longest of the districts it serves. */
+  breakMin?: number | null;
   status?: 'in_service' | 'out_of_service';
 }
 

@@ -253,8 +253,12 @@ const SELECT_STOPS = `
          c.volume_l, (s.why->>'predictedFillAtArrivalPct')::float8 AS predicted_fill_pct
   FROM plan_stops s JOIN plans p ON p.id = s.plan_id LEFT JOIN containers c ON c.id = s.container_id
   WHERE p.shift_date = $1::date AND p.status = 'published' ORDER BY s.route_id, s.seq`;
-/** -- No params. Every truck. */
-const SELECT_VEHICLES = `SELECT id, capacity_l, capacity_kg, compaction_factor, shift_start_min, shift_end_min FROM vehicles`;
+/** -- Params: $1 ISO weekday as text. Every truck, with its shift of that weekday (null = none that day). */
+const SELECT_VEHICLES = `
+  SELECT id, capacity_l, capacity_kg, compaction_factor,
+         CASE WHEN shift_by_weekday IS NULL THEN shift_start_min ELSE (shift_by_weekday->($1::text)->>0)::int END AS shift_start_min,
+         CASE WHEN shift_by_weekday IS NULL THEN shift_end_min ELSE (shift_by_weekday->($1::text)->>1)::int END AS shift_end_min
+  FROM vehicles`;
 /**
  * -- Params: $1 shift_date. Locks and additions in force for the shift: the last edit per container (of that shift
  * or of every shift) is a lock or an add.
@@ -276,7 +280,10 @@ export async function readPublishedDay(db: Queryable, shiftDate: string): Promis
     }>(SELECT_STOPS, [shiftDate])
   ).rows;
   const vehicles = (
-    await db.query<{ id: string; capacity_l: number; capacity_kg: number; compaction_factor: number | null; shift_start_min: number; shift_end_min: number }>(SELECT_VEHICLES)
+    await db.query<{ id: string; capacity_l: number; capacity_kg: number; compaction_factor: number | null; shift_start_min: number | null; shift_end_min: number | null }>(
+      SELECT_VEHICLES,
+      [String(((new Date(`${shiftDate}T12:00:00Z`).getUTCDay() + 6) % 7) + 1)],
+    )
   ).rows;
   const edits = (await db.query<{ container_id: string; action: string; waste_type: string; district: string }>(SELECT_PLANNER_MUSTS, [shiftDate])).rows;
 
@@ -303,7 +310,8 @@ export async function readPublishedDay(db: Queryable, shiftDate: string): Promis
     })),
     vehicles: new Map(vehicles.map((v) => [v.id, {
       id: v.id, capacityL: Number(v.capacity_l), capacityKg: Number(v.capacity_kg), compactionFactor: v.compaction_factor === null ? null : Number(v.compaction_factor),
-      shiftStartMin: v.shift_start_min, shiftEndMin: v.shift_end_min,
+      // No shift that weekday: any route is outside it.
+      shiftStartMin: v.shift_start_min ?? 0, shiftEndMin: v.shift_end_min ?? 0,
     }])),
     plannerMusts: edits.filter((e) => e.action === 'lock' || e.action === 'add').map((e) => ({ containerId: e.container_id, fraction: e.waste_type, district: e.district })),
   };

@@ -95,7 +95,7 @@ export function buildVehicles(args: {
     if (served.length === 0) continue;
     const districtFrom = Math.min(...served.map((s) => s.shiftStartMin));
     const districtTo = Math.max(...served.map((s) => s.shiftEndMin));
-    const breakMin = Math.max(...served.map((s) => s.breakMin));
+    const breakMin = v.breakMin ?? Math.max(...served.map((s) => s.breakMin));
     const compaction = v.compactionFactor && v.compactionFactor >= 1 ? v.compactionFactor : args.defaultCompactionFactor;
     const free = freeWindow(
       Math.max(v.shiftStartMin ?? districtFrom, districtFrom) * 60,

@@ -19,13 +19,13 @@ describe(solveDroppingRefused.name, () => {
       solve: (problem) => {
         seen.push(problem.stops.map((s) => s.id));
         const too = problem.stops.findIndex((s) => s.id === 'b' || s.id === 'c');
-        if (too >= 0) throw new InfeasibleProblemError('capacity', `stop ${problem.stops[too]?.id} is larger than every truck`, too);
+        if (too >= 0) throw new InfeasibleProblemError('demand_exceeds_capacity', `stop ${problem.stops[too]?.id} is larger than every truck`, too);
         return solution;
       },
     });
     expect(seen).toEqual([['a', 'b', 'c'], ['a', 'c'], ['a']]);
     expect(sut.decisions.map((d) => d.containerId)).toEqual(['a']);
-    expect(sut.unassigned).toEqual([{ containerId: 'b', category: 'must', reason: 'capacity: stop b is larger than every truck' }]);
+    expect(sut.unassigned).toEqual([{ containerId: 'b', category: 'must', reason: 'demand_exceeds_capacity: stop b is larger than every truck' }]);
     expect(sut.solution).toBe(solution);
   });
 
