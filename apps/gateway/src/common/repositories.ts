@@ -4,13 +4,15 @@ import { DATABASE } from '@vulgraad/contracts';
 import {
   CollectionsRepository,
   ContainersRepository,
+  DepotsRepository,
   DevicesRepository,
+  DisposalSitesRepository,
   ReadingsRepository,
   RejectedMessagesRepository,
   VehiclesRepository,
   type Database,
 } from '@vulgraad/database';
-import { PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
+import { DistrictSettingsRepository, PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
 
 type RepositoryClass = new (db: Database) => object;
 
@@ -22,6 +24,9 @@ const classes: RepositoryClass[] = [
   CollectionsRepository,
   RejectedMessagesRepository,
   VehiclesRepository,
+  DepotsRepository,
+  DisposalSitesRepository,
+  DistrictSettingsRepository,
   AlertsRepository,
   WebhooksRepository,
   PlansRepository,
