@@ -7,6 +7,7 @@ import { Api } from './api.js';
 import { drawFillChart } from './chart.js';
 import { routeColor } from './colors.js';
 import { ContainerLayer } from './container-layer.js';
+import { FleetPanel } from './fleet-panel.js';
 import { RoadLayer } from './road-layer.js';
 
 const SEVERITY = { temperature_high: 'critical', container_full: 'warning', predicted_overflow: 'warning', sensor_tilted: 'warning', sensor_silent: 'warning', doubtful_data: 'info', battery_low: 'info' };
@@ -31,6 +32,7 @@ const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { weekda
 const fmtPct = (v) => (v === null || v === undefined ? '–' : `${Math.round(v)} %`);
 
 const api = new Api(() => logout());
+const fleetPanel = new FleetPanel(api, document.getElementById('tab-fleet'), () => ({ canEdit: canEditPlans(), canSetStatus: canHandleAlerts() }));
 const containers = new Map();
 const alerts = new Map();
 const plans = new Map();
@@ -312,6 +314,7 @@ function stopOf(containerId) {
 // ---------- the container panel ----------
 
 function showTab(name) {
+  if (name === 'fleet') void fleetPanel.load();
   for (const button of document.querySelectorAll('#side nav button')) button.classList.toggle('active', button.dataset.tab === name);
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.id === `tab-${name}`);
 }
