@@ -1,0 +1,45 @@
+import { FLEET_SCOPE } from '@vulgraad/contracts';
+import { checkPublishedDay } from '@vulgraad/planning';
+import { background, startPlanner, type PlannerHarness } from './harness';
+
+const DAY = '2026-03-03';
+
+// Two districts: truck-3 is bound to 'east' (its vehicle_ids), truck-1 and truck-2 serve 'west'. A planner's
+// edit in east re-plans the trucks it concerns only: west's routes stay as published, and the day stays drivable.
+describe('planner: a re-plan changes only the trucks it concerns', () => {
+  let h: PlannerHarness;
+  beforeAll(async () => {
+    h = await startPlanner({
+      name: 'concerned',
+      nowIso: '2026-03-02T17:00:00Z',
+      trucks: 3,
+      containers: [
+        ...background(24).map((c, i) => ({ ...c, district: i < 12 ? 'west' : 'east', ratePctPerH: 0.8 + (i % 4) * 0.2, fillNowPct: 40 + (i % 5) * 6 })),
+        { id: 'east-quiet', lng: 4.9, lat: 52.385, ratePctPerH: 0.1, fillNowPct: 5, district: 'east' },
+      ],
+    });
+    await h.planning.settings.set('east', 'residual', { vehicleIds: ['truck-3'] }, 'anna');
+    const daily = await h.replans.requestDaily('residual', DAY);
+    await h.waitForJob(daily.jobId);
+  }, 120_000);
+  afterAll(async () => h?.close(), 60_000);
+
+  it('adds the container to east\'s truck and leaves west\'s routes as they were', async () => {
+    const before = (await h.planning.plans.published(FLEET_SCOPE, 'residual', DAY))!;
+    expect(before.routes.find((r) => r.vehicleId === 'truck-3')?.districts).toEqual(['east']);
+    // 07:30 local: a truck re-planned now could not leave its depot before now; those not concerned keep their 07:00 start.
+    h.clock.set('2026-03-03T06:30:00Z');
+    const edit = await h.planning.edits.append({ district: 'east', shiftDate: DAY, containerId: 'east-quiet', action: 'add', vehicleId: null, reason: 'bulky waste', by: 'anna' });
+    await h.bus.publish('planner.edit', { editId: edit.id, district: 'east', containerId: 'east-quiet', action: 'add', reason: edit.reason, by: 'anna', shiftDate: DAY });
+    await h.waitForEvent('plan.published', (e) => e.version === 2);
+    const after = (await h.planning.plans.published(FLEET_SCOPE, 'residual', DAY))!;
+    expect(after.routes.find((r) => r.vehicleId === 'truck-3')?.stops.some((s) => s.containerId === 'east-quiet')).toBe(true);
+    for (const id of ['truck-1', 'truck-2']) {
+      expect(Date.parse(before.routes.find((r) => r.vehicleId === id)!.startAt)).toBeLessThan(Date.parse('2026-03-03T06:30:00Z'));
+      expect(after.routes.find((r) => r.vehicleId === id)?.stops).toEqual(before.routes.find((r) => r.vehicleId === id)?.stops);
+    }
+    expect(Date.parse(after.routes.find((r) => r.vehicleId === 'truck-3')!.startAt)).toBeGreaterThanOrEqual(Date.parse('2026-03-03T06:30:00Z'));
+    const check = await checkPublishedDay(h.scratch.db, DAY, { timeZone: 'Europe/Amsterdam', defaultCompactionFactor: 3 });
+    expect(check.problems).toEqual([]);
+  }, 60_000);
+});
