@@ -14,7 +14,7 @@ describe('planner: a re-plan changes only the trucks it concerns', () => {
       nowIso: '2026-03-02T17:00:00Z',
       trucks: 3,
       containers: [
-        ...background(24).map((c, i) => ({ ...c, district: i < 12 ? 'west' : 'east', ratePctPerH: 0.8 + (i % 4) * 0.2, fillNowPct: 40 + (i % 5) * 6 })),
+        ...background(30).map((c, i) => ({ ...c, district: i < 20 ? 'west' : 'east', ratePctPerH: 0.8 + (i % 4) * 0.2, fillNowPct: 40 + (i % 5) * 6 })),
         { id: 'east-quiet', lng: 4.9, lat: 52.385, ratePctPerH: 0.1, fillNowPct: 5, district: 'east' },
       ],
     });
@@ -34,9 +34,11 @@ describe('planner: a re-plan changes only the trucks it concerns', () => {
     await h.waitForEvent('plan.published', (e) => e.version === 2);
     const after = (await h.planning.plans.published(FLEET_SCOPE, 'residual', DAY))!;
     expect(after.routes.find((r) => r.vehicleId === 'truck-3')?.stops.some((s) => s.containerId === 'east-quiet')).toBe(true);
-    for (const id of ['truck-1', 'truck-2']) {
-      expect(Date.parse(before.routes.find((r) => r.vehicleId === id)!.startAt)).toBeLessThan(Date.parse('2026-03-03T06:30:00Z'));
-      expect(after.routes.find((r) => r.vehicleId === id)?.stops).toEqual(before.routes.find((r) => r.vehicleId === id)?.stops);
+    const west = before.routes.filter((r) => r.vehicleId !== 'truck-3');
+    expect(west.length).toBeGreaterThan(0);
+    for (const route of west) {
+      expect(Date.parse(route.startAt)).toBeLessThan(Date.parse('2026-03-03T06:30:00Z'));
+      expect(after.routes.find((r) => r.vehicleId === route.vehicleId)?.stops).toEqual(route.stops);
     }
     expect(Date.parse(after.routes.find((r) => r.vehicleId === 'truck-3')!.startAt)).toBeGreaterThanOrEqual(Date.parse('2026-03-03T06:30:00Z'));
     const check = await checkPublishedDay(h.scratch.db, DAY, { timeZone: 'Europe/Amsterdam', defaultCompactionFactor: 3 });
