@@ -50,6 +50,12 @@ export function viewOfDistrict(plan: Plan, district: string): Plan {
   return { ...plan, routes: plan.routes.filter((r) => districtsOfRoute(plan, r).includes(district)) };
 }
 
+/** A plan as a user limited to some districts sees it: the routes that pass through one of them. */
+export function viewOfUser(plan: Plan, user: Pick<AuthUser, 'districts'>): Plan {
+  if (user.districts === null || districtsOfPlan(plan).length <= 1) return plan;
+  return { ...plan, routes: plan.routes.filter((r) => districtsOfRoute(plan, r).some((d) => seesDistrict(user, d))) };
+}
+
 export function summarise(plan: Plan): PlanSummary {
   return {
     id: plan.id,
@@ -100,14 +106,14 @@ export class PlansService {
   async list(user: AuthUser, date: string | undefined, district: string | undefined): Promise<PlanSummary[]> {
     if (district && !seesDistrict(user, district)) throw new DomainError('forbidden', `you may not see district ${district}`, 'district');
     const plans = await this.plans.publishedOn(date ?? this.today(), district ?? null);
-    return plans.filter((p) => seesPlan(user, p)).map((p) => summarise(district ? viewOfDistrict(p, district) : p));
+    return plans.filter((p) => seesPlan(user, p)).map((p) => summarise(viewOfUser(district ? viewOfDistrict(p, district) : p, user)));
   }
 
   async get(user: AuthUser, id: string): Promise<Plan> {
     const plan = await this.plans.findById(id);
     if (!plan) throw new DomainError('not_found', `plan ${id} does not exist`, 'id');
     if (!seesPlan(user, plan)) throw new DomainError('forbidden', `you may not see district ${plan.district}`, 'id');
-    return plan;
+    return viewOfUser(plan, user);
   }
 
   async versions(user: AuthUser, id: string): Promise<PlanSummary[]> {
