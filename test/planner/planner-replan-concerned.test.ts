@@ -1,4 +1,5 @@
 import { FLEET_SCOPE } from '@vulgraad/contracts';
+import { VehiclesRepository } from '@vulgraad/database';
 import { checkPublishedDay } from '@vulgraad/planning';
 import { background, startPlanner, type PlannerHarness } from './harness';
 
@@ -43,5 +44,25 @@ describe('planner: a re-plan changes only the trucks it concerns', () => {
     expect(Date.parse(after.routes.find((r) => r.vehicleId === 'truck-3')!.startAt)).toBeGreaterThanOrEqual(Date.parse('2026-03-03T06:30:00Z'));
     const check = await checkPublishedDay(h.scratch.db, DAY, { timeZone: 'Europe/Amsterdam', defaultCompactionFactor: 3 });
     expect(check.problems).toEqual([]);
+  }, 60_000);
+
+  it('when east\'s only truck breaks down, lists east\'s musts as unplaced with the reason and leaves west\'s routes alone', async () => {
+    const before = (await h.planning.plans.published(FLEET_SCOPE, 'residual', DAY))!;
+    h.clock.set('2026-03-03T07:00:00Z');
+    await new VehiclesRepository(h.scratch.db).setStatus('truck-3', 'out_of_service', 'hydraulics');
+    await h.bus.publish('vehicle.status', { vehicleId: 'truck-3', district: null, status: 'out_of_service', at: '2026-03-03T07:00:00Z', reason: 'hydraulics' });
+    const published = await h.waitForEvent('plan.published', (e) => e.version === before.version + 1);
+    expect(published.trigger).toBe('vehicle.status truck-3 out_of_service');
+    const after = (await h.planning.plans.published(FLEET_SCOPE, 'residual', DAY))!;
+    expect(after.routes.find((r) => r.vehicleId === 'truck-3')).toBeUndefined();
+    const east = before.routes.find((r) => r.vehicleId === 'truck-3')!.stops.filter((s) => s.why?.category === 'must');
+    expect(east.length).toBeGreaterThan(0);
+    for (const stop of east) expect(after.unassigned.find((u) => u.containerId === stop.containerId)?.reason).toMatch(/\S/);
+    for (const route of before.routes.filter((r) => r.vehicleId !== 'truck-3')) {
+      expect(after.routes.find((r) => r.vehicleId === route.vehicleId)?.stops).toEqual(route.stops);
+    }
+    const check = await checkPublishedDay(h.scratch.db, DAY, { timeZone: 'Europe/Amsterdam', defaultCompactionFactor: 3 });
+    expect(check.problems).toEqual([]);
+    expect(check.mustUnplaced).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -18,7 +18,7 @@ export class PlanProcessor implements OnApplicationBootstrap {
   }
 
   async handle(job: JobContext<PlanJobData>): Promise<PlanOutcome> {
-    const { district, fraction, trigger } = job.data ?? ({} as Partial<PlanJobData>);
+    const { district, districts, fraction, trigger } = job.data ?? ({} as Partial<PlanJobData>);
     if (!fraction) throw new NonRetryableJobError(`job ${job.id} lacks a fraction`);
     const shiftDate = job.data.shiftDate ?? (await this.planning.tomorrowsShift(fraction));
     if (!shiftDate) return { status: 'skipped', reason: `no ${fraction} collection tomorrow` };
@@ -26,7 +26,7 @@ export class PlanProcessor implements OnApplicationBootstrap {
     let last = -1;
     return this.planning.planAndPublish({
       fraction,
-      concern: district,
+      concern: districts && districts.length > 0 ? districts : district,
       shiftDate,
       trigger: trigger ?? job.name,
       replan,

@@ -57,13 +57,25 @@ export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDes
     await this.replans.request(event.district, container.wasteType, shiftDate, `planner.edit ${event.action} ${event.containerId} by ${event.by}`);
   }
 
-  /** A truck left or re-entered service: re-plan today's fleet plans of the fractions it takes or drives in (every truck: its stops go to others). */
+  /**
+   * A truck left or re-entered service: re-plan today's fleet plans of the
+   * fractions it drives in or takes. Out of service, the re-plan concerns the
+   * districts of its day (its stops go to the trucks that serve them); back in
+   * service, every truck (it may take work from any of them).
+   */
   async onVehicleStatus(event: VehicleStatusChanged): Promise<void> {
     const today = this.planning.today();
     const vehicle = await this.vehicles.findById(event.vehicleId);
-    const plans = await this.planning.plans.publishedOn(today);
-    const fractions = new Set(plans.filter((p) => p.routes.some((r) => r.vehicleId === event.vehicleId) || (event.status === 'in_service' && (vehicle?.fractions.includes(p.fraction) ?? false))).map((p) => p.fraction));
-    for (const fraction of fractions) await this.replans.request(FLEET_SCOPE, fraction, today, `vehicle.status ${event.vehicleId} ${event.status}`);
+    const trigger = `vehicle.status ${event.vehicleId} ${event.status}`;
+    for (const plan of await this.planning.plans.publishedOn(today)) {
+      const route = plan.routes.find((r) => r.vehicleId === event.vehicleId);
+      if (event.status === 'out_of_service' && route) {
+        const districts = route.districts && route.districts.length > 0 ? route.districts : [FLEET_SCOPE];
+        await this.replans.request(districts, plan.fraction, today, trigger);
+      } else if (event.status === 'in_service' && (route || (vehicle?.fractions.includes(plan.fraction) ?? false))) {
+        await this.replans.request(FLEET_SCOPE, plan.fraction, today, trigger);
+      }
+    }
   }
 
   async onDriverFeedback(event: DriverFeedback): Promise<void> {

@@ -118,8 +118,8 @@ export class PlanningService {
     trigger: string;
     jobKey: string;
     replan?: boolean;
-    /** The district an event concerns (a re-plan); absent or `FLEET_SCOPE` = every truck. */
-    concern?: string;
+    /** The districts an event concerns (a re-plan); absent or `FLEET_SCOPE` = every truck. */
+    concern?: string | readonly string[];
     onProgress?: (fraction: number, step: string) => void;
   }): Promise<PlanOutcome> {
     const { fraction, shiftDate } = request;
@@ -165,12 +165,13 @@ export class PlanningService {
       .filter((p) => p.fraction !== fraction)
       .flatMap((p) => p.routes.map((r) => ({ vehicleId: r.vehicleId, fromMs: Date.parse(r.startAt), toMs: Date.parse(r.endAt) })));
     let concernedVehicleIds: string[] | undefined;
-    if (request.replan && previous && request.concern && request.concern !== FLEET_SCOPE) {
-      const concern = request.concern;
+    const concern = request.concern === undefined ? [] : typeof request.concern === 'string' ? [request.concern] : [...request.concern];
+    if (request.replan && previous && concern.length > 0 && !concern.includes(FLEET_SCOPE)) {
       const eligible = districtsPerVehicle(planningVehicles, districts, fraction, new Set(depots.map((d) => d.id)));
+      const touches = (list: readonly string[]): boolean => list.some((d) => concern.includes(d));
       concernedVehicleIds = [
-        ...[...eligible].filter(([, served]) => served.includes(concern)).map(([id]) => id),
-        ...previous.routes.filter((r) => (r.districts ?? []).includes(concern) || !eligible.has(r.vehicleId)).map((r) => r.vehicleId),
+        ...[...eligible].filter(([, served]) => touches(served)).map(([id]) => id),
+        ...previous.routes.filter((r) => touches(r.districts ?? []) || !eligible.has(r.vehicleId)).map((r) => r.vehicleId),
       ];
     }
 

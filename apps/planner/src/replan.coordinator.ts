@@ -18,12 +18,14 @@ export class ReplanCoordinator {
   ) {}
 
   /** A re-plan of the fraction's fleet plan for the trucks that serve or drive in `district` (`FLEET_SCOPE` = every truck). */
-  async request(district: string, fraction: WasteFraction, shiftDate: string, trigger: string): Promise<{ jobId: string; created: boolean }> {
+  async request(district: string | readonly string[], fraction: WasteFraction, shiftDate: string, trigger: string): Promise<{ jobId: string; created: boolean }> {
+    const districts = typeof district === 'string' ? [district] : [...district].sort();
     const windowMs = Math.max(1, this.config.planner.replanDebounceMs);
     const nowMs = Date.now();
     const bucket = Math.floor(nowMs / windowMs);
-    const jobId = `replan|${idPart(district)}|${fraction}|${shiftDate}|${bucket}`;
-    const data: PlanJobData = { district, fraction, shiftDate, trigger };
+    const jobId = `replan|${districts.map(idPart).join('+')}|${fraction}|${shiftDate}|${bucket}`;
+    const data: PlanJobData = { district: districts.length === 1 ? (districts[0] as string) : FLEET_SCOPE, fraction, shiftDate, trigger };
+    if (districts.length > 1) data.districts = districts;
     const added = await this.jobs.add(PLANNER_QUEUE, 'replan', data, {
       jobId,
       delayMs: this.config.planner.replanDebounceMs > 0 ? (bucket + 1) * windowMs - nowMs : 0,
