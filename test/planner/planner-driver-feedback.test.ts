@@ -9,7 +9,7 @@ describe('planner: drivers\' feedback', () => {
       nowIso: '2026-03-02T17:00:00Z',
       containers: background(18).map((c, i) => ({ ...c, ratePctPerH: 1, fillNowPct: 50 + (i % 3) * 5 })),
     });
-    const daily = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const daily = await h.replans.requestDaily('residual', '2026-03-03');
     await h.waitForJob(daily.jobId);
     h.clock.set('2026-03-03T07:30:00Z');
   }, 120_000);

@@ -8,7 +8,7 @@ describe('planner: a locked stop stays, on its truck', () => {
       nowIso: '2026-03-02T17:00:00Z',
       containers: [...background(18), { id: 'market-square', lng: 4.895, lat: 52.372, ratePctPerH: 0.1, fillNowPct: 8 }],
     });
-    const daily = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const daily = await h.replans.requestDaily('residual', '2026-03-03');
     await h.waitForJob(daily.jobId);
   }, 120_000);
   afterAll(async () => h?.close(), 60_000);

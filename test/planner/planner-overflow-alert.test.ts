@@ -9,7 +9,7 @@ describe('planner: an overflow alert during the shift', () => {
       nowIso: '2026-03-02T17:00:00Z',
       containers: [...background(12), { id: 'surprise', lng: 4.889, lat: 52.368, ratePctPerH: 0.1, fillNowPct: 5 }],
     });
-    const daily = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const daily = await h.replans.requestDaily('residual', '2026-03-03');
     await h.waitForJob(daily.jobId);
     h.clock.set('2026-03-03T08:00:00Z');
   }, 120_000);

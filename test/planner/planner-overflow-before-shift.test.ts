@@ -21,7 +21,7 @@ describe('planner: a container that will overflow before the next shift', () => 
   afterAll(async () => h?.close(), 60_000);
 
   it('is always planned as a must stop by the daily job, and the plan is published', async () => {
-    const { jobId } = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const { jobId } = await h.replans.requestDaily('residual', '2026-03-03');
     const job = await h.waitForJob(jobId);
     expect(job.failedReason).toBeNull();
     expect(job.result).toMatchObject({ status: 'published', version: 1, mustMissed: 0 });
@@ -38,7 +38,7 @@ describe('planner: a container that will overflow before the next shift', () => 
   }, 60_000);
 
   it('does not plan the shift twice when the daily job is added again', async () => {
-    const again = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const again = await h.replans.requestDaily('residual', '2026-03-03');
     expect(again.created).toBe(false);
     expect(await h.plans.versions('centre', 'residual', '2026-03-03')).toHaveLength(1);
   }, 60_000);

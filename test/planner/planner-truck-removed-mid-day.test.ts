@@ -11,7 +11,7 @@ describe('planner: a truck removed mid-day', () => {
       // Fast fillers everywhere: many must stops, spread over the trucks.
       containers: background(24).map((c, i) => ({ ...c, ratePctPerH: 1 + (i % 3) * 0.2, fillNowPct: 45 + (i % 4) * 5 })),
     });
-    const daily = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const daily = await h.replans.requestDaily('residual', '2026-03-03');
     await h.waitForJob(daily.jobId);
   }, 120_000);
   afterAll(async () => h?.close(), 60_000);

@@ -20,6 +20,8 @@ import { ContainersController } from './containers/containers.controller';
 import { ContainersService } from './containers/containers.service';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
+import { FleetController } from './fleet/fleet.controller';
+import { FleetService } from './fleet/fleet.service';
 import { LiveController } from './live/live.controller';
 import { LiveGateway } from './live/live.gateway';
 import { LiveService } from './live/live.service';
@@ -65,6 +67,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     UsersController,
     ContainersController,
     DevicesController,
+    FleetController,
     PlansController,
     AlertsController,
     WebhooksController,
@@ -89,6 +92,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     ContainerViewsRepository,
     ContainersService,
     DevicesService,
+    FleetService,
     PlansService,
     AlertsService,
     OpenDataService,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { EVENT_BUS, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
+import { EVENT_BUS, FLEET_SCOPE, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
 import { ContainersRepository, VehiclesRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { isCollectionDay, PlansRepository } from '@vulgraad/planning';
@@ -54,16 +54,23 @@ export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDes
     await this.replans.request(event.district, container.wasteType, shiftDate, `planner.edit ${event.action} ${event.containerId} by ${event.by}`);
   }
 
-  /** A truck left or re-entered service: re-plan today's plans it drives in, or could. */
+  /**
+   * A truck left or re-entered service: re-plan today's fleet plans of the
+   * fractions it drives in or takes. Out of service, the re-plan concerns the
+   * districts of its day (its stops go to the trucks that serve them); back in
+   * service, every truck (it may take work from any of them).
+   */
   async onVehicleStatus(event: VehicleStatusChanged): Promise<void> {
     const today = this.planning.today();
     const vehicle = await this.vehicles.findById(event.vehicleId);
-    const plans = await this.plans.publishedOn(today);
-    for (const plan of plans) {
-      const drives = plan.routes.some((r) => r.vehicleId === event.vehicleId);
-      const couldDrive = event.status === 'in_service' && (vehicle?.fractions.includes(plan.fraction) ?? false) && (event.district === null || event.district === plan.district);
-      if (drives || couldDrive) {
-        await this.replans.request(plan.district, plan.fraction, today, `vehicle.status ${event.vehicleId} ${event.status}`);
+    const trigger = `vehicle.status ${event.vehicleId} ${event.status}`;
+    for (const plan of await this.plans.publishedOn(today)) {
+      const route = plan.routes.find((r) => r.vehicleId === event.vehicleId);
+      if (event.status === 'out_of_service' && route) {
+        const districts = route.districts && route.districts.length > 0 ? route.districts : [FLEET_SCOPE];
+        await this.replans.request(districts, plan.fraction, today, trigger);
+      } else if (event.status === 'in_service' && (route || (vehicle?.fractions.includes(plan.fraction) ?? false))) {
+        await this.replans.request(FLEET_SCOPE, plan.fraction, today, trigger);
       }
     }
   }

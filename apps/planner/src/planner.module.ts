@@ -68,7 +68,7 @@ class PlannerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 }
 
 /**
- * The planner: daily plans per district and fraction before the cut-off,
+ * The planner: a daily fleet plan per fraction before the cut-off (one route per truck and day),
  * re-plans on events, driver feedback, health and metrics. Needs
  * CoreModule (CONFIG, DATABASE, EVENT_BUS, CLOCK) in the root module.
  */

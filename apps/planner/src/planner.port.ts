@@ -14,7 +14,7 @@ export interface PlannerPort {
   readonly timeZone: string;
   /** Today's local date (YYYY-MM-DD) on the process clock. */
   today(): string;
-  /** The published plans of today's shifts, one per district and fraction. */
+  /** The published plans of today's shifts (a fleet plan per fraction lists the districts it covers). */
   todaysPlans(): Promise<Plan[]>;
   /** The districts and fractions that have containers to plan. */
   units(): Promise<Array<{ district: string; fraction: WasteFraction }>>;
@@ -22,7 +22,7 @@ export interface PlannerPort {
   settingsOf(district: string, fraction: WasteFraction): Promise<DistrictSettings>;
   /** Whether the shift has a published plan. */
   isPublished(district: string, fraction: WasteFraction, shiftDate: string): Promise<boolean>;
-  /** Queues the daily plan of a shift (idempotent per shift). */
+  /** Queues the daily plan of a shift (idempotent per shift: every district of a fraction shares the fleet plan). */
   requestDaily(district: string, fraction: WasteFraction, shiftDate: string): Promise<{ jobId: string; created: boolean }>;
 }
 
@@ -62,7 +62,7 @@ export class PlannerPortService implements PlannerPort {
     return (await this.plans.published(district, fraction, shiftDate)) !== null;
   }
 
-  requestDaily(district: string, fraction: WasteFraction, shiftDate: string): Promise<{ jobId: string; created: boolean }> {
-    return this.replans.requestDaily(district, fraction, shiftDate);
+  requestDaily(_district: string, fraction: WasteFraction, shiftDate: string): Promise<{ jobId: string; created: boolean }> {
+    return this.replans.requestDaily(fraction, shiftDate);
   }
 }

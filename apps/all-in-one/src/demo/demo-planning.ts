@@ -55,9 +55,9 @@ export class DemoPlanningCadence {
     await this.ticking;
   }
 
-  /** Feed `plan.published`: that shift is no longer awaited. */
-  notePublished(plan: { district: string; fraction: WasteFraction; shiftDate: string }): void {
-    this.awaiting.delete(shiftKey(plan.district, plan.fraction, plan.shiftDate));
+  /** Feed `plan.published`: that shift is no longer awaited in the districts the plan covers. */
+  notePublished(plan: { district: string; districts?: string[]; fraction: WasteFraction; shiftDate: string }): void {
+    for (const district of plan.districts ?? [plan.district]) this.awaiting.delete(shiftKey(district, plan.fraction, plan.shiftDate));
   }
 
   /** The earliest start of a shift whose plan was asked for and is not published yet (simulated ms), or null. */

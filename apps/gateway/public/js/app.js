@@ -8,6 +8,7 @@ import { drawFillChart } from './chart.js';
 import { routeColor } from './colors.js';
 import { ContainerLayer } from './container-layer.js';
 import { BasemapLayer } from './basemap-layer.js';
+import { FleetPanel } from './fleet-panel.js';
 import { RoadLayer } from './road-layer.js';
 import { RouteLayer } from './route-layer.js';
 
@@ -33,6 +34,7 @@ const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { weekda
 const fmtPct = (v) => (v === null || v === undefined ? '–' : `${Math.round(v)} %`);
 
 const api = new Api(() => logout());
+const fleetPanel = new FleetPanel(api, document.getElementById('tab-fleet'), () => ({ canEdit: canEditPlans(), canSetStatus: canHandleAlerts() }));
 const containers = new Map();
 const alerts = new Map();
 const plans = new Map();
@@ -337,6 +339,7 @@ function stopOf(containerId) {
 // ---------- the container panel ----------
 
 function showTab(name) {
+  if (name === 'fleet') void fleetPanel.load();
   for (const button of document.querySelectorAll('#side nav button')) button.classList.toggle('active', button.dataset.tab === name);
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.id === `tab-${name}`);
 }

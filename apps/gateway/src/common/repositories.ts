@@ -3,12 +3,14 @@ import { AlertsRepository, WebhooksRepository } from '@vulgraad/alerts';
 import {
   CollectionsRepository,
   ContainersRepository,
+  DepotsRepository,
   DevicesRepository,
+  DisposalSitesRepository,
   ReadingsRepository,
   RejectedMessagesRepository,
   VehiclesRepository,
 } from '@vulgraad/database';
-import { PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
+import { DistrictSettingsRepository, PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
 import { repositoryProviders as build, type RepositoryClass } from '@vulgraad/runtime';
 
 /** The repositories of other parts the gateway reads and writes through, each built once on the shared database. */
@@ -19,6 +21,9 @@ const classes: RepositoryClass[] = [
   CollectionsRepository,
   RejectedMessagesRepository,
   VehiclesRepository,
+  DepotsRepository,
+  DisposalSitesRepository,
+  DistrictSettingsRepository,
   AlertsRepository,
   WebhooksRepository,
   PlansRepository,
