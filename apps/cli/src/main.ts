@@ -10,7 +10,7 @@ import { amsterdamRegistrations } from './amsterdam';
 
 export class UsageError extends Error {}
 
-/** Markdown tables of every configuration variable, one per section, as the README shows them. */
+/** Markdown tables of every configuration variable, one per section, as docs/configuration.md shows them. */
 export function configTables(): string {
   const rows = describeConfig();
   const sections = [...new Set(rows.map((r) => r.section))];
@@ -105,7 +105,7 @@ const COMMANDS: CommandSpec[] = [
     options: [['--topic-prefix <p>', 'the prefix the ingest listens under']],
     description: "Mosquitto's password_file (<folder>/passwd) and acl_file (<folder>/acl) from the registry",
   },
-  { name: 'config', description: "every environment variable of every service with its default, as the README's tables" },
+  { name: 'config', description: 'every environment variable of every service with its default, as docs/configuration.md lists them' },
 ];
 
 /**
