@@ -10,7 +10,7 @@ import { amsterdamRegistrations } from './amsterdam';
 
 export class UsageError extends Error {}
 
-/** Markdown tables of every configuration variable, one per section, as the README shows them. */
+/** Markdown tables of every configuration variable, one per section, as docs/configuration.md shows them. */
 export function configTables(): string {
   const rows = describeConfig();
   const sections = [...new Set(rows.map((r) => r.section))];
@@ -106,7 +106,7 @@ const COMMANDS: CommandSpec[] = [
     description:
       "Mosquitto's password_file and acl_file from the registry: <folder>/passwd and <folder>/acl for the devices' and network servers' listener, services.passwd and services.acl for the services'",
   },
-  { name: 'config', description: "every environment variable of every service with its default, as the README's tables" },
+  { name: 'config', description: 'every environment variable of every service with its default, as docs/configuration.md lists them' },
 ];
 
 /**
