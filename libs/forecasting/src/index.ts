@@ -5,3 +5,6 @@ export { derivePrior } from './prior';
 export { LocalWeekClock, HOURS_PER_WEEK } from './local-week';
 export { normalCdf, normalQuantile } from './normal';
 export { simulateFillHistory, seededRandom, poisson, gaussian, type FillSimulationSpec, type FillSimulation } from './simulate';
+export { LEVEL_BANDS } from './fill-forecaster';
+export { backtestReadings, type ReadingsBacktestOptions, type ReadingsBacktestResult, type Competitor, type CompetitorScore, type HorizonScore, type DecisionScore } from './backtest-readings';
+export { detectEmptyings, truthDrops, matchEvents, medianOfThree, median3, isEmptyingDrop, DEFAULT_EMPTYING_RULE, DROP_TRUTH, type EmptyingRule, type LevelPoint } from './emptying';
