@@ -16,12 +16,15 @@
  *    hour are one emptying). Same sensors and profile.
  *
  *   npm run bench:forecast [-- --days=56]
+ *   npm run bench:forecast -- --readings <csv> [--time-zone=Europe/Prague]   (recorded sensors: ./readings.ts)
  *
- * Last line: `forecast containers=<n> mae_pct=<x> ...` (both scenarios).
+ * Last line: `forecast containers=<n> mae_pct=<x> ...` (both scenarios), or
+ * `forecast_real ...` with --readings.
  */
 import { readFileSync } from 'node:fs';
 import { sharedPath } from '@vulgraad/config';
 import { backtest, FillForecaster, seededRandom, simulateFillHistory, type BacktestResult, type ContainerHistory } from '@vulgraad/forecasting';
+import { readingsArgs, runReadings } from './readings';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -194,4 +197,6 @@ function main(): void {
   );
 }
 
-main();
+const readings = readingsArgs(process.argv.slice(2));
+if (readings) runReadings(readings);
+else main();

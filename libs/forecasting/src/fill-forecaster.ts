@@ -292,7 +292,7 @@ export class FillForecaster {
       let next = hourEnd < limit ? hourEnd : limit;
       // Evaluate exactly at `now` too, so a container already full reports now.
       if (t < nowMs && next > nowMs) next = nowMs;
-      increment += rates[this.clock.slotOf(t)] * levelFactorAt(levels, start.fillPct + increment) * ((next - t) / HOUR_MS);
+      increment += riseAlongCurve(levels, start.fillPct + increment, rates[this.clock.slotOf(t)] as number, (next - t) / HOUR_MS);
       const cur = this.bandAt(start.fillPct, increment, start.variance, dispersion, z);
       check(next, cur);
       prevT = next;
@@ -337,7 +337,7 @@ export class FillForecaster {
     const levels = fromPct === undefined ? null : this.levelFactors(model);
     let sum = 0;
     forEachHourPiece(this.clock, fromMs, toMs, (slot, hours) => {
-      sum += rates[slot] * (levels ? levelFactorAt(levels, (fromPct as number) + sum) : 1) * hours;
+      sum += levels ? riseAlongCurve(levels, (fromPct as number) + sum, rates[slot] as number, hours) : (rates[slot] as number) * hours;
     });
     return sum;
   }
@@ -725,6 +725,22 @@ function levelFactorAt(factors: Float64Array, fillPct: number): number {
   const low = Math.floor(position);
   const share = position - low;
   return (factors[low] as number) * (1 - share) + (factors[low + 1] as number) * share;
+}
+
+/** Quarter-hour steps: a fast container crosses a level band within an hour. */
+const CURVE_STEP_H = 0.25;
+
+/** How far the level rises in `hours` at `ratePerH` (the rate at the mean level) following the level curve; midpoint steps. */
+export function riseAlongCurve(factors: Float64Array, fromPct: number, ratePerH: number, hours: number): number {
+  if (!(ratePerH > 0) || !(hours > 0)) return 0;
+  const steps = Math.max(1, Math.ceil(hours / CURVE_STEP_H));
+  const dt = hours / steps;
+  let level = fromPct;
+  for (let k = 0; k < steps; k++) {
+    const middle = level + 0.5 * ratePerH * levelFactorAt(factors, level) * dt;
+    level += ratePerH * levelFactorAt(factors, middle) * dt;
+  }
+  return level - fromPct;
 }
 
 function normaliseShape(shape: readonly number[] | undefined, length: number, name: string): number[] {

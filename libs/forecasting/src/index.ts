@@ -8,3 +8,6 @@ export { simulateFillHistory, seededRandom, poisson, gaussian, type FillSimulati
 export { LEVEL_BANDS } from './fill-forecaster';
 export { backtestReadings, type ReadingsBacktestOptions, type ReadingsBacktestResult, type Competitor, type CompetitorScore, type HorizonScore, type DecisionScore } from './backtest-readings';
 export { detectEmptyings, truthDrops, matchEvents, medianOfThree, median3, isEmptyingDrop, DEFAULT_EMPTYING_RULE, DROP_TRUTH, type EmptyingRule, type LevelPoint } from './emptying';
+export { parseFillReadingsCsv, parseTime, type RecordedContainer, type RejectedRow, type FillReadingsFile } from './read-fill-csv';
+export { wallClockToMs } from './local-week';
+export { createForecaster, forecastOptions, type ForecastSettings } from './forecast-settings';
