@@ -50,11 +50,10 @@ function split(containers: readonly RecordedContainer[]): { tune: RecordedContai
 }
 
 function run(containers: readonly RecordedContainer[], settings: ForecastSettings): ReadingsBacktestResult {
-  const baseline = { timeZone: settings.timeZone, levelCurve: false, bandScale: settings.bandScale };
   return backtestReadings(containers, [
     { name: 'model', forecaster: createForecaster(settings) },
     { name: 'flat', forecaster: createForecaster({ ...settings, timePattern: 'flat', levelCurve: false }) },
-    { name: 'last', forecaster: createForecaster({ ...settings, timePattern: 'flat', levelCurve: false }, { ...baseline, prior: { meanRatePctPerH: 0, strengthH: 1e9 } }) },
+    { name: 'last', forecaster: createForecaster({ ...settings, timePattern: 'flat', levelCurve: false }, { prior: { meanRatePctPerH: 0, strengthH: 1e9 } }) },
   ]);
 }
 

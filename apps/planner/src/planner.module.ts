@@ -1,6 +1,7 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
+import { forecastOptions, forecastSettingsFrom } from '@vulgraad/forecasting';
 import { createMatrixProvider, type MatrixProvider } from '@vulgraad/distances';
 import { createJobRunner, type JobRunner } from '@vulgraad/jobs';
 import { FillModelCache, type SolveFn } from '@vulgraad/planning';
@@ -70,7 +71,7 @@ export class PlannerModule {
       },
       // In a worker thread: a plan's search must not stall health checks, metrics and event handling.
       { provide: SOLVER, useValue: options.solve ?? solveInWorker },
-      { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache({ timeZone: config.core.timezone }) },
+      { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache(forecastOptions(forecastSettingsFrom(config))) },
       {
         provide: PlannerMetrics,
         inject: [JOB_RUNNER],

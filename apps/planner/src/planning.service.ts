@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
 import { CLOCK, CONFIG, DATABASE, EVENT_BUS, type Clock, type Plan, type WasteFraction } from '@vulgraad/contracts';
+import { forecastOptions, forecastSettingsFrom } from '@vulgraad/forecasting';
 import { ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository, type Database } from '@vulgraad/database';
 import type { MatrixProvider } from '@vulgraad/distances';
 import type { EventBus } from '@vulgraad/events';
@@ -151,7 +152,7 @@ export class PlanningService {
         previous,
         progress: previous && isToday ? progressFromPlan(previous, nowMs, compactionOf) : [],
       },
-      { matrix: this.matrix, solve: this.solve, seed: this.config.planner.seed, onProgress: request.onProgress },
+      { matrix: this.matrix, solve: this.solve, forecast: forecastOptions(forecastSettingsFrom(this.config)), seed: this.config.planner.seed, onProgress: request.onProgress },
     );
     const { plan, created } = await this.plans.publish(result.plan, { jobKey: request.jobKey });
     await this.announce(plan);

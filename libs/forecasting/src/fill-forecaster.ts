@@ -111,6 +111,7 @@ export class FillForecaster {
       priorRateCv: options.priorRateCv ?? 0.5,
       bandProbability: options.bandProbability ?? 0.8,
       levelCurve: options.levelCurve ?? true,
+      timePattern: options.timePattern ?? 'week',
       bandScale: options.bandScale ?? 1,
       levelStrengthH: options.levelStrengthH ?? 0,
       prior: {
@@ -615,6 +616,8 @@ export class FillForecaster {
       totalExp += exp[s];
     }
     const mean = Math.max(0, (totalInc + prior.strengthH * prior.meanRatePctPerH) / (totalExp + prior.strengthH));
+    const pattern = this.options.timePattern;
+    if (pattern === 'flat') return new Float64Array(HOURS_PER_WEEK).fill(mean);
     const dispersion = this.dispersion(model);
     const unitVar = this.unitVariance(dispersion, model.residualStats.n, mean, totalExp);
     const tauFloor = (0.1 * mean) ** 2 + 1e-9;
@@ -630,7 +633,7 @@ export class FillForecaster {
     const hourTarget = Float64Array.from(prior.hourShape, (factor) => mean * factor);
     const hourK = hourStrengthH ?? unitVar.forecast / spread(hourInc, hourExp, hourTarget, unitVar.full, tauFloor, tauCeiling);
     const hourRate = new Float64Array(24);
-    for (let h = 0; h < 24; h++) hourRate[h] = Math.max(0, (hourInc[h] + hourK * hourTarget[h]) / (hourExp[h] + hourK));
+    for (let h = 0; h < 24; h++) hourRate[h] = pattern === 'weekday' ? mean : Math.max(0, (hourInc[h] + hourK * hourTarget[h]) / (hourExp[h] + hourK));
 
     // Weekday: a factor on the hour-of-day pattern, shrunk towards the prior's weekday shape by precision.
     const rawFactor = new Float64Array(7);
@@ -664,6 +667,7 @@ export class FillForecaster {
       for (let h = 0; h < 24; h++) slotTarget[d * 24 + h] = hourRate[h] * factor;
     }
 
+    if (pattern === 'weekday') return slotTarget;
     // Hour of week: shrink towards hour-of-day x weekday, again as strongly as the noise asks.
     const slotK = slotStrengthH ?? unitVar.forecast / spread(inc, exp, slotTarget, unitVar.full, tauFloor, tauCeiling);
     const rates = new Float64Array(HOURS_PER_WEEK);

@@ -11,21 +11,17 @@ import type { ForecastOptions } from './types';
 export interface ForecastSettings {
   timeZone: string;
   /**
-   * `flat`: one rate through the week (the level curve still shapes it);
-   * `learned`: each hour of the week learned and shrunk towards the hour of
-   * day and weekday. On recorded Prague sensors the 24-hour forecast is
-   * better flat; on synthetic profiles with a strong daily rhythm,
-   * `learned` gets the hour within the shift right.
+   * How the rate varies through the week (`ForecastOptions.timePattern`).
+   * On recorded Prague sensors the 24-hour forecast is best with `weekday`;
+   * on synthetic profiles with a strong daily rhythm, `week` gets the hour
+   * within the shift right.
    */
-  timePattern: 'flat' | 'learned';
+  timePattern: 'flat' | 'weekday' | 'week';
   /** Follow how the rise slows or speeds with the level. */
   levelCurve: boolean;
   /** Multiplies the predicted spread (1 = as fitted). */
   bandScale: number;
 }
-
-/** Shrinkage strength that pins every hour of the week to the container's mean rate. */
-const FLAT_STRENGTH_H = 1e9;
 
 /** The model options the settings stand for. */
 export function forecastOptions(settings: ForecastSettings): ForecastOptions {
@@ -33,11 +29,16 @@ export function forecastOptions(settings: ForecastSettings): ForecastOptions {
     timeZone: settings.timeZone,
     levelCurve: settings.levelCurve,
     bandScale: settings.bandScale,
-    ...(settings.timePattern === 'flat' ? { hourStrengthH: FLAT_STRENGTH_H, slotStrengthH: FLAT_STRENGTH_H } : {}),
+    timePattern: settings.timePattern,
   };
 }
 
 /** The forecaster of a city: its settings, plus options a caller adds (a district prior). */
 export function createForecaster(settings: ForecastSettings, extra: Omit<ForecastOptions, 'timeZone'> = {}): FillForecaster {
   return new FillForecaster({ ...forecastOptions(settings), ...extra });
+}
+
+/** The settings out of the validated configuration (`core.timezone` and the `forecast` section); the one mapping every process uses. */
+export function forecastSettingsFrom(config: { core: { timezone: string }; forecast: Omit<ForecastSettings, 'timeZone'> }): ForecastSettings {
+  return { timeZone: config.core.timezone, timePattern: config.forecast.timePattern, levelCurve: config.forecast.levelCurve, bandScale: config.forecast.bandScale };
 }

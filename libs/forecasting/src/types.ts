@@ -96,6 +96,13 @@ export interface ForecastOptions {
    */
   levelCurve?: boolean;
   /**
+   * How the rate varies through the week (the level curve applies on top):
+   * `week` (default) a rate per local hour of the week, shrunk towards hour
+   * of day x weekday; `weekday` one rate per weekday, flat within the day;
+   * `flat` one rate, the container's mean.
+   */
+  timePattern?: 'week' | 'weekday' | 'flat';
+  /**
    * Widens (> 1) or narrows the predicted spread: real sensors wobble in runs
    * that the fitted noise, arrival and day-to-day terms do not capture.
    */
