@@ -20,8 +20,8 @@ export interface ReadingsBacktestOptions {
   fullSearchH?: number;
   /** Horizon of the overflow question ("full within this if nobody comes"), hours. Default 24. */
   overflowHorizonH?: number;
-  /** Overflow probability from which a forecaster answers yes. Default 0.5. */
-  overflowThreshold?: number;
+  /** Overflow probabilities from which a forecaster answers yes; each is scored, the first is the headline. Default [0.5]. */
+  overflowThresholds?: readonly number[];
   /** A detected emptying this close to a true drop matches it, hours. Default 3. */
   emptyingToleranceH?: number;
 }
@@ -58,7 +58,10 @@ export interface CompetitorScore {
   horizons: HorizonScore[];
   /** Hours between the predicted and the recorded time of reaching `fullPct`. */
   fullTime: { cases: number; maeH: number };
+  /** At the first threshold. */
   overflow: DecisionScore;
+  /** At every threshold asked, in the order given. */
+  overflowByThreshold: Array<DecisionScore & { threshold: number }>;
 }
 
 /** The replay's outcome: per competitor, and the emptying detector against the true drops. */
@@ -74,9 +77,9 @@ interface Accumulator {
   pairs: number[];
   fullAbsH: number;
   fullCases: number;
-  tp: number;
-  fp: number;
-  fn: number;
+  tp: number[];
+  fp: number[];
+  fn: number[];
   overflowCases: number;
   containers: Set<string>;
 }
@@ -108,7 +111,7 @@ export function backtestReadings(histories: readonly ContainerHistory[], competi
   const fullPct = options.fullPct ?? 100;
   const fullSearchMs = (options.fullSearchH ?? 7 * 24) * HOUR_MS;
   const overflowMs = (options.overflowHorizonH ?? 24) * HOUR_MS;
-  const threshold = options.overflowThreshold ?? 0.5;
+  const thresholds = options.overflowThresholds ?? [0.5];
   const matchToleranceMs = (options.emptyingToleranceH ?? 3) * HOUR_MS;
   const acc: Accumulator[] = competitors.map(() => ({
     abs: horizonsH.map(() => 0),
@@ -117,9 +120,9 @@ export function backtestReadings(histories: readonly ContainerHistory[], competi
     pairs: horizonsH.map(() => 0),
     fullAbsH: 0,
     fullCases: 0,
-    tp: 0,
-    fp: 0,
-    fn: 0,
+    tp: thresholds.map(() => 0),
+    fp: thresholds.map(() => 0),
+    fn: thresholds.map(() => 0),
     overflowCases: 0,
     containers: new Set<string>(),
   }));
@@ -198,20 +201,27 @@ export function backtestReadings(histories: readonly ContainerHistory[], competi
       let overflows = false;
       for (let j = o + 1; j < scored.length && scored[j]!.atMs <= end.atMs; j++) if (scored[j]!.fillPct >= fullPct) overflows = true;
       competitors.forEach((c, k) => {
-        const says = c.forecaster.overflowProbability(models[k]!, originMs + overflowMs, originMs, fullPct) >= threshold;
+        const probability = c.forecaster.overflowProbability(models[k]!, originMs + overflowMs, originMs, fullPct);
         const a = acc[k]!;
         a.overflowCases++;
-        if (says && overflows) a.tp++;
-        else if (says) a.fp++;
-        else if (overflows) a.fn++;
+        thresholds.forEach((threshold, t) => {
+          const says = probability >= threshold;
+          if (says && overflows) a.tp[t]!++;
+          else if (says) a.fp[t]!++;
+          else if (overflows) a.fn[t]!++;
+        });
       });
     }
   }
 
   const scores = competitors.map((c, k): CompetitorScore => {
     const a = acc[k]!;
-    const precision = a.tp + a.fp > 0 ? a.tp / (a.tp + a.fp) : 0;
-    const recall = a.tp + a.fn > 0 ? a.tp / (a.tp + a.fn) : 0;
+    const overflowByThreshold = thresholds.map((threshold, t) => {
+      const tp = a.tp[t]!;
+      const precision = tp + a.fp[t]! > 0 ? tp / (tp + a.fp[t]!) : 0;
+      const recall = tp + a.fn[t]! > 0 ? tp / (tp + a.fn[t]!) : 0;
+      return { threshold, cases: a.overflowCases, positives: tp + a.fn[t]!, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+    });
     return {
       name: c.name,
       containers: a.containers.size,
@@ -223,7 +233,8 @@ export function backtestReadings(histories: readonly ContainerHistory[], competi
         bandCoverage: a.pairs[hk]! > 0 ? a.inside[hk]! / a.pairs[hk]! : NaN,
       })),
       fullTime: { cases: a.fullCases, maeH: a.fullCases > 0 ? a.fullAbsH / a.fullCases : NaN },
-      overflow: { cases: a.overflowCases, positives: a.tp + a.fn, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 },
+      overflow: overflowByThreshold[0] as DecisionScore,
+      overflowByThreshold,
     };
   });
   const precision = detected.length > 0 ? emptyingTp / detected.length : truth.length === 0 ? 1 : 0;
