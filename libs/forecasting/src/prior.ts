@@ -1,6 +1,9 @@
 import { LEVEL_BANDS } from './fill-forecaster';
 import type { FillModel, FillPrior } from './types';
 
+/** Pseudo-hours at the neutral relative rate each level band of a prior starts with. */
+const LEVEL_PRIOR_EXPOSURE_H = 48;
+
 /**
  * A district/fraction prior from fitted models of its containers: the median
  * of their own mean rates (robust to a few odd sensors) and the pooled
@@ -47,10 +50,11 @@ export function derivePrior(models: readonly FillModel[], strengthH = 48): FillP
     const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
     return mean > 0 ? raw.map((v) => (v > 0 ? v / mean : 0.05)) : raw.map(() => 1);
   };
-  // Level bands nobody has been seen in stay neutral rather than dead.
-  const levelRaw = Array.from(levelInc, (v, b) => (levelExp[b] > 0 ? Math.max(0, v / levelExp[b]) : NaN));
-  const seen = levelRaw.filter((v) => Number.isFinite(v));
-  const levelMean = seen.length > 0 ? seen.reduce((a, b) => a + b, 0) / seen.length : 0;
-  const levelShape = levelMean > 0 ? levelRaw.map((v) => (Number.isFinite(v) ? Math.max(0.05, v / levelMean) : 1)) : levelRaw.map(() => 1);
+  // Each band's pooled relative rate, shrunk towards 1 with a couple of days' worth of exposure: a
+  // band seen only at the peaks of containers emptied before it (a few readings, no rise) must not
+  // teach the district that containers stop filling there.
+  const levelRaw = Array.from(levelInc, (v, b) => Math.max(0, (v + LEVEL_PRIOR_EXPOSURE_H) / (levelExp[b] + LEVEL_PRIOR_EXPOSURE_H)));
+  const levelMean = levelRaw.reduce((a, b) => a + b, 0) / levelRaw.length;
+  const levelShape = levelMean > 0 ? levelRaw.map((v) => Math.max(0.05, v / levelMean)) : levelRaw.map(() => 1);
   return { meanRatePctPerH: Math.max(0, median), hourShape: shape(hourInc, hourExp), weekdayShape: shape(dayInc, dayExp), levelShape, strengthH };
 }
