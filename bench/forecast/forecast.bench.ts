@@ -56,8 +56,8 @@ function report(name: string, result: BacktestResult, extra: string): void {
 }
 
 function baselines(histories: ContainerHistory[]): string {
-  const flat = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE, hourStrengthH: 1e9, slotStrengthH: 1e9 });
-  const persistence = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE, prior: { meanRatePctPerH: 0, strengthH: 1e9 } });
+  const flat = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE, timePattern: 'flat', levelCurve: false });
+  const persistence = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE, timePattern: 'flat', levelCurve: false, prior: { meanRatePctPerH: 0, strengthH: 1e9 } });
   return `; baselines: flat mean rate ${flat.maePct.toFixed(2)}, last reading ${persistence.maePct.toFixed(2)}`;
 }
 

@@ -2,10 +2,10 @@ import { createForecaster, forecastOptions, forecastSettingsFrom } from './forec
 
 describe(forecastSettingsFrom.name, () => {
   it('builds the same forecaster from the configuration wherever it is asked', () => {
-    const config = { core: { timezone: 'Europe/Prague' }, forecast: { timePattern: 'weekday' as const, levelCurve: true, bandScale: 1.6 } };
+    const config = { core: { timezone: 'Europe/Prague' }, forecast: { timePattern: 'weekday' as const, levelCurve: true, bandScale: 1.6, halfLifeDays: 112 } };
     const settings = forecastSettingsFrom(config);
-    expect(settings).toEqual({ timeZone: 'Europe/Prague', timePattern: 'weekday', levelCurve: true, bandScale: 1.6 });
-    expect(forecastOptions(settings)).toEqual({ timeZone: 'Europe/Prague', timePattern: 'weekday', levelCurve: true, bandScale: 1.6 });
+    expect(settings).toEqual({ timeZone: 'Europe/Prague', timePattern: 'weekday', levelCurve: true, bandScale: 1.6, halfLifeDays: 112 });
+    expect(forecastOptions(settings)).toEqual({ timeZone: 'Europe/Prague', timePattern: 'weekday', levelCurve: true, bandScale: 1.6, halfLifeDays: 112 });
     const sut = createForecaster(settings, { halfLifeDays: 28 });
     expect(sut.options.timeZone).toBe('Europe/Prague');
     expect(sut.options.timePattern).toBe('weekday');

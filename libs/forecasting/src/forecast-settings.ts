@@ -21,6 +21,8 @@ export interface ForecastSettings {
   levelCurve: boolean;
   /** Multiplies the predicted spread (1 = as fitted). */
   bandScale: number;
+  /** Old behaviour fades with this half-life, days (0 = never). */
+  halfLifeDays: number;
 }
 
 /** The model options the settings stand for. */
@@ -29,6 +31,7 @@ export function forecastOptions(settings: ForecastSettings): ForecastOptions {
     timeZone: settings.timeZone,
     levelCurve: settings.levelCurve,
     bandScale: settings.bandScale,
+    halfLifeDays: settings.halfLifeDays,
     timePattern: settings.timePattern,
   };
 }
@@ -40,5 +43,6 @@ export function createForecaster(settings: ForecastSettings, extra: Omit<Forecas
 
 /** The settings out of the validated configuration (`core.timezone` and the `forecast` section); the one mapping every process uses. */
 export function forecastSettingsFrom(config: { core: { timezone: string }; forecast: Omit<ForecastSettings, 'timeZone'> }): ForecastSettings {
-  return { timeZone: config.core.timezone, timePattern: config.forecast.timePattern, levelCurve: config.forecast.levelCurve, bandScale: config.forecast.bandScale };
+  const { timePattern, levelCurve, bandScale, halfLifeDays } = config.forecast;
+  return { timeZone: config.core.timezone, timePattern, levelCurve, bandScale, halfLifeDays };
 }
