@@ -2,6 +2,7 @@ import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap
 import type { Config } from '@vulgraad/config';
 import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
 import { CollectionsRepository, ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository } from '@vulgraad/database';
+import { forecastOptions, forecastSettingsFrom } from '@vulgraad/forecasting';
 import { createMatrixProvider, type MatrixProvider } from '@vulgraad/distances';
 import { createJobRunner, type JobRunner } from '@vulgraad/jobs';
 import {
@@ -99,7 +100,7 @@ export class PlannerModule {
       // In a long-lived worker thread: a plan's search must not stall health checks, metrics and event handling.
       { provide: SOLVER_WORKER, useFactory: () => (options.solve ? null : new SolverWorker()) },
       { provide: SOLVER, inject: [SOLVER_WORKER], useFactory: (worker: SolverWorker | null): SolveFn => options.solve ?? (worker as SolverWorker).solve },
-      { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache({ timeZone: config.core.timezone }) },
+      { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache(forecastOptions(forecastSettingsFrom(config))) },
       {
         provide: PlannerMetrics,
         inject: [JOB_RUNNER],

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
 import { CLOCK, CONFIG, EVENT_BUS, FLEET_SCOPE, type Clock, type Plan, type WasteFraction } from '@vulgraad/contracts';
 import { ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository, vehicleShiftOn } from '@vulgraad/database';
+import { forecastOptions, forecastSettingsFrom } from '@vulgraad/forecasting';
 import type { MatrixProvider } from '@vulgraad/distances';
 import type { EventBus } from '@vulgraad/events';
 import {
@@ -179,7 +180,7 @@ export class PlanningService {
         busy,
         concernedVehicleIds,
       },
-      { matrix: this.matrix, solve: this.solve, seed: this.config.planner.seed, onProgress: request.onProgress },
+      { matrix: this.matrix, solve: this.solve, forecast: forecastOptions(forecastSettingsFrom(this.config)), seed: this.config.planner.seed, onProgress: request.onProgress },
     );
     const { plan, created } = await this.plans.publish(result.plan, { jobKey: request.jobKey });
     await this.announce(plan);
