@@ -17,6 +17,7 @@ import { AlertsModule } from '../../alerts/src/alerts.module';
 import { configureGateway } from '../../gateway/src/app-setup';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { IngestModule } from '../../ingest/src/ingest.module';
+import { HttpIngestModule, rawUplinkBody } from '../../ingest/src/http';
 import { IngestPipeline } from '../../ingest/src/ingest.pipeline';
 import { PlannerModule } from '../../planner/src/planner.module';
 import { PlanningService } from '../../planner/src/planning.service';
@@ -195,6 +196,7 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
         // Readings maintenance (TimescaleDB policy jobs in PGlite) starts after the first minute, off the start-up path: see below.
         CoreModule.forRoot({ config: runConfig, database: db, eventBus: bus, clock, maintenance: false }),
         IngestModule,
+        HttpIngestModule,
         // With the simulator the plans follow the simulated clock (DemoPlanningCadence), not the wall-clock daily schedule.
         PlannerModule.forRoot({ solve: solver.solve, schedules: !demo }),
         AlertsModule,
@@ -209,6 +211,8 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
     class AllInOneModule {}
 
     const app = await NestFactory.create<NestExpressApplication>(AllInOneModule, { logger, bufferLogs: true, bodyParser: false, abortOnError: false });
+    // Before the gateway's body parsers: the ingest's HTTP uplinks are read raw.
+    app.use(rawUplinkBody(runConfig.ingest.maxPayloadBytes));
     configureGateway(app, runConfig, { shutdownHooks: false });
     closers.push({ name: 'applications', close: () => app.close() });
     // Runs after the simulator has stopped: what the broker still holds for the ingest is taken in and committed first.

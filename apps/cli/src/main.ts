@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
-import { type PayloadFormat } from '@vulgraad/contracts';
+import { type MqttPayloadFormat } from '@vulgraad/contracts';
 import { createDatabase, type Database, DevicesRepository, migrate, ContainersRepository } from '@vulgraad/database';
 import { cliActor, generateSecret, hashSecret, mosquittoFiles, MqttAccountsRepository, recordAudit, SAFE_USERNAME } from '@vulgraad/security';
 import { mkdirSync } from 'node:fs';
@@ -123,7 +123,7 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       const doc = amsterdamRegistrations({
         limit: intFlag(flags, 'limit', undefined),
         seed: intFlag(flags, 'seed', 1) as number,
-        devices: devices as PayloadFormat | 'mixed' | 'none',
+        devices: devices as MqttPayloadFormat | 'mixed' | 'none',
         intervalS: (intFlag(flags, 'interval-min', 30) as number) * 60,
         devicePrefix: flags.get('device-prefix') ?? 'sens-',
         boundFrom: timeFlag(flags, 'bound-from', new Date('2020-01-01T00:00:00Z')),

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@vulgraad/config';
 import { CoreModule, JsonLogger } from '@vulgraad/runtime';
 import type { AddressInfo } from 'node:net';
+import { HttpIngestModule, rawUplinkBody } from './http';
 import { IngestModule } from './ingest.module';
 
 /** The ingest as its own process: `node -r ./tools/register.js apps/ingest/src/main.ts`. */
@@ -17,10 +18,12 @@ async function bootstrap(): Promise<void> {
   }
   const logger = new JsonLogger({ level: config.core.logLevel, json: config.core.logJson, base: { service: 'ingest' } });
 
-  @Module({ imports: [CoreModule.forRoot({ config }), IngestModule] })
+  @Module({ imports: [CoreModule.forRoot({ config }), IngestModule, HttpIngestModule] })
   class IngestAppModule {}
 
-  const app = await NestFactory.create(IngestAppModule, { logger, bufferLogs: true });
+  // The HTTP uplinks read their bodies raw; the ingest takes no other request body.
+  const app = await NestFactory.create(IngestAppModule, { logger, bufferLogs: true, bodyParser: false });
+  app.use(rawUplinkBody(config.ingest.maxPayloadBytes));
   app.enableShutdownHooks();
   await app.listen(config.ingest.httpPort, config.core.httpHost);
   const address = app.getHttpServer().address() as AddressInfo;
