@@ -28,6 +28,8 @@ import { MapController } from './map/map.controller';
 import { GatewayMetrics } from './observability/gateway.metrics';
 import { GatewayHealthController, GatewayMetricsController } from './observability/observability.controller';
 import { MapService } from './map/map.service';
+import { OnboardingController } from './onboarding/onboarding.controller';
+import { OnboardingService } from './onboarding/onboarding.service';
 import { OpenDataController } from './open-data/open-data.controller';
 import { OpenDataService } from './open-data/open-data.service';
 import { PlansController } from './plans/plans.controller';
@@ -65,6 +67,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     UsersController,
     ContainersController,
     DevicesController,
+    OnboardingController,
     PlansController,
     AlertsController,
     WebhooksController,
@@ -89,6 +92,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     ContainerViewsRepository,
     ContainersService,
     DevicesService,
+    OnboardingService,
     PlansService,
     AlertsService,
     OpenDataService,
