@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { Database } from '@vulgraad/database';
@@ -17,7 +17,8 @@ export interface MosquittoSyncOptions {
  * Keeps Mosquitto's password and ACL files in step with the registry: after
  * each change of a login (device secret, MQTT account) the files are written
  * again (to a temporary name, then renamed, so Mosquitto never reads half a
- * file) and Mosquitto is sent SIGHUP when its pid file is known. Without a
+ * file; the new file keeps the mode and owner of the one it replaces, so a
+ * Mosquitto that has dropped to its own user can still read it) and Mosquitto is sent SIGHUP when its pid file is known. Without a
  * pid file the operator reloads it (`systemctl reload mosquitto`, or
  * `kill -HUP`); the answer of the API says which happened.
  */
@@ -48,6 +49,7 @@ export class MosquittoSync {
     for (const [name, text] of entries) {
       const target = path.join(this.options.folder, name);
       await writeFile(`${target}.tmp`, text, { mode: 0o640 });
+      await keepOwnership(target, `${target}.tmp`);
       await rename(`${target}.tmp`, target);
     }
     if (!this.options.pidFile) return { written: true, reloaded: false, note: `files written to ${this.options.folder}; reload Mosquitto (SIGHUP) for them to apply` };
@@ -63,3 +65,11 @@ export class MosquittoSync {
   }
 }
 
+
+/** Gives the new file the mode and owner of the file it replaces, when there is one (owner only where this process may). */
+async function keepOwnership(target: string, replacement: string): Promise<void> {
+  const existing = await stat(target).catch(() => null);
+  if (!existing) return;
+  await chmod(replacement, existing.mode & 0o777);
+  await chown(replacement, existing.uid, existing.gid).catch(() => undefined);
+}
