@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, DATABASE, DomainError } from '@vulgraad/contracts';
 import { type Database, DevicesRepository } from '@vulgraad/database';
-import { listDecoders } from '@vulgraad/payloads';
+import { listCodecModels, listDecoders } from '@vulgraad/payloads';
 import {
   generateSecret, hashSecret, type HttpIntegration, HttpIntegrationsRepository, MqttAccountsRepository, SAFE_USERNAME,
 } from '@vulgraad/security';
@@ -38,17 +38,20 @@ export interface SecretShownOnce {
 @Injectable()
 export class OnboardingService {
   private readonly mosquitto: MosquittoSync;
+  private readonly codecsDir: string;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(CONFIG) config: Config,
     private readonly audit: AuditService,
   ) {
+    this.codecsDir = config.ingest.codecsDir;
     this.mosquitto = new MosquittoSync(db, { folder: config.security.mosquittoAuthDir, pidFile: config.security.mosquittoPidFile, topicPrefix: config.ingest.topicPrefix });
   }
 
+  /** The built-in decoders and the vendor codecs of INGEST_CODECS_DIR. */
   decoders() {
-    return listDecoders();
+    return [...listDecoders(), ...listCodecModels(this.codecsDir).map((model) => ({ model, vendor: 'vendor codec', name: model, aliases: [] as string[] }))];
   }
 
   /** A new secret for a device: the old one stops working; the new one is returned once. */
@@ -140,7 +143,7 @@ export class OnboardingService {
 
   private knownModel(model: string): boolean {
     const key = model.toLowerCase();
-    return listDecoders().some((d) => d.model === key || d.aliases.map((a) => a.toLowerCase()).includes(key));
+    return this.decoders().some((d) => d.model === key || d.aliases.map((a) => a.toLowerCase()).includes(key));
   }
 }
 
