@@ -28,6 +28,9 @@ import { MapController } from './map/map.controller';
 import { GatewayMetrics } from './observability/gateway.metrics';
 import { GatewayHealthController, GatewayMetricsController } from './observability/observability.controller';
 import { MapService } from './map/map.service';
+import { FleetHealthController } from './fleet-health/fleet-health.controller';
+import { FleetHealthRepository } from './fleet-health/fleet-health.repository';
+import { FleetHealthService } from './fleet-health/fleet-health.service';
 import { OnboardingController } from './onboarding/onboarding.controller';
 import { OnboardingService } from './onboarding/onboarding.service';
 import { OpenDataController } from './open-data/open-data.controller';
@@ -68,6 +71,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     ContainersController,
     DevicesController,
     OnboardingController,
+    FleetHealthController,
     PlansController,
     AlertsController,
     WebhooksController,
@@ -93,6 +97,8 @@ class FirstAdmin implements OnApplicationBootstrap {
     ContainersService,
     DevicesService,
     OnboardingService,
+    FleetHealthRepository,
+    FleetHealthService,
     PlansService,
     AlertsService,
     OpenDataService,
