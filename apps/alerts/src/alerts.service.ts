@@ -50,6 +50,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
       timeoutMs: a.webhookTimeoutMs,
       pollMs: 1000,
       batchSize: 20,
+      allowPrivateTargets: a.webhookAllowPrivateTargets,
       onError: (error) => this.logger.warn({ msg: 'webhook delivery bookkeeping failed', err: String(error) }),
     });
     this.engine = new AlertEngine(new AlertsRepository(db), {

@@ -282,7 +282,7 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
 
     // Its first run refreshes every continuous aggregate, which holds the embedded database's one connection for seconds.
     if (config.database.maintenanceIntervalS > 0) {
-      const maintenance = new ReadingsMaintenance(db, { onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
+      const maintenance = new ReadingsMaintenance(db, { rejectedRetentionDays: config.database.rejectedRetentionDays, onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
       const delay = setTimeout(() => maintenance.start(config.database.maintenanceIntervalS * 1000), MAINTENANCE_DELAY_MS);
       delay.unref();
       closers.push({

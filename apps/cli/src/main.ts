@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
 import { type MqttPayloadFormat } from '@vulgraad/contracts';
-import { createDatabase, type Database, DevicesRepository, migrate, ContainersRepository } from '@vulgraad/database';
+import { createDatabase, type Database, DevicesRepository, FolderInUseError, migrate, ContainersRepository } from '@vulgraad/database';
 import { cliActor, generateSecret, hashSecret, mosquittoFiles, MqttAccountsRepository, recordAudit, SAFE_USERNAME } from '@vulgraad/security';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -257,7 +257,7 @@ if (require.main === module) {
       process.stderr.write(`${error.message}\n\n${HELP}`);
       process.exit(2);
     }
-    if (error instanceof RegistrationFileError || error instanceof ConfigError) {
+    if (error instanceof RegistrationFileError || error instanceof ConfigError || error instanceof FolderInUseError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

@@ -14,6 +14,7 @@ export class IngestMetrics {
   readonly writeFailures: Counter;
   readonly batchSeconds: Histogram;
   readonly buffered: Gauge;
+  readonly bufferedBytes: Gauge;
   readonly batchSize: Histogram;
 
   private readonly totals = { received: 0, stored: 0, duplicates: 0, batches: 0, writeFailures: 0 };
@@ -35,6 +36,7 @@ export class IngestMetrics {
     });
     this.batchSize = new Histogram({ name: 'vulgraad_ingest_batch_messages', help: 'Messages per batch', buckets: [1, 10, 100, 500, 1000, 2500, 5000, 10000], registers });
     this.buffered = new Gauge({ name: 'vulgraad_ingest_buffered_messages', help: 'Messages received and not yet committed', registers });
+    this.bufferedBytes = new Gauge({ name: 'vulgraad_ingest_buffered_bytes', help: 'Payload bytes received and not yet committed', registers });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vulgraad_ingest_' });
   }
 

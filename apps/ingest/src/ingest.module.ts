@@ -40,6 +40,7 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
           batchWaitMs: config.ingest.batchWaitMs,
           writers: config.ingest.writers,
           maxBuffered: config.ingest.maxBufferedMessages,
+          maxBufferedBytes: config.ingest.maxBufferedBytes,
           writeStrategy: config.ingest.writeStrategy,
           maxPayloadBytes: config.ingest.maxPayloadBytes,
           rejectKeepBytes: config.ingest.rejectKeepBytes,

@@ -54,6 +54,8 @@ export interface IngestPipelineOptions {
   writers: number;
   /** Above this many messages held, the transport is asked to stop reading until a batch is written. */
   maxBuffered: number;
+  /** The same in payload bytes: many large messages stop the reading before many small ones would (unset = no byte limit). */
+  maxBufferedBytes?: number;
   writeStrategy: ReadingWriteStrategy;
   maxPayloadBytes: number;
   rejectKeepBytes: number;
@@ -124,6 +126,8 @@ export class IngestPipeline {
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<void>>();
   private inFlightMessages = 0;
+  /** Payload bytes of the messages held (pending and in flight). */
+  private heldBytes = 0;
   private prepareChain: Promise<unknown> = Promise.resolve();
   private publishChain: Promise<unknown> = Promise.resolve();
   private paused = false;
@@ -157,6 +161,7 @@ export class IngestPipeline {
       if (parsed.ok) parsed.reading.correlationId = correlationId;
     }
     this.pending.push({ message, parsed, correlationId });
+    this.heldBytes += message.payload.byteLength;
     this.updateFlow();
     this.schedule();
   }
@@ -164,6 +169,11 @@ export class IngestPipeline {
   /** Messages received and not yet committed. */
   get buffered(): number {
     return this.pending.length + this.inFlightMessages;
+  }
+
+  /** Payload bytes received and not yet committed. */
+  get bufferedBytes(): number {
+    return this.heldBytes;
   }
 
   get lastCommit(): Date | null {
@@ -206,6 +216,7 @@ export class IngestPipeline {
         .finally(() => {
           this.running.delete(run);
           this.inFlightMessages -= batch.length;
+          for (const p of batch) this.heldBytes -= p.message.payload.byteLength;
           this.updateFlow();
           // Whatever arrived while writing goes next, without waiting for the batch timer.
           if (this.pending.length > 0 && !this.stopping) this.kick();
@@ -217,10 +228,12 @@ export class IngestPipeline {
   private updateFlow(): void {
     const held = this.buffered;
     this.metrics.buffered.set(held);
-    if (!this.paused && held >= this.options.maxBuffered) {
+    this.metrics.bufferedBytes.set(this.heldBytes);
+    const maxBytes = this.options.maxBufferedBytes ?? Infinity;
+    if (!this.paused && (held >= this.options.maxBuffered || this.heldBytes >= maxBytes)) {
       this.paused = true;
       this.onFlowChange(true);
-    } else if (this.paused && held < this.options.maxBuffered / 2) {
+    } else if (this.paused && held < this.options.maxBuffered / 2 && this.heldBytes < maxBytes / 2) {
       this.paused = false;
       this.onFlowChange(false);
     }

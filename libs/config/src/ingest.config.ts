@@ -12,6 +12,7 @@ export const ingestSpec = {
   writers: int('INGEST_WRITERS', 2, 'Batches written at the same time, each in its own transaction and connection', 1, 16),
   batchWaitMs: int('INGEST_BATCH_WAIT_MS', 50, 'Longest a message waits for its batch to fill before it is written', 0, 60000),
   maxBufferedMessages: int('INGEST_MAX_BUFFERED', 80000, 'Messages held before the ingest stops reading from the broker until a batch is written (MQTT 5 is bounded by INGEST_RECEIVE_MAXIMUM first)', 1, 1000000),
+  maxBufferedBytes: int('INGEST_MAX_BUFFERED_BYTES', 67108864, 'Payload bytes held before the ingest stops reading from the broker until a batch is written (the same as INGEST_MAX_BUFFERED, for large messages)', 65536, 4294967296),
   writeStrategy: oneOf('INGEST_WRITE_STRATEGY', 'copy', ['copy', 'staging', 'unnest'] as const, 'How a batch reaches the readings table: copy = COPY straight in (staging after a duplicate), staging = COPY into a staging table + INSERT ON CONFLICT, unnest = INSERT from arrays'),
   maxPayloadBytes: int('INGEST_MAX_PAYLOAD_BYTES', 16384, 'Larger messages are rejected as oversize', 64, 1048576),
   rejectKeepBytes: int('INGEST_REJECT_KEEP_BYTES', 4096, 'Bytes of a rejected payload kept in rejected_messages', 0, 1048576),

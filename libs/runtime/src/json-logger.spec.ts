@@ -18,6 +18,15 @@ describe(JsonLogger.name, () => {
     ]);
   });
 
+  it('keeps a readable entry on one line whatever its message carries', () => {
+    const lines: string[] = [];
+    const sut = new JsonLogger({ json: false, write: (line) => lines.push(line) });
+    sut.warn({ msg: 'MQTT publish refused: topic a/b\n2026-01-01T00:00:00.000Z INFO forged\u2028x\u0000', topic: 'a\nb' }, 'Broker\nX');
+    expect(lines).toHaveLength(1);
+    expect(['\n', '\r', '\u2028', '\u0000'].filter((c) => lines[0]!.includes(c))).toEqual([]);
+    expect(lines[0]).toContain('[Broker\\nX] MQTT publish refused: topic a/b\\n2026-01-01T00:00:00.000Z INFO forged\\u2028x\\u0000');
+  });
+
   it('keeps the stack Nest passes with errors and drops entries below the level', () => {
     const { sut, entries } = capture('warn');
     sut.log('hidden');

@@ -97,5 +97,16 @@ function safeStringify(entry: Record<string, unknown>): string {
 function readable(entry: Record<string, unknown>): string {
   const { t, level, context, msg, ...fields } = entry;
   const extra = Object.keys(fields).length > 0 ? ' ' + safeStringify(fields) : '';
-  return `${String(t)} ${String(level).toUpperCase()} ${context ? `[${String(context)}] ` : ''}${String(msg ?? '')}${extra}`;
+  return `${String(t)} ${String(level).toUpperCase()} ${context ? `[${oneLine(String(context))}] ` : ''}${oneLine(String(msg ?? ''))}${extra}`;
+}
+
+/**
+ * Control characters escaped as JSON writes them: a message can carry what a
+ * client sent (an MQTT topic with a newline), which must not start a line of
+ * its own that looks like another entry.
+ */
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
