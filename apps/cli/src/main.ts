@@ -225,6 +225,20 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
   }
 }
 
+/** The API call that does what a registry command does, for a system that is running. */
+export function apiInstead(command: string): string | null {
+  const routes: Record<string, string> = {
+    register: 'POST /api/containers/import (CSV or GeoJSON)',
+    'load-amsterdam': 'POST /api/containers/import (CSV or GeoJSON)',
+    bind: 'POST /api/devices/{id}/bind',
+    application: 'PUT /api/lorawan-applications/{applicationId}',
+    'device-secret': 'POST /api/devices/{id}/secret (the secret is shown once)',
+    'mqtt-account': 'POST /api/mqtt-accounts (the password is shown once)',
+    'mosquitto-auth': 'set MOSQUITTO_AUTH_DIR (and MOSQUITTO_PID_FILE): the gateway writes the files after each change made through the API',
+  };
+  return routes[command] ?? null;
+}
+
 async function main(): Promise<void> {
   let parsed: Parsed;
   try {
@@ -257,7 +271,12 @@ if (require.main === module) {
       process.stderr.write(`${error.message}\n\n${HELP}`);
       process.exit(2);
     }
-    if (error instanceof RegistrationFileError || error instanceof ConfigError || error instanceof FolderInUseError) {
+    if (error instanceof FolderInUseError) {
+      const hint = apiInstead(process.argv[2] ?? '');
+      process.stderr.write(`${error.message}\n${hint ? `While it runs, do the same through its API or the dashboard's Sensors & onboarding page (/fleet.html): ${hint}\n` : ''}`);
+      process.exit(1);
+    }
+    if (error instanceof RegistrationFileError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
