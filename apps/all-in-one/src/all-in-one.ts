@@ -17,7 +17,7 @@ import { AlertsModule } from '../../alerts/src/alerts.module';
 import { configureGateway } from '../../gateway/src/app-setup';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { IngestModule } from '../../ingest/src/ingest.module';
-import { HttpIngestModule, rawUplinkBody } from '../../ingest/src/http';
+import { HttpIngestModule, HttpIngestService, httpUplinkDoors } from '../../ingest/src/http';
 import { IngestPipeline } from '../../ingest/src/ingest.pipeline';
 import { PlannerModule } from '../../planner/src/planner.module';
 import { PlanningService } from '../../planner/src/planning.service';
@@ -211,8 +211,8 @@ export async function startAllInOne(config: Config, options: StartOptions = {}):
     class AllInOneModule {}
 
     const app = await NestFactory.create<NestExpressApplication>(AllInOneModule, { logger, bufferLogs: true, bodyParser: false, abortOnError: false });
-    // Before the gateway's body parsers: the ingest's HTTP uplinks are read raw.
-    app.use(rawUplinkBody(runConfig.ingest.maxPayloadBytes));
+    // First, before the gateway's middleware and body parsers: the ingest's HTTP uplinks are read raw and answered there.
+    app.use(httpUplinkDoors(app.get(HttpIngestService), runConfig.ingest.maxPayloadBytes));
     configureGateway(app, runConfig, { shutdownHooks: false });
     closers.push({ name: 'applications', close: () => app.close() });
     // Runs after the simulator has stopped: what the broker still holds for the ingest is taken in and committed first.

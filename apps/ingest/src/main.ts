@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@vulgraad/config';
 import { CoreModule, JsonLogger } from '@vulgraad/runtime';
 import type { AddressInfo } from 'node:net';
-import { HttpIngestModule, rawUplinkBody } from './http';
+import { HttpIngestModule, HttpIngestService, httpUplinkDoors } from './http';
 import { IngestModule } from './ingest.module';
 
 /** The ingest as its own process: `node -r ./tools/register.js apps/ingest/src/main.ts`. */
@@ -23,7 +23,7 @@ async function bootstrap(): Promise<void> {
 
   // The HTTP uplinks read their bodies raw; the ingest takes no other request body.
   const app = await NestFactory.create(IngestAppModule, { logger, bufferLogs: true, bodyParser: false });
-  app.use(rawUplinkBody(config.ingest.maxPayloadBytes));
+  app.use(httpUplinkDoors(app.get(HttpIngestService), config.ingest.maxPayloadBytes));
   app.enableShutdownHooks();
   await app.listen(config.ingest.httpPort, config.core.httpHost);
   const address = app.getHttpServer().address() as AddressInfo;

@@ -5,7 +5,6 @@ import type { Database } from '@vulgraad/database';
 import { IngestMetrics } from '../ingest.metrics';
 import { IngestModule } from '../ingest.module';
 import { IngestPipeline } from '../ingest.pipeline';
-import { HttpIngestController } from './http-ingest.controller';
 import { HttpIngestMetrics } from './http-ingest.metrics';
 import { HttpIngestService } from './http-ingest.service';
 import { RateLimiter } from './rate-limiter';
@@ -14,12 +13,11 @@ import { UplinkAuth } from './uplink-auth';
 /**
  * The ingest's HTTP doors (webhooks of network servers, sensors posting
  * directly), feeding the same pipeline as MQTT. The process that imports it
- * installs `rawUplinkBody` before any body parser (see the ingest's main and
- * the all-in-one).
+ * installs `httpUplinkDoors(app.get(HttpIngestService), ...)` as its first
+ * middleware (see the ingest's main and the all-in-one).
  */
 @Module({
   imports: [IngestModule],
-  controllers: [HttpIngestController],
   providers: [
     { provide: HttpIngestMetrics, inject: [IngestMetrics], useFactory: (metrics: IngestMetrics) => new HttpIngestMetrics(metrics.registry) },
     {
@@ -42,6 +40,6 @@ import { UplinkAuth } from './uplink-auth';
         ),
     },
   ],
-  exports: [UplinkAuth],
+  exports: [UplinkAuth, HttpIngestService],
 })
 export class HttpIngestModule {}
