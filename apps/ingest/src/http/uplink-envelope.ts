@@ -32,6 +32,8 @@ const get = (doc: unknown, ...path: string[]): unknown => {
  */
 export function envelopeOf(route: UplinkRoute, name: string, body: Buffer): Envelope {
   if (route === 'device') return { ok: true, topic: nativeTopic(name), applicationId: null, deviceRef: name };
+  const quick = quickEnvelope(route, name, body);
+  if (quick) return quick;
   let doc: unknown;
   try {
     doc = JSON.parse(body.toString('utf8'));
@@ -72,5 +74,54 @@ export function envelopeOf(route: UplinkRoute, name: string, body: Buffer): Enve
       if (!eui) return { ok: false, topic, reason: 'missing_field', detail: 'the first SenML record has no base name "urn:dev:DEVEUI:<16 hex digits>:"' };
       return { ok: true, topic, applicationId: name, deviceRef: eui };
     }
+  }
+}
+
+/**
+ * The value of the first `"key": "..."` in the body, read from the bytes
+ * without parsing the document (the parser reads it once, later); undefined
+ * when the key is absent or its value is not a plain string.
+ */
+function firstString(body: Buffer, key: string): string | undefined {
+  const at = body.indexOf(`"${key}"`);
+  if (at < 0) return undefined;
+  let i = at + key.length + 2;
+  while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
+  if (body[i++] !== 0x3a) return undefined;
+  while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
+  if (body[i++] !== 0x22) return undefined;
+  const end = body.indexOf(0x22, i);
+  if (end < 0 || end - i > 256) return undefined;
+  const value = body.toString('utf8', i, end);
+  return value.includes('\\') ? undefined : value;
+}
+
+/**
+ * The envelope from the identities' first occurrence in the bytes, when they
+ * are there and well-formed; null sends the body to the full parse above.
+ * Taking the first occurrence is safe: the topic's application is what the
+ * integration is checked against, and the pipeline checks that the device the
+ * parser finds belongs to that same application.
+ */
+function quickEnvelope(route: UplinkRoute, name: string, body: Buffer): Envelope | null {
+  switch (route) {
+    case 'tts': {
+      const applicationId = firstString(body, 'application_id');
+      const deviceId = firstString(body, 'device_id');
+      if (!applicationId || !deviceId || !SEGMENT.test(applicationId) || !SEGMENT.test(deviceId)) return null;
+      return { ok: true, topic: `v3/${applicationId}/devices/${deviceId}/up`, applicationId, deviceRef: deviceId };
+    }
+    case 'chirpstack': {
+      const applicationId = firstString(body, 'applicationId');
+      const devEui = firstString(body, 'devEui');
+      if (!applicationId || !devEui || !SEGMENT.test(applicationId) || !DEV_EUI.test(devEui)) return null;
+      return { ok: true, topic: chirpstackUplinkTopic(applicationId, devEui.toLowerCase()), applicationId, deviceRef: devEui.toLowerCase() };
+    }
+    case 'kpn': {
+      const eui = /^urn:dev:DEVEUI:([0-9A-Fa-f]{16}):?/.exec(firstString(body, 'bn') ?? '')?.[1]?.toLowerCase();
+      return eui ? { ok: true, topic: kpnUplinkTopic(name, eui), applicationId: name, deviceRef: eui } : null;
+    }
+    case 'device':
+      return null;
   }
 }
