@@ -31,6 +31,8 @@ describe('npm start over several simulated days: every published day is drivable
       EMBEDDED_MQTT_PORT: '0',
       INGEST_CLIENT_ID: `vgtest-fleet-week-${Date.now().toString(36)}`,
       DEMO_CONTAINERS: '150',
+      // Three districts that share trucks: the generated city (the shipped Amsterdam extract has two).
+      DEMO_CITY: 'generated',
       DEMO_DISTRICTS: '3',
       DEMO_FRACTIONS: 'residual,paper',
       DEMO_SPEED: '3000',

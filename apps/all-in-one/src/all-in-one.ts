@@ -16,7 +16,7 @@ import { MqttSink, type UplinkMessage, type UplinkSink } from '@vulgraad/sensor-
 import { createBrokerAuth, generateSecret, MqttAccountsRepository } from '@vulgraad/security';
 import { AlertsModule } from '../../alerts/src';
 import { configureGateway, GatewayModule } from '../../gateway/src';
-import { INGEST_PORT, IngestModule, type IngestPort } from '../../ingest/src';
+import { HttpIngestModule, HttpIngestService, httpUplinkDoors, INGEST_PORT, IngestModule, type IngestPort } from '../../ingest/src';
 import { PLANNER_PORT, PlannerModule, type PlannerPort } from '../../planner/src';
 import { chooseDemoCity, configForDemo, prepareDemoCity, type DemoCity, type DemoCityChoice } from './demo/demo-city';
 import { injectDemoFaults, type InjectedFault } from './demo/demo-faults';
@@ -290,6 +290,7 @@ async function startApplications(
       // Readings maintenance (TimescaleDB policy jobs in PGlite) starts after the first minute, off the start-up path: see scheduleMaintenance.
       CoreModule.forRoot({ config: runConfig, database: db, eventBus: bus, clock, maintenance: false }),
       IngestModule,
+      HttpIngestModule,
       // With the simulator the plans follow the simulated clock (DemoPlanningCadence), not the wall-clock daily schedule.
       PlannerModule.forRoot({ solve: solver.solve, schedules: !demo }),
       AlertsModule,
@@ -304,6 +305,8 @@ async function startApplications(
   class AllInOneModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AllInOneModule, { logger, bufferLogs: true, bodyParser: false, abortOnError: false });
+  // First, before the gateway's middleware and body parsers: the ingest's HTTP uplinks are read raw and answered there.
+  app.use(httpUplinkDoors(app.get(HttpIngestService), runConfig.ingest.maxPayloadBytes));
   configureGateway(app, runConfig, { shutdownHooks: false });
   parts.add('applications', () => app.close());
   // Runs after the simulator has stopped: what the broker still holds for the ingest is taken in and committed first.

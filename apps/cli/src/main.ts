@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
-import { type PayloadFormat } from '@vulgraad/contracts';
+import { type MqttPayloadFormat } from '@vulgraad/contracts';
 import { createDatabase, type Database, DevicesRepository, FolderInUseError, migrate, ContainersRepository } from '@vulgraad/database';
 import { applyRegistrations, fromCityDocument, readRegistrations, RegistrationFileError, type RegistrationCounts } from '@vulgraad/registration';
 import { cliActor, generateSecret, hashSecret, mosquittoFiles, MqttAccountsRepository, recordAudit, SAFE_USERNAME } from '@vulgraad/security';
@@ -217,7 +217,7 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       const doc = amsterdamRegistrations({
         limit: intFlag(flags, 'limit', undefined),
         seed: intFlag(flags, 'seed', 1) as number,
-        devices: devices as PayloadFormat | 'mixed' | 'none',
+        devices: devices as MqttPayloadFormat | 'mixed' | 'none',
         intervalS: (intFlag(flags, 'interval-min', 30) as number) * 60,
         devicePrefix: flags.get('device-prefix') ?? 'sens-',
         boundFrom: timeFlag(flags, 'bound-from', new Date('2020-01-01T00:00:00Z')),
@@ -318,6 +318,20 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
   }
 }
 
+/** The API call that does what a registry command does, for a system that is running. */
+export function apiInstead(command: string): string | null {
+  const routes: Record<string, string> = {
+    register: 'POST /api/containers/import (CSV or GeoJSON)',
+    'load-amsterdam': 'POST /api/containers/import (CSV or GeoJSON)',
+    bind: 'POST /api/devices/{id}/bind',
+    application: 'PUT /api/lorawan-applications/{applicationId}',
+    'device-secret': 'POST /api/devices/{id}/secret (the secret is shown once)',
+    'mqtt-account': 'POST /api/mqtt-accounts (the password is shown once)',
+    'mosquitto-auth': 'set MOSQUITTO_AUTH_DIR (and MOSQUITTO_PID_FILE): the gateway writes the files after each change made through the API',
+  };
+  return routes[command] ?? null;
+}
+
 /** `vulgraad <command>`: prints what the command did; usage errors exit 2, unreadable files and configuration 1. */
 export async function main(argv: string[]): Promise<void> {
   let parsed: Parsed;
@@ -345,7 +359,11 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n\n${helpText(parsed.command)}`);
       process.exitCode = 2;
-    } else if (error instanceof RegistrationFileError || error instanceof ConfigError || error instanceof FolderInUseError) {
+    } else if (error instanceof FolderInUseError) {
+      const hint = apiInstead(parsed.command);
+      process.stderr.write(`${error.message}\n${hint ? `While it runs, do the same through its API or the dashboard's Sensors & onboarding page (/fleet.html): ${hint}\n` : ''}`);
+      process.exitCode = 1;
+    } else if (error instanceof RegistrationFileError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
     } else {

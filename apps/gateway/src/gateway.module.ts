@@ -30,6 +30,11 @@ import { MapController } from './map/map.controller';
 import { GatewayMetrics } from './observability/gateway.metrics';
 import { GatewayHealthController, GatewayMetricsController } from './observability/observability.controller';
 import { MapService } from './map/map.service';
+import { FleetHealthController } from './fleet-health/fleet-health.controller';
+import { FleetHealthRepository } from './fleet-health/fleet-health.repository';
+import { FleetHealthService } from './fleet-health/fleet-health.service';
+import { OnboardingController } from './onboarding/onboarding.controller';
+import { OnboardingService } from './onboarding/onboarding.service';
 import { OpenDataController } from './open-data/open-data.controller';
 import { OpenDataService } from './open-data/open-data.service';
 import { PlansController } from './plans/plans.controller';
@@ -68,6 +73,8 @@ class FirstAdmin implements OnApplicationBootstrap {
     ContainersController,
     DevicesController,
     FleetController,
+    OnboardingController,
+    FleetHealthController,
     PlansController,
     AlertsController,
     WebhooksController,
@@ -93,6 +100,9 @@ class FirstAdmin implements OnApplicationBootstrap {
     ContainersService,
     DevicesService,
     FleetService,
+    OnboardingService,
+    FleetHealthRepository,
+    FleetHealthService,
     PlansService,
     AlertsService,
     OpenDataService,

@@ -3,7 +3,7 @@ import { CLOCK, type Clock, CONFIG, DATABASE, EVENT_BUS } from '@vulgraad/contra
 import type { Config } from '@vulgraad/config';
 import type { Database } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
-import { decodeUplink } from '@vulgraad/payloads';
+import { decodeUplink, VendorCodecs } from '@vulgraad/payloads';
 import { HealthController } from './health.controller';
 import { IngestMetrics } from './ingest.metrics';
 import { IngestPipeline, type UplinkDecoder } from './ingest.pipeline';
@@ -21,7 +21,16 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
 @Module({
   controllers: [HealthController],
   providers: [
-    { provide: UPLINK_DECODER, useValue: { decode: decodeUplink } satisfies UplinkDecoder },
+    {
+      provide: UPLINK_DECODER,
+      inject: [CONFIG],
+      // Vendor codecs (when a folder is configured) decode their models; the built-in decoders the rest.
+      useFactory: async (config: Config): Promise<UplinkDecoder> => {
+        if (!config.ingest.codecsDir) return { decode: decodeUplink };
+        const codecs = await VendorCodecs.loadDir(config.ingest.codecsDir, { cpuMs: config.ingest.codecCpuMs, memoryBytes: config.ingest.codecMemoryMb * 1024 * 1024 });
+        return { decode: (model, fPort, bytes) => codecs.decode(model, fPort, bytes) };
+      },
+    },
     { provide: IngestMetrics, useFactory: () => new IngestMetrics({ defaultMetrics: true }) },
     {
       provide: IngestPipeline,

@@ -22,7 +22,21 @@ export interface InboundMessage {
   payload: Buffer;
   receivedAt: Date;
   ack(): void;
+  /**
+   * Told right after ack(), once the message is settled: its reading committed
+   * (or already stored), or the message kept as rejected with its reason. The
+   * HTTP transport answers the sender from it.
+   */
+  settled?(outcome: MessageOutcome): void;
+  /** The transport has judged the message already (an HTTP body over its limit): kept as rejected with this reason, not parsed. */
+  refusal?: { reason: RejectReason; detail: string; deviceRef?: string };
+  /** The size the sender sent, when payload holds only part of it (an oversize HTTP body that was not read). */
+  payloadSize?: number;
 }
+
+/** What became of one message: stored (a duplicate counts as stored), or kept as rejected. */
+export type MessageOutcome = { stored: true } | { stored: false; reason: RejectReason; detail: string };
+const STORED: MessageOutcome = { stored: true };
 
 /** Decodes the raw bytes of a LoRaWAN uplink for a device model (the decoder registry). */
 export interface UplinkDecoder {
@@ -80,6 +94,8 @@ interface PreparedBatch {
   states: ContainerState[];
   events: ContainerStateChanged[];
   rejects: RejectedMessage[];
+  /** The messages of the batch that were rejected, with why. */
+  verdicts: Map<Pending, MessageOutcome>;
   startedAt: number;
 }
 
@@ -136,7 +152,9 @@ export class IngestPipeline {
   /** Takes one message; never throws. */
   accept(message: InboundMessage): void {
     this.metrics.countReceived();
-    const parsed = parseMessage(message.topic, message.payload, { maxPayloadBytes: this.options.maxPayloadBytes });
+    const parsed: ParseResult = message.refusal
+      ? { ok: false, ...message.refusal }
+      : parseMessage(message.topic, message.payload, { maxPayloadBytes: this.options.maxPayloadBytes });
     let correlationId = parsed.ok ? parsed.reading.correlationId : undefined;
     if (!correlationId) {
       correlationId = this.correlationPrefix + (this.correlationSeq++).toString(36);
@@ -284,6 +302,7 @@ export class IngestPipeline {
         err: error,
       });
       p.message.ack();
+      p.message.settled?.({ stored: false, reason: 'wrong_type', detail });
     }
   }
 
@@ -309,14 +328,16 @@ export class IngestPipeline {
   private async prepare(batch: Pending[]): Promise<PreparedBatch> {
     const startedAt = performance.now();
     const rejects: RejectedMessage[] = [];
+    const verdicts = new Map<Pending, MessageOutcome>();
     const reject = (p: Pending, reason: RejectReason, detail: string, deviceRef?: string, format?: string, correlationId?: string): void => {
       const payload = p.message.payload;
+      if (p.message.settled) verdicts.set(p, { stored: false, reason, detail });
       const id = correlationId ?? p.correlationId;
       rejects.push({
         receivedAt: p.message.receivedAt,
         topic: withoutNul(p.message.brokerTopic ?? p.message.topic),
         payload: payload.subarray(0, this.options.rejectKeepBytes),
-        payloadSize: payload.byteLength,
+        payloadSize: p.message.payloadSize ?? payload.byteLength,
         reason,
         detail: withoutNul(detail),
         deviceRef: deviceRef === undefined ? null : withoutNul(deviceRef),
@@ -474,12 +495,12 @@ export class IngestPipeline {
       });
     }
     for (const [containerId, memory] of memories) this.directory.remember(containerId, memory);
-    return { batch, rows, states, events, rejects, startedAt };
+    return { batch, rows, states, events, rejects, verdicts, startedAt };
   }
 
   /** One transaction for the batch, then the acknowledgements and the events. */
   private async commit(prepared: PreparedBatch): Promise<BatchOutcome> {
-    const { batch, rows, states, rejects } = prepared;
+    const { batch, rows, states, rejects, verdicts } = prepared;
     const strategy = this.options.writeStrategy === 'copy' && this.redelivering ? 'staging' : this.options.writeStrategy;
     const written = await this.db.transaction(async (tx) => {
       const outcome = await new ReadingsRepository(tx).write(rows, strategy);
@@ -491,7 +512,10 @@ export class IngestPipeline {
     this.redelivering = written.hadDuplicates;
 
     // Committed: the broker may forget these messages now.
-    for (const p of batch) p.message.ack();
+    for (const p of batch) {
+      p.message.ack();
+      p.message.settled?.(verdicts.get(p) ?? STORED);
+    }
     this.lastCommitAt = this.clock.now();
 
     const rejectedByReason: Partial<Record<RejectReason, number>> = {};

@@ -24,5 +24,11 @@ export const ingestSpec = {
   jumpWindowS: int('INGEST_JUMP_WINDOW_S', 1800, 'See INGEST_JUMP_PCT', 0, 86400 * 7),
   stuckReadings: int('INGEST_STUCK_READINGS', 12, 'The same fill this many readings in a row over INGEST_STUCK_HOURS is flagged stuck_value', 2, 100000),
   stuckHours: num('INGEST_STUCK_HOURS', 24, 'See INGEST_STUCK_READINGS', 0, 24 * 365),
+  httpRatePerS: int('INGEST_HTTP_RATE_PER_S', 2000, 'HTTP uplinks per second one network-server integration may send (TTS webhook, ChirpStack, KPN) before 429; bursts of twice that pass', 1, 1000000),
+  httpDeviceRatePerMin: int('INGEST_HTTP_DEVICE_RATE_PER_MIN', 60, 'HTTP readings per minute one directly posting sensor may send before 429; bursts of 10 pass', 1, 100000),
+  httpTimeoutS: int('INGEST_HTTP_TIMEOUT_S', 30, 'Longest an HTTP uplink waits for its commit before the answer is 503 (the sender retries; a later commit makes the retry a duplicate)', 1, 600),
+  codecsDir: str('INGEST_CODECS_DIR', '', 'Folder of vendor codecs in The Things Network\'s format (<name>.codec.json naming the model, the .js codec and the mapping of its output); each runs in a QuickJS sandbox. Empty = the built-in decoders only'),
+  codecCpuMs: int('INGEST_CODEC_CPU_MS', 50, 'CPU time one vendor codec call may use before it is stopped and the uplink rejected as undecodable_payload', 1, 10000),
+  codecMemoryMb: int('INGEST_CODEC_MEMORY_MB', 16, 'Memory of one vendor codec\'s interpreter, MiB', 1, 1024),
   tiltDeg: num('INGEST_TILT_DEG', 20, 'A sensor tilted more than this many degrees is flagged tilted', 0, 180),
 };

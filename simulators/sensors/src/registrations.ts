@@ -1,4 +1,4 @@
-import type { Container, PayloadFormat } from '@vulgraad/contracts';
+import type { Container, MqttPayloadFormat } from '@vulgraad/contracts';
 import type { CityDistrict, CityModel, CitySite } from '@vulgraad/city-model';
 import { toCsv } from '@vulgraad/csv';
 import type { DeviceConfig, DeviceModel } from './device';
@@ -15,7 +15,7 @@ export interface DeviceRegistration {
   deviceRef: string;
   /** Decoder model name (libs/payloads), or null for the native JSON firmware. */
   model: DeviceModel | null;
-  format: PayloadFormat;
+  format: MqttPayloadFormat;
   /** The Things Stack application id or ChirpStack application UUID; null for native devices. */
   lorawanApplicationId: string | null;
   reportingIntervalS: number;
