@@ -139,7 +139,9 @@ export class UsersService {
   /** The user behind a token, checked against the stored user (still active, same token version). */
   async authenticate(token: string): Promise<AuthUser> {
     const claims = await this.tokens.verify(token);
-    const user = await this.cachedUser(claims.sub);
+    let user = await this.cachedUser(claims.sub);
+    // A token newer than the cached user was issued after a change made elsewhere (another replica, a restart with a new admin password): read it again.
+    if (user && user.tokenVersion < claims.ver) user = await this.cachedUser(claims.sub, true);
     if (!user || !user.active || user.tokenVersion !== claims.ver) {
       throw new DomainError('unauthenticated', 'this login is no longer valid (user changed or disabled); log in again');
     }
@@ -189,10 +191,10 @@ export class UsersService {
     if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('validation', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`, 'password');
   }
 
-  private async cachedUser(id: string): Promise<UserRecord | null> {
+  private async cachedUser(id: string, fresh = false): Promise<UserRecord | null> {
     const now = Date.now();
     const hit = this.cache.get(id);
-    if (hit && hit.until > now) return hit.user;
+    if (hit && hit.until > now && !fresh) return hit.user;
     const user = await this.repository.findById(id);
     if (user) this.cache.set(id, { user, until: now + USER_CACHE_MS });
     else this.cache.delete(id);
