@@ -100,3 +100,26 @@ export function conventionFromCsv(file: string, name: string): 'nint' | 'real' |
   if (/real/i.test(c)) return 'real';
   return undefined;
 }
+
+/** One published result: total distance and trucks. */
+export interface PublishedRow {
+  cost: number;
+  vehicles?: number;
+  source: string;
+}
+
+/** Every published row of a reference, the best (lowest distance, then fewer trucks) first. */
+export function publishedRows(ref: Reference): PublishedRow[] {
+  return [ref, ...(ref.others ?? [])].map((r) => ({ cost: r.cost, vehicles: r.vehicles, source: r.source })).sort((a, b) => a.cost - b.cost || (a.vehicles ?? Infinity) - (b.vehicles ?? Infinity));
+}
+
+/**
+ * Whether a solution beats the best published row of an instance: the row
+ * with the lowest distance (ties: fewer trucks), matched or beaten when the
+ * solution is feasible, uses no more trucks than that row and is no longer.
+ * A row without a truck count cannot be beaten.
+ */
+export function beatsBestPublished(ref: Reference, solution: { feasible: boolean; vehicles: number; cost: number }): boolean {
+  const best = publishedRows(ref)[0];
+  return solution.feasible && best.vehicles !== undefined && solution.vehicles <= best.vehicles && solution.cost <= best.cost + 1e-9;
+}

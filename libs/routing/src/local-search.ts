@@ -123,6 +123,13 @@ export class LocalSearch {
   private readonly placeEdge: Float64Array;
   private readonly routeClients: Int32Array;
   private readonly routeClientsB: Int32Array;
+  // Scratch of the trip re-split (per stop of one route).
+  private readonly splitDetour: Float64Array;
+  private readonly splitSite: Int32Array;
+  private readonly splitF: Float64Array;
+  private readonly splitFrom: Int32Array;
+  private readonly splitCut: Uint8Array;
+  private readonly splitLoad: Float64Array;
 
   constructor(
     readonly inst: Instance,
@@ -210,6 +217,12 @@ export class LocalSearch {
     this.placeEdge = new Float64Array(N + 1);
     this.routeClients = new Int32Array(nC + 1);
     this.routeClientsB = new Int32Array(nC + 1);
+    this.splitDetour = new Float64Array(inst.hasDisposal ? nC + 1 : 0);
+    this.splitSite = new Int32Array(inst.hasDisposal ? nC + 1 : 0);
+    this.splitF = new Float64Array(inst.hasDisposal ? nC + 1 : 0);
+    this.splitFrom = new Int32Array(inst.hasDisposal ? nC + 1 : 0);
+    this.splitCut = new Uint8Array(inst.hasDisposal ? nC + 1 : 0);
+    this.splitLoad = new Float64Array(inst.dims);
 
     for (let c = 0; c < nC; c++) {
       this.nodeKind[c] = CLIENT;
@@ -1793,7 +1806,10 @@ export class LocalSearch {
       let changed = true;
       while (changed && guard++ < 50) {
         changed = false;
-        if (inst.hasDisposal && inst.vSites[r].length > 0) changed = this.disposalMoves(r) || changed;
+        if (inst.hasDisposal && inst.vSites[r].length > 0) {
+          changed = this.disposalMoves(r) || changed;
+          if (guard === 1) changed = this.resplitTrips(r) || changed;
+        }
         if (inst.vHasBreak[r]) changed = this.breakMove(r) || changed;
       }
       this.routeOpsTested[r] = this.moveCount;
@@ -1880,6 +1896,166 @@ export class LocalSearch {
     void SGL;
     void segs;
     return improvedAny;
+  }
+
+  /**
+   * Re-places every intermediate disposal visit of route r at once: with the
+   * stops kept in their order, the trip boundaries and sites that minimise
+   * distance plus the penalty on overloaded trips (a split by dynamic
+   * programming over the stop sequence, as in Prins' split of a giant
+   * tour), kept when the route's full penalised cost (times, windows and the
+   * day's load included) improves. Moving one visit at a time cannot shift
+   * two boundaries together: trips of 70 and then 237 yd against 200 need it.
+   */
+  private resplitTrips(r: number): boolean {
+    const inst = this.inst;
+    const K = inst.dims;
+    if (this.hasInitialLoad(r) || !inst.vEndDisposal[r]) return false;
+    const start = this.startNode(r);
+    const end = this.endNode(r);
+    // The route as stops in order, where the break sits, and its closing visit.
+    const stops = this.routeClients;
+    let m = 0;
+    let breakNode = -1;
+    let breakAfter = -1; // index of the stop the break follows (-1: before the first stop)
+    let breakAtEnd = false; // the break follows the closing disposal visit
+    let finalNode = -1;
+    let intermediates = 0;
+    for (let x = this.next[start]; x !== end; x = this.next[x]) {
+      const kind = this.nodeKind[x];
+      if (kind === CLIENT) stops[m++] = x;
+      else if (kind === BREAK) {
+        breakNode = x;
+        breakAfter = m - 1;
+        breakAtEnd = finalNode >= 0;
+      } else if (kind === DISPOSAL) {
+        // A second visit after the last stop is an intermediate one here (the re-split drops it).
+        if (finalNode >= 0) intermediates++;
+        if (this.isFinalDisposal(x, r)) finalNode = x;
+        else intermediates++;
+      }
+    }
+    if (m < 2 || finalNode < 0) return false;
+    if (intermediates === 0 && this.tripExcess(this.FWD + end, r) <= 0) return false;
+    if (this.freeCount + intermediates < m) return false;
+    const dist = this.dist;
+    const nLoc = this.nLoc;
+    const cDist = inst.vCDist[r];
+    const pen = this.segs.penLoad;
+    // The cheapest unloading detour after each stop (the legs between stops are the same for every split).
+    const detour = this.splitDetour;
+    const detourSite = this.splitSite;
+    for (let i = 0; i + 1 < m; i++) {
+      const a = this.nodeLoc[stops[i]];
+      const b = this.nodeLoc[stops[i + 1]];
+      let best = Infinity;
+      let bestSite = -1;
+      const count = this.nearSites(r, stops[i]);
+      for (let k = 0; k < count; k++) {
+        const site = this.nearBuf[k];
+        const sl = inst.sLoc[site];
+        const d = dist[a * nLoc + sl] + dist[sl * nLoc + b];
+        if (d < best) {
+          best = d;
+          bestSite = site;
+        }
+      }
+      detour[i] = best - dist[a * nLoc + b];
+      detourSite[i] = bestSite;
+    }
+    // f[i]: cheapest split of stops 0..i-1 with a trip closed after stop i-1; from[i]: where that trip began.
+    const f = this.splitF;
+    const from = this.splitFrom;
+    const sums = this.splitLoad;
+    f[0] = 0;
+    for (let i = 1; i <= m; i++) {
+      f[i] = Infinity;
+      from[i] = -1;
+    }
+    for (let j = 0; j < m; j++) {
+      if (f[j] === Infinity) continue;
+      sums.fill(0);
+      for (let i = j + 1; i <= m; i++) {
+        for (let k = 0; k < K; k++) sums[k] += inst.cDemand[stops[i - 1] * K + k];
+        let excess = 0;
+        for (let k = 0; k < K; k++) excess += Math.max(0, sums[k] - inst.vCap[r * K + k]);
+        // A visit costs its detour, and a little more so that a free one is not added for nothing.
+        const close = i < m ? cDist * detour[i - 1] + 1e-6 : 0;
+        const c = f[j] + pen * excess + close;
+        if (c < f[i] - 1e-12) {
+          f[i] = c;
+          from[i] = j;
+        }
+      }
+    }
+    if (!(f[m] < Infinity)) return false;
+    // The boundaries chosen, as a flag per stop: a disposal visit after stop i.
+    const cut = this.splitCut;
+    cut.fill(0, 0, m);
+    for (let i = m; i > 0; ) {
+      const j = from[i];
+      if (j > 0) cut[j - 1] = 1;
+      i = j;
+    }
+    // Same boundaries and sites as now: nothing to do.
+    let same = true;
+    {
+      let idx = 0;
+      for (let x = this.next[start]; x !== end && same; x = this.next[x]) {
+        const kind = this.nodeKind[x];
+        if (kind === CLIENT) idx++;
+        else if (kind === DISPOSAL && x !== finalNode) {
+          if (idx === 0 || !cut[idx - 1] || this.nodeSite[x] !== detourSite[idx - 1]) same = false;
+        }
+      }
+      let cuts = 0;
+      for (let i = 0; i < m; i++) cuts += cut[i];
+      if (cuts !== intermediates) same = false;
+    }
+    if (same) {
+      cut.fill(0, 0, m);
+      return false;
+    }
+    // The new route in slots, folded and priced in full.
+    const segs = this.segs;
+    const o = this.T + 1;
+    segs.copy(o, this.SGL + start);
+    if (breakNode >= 0 && breakAfter === -1 && !breakAtEnd) segs.concat(o, o, this.SGL + breakNode, r);
+    for (let i = 0; i < m; i++) {
+      segs.concat(o, o, this.SGL + stops[i], r);
+      if (breakNode >= 0 && breakAfter === i && !breakAtEnd) segs.concat(o, o, this.SGL + breakNode, r);
+      if (cut[i] && i + 1 < m) segs.concat(o, o, this.SITE + detourSite[i], r);
+    }
+    segs.concat(o, o, this.SGL + finalNode, r);
+    if (breakNode >= 0 && breakAtEnd) segs.concat(o, o, this.SGL + breakNode, r);
+    segs.concat(o, o, this.SGL + end, r);
+    const cost = segs.cost(o, r);
+    if (!(cost < this.routeCost[r] - EPS)) {
+      cut.fill(0, 0, m);
+      return false;
+    }
+    // Apply: release the intermediate visits, then relink stops, break and new visits.
+    for (let x = this.next[start]; x !== end; ) {
+      const nx = this.next[x];
+      if (this.nodeKind[x] === DISPOSAL && x !== finalNode) this.releaseDisposal(x);
+      x = nx;
+    }
+    const nodes = this.list;
+    let len = 0;
+    nodes[len++] = start;
+    if (breakNode >= 0 && breakAfter === -1 && !breakAtEnd) nodes[len++] = breakNode;
+    for (let i = 0; i < m; i++) {
+      nodes[len++] = stops[i];
+      if (breakNode >= 0 && breakAfter === i && !breakAtEnd) nodes[len++] = breakNode;
+      if (cut[i] && i + 1 < m) nodes[len++] = this.allocDisposal(detourSite[i]);
+    }
+    nodes[len++] = finalNode;
+    if (breakNode >= 0 && breakAtEnd) nodes[len++] = breakNode;
+    nodes[len++] = end;
+    cut.fill(0, 0, m);
+    this.relinkRoute(r, nodes, len);
+    this.afterChange(r);
+    return true;
   }
 
   /**
