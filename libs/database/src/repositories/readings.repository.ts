@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../database';
 import { copyField, toArrayLiteral } from '../database';
+import { CopyBytes } from './copy-bytes';
 import { toDate, toDateOrNull } from './sql-helpers';
 
 /** One stored reading, mapped to its container, with its quality flags. */
@@ -99,6 +100,54 @@ export function readingsAsCopyText(rows: readonly ReadingRow[]): string {
       `${txt(r.format)}\t${txt(r.correlationId)}\t${num(r.levelMm)}\n`;
   }
   return lines.join('');
+}
+
+const TAB = 9;
+const NEWLINE = 10;
+
+/** Reading rows in COPY text format, in READING_COLUMNS order, as UTF-8 bytes ready to send. */
+export function readingsAsCopyBytes(rows: readonly ReadingRow[]): Buffer {
+  const out = new CopyBytes(rows.length * 200);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as ReadingRow;
+    out.text(r.containerId);
+    out.byte(TAB);
+    out.text(r.deviceId);
+    out.byte(TAB);
+    out.timestamp(r.measuredAt, 0);
+    out.byte(TAB);
+    out.timestamp(r.receivedAt, 1);
+    out.byte(TAB);
+    out.number(r.fillPct);
+    out.byte(TAB);
+    out.number(r.distanceMm);
+    out.byte(TAB);
+    out.number(r.temperatureC);
+    out.byte(TAB);
+    out.number(r.batteryPct);
+    out.byte(TAB);
+    out.number(r.batteryV);
+    out.byte(TAB);
+    out.number(r.rssiDbm);
+    out.byte(TAB);
+    out.number(r.snrDb);
+    out.byte(TAB);
+    out.number(r.seq);
+    out.byte(TAB);
+    out.number(r.tiltDeg);
+    out.byte(TAB);
+    out.list(r.flags);
+    out.byte(TAB);
+    out.list(r.alarms);
+    out.byte(TAB);
+    out.text(r.format);
+    out.byte(TAB);
+    out.text(r.correlationId);
+    out.byte(TAB);
+    out.number(r.levelMm);
+    out.byte(NEWLINE);
+  }
+  return out.result();
 }
 
 /** -- Params: none. The staging table lives per session and empties at each commit. */
@@ -287,7 +336,7 @@ export class ReadingsRepository {
     }
     // Savepoints and the per-session staging table both need one transaction.
     if (isDatabase(db)) return db.transaction((tx) => new ReadingsRepository(tx).write(rows, strategy));
-    const text = readingsAsCopyText(rows);
+    const text = readingsAsCopyBytes(rows);
     if (strategy === 'copy') {
       await db.query('SAVEPOINT readings_copy');
       try {
