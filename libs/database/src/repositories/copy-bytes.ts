@@ -14,6 +14,17 @@ const DIGITS_LIMIT = 1e15;
  * Fields and their separators (byte(9) tab, byte(10) end of row) are
  * written by the caller in column order.
  */
+/** ASCII letters, digits, `_`, `-`, `.` and `:`: nothing an array literal or COPY would escape. */
+function isPlainWord(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46 || c === 58)) return false;
+  }
+  return true;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+
 export class CopyBytes {
   private bytes: Buffer;
   private at = 0;
@@ -56,21 +67,12 @@ export class CopyBytes {
     this.bytes[this.at++] = 78;
   }
 
-  /** A text field: escaped and UTF-8 encoded when it holds anything but plain ASCII. */
+  /** A text field, UTF-8 encoded; escaped when it holds one of COPY's special characters. */
   text(value: string | null | undefined): void {
     if (value === null || value === undefined) return this.nullField();
-    const n = value.length;
-    for (let i = 0; i < n; i++) {
-      const c = value.charCodeAt(i);
-      if (c > 126 || c === 92 || c < 32) {
-        const escaped = copyField(value);
-        const size = Buffer.byteLength(escaped, 'utf8');
-        this.room(size);
-        this.at += this.bytes.write(escaped, this.at, size, 'utf8');
-        return;
-      }
-    }
-    this.ascii(value);
+    const field = COPY_SPECIAL.test(value) ? copyField(value) : value;
+    this.room(field.length * 3);
+    this.at += this.bytes.write(field, this.at, 'utf8');
   }
 
   number(value: number | null | undefined): void {
@@ -134,13 +136,38 @@ export class CopyBytes {
     this.bytes[this.at++] = 90;
   }
 
+  /** A text[] field: `{"a","b"}`, every element quoted as toArrayLiteral writes it. */
   list(values: readonly string[]): void {
-    if (values.length === 0) {
+    const n = values.length;
+    if (n === 0) {
       this.room(2);
       this.bytes[this.at++] = 123;
       this.bytes[this.at++] = 125;
       return;
     }
+    // Flags and alarm names are plain words: written straight; anything else goes through toArrayLiteral and the escapes.
+    let size = 1 + n * 3;
+    for (let k = 0; k < n; k++) {
+      const value = values[k];
+      if (typeof value !== 'string' || !isPlainWord(value)) return this.slowList(values);
+      size += value.length;
+    }
+    this.room(size);
+    const bytes = this.bytes;
+    let at = this.at;
+    bytes[at++] = 123;
+    for (let k = 0; k < n; k++) {
+      const value = values[k] as string;
+      if (k > 0) bytes[at++] = 44;
+      bytes[at++] = 34;
+      for (let i = 0; i < value.length; i++) bytes[at++] = value.charCodeAt(i);
+      bytes[at++] = 34;
+    }
+    bytes[at++] = 125;
+    this.at = at;
+  }
+
+  private slowList(values: readonly string[]): void {
     const escaped = copyField(values);
     const size = Buffer.byteLength(escaped, 'utf8');
     this.room(size);
