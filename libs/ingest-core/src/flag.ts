@@ -36,6 +36,8 @@ function inTimeOrder<T extends { measuredMs: number }>(items: readonly T[]): rea
   return items;
 }
 
+/** The alarms of a reading that raised none: one array for all of them (rows are written, never changed). */
+const NO_ALARMS: string[] = [];
 const orNull = (value: number | undefined): number | null => (value === undefined ? null : value);
 const roundedOrNull = (value: number | undefined): number | null => (value === undefined ? null : Math.round(value));
 
@@ -100,7 +102,7 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
       seq: orNull(reading.seq),
       tiltDeg: orNull(reading.tiltDeg),
       flags: assessment.flags,
-      alarms: reading.alarms ?? [],
+      alarms: reading.alarms ?? NO_ALARMS,
       format: reading.format,
       correlationId: reading.correlationId ?? null,
     };

@@ -315,6 +315,12 @@ function columnArrays(rows: readonly ReadingRow[]): unknown[][] {
   return columns;
 }
 
+/** A PostgreSQL array literal of numbers (NULL for null and for what is not finite). */
+const numbersLiteral = (values: ReadonlyArray<number | null | undefined>): string =>
+  `{${values.map((v) => (v === null || v === undefined || !Number.isFinite(v) ? 'NULL' : String(v))).join(',')}}`;
+/** A PostgreSQL array literal of times, ISO-8601 in UTC. */
+const timesLiteral = (values: ReadonlyArray<Date | null>): string => `{${values.map((v) => (v === null ? 'NULL' : v.toISOString())).join(',')}}`;
+
 const isDatabase = (db: Queryable): db is Database => typeof (db as Partial<Database>).transaction === 'function';
 
 /** Readings, their hourly/daily roll-ups and the latest state per container. */
@@ -358,12 +364,20 @@ export class ReadingsRepository {
   /** Replaces the state of each container whose new reading is not older than the stored one (one row per container). */
   async upsertStates(states: readonly ContainerState[]): Promise<void> {
     if (states.length === 0) return;
-    const columns: unknown[][] = Array.from({ length: 10 }, () => []);
-    for (const s of states) {
-      const fields = [s.containerId, s.deviceId, s.measuredAt, s.fillPct, s.distanceMm, s.temperatureC, s.batteryPct, toArrayLiteral(s.flags), s.unchangedSince, s.unchangedCount];
-      fields.forEach((value, c) => (columns[c] as unknown[]).push(value ?? null));
-    }
-    await this.db.query(UPSERT_STATES, columns);
+    // Each column as one array literal: the driver's own conversion formats every element (dates through the local time zone) and costs more than the ingest's other work on a state.
+    const params = [
+      toArrayLiteral(states.map((s) => s.containerId)),
+      toArrayLiteral(states.map((s) => s.deviceId)),
+      timesLiteral(states.map((s) => s.measuredAt)),
+      numbersLiteral(states.map((s) => s.fillPct)),
+      numbersLiteral(states.map((s) => s.distanceMm)),
+      numbersLiteral(states.map((s) => s.temperatureC)),
+      numbersLiteral(states.map((s) => s.batteryPct)),
+      toArrayLiteral(states.map((s) => toArrayLiteral(s.flags))),
+      timesLiteral(states.map((s) => s.unchangedSince)),
+      numbersLiteral(states.map((s) => s.unchangedCount)),
+    ];
+    await this.db.query(UPSERT_STATES, params);
   }
 
   async statesOf(containerIds: readonly string[]): Promise<ContainerState[]> {
