@@ -26,8 +26,9 @@
  * `npm run bench:live -- --solving` measures while a plan is solved on the
  * same machine, as in the all-in-one or a small deployment where the planner
  * shares the cores: bench:plan's Amsterdam problem runs as a process of its
- * own, and publishing starts when its solver does (its budget is stretched
- * to outlast the measurement); solving=yes then.
+ * own, solving in the solver's worker thread as the planner does, and
+ * publishing starts when its solver does (its budget is stretched to outlast
+ * the measurement); solving=yes then.
  *
  * Env: BENCH_LIVE_RATE (5000), BENCH_LIVE_CLIENTS (200), BENCH_LIVE_CONTAINERS
  * (10000), BENCH_LIVE_SECONDS (20, measured), BENCH_LIVE_WARMUP_S (3),
@@ -91,7 +92,7 @@ interface WorkerResult {
 
 /** bench:plan in a process of its own, with a solver budget that outlasts the measurement; resolves when its solver starts. */
 function startSolving(budgetS: number): { child: ChildProcess; solving: Promise<void>; solved: () => boolean } {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/plan/plan.bench.ts', `--budget=${budgetS}`], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/plan/plan.bench.ts', `--budget=${budgetS}`, '--worker'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let solved = false;
   const solving = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {

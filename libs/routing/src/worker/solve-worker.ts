@@ -3,6 +3,7 @@ import { InfeasibleProblemError } from '../errors';
 import type { RoutingProblem, SolveOptions } from '../model';
 import { solve } from '../solve';
 import type { WorkerMessage } from './protocol';
+import { lowerThreadPriority } from './thread-priority';
 
 interface WorkerInput {
   problem: RoutingProblem;
@@ -14,6 +15,8 @@ interface WorkerInput {
 const input = workerData as WorkerInput;
 const stopFlag = new Int32Array(input.stop);
 const post = (message: WorkerMessage): void => parentPort?.postMessage(message);
+// A solve is background work: where it shares the cores with the ingest and the gateway (the all-in-one, a small deployment) they go first.
+lowerThreadPriority();
 
 try {
   const solution = solve(
