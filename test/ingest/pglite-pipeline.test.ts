@@ -23,7 +23,8 @@ describe('ingest pipeline on the embedded database', () => {
     const devices = await seedDevices(db, `pgl-${writeStrategy}`, 3);
     const acked: string[] = [];
     const pipeline = new IngestPipeline(db, new InProcessEventBus(), systemClock, { decode: decodeUplink }, new IngestMetrics(), {
-      batchSize: 100, batchWaitMs: 5, writers: 1, maxBuffered: 1000, writeStrategy, maxPayloadBytes: 16384, rejectKeepBytes: 256, cacheTtlS: 30,
+      // Small batches would all go in one INSERT: smallBatchRows 0 keeps each strategy under test.
+      batchSize: 100, batchWaitMs: 5, writers: 1, maxBuffered: 1000, writeStrategy, smallBatchRows: 0, maxPayloadBytes: 16384, rejectKeepBytes: 256, cacheTtlS: 30,
       thresholds: DEFAULT_QUALITY_THRESHOLDS,
     });
     const base = Date.now() - 3600_000;

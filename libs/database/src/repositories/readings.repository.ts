@@ -79,11 +79,6 @@ export const READING_COLUMNS = [
 ] as const;
 const COLUMN_LIST = READING_COLUMNS.join(', ');
 
-const rowFields = (r: ReadingRow): unknown[] => [
-  r.containerId, r.deviceId, r.measuredAt, r.receivedAt, r.fillPct, r.distanceMm, r.temperatureC, r.batteryPct,
-  r.batteryV, r.rssiDbm, r.snrDb, r.seq, r.tiltDeg, r.flags, r.alarms, r.format, r.correlationId, r.levelMm ?? null,
-];
-
 const num = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '\\N' : String(v));
 const txt = (v: string | null | undefined): string => (v === null || v === undefined ? '\\N' : copyField(v));
 const list = (v: readonly string[]): string => (v.length === 0 ? '{}' : copyField(v));
@@ -303,16 +298,29 @@ const toRollup = (r: RollupDbRow): ReadingRollup => ({
   batteryMin: r.battery_min,
 });
 
-function columnArrays(rows: readonly ReadingRow[]): unknown[][] {
-  const columns: unknown[][] = READING_COLUMNS.map(() => []);
-  for (const row of rows) {
-    const fields = rowFields(row);
-    for (let c = 0; c < fields.length; c++) {
-      const value = fields[c];
-      (columns[c] as unknown[]).push(Array.isArray(value) ? toArrayLiteral(value) : (value ?? null));
-    }
-  }
-  return columns;
+/** One array literal per column in READING_COLUMNS order, for INSERT_UNNEST (the driver's own conversion formats element by element). */
+function columnLiterals(rows: readonly ReadingRow[]): string[] {
+  const column = <T>(pick: (r: ReadingRow) => T): T[] => rows.map(pick);
+  return [
+    toArrayLiteral(column((r) => r.containerId)),
+    toArrayLiteral(column((r) => r.deviceId)),
+    timesLiteral(column((r) => r.measuredAt)),
+    timesLiteral(column((r) => r.receivedAt)),
+    numbersLiteral(column((r) => r.fillPct)),
+    numbersLiteral(column((r) => r.distanceMm)),
+    numbersLiteral(column((r) => r.temperatureC)),
+    numbersLiteral(column((r) => r.batteryPct)),
+    numbersLiteral(column((r) => r.batteryV)),
+    numbersLiteral(column((r) => r.rssiDbm)),
+    numbersLiteral(column((r) => r.snrDb)),
+    numbersLiteral(column((r) => r.seq)),
+    numbersLiteral(column((r) => r.tiltDeg)),
+    toArrayLiteral(column((r) => toArrayLiteral(r.flags))),
+    toArrayLiteral(column((r) => toArrayLiteral(r.alarms))),
+    toArrayLiteral(column((r) => r.format)),
+    toArrayLiteral(column((r) => r.correlationId)),
+    numbersLiteral(column((r) => r.levelMm)),
+  ];
 }
 
 /** A PostgreSQL array literal of numbers (NULL for null and for what is not finite). */
@@ -337,7 +345,7 @@ export class ReadingsRepository {
     if (rows.length === 0) return { inserted: 0, hadDuplicates: false };
     const db = this.db;
     if (strategy === 'unnest') {
-      const inserted = (await db.query(INSERT_UNNEST, columnArrays(rows))).rowCount;
+      const inserted = (await db.query(INSERT_UNNEST, columnLiterals(rows))).rowCount;
       return { inserted, hadDuplicates: inserted < rows.length };
     }
     // Savepoints and the per-session staging table both need one transaction.
