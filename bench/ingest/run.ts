@@ -168,8 +168,6 @@ function ingestEnv(scratch: ScratchDatabase, prefix: string, extra: Record<strin
     INGEST_TOPIC_PREFIX: prefix,
     DB_MIGRATE_ON_START: 'false',
     DB_MAINTENANCE_INTERVAL_S: '0',
-    INGEST_RECEIVE_MAXIMUM: '65535',
-    INGEST_MAX_BUFFERED: '100000',
     ...extra,
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_')) as Array<[string, string]>),
   };
