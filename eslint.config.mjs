@@ -2,6 +2,7 @@
 // catch promises that nobody awaits.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './tools/eslint/layers.cjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', '**/public/vendor/**', 'coverage/**'] },
@@ -22,6 +23,13 @@ export default tseslint.config(
   {
     files: ['libs/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+  {
+    // Which lib may touch a framework or driver, that libs never import apps,
+    // and that apps meet only through each other's src/index.ts (tools/eslint/layers.cjs).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    plugins: { vulgraad: layers.plugin },
+    rules: { 'vulgraad/layers': ['error', layers.layerOptions] },
   },
   {
     files: ['libs/config/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'simulators/**/*.ts', 'tools/**/*.ts', '**/*.spec.ts'],

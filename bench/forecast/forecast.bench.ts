@@ -16,12 +16,15 @@
  *    hour are one emptying). Same sensors and profile.
  *
  *   npm run bench:forecast [-- --days=56]
+ *   npm run bench:forecast -- --readings <csv> [--time-zone=Europe/Prague]   (recorded sensors: ./readings.ts)
  *
- * Last line: `forecast containers=<n> mae_pct=<x> ...` (both scenarios).
+ * Last line: `forecast containers=<n> mae_pct=<x> ...` (both scenarios), or
+ * `forecast_real ...` with --readings.
  */
 import { readFileSync } from 'node:fs';
 import { sharedPath } from '@vulgraad/config';
 import { backtest, FillForecaster, seededRandom, simulateFillHistory, type BacktestResult, type ContainerHistory } from '@vulgraad/forecasting';
+import { readingsArgs, runReadings } from './readings';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -53,8 +56,8 @@ function report(name: string, result: BacktestResult, extra: string): void {
 }
 
 function baselines(histories: ContainerHistory[]): string {
-  const flat = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE, hourStrengthH: 1e9, slotStrengthH: 1e9 });
-  const persistence = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE, prior: { meanRatePctPerH: 0, strengthH: 1e9 } });
+  const flat = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE, timePattern: 'flat', levelCurve: false });
+  const persistence = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE, timePattern: 'flat', levelCurve: false, prior: { meanRatePctPerH: 0, strengthH: 1e9 } });
   return `; baselines: flat mean rate ${flat.maePct.toFixed(2)}, last reading ${persistence.maePct.toFixed(2)}`;
 }
 
@@ -194,4 +197,6 @@ function main(): void {
   );
 }
 
-main();
+const readings = readingsArgs(process.argv.slice(2));
+if (readings) runReadings(readings);
+else main();

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sharedPath } from '@vulgraad/config';
 import { ContainersRepository, createScratchDatabase, DevicesRepository, DisposalSitesRepository, type ScratchDatabase } from '@vulgraad/database';
+import { applyRegistrations, readRegistrations } from '@vulgraad/registration';
 import { parseArgs, run } from '../../apps/cli/src/main';
-import { applyRegistrations } from '../../apps/cli/src/register';
-import { readRegistrations } from '../../apps/cli/src/registration-file';
 import { testPostgresUrl } from '../support/services';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

@@ -110,8 +110,9 @@ export async function appHttp(app: string): Promise<AppHttp> {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   if (/setGlobalPrefix|enableVersioning|RouterModule/.test(text)) throw new Error(`${file}: a global prefix, versioning or RouterModule changes the paths; teach test/deploy/app-routes.ts to read it`);
 
-  const listen = /app\.listen\(\s*config\.(\w+)\.(\w+)/.exec(text);
-  if (!listen) throw new Error(`${file}: no app.listen(config.<section>.<key>, ...) found`);
+  // The port is what startNestApp of @vulgraad/runtime listens on (`port: config.<section>.<key>`), or a direct app.listen.
+  const listen = /(?:\bport:\s*|app\.listen\(\s*)config\.(\w+)\.(\w+)/.exec(text);
+  if (!listen) throw new Error(`${file}: no port: config.<section>.<key> (startNestApp) or app.listen(config.<section>.<key>, ...) found`);
   const section = (sections as Record<string, Record<string, { name: string; default: unknown }>>)[listen[1] as string];
   const spec = section?.[listen[2] as string];
   if (!spec) throw new Error(`${file}: config.${listen[1]}.${listen[2]} is not a configuration variable`);

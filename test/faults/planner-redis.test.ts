@@ -12,17 +12,19 @@ import { testPostgresUrl } from '../support/services';
 
 const DISTRICTS = ['north', 'south', 'east', 'west'];
 
-/** The next Monday to Friday after today in Amsterdam: a collection day in the default settings. */
-function nextWeekday(): string {
-  for (let days = 1; ; days++) {
+/** The next `count` Mondays to Fridays after today in Amsterdam: collection days in the default settings. */
+function nextWeekdays(count: number): string[] {
+  const out: string[] = [];
+  for (let days = 1; out.length < count; days++) {
     const atMs = Date.now() + days * 86_400_000;
     const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', weekday: 'short' }).format(atMs);
-    if (!['Sat', 'Sun'].includes(weekday)) return localDateOf(atMs, 'Europe/Amsterdam');
+    if (!['Sat', 'Sun'].includes(weekday)) out.push(localDateOf(atMs, 'Europe/Amsterdam'));
   }
+  return out;
 }
 
 // Two planner processes work the same BullMQ queue on a Redis of the test's own.
-// Every district's plan is computed by exactly one of them; then Redis is
+// Every shift's fleet plan (all districts, one route per truck) is computed by exactly one of them; then Redis is
 // restarted while a plan is being computed, and that job completes once Redis is back.
 describe('fault: planner replicas on one BullMQ queue, and Redis restarted during planning', () => {
   let scratch: ScratchDatabase;
@@ -30,7 +32,8 @@ describe('fault: planner replicas on one BullMQ queue, and Redis restarted durin
   let jobs: BullMqJobRunner;
   const planners: AppProcess[] = [];
   const prefix = `vgfaults-${randomBytes(4).toString('hex')}`;
-  const shiftDate = nextWeekday();
+  const SHIFTS = nextWeekdays(4);
+  const shiftDate = SHIFTS[0] as string;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(testPostgresUrl(), { prefix: 'faults_planner', timescale: 'off' });
@@ -68,31 +71,31 @@ describe('fault: planner replicas on one BullMQ queue, and Redis restarted durin
     DB_MIGRATE_ON_START: 'false',
   };
   const published = (): number => planners.reduce((n, p) => n + p.logs.filter((l) => l.msg === 'plan published').length, 0);
-  const storedPlans = async (): Promise<Array<{ district: string; versions: number }>> =>
-    (await scratch.db.query<{ district: string; versions: number }>('SELECT district, count(*)::int AS versions FROM plans WHERE shift_date = $1 GROUP BY district ORDER BY district', [shiftDate])).rows;
+  const storedPlans = async (): Promise<Array<{ shiftDate: string; versions: number }>> =>
+    (await scratch.db.query<{ shiftDate: string; versions: number }>('SELECT shift_date::text AS "shiftDate", count(*)::int AS versions FROM plans GROUP BY shift_date ORDER BY shift_date')).rows;
 
-  it('computes each district\'s plan once across two planner processes', async () => {
+  it('computes each shift\'s fleet plan once across two planner processes', async () => {
     for (const label of ['planner-a', 'planner-b']) planners.push(await spawnApp('planner', { ...env, DATABASE_URL: scratch.url, REDIS_URL: redis.url }, { label }));
     const before = published();
     // Both processes (and a scheduler run) may ask for the same shift: the job id is the idempotency key.
     for (let round = 0; round < 2; round++) {
-      for (const district of DISTRICTS) {
-        await jobs.add(PLANNER_QUEUE, 'daily', { district, fraction: 'residual', shiftDate, trigger: 'daily' }, { jobId: dailyJobKey(district, 'residual', shiftDate), attempts: 3, backoffMs: 500 });
+      for (const shift of SHIFTS) {
+        await jobs.add(PLANNER_QUEUE, 'daily', { district: 'fleet', fraction: 'residual', shiftDate: shift, trigger: 'daily' }, { jobId: dailyJobKey('residual', shift), attempts: 3, backoffMs: 500 });
       }
     }
-    await waitFor(async () => (await storedPlans()).length === DISTRICTS.length && published() - before >= DISTRICTS.length, 180_000, 'a plan per district');
+    await waitFor(async () => (await storedPlans()).length === SHIFTS.length && published() - before >= SHIFTS.length, 180_000, 'a plan per shift');
     await sleep(1000);
     const computations = published() - before;
     const perProcess = planners.map((p) => p.logs.filter((l) => l.msg === 'plan published').length);
     const plans = await storedPlans();
     recordScenario({
       scenario: 'two planner workers',
-      lost: DISTRICTS.length - plans.length,
-      duplicated: computations - DISTRICTS.length + plans.reduce((n, p) => n + p.versions - 1, 0),
-      details: { districts: DISTRICTS.length, computations, perProcess },
+      lost: SHIFTS.length - plans.length,
+      duplicated: computations - SHIFTS.length + plans.reduce((n, p) => n + p.versions - 1, 0),
+      details: { shifts: SHIFTS.length, computations, perProcess },
     });
-    expect(plans).toEqual([...DISTRICTS].sort().map((district) => ({ district, versions: 1 })));
-    expect(computations).toBe(DISTRICTS.length);
+    expect(plans).toEqual([...SHIFTS].sort().map((shift) => ({ shiftDate: shift, versions: 1 })));
+    expect(computations).toBe(SHIFTS.length);
     // The work was shared: both processes computed plans.
     expect(perProcess.every((n) => n > 0)).toBe(true);
   }, 240_000);
@@ -110,7 +113,7 @@ describe('fault: planner replicas on one BullMQ queue, and Redis restarted durin
       state = (await jobs.getJob(PLANNER_QUEUE, jobId))?.state ?? 'missing';
       return state === 'completed' || state === 'failed';
     }, 120_000, 'the job finished').catch(() => undefined);
-    const versions = (await storedPlans()).find((p) => p.district === 'north')?.versions ?? 0;
+    const versions = (await storedPlans()).find((p) => p.shiftDate === shiftDate)?.versions ?? 0;
     recordScenario({
       scenario: 'Redis restarted during planning',
       lost: state === 'completed' ? 0 : 1,

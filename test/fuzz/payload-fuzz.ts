@@ -86,7 +86,9 @@ export const valid: fc.Arbitrary<{ built: Format; topic: string; payload: string
 
 /** Values that firmware and network servers get wrong. */
 export const weird: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -0, -1, 1e308, -1e308, 5e-324, 2 ** 53 + 2, -(2 ** 63), 4294967296, '', ' ', 'NaN', 'Infinity', '-Infinity', '1e999', '0x1F', '12', 'null', '\u0000', '\uD800', '2026-13-45T25:61:61Z', '2026-06-01T10:00:00', '1717236000', '￿'),
+  fc.constantFrom(null, true, false, 0, -0, -1, 1e308, -1e308, 5e-324, 2 ** 53 + 2, -(2 ** 63), 4294967296, '', ' ', 'NaN', 'Infinity', '-Infinity', '1e999', '0x1F', '12', 'null', '\u0000', '\uD800', '2026-13-45T25:61:61Z', '2026-06-01T10:00:00', '1717236000', '￿',
+    // A number with a unit that names a property every object inherits.
+    '45 constructor', '7 toString', '1 __proto__', '3 hasOwnProperty'),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.double(),
@@ -103,7 +105,9 @@ function nest(depth: number): unknown {
   return value;
 }
 
-type DocMutation = { kind: 'drop' | 'replace' | 'retype'; pick: number; value: unknown };
+type DocMutation = { kind: 'drop' | 'replace' | 'retype'; pick: number; value: unknown } | { kind: 'inherited-key'; pick: number; key: string; value: unknown };
+/** Names every object inherits: a parser that looks a payload's key up in a plain object finds these. */
+const INHERITED_KEYS = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__'];
 type TextMutation =
   | { kind: 'truncate'; at: number }
   | { kind: 'insert'; at: number; bytes: Uint8Array }
@@ -115,9 +119,12 @@ type TextMutation =
   | { kind: 'deep'; depth: number }
   | { kind: 'oversize'; extra: number }
   | { kind: 'not-object'; text: string };
-type TopicMutation = { kind: 'other-format' | 'random' | 'extra-segment' | 'case' | 'prefix'; text: string; format: Format };
+type TopicMutation = { kind: 'other-format' | 'random' | 'extra-segment' | 'case' | 'prefix' | 'control'; text: string; format: Format };
 
-const docMutation: fc.Arbitrary<DocMutation> = fc.record({ kind: fc.constantFrom('drop', 'replace', 'retype'), pick: fc.nat(), value: weird });
+const docMutation: fc.Arbitrary<DocMutation> = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constantFrom('drop' as const, 'replace' as const, 'retype' as const), pick: fc.nat(), value: weird }), weight: 6 },
+  { arbitrary: fc.record({ kind: fc.constant('inherited-key' as const), pick: fc.nat(), key: fc.constantFrom(...INHERITED_KEYS), value: fc.oneof(fc.boolean(), weird) }), weight: 1 },
+);
 const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
@@ -131,7 +138,7 @@ const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.record({ kind: fc.constant('not-object' as const), text: fc.constantFrom('[]', '[{}]', '"text"', '42', 'null', 'true', '') }),
 );
 const topicMutation: fc.Arbitrary<TopicMutation> = fc.record({
-  kind: fc.constantFrom('other-format', 'random', 'extra-segment', 'case', 'prefix'),
+  kind: fc.constantFrom('other-format', 'random', 'extra-segment', 'case', 'prefix', 'control'),
   text: fc.string({ maxLength: 30 }),
   format: fc.constantFrom(...FORMATS),
 });
@@ -155,6 +162,15 @@ function mutate(base: { built: Format; topic: string; payload: string }, docs: D
     // The paths of the document as built: a later mutation may find its path gone and does nothing.
     const paths = pathsOf(doc);
     for (const m of docs) {
+      if (m.kind === 'inherited-key') {
+        // Into the document itself or one of its objects (decoded_payload, object, ...), as an own key (JSON.parse makes it one too).
+        const objects = [[], ...paths].filter((p) => { const v = p.length === 0 ? doc : getAt(doc, p); return v !== null && typeof v === 'object' && !Array.isArray(v); });
+        const at = objects[m.pick % objects.length] as string[];
+        const target = (at.length === 0 ? doc : getAt(doc, at)) as Record<string, unknown>;
+        Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+        mutations.push(`inherited-key ${[...at, m.key].join('.')}`);
+        continue;
+      }
       const path = paths[m.pick % paths.length];
       if (!path || !setAt(doc, path, m.kind === 'drop' ? undefined : m.kind === 'retype' ? retype(getAt(doc, path)) : m.value)) continue;
       mutations.push(`${m.kind} ${path.join('.')}`);
@@ -269,6 +285,11 @@ function mutateTopic(topic: string, m: TopicMutation): string {
       return topic.toUpperCase();
     case 'prefix':
       return `${m.text}${topic}`;
+    case 'control': {
+      // A line break or another control character inside the topic, as a hostile client sends to forge a log line.
+      const at = m.text.length % (topic.length + 1);
+      return `${topic.slice(0, at)}${['\n', '\r\n', '\u0000', '\u2028', '\u001b[31m'][m.text.length % 5]}${topic.slice(at)}`;
+    }
   }
 }
 

@@ -150,7 +150,7 @@ describe('alerts against PostgreSQL', () => {
       const secret = 'webhook-secret-0123456789';
       const hook = await webhooks.create({ url, secret, causes: ['temperature_high'] }, 'admin');
       const dead = await webhooks.create({ url: 'http://127.0.0.1:9/unreachable', secret, districts: ['Noord'] }, 'admin');
-      const dispatcher = new WebhookDispatcher(webhooks, clock, { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000, timeoutMs: 2000, pollMs: 1000, batchSize: 10 });
+      const dispatcher = new WebhookDispatcher(webhooks, clock, { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000, timeoutMs: 2000, pollMs: 1000, batchSize: 10, allowPrivateTargets: true });
 
       await sut.onContainerState(state({ temperatureC: 90 }));
       await sut.onContainerState(state({ fillPct: 99, temperatureC: 90 })); // container_full: not a cause this hook wants

@@ -38,7 +38,7 @@ describe('the gateway on the embedded PGlite', () => {
     expect(alert).toMatchObject({ containerId: ids[0] });
     const ack = await call(`${gw.url}/api/alerts/${alert!.id}/acknowledge`, { token, body: { note: 'on it' } });
     expect(ack.body).toMatchObject({ status: 'acknowledged' });
-    const dispatcher = new WebhookDispatcher(webhooks, { now: () => new Date() }, { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, timeoutMs: 1000, pollMs: 1000, batchSize: 10 });
+    const dispatcher = new WebhookDispatcher(webhooks, { now: () => new Date() }, { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, timeoutMs: 1000, pollMs: 1000, batchSize: 10, allowPrivateTargets: true });
     expect(await dispatcher.runOnce()).toBe(2);
     const geo = await call<{ features: unknown[] }>(`${gw.url}/api/open-data/containers.geojson`);
     expect(geo.body.features).toHaveLength(6);

@@ -12,7 +12,7 @@ describe('planner observability on BullMQ', () => {
     h = await startPlanner({ name: 'observability', nowIso: '2026-03-02T17:00:00Z', containers: background(12), runner: 'bullmq' });
     await h.app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(h.app.getHttpServer().address() as { port: number }).port}`;
-    const daily = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const daily = await h.replans.requestDaily('residual', '2026-03-03');
     expect((await h.waitForJob(daily.jobId)).state).toBe('completed');
   }, 120_000);
   afterAll(async () => h?.close(), 60_000);
@@ -25,7 +25,7 @@ describe('planner observability on BullMQ', () => {
     expect(body).toMatch(/^vulgraad_planner_queue_jobs\{state="waiting"\} 0$/m);
     expect(body).toMatch(/^vulgraad_planner_job_seconds_count\{name="daily",outcome="completed"\} 1$/m);
     expect(body).toMatch(/^vulgraad_planner_solve_seconds_count 1$/m);
-    expect(body).toMatch(/^vulgraad_planner_plan_cost\{district="centre",fraction="residual"\} \d/m);
+    expect(body).toMatch(/^vulgraad_planner_plan_cost\{district="fleet",fraction="residual"\} \d/m);
     expect(body).toMatch(/^vulgraad_planner_plans_published_total\{trigger="daily"\} 1$/m);
   });
 

@@ -12,6 +12,7 @@ import {
 import { StraightLineProvider } from '@vulgraad/distances';
 import { RedisEventBus } from '@vulgraad/events';
 import { BullMqJobRunner, InProcessJobRunner, type JobInfo, type JobRunner } from '@vulgraad/jobs';
+import { DistrictSettingsRepository, PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
 import { solve } from '@vulgraad/routing';
 import { CoreModule } from '@vulgraad/runtime';
 import { PlannerModule } from '../../apps/planner/src/planner.module';
@@ -35,6 +36,8 @@ export interface ScenarioContainer {
   silentForH?: number;
   fraction?: WasteFraction;
   volumeL?: number;
+  /** Default `centre`. */
+  district?: string;
 }
 
 /**
@@ -86,6 +89,9 @@ export interface PlannerHarness {
   jobs: JobRunner;
   planning: PlanningService;
   replans: ReplanCoordinator;
+  plans: PlansRepository;
+  edits: PlannerEditsRepository;
+  settings: DistrictSettingsRepository;
   clock: Clock & { set(iso: string): void };
   events: Array<{ name: EventName; payload: unknown }>;
   waitForJob(jobId: string, timeoutMs?: number): Promise<JobInfo>;
@@ -112,7 +118,7 @@ export async function startPlanner(options: {
 
   await new ContainersRepository(db).upsert(
     options.containers.map((c) => ({
-      id: c.id, lng: c.lng, lat: c.lat, district: 'centre', wasteType: c.fraction ?? 'residual', volumeL: c.volumeL ?? 3000, depthMm: 2000,
+      id: c.id, lng: c.lng, lat: c.lat, district: c.district ?? 'centre', wasteType: c.fraction ?? 'residual', volumeL: c.volumeL ?? 3000, depthMm: 2000,
     })),
   );
   const readings = new ReadingsRepository(db);
@@ -176,6 +182,9 @@ export async function startPlanner(options: {
     app, scratch, bus, jobs, clock, events,
     planning: app.get(PlanningService),
     replans: app.get(ReplanCoordinator),
+    plans: app.get(PlansRepository),
+    edits: app.get(PlannerEditsRepository),
+    settings: app.get(DistrictSettingsRepository),
     waitForJob: (jobId, timeoutMs = 60_000) =>
       until(async () => {
         const job = await jobs.getJob(PLANNER_QUEUE, jobId);

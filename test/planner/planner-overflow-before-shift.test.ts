@@ -21,13 +21,13 @@ describe('planner: a container that will overflow before the next shift', () => 
   afterAll(async () => h?.close(), 60_000);
 
   it('is always planned as a must stop by the daily job, and the plan is published', async () => {
-    const { jobId } = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const { jobId } = await h.replans.requestDaily('residual', '2026-03-03');
     const job = await h.waitForJob(jobId);
     expect(job.failedReason).toBeNull();
     expect(job.result).toMatchObject({ status: 'published', version: 1, mustMissed: 0 });
     expect(job.progress).toMatchObject({ pct: 100 });
 
-    const plan = await h.planning.plans.published('centre', 'residual', '2026-03-03');
+    const plan = await h.plans.published('centre', 'residual', '2026-03-03');
     const stops = plan?.routes.flatMap((r) => r.stops) ?? [];
     const stop = stops.find((s) => s.containerId === 'filling-fast');
     expect(stop?.why).toMatchObject({ category: 'must', fromHistoryOnly: false });
@@ -38,9 +38,9 @@ describe('planner: a container that will overflow before the next shift', () => 
   }, 60_000);
 
   it('does not plan the shift twice when the daily job is added again', async () => {
-    const again = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const again = await h.replans.requestDaily('residual', '2026-03-03');
     expect(again.created).toBe(false);
-    expect(await h.planning.plans.versions('centre', 'residual', '2026-03-03')).toHaveLength(1);
+    expect(await h.plans.versions('centre', 'residual', '2026-03-03')).toHaveLength(1);
   }, 60_000);
 
   it('shows its queue and plans on /health and /metrics', async () => {

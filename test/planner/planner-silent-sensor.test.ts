@@ -16,10 +16,10 @@ describe('planner: a silent sensor\'s container is planned from its history', ()
   afterAll(async () => h?.close(), 60_000);
 
   it('plans it as a must, marked as forecast from history only', async () => {
-    const { jobId } = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const { jobId } = await h.replans.requestDaily('residual', '2026-03-03');
     const job = await h.waitForJob(jobId);
     expect(job.result).toMatchObject({ status: 'published', mustMissed: 0 });
-    const plan = await h.planning.plans.published('centre', 'residual', '2026-03-03');
+    const plan = await h.plans.published('centre', 'residual', '2026-03-03');
     const stops = plan?.routes.flatMap((r) => r.stops) ?? [];
     const silent = stops.find((s) => s.containerId === 'silent-sensor');
     expect(silent?.why).toMatchObject({ category: 'must', fromHistoryOnly: true });

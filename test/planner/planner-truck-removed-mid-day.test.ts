@@ -11,13 +11,13 @@ describe('planner: a truck removed mid-day', () => {
       // Fast fillers everywhere: many must stops, spread over the trucks.
       containers: background(24).map((c, i) => ({ ...c, ratePctPerH: 1 + (i % 3) * 0.2, fillNowPct: 45 + (i % 4) * 5 })),
     });
-    const daily = await h.replans.requestDaily('centre', 'residual', '2026-03-03');
+    const daily = await h.replans.requestDaily('residual', '2026-03-03');
     await h.waitForJob(daily.jobId);
   }, 120_000);
   afterAll(async () => h?.close(), 60_000);
 
   it('re-plans so that the other trucks take its remaining must stops, and what it drove stays', async () => {
-    const before = await h.planning.plans.published('centre', 'residual', '2026-03-03');
+    const before = await h.plans.published('centre', 'residual', '2026-03-03');
     const musts = new Set(before?.routes.flatMap((r) => r.stops.filter((s) => s.why?.category === 'must').map((s) => s.containerId as string)));
     expect(musts.size).toBeGreaterThan(5);
     const route = before?.routes.find((r) => r.stops.filter((s) => s.kind === 'container').length >= 3);
@@ -36,7 +36,7 @@ describe('planner: a truck removed mid-day', () => {
     const published = await h.waitForEvent('plan.published', (e) => e.version === 2);
     expect(published.trigger).toBe(`vehicle.status ${removed} out_of_service`);
 
-    const after = await h.planning.plans.published('centre', 'residual', '2026-03-03');
+    const after = await h.plans.published('centre', 'residual', '2026-03-03');
     const removedRoute = after?.routes.find((r) => r.vehicleId === removed);
     expect(removedRoute?.stops.map((s) => s.containerId)).toEqual(route!.stops.slice(0, removedRoute!.stops.length).map((s) => s.containerId));
     expect(removedRoute?.stops.every((s) => s.doneAt !== null)).toBe(true);

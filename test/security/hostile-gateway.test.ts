@@ -1,8 +1,16 @@
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import { lookup } from 'node:dns/promises';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { io, type Socket } from 'socket.io-client';
 import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
+import { WebhookDispatcher, WebhooksRepository } from '@vulgraad/alerts';
 import { InProcessEventBus } from '@vulgraad/events';
+import { MAX_ROOMS_PER_SOCKET } from '../../apps/gateway/src/live/live.gateway';
 import { seedCity } from '../gateway/support/fixtures';
 import { ADMIN_PASSWORD, call, login, type RunningGateway, startGateway } from '../gateway/support/gateway-app';
+import { connect, join } from '../gateway/support/socket';
 import { testPostgresUrl } from '../support/services';
 
 jest.setTimeout(90_000);
@@ -10,7 +18,7 @@ jest.setTimeout(90_000);
 const MAX_FAILURES = 3;
 
 /** A POST from a chosen loopback address (127.0.0.0/8), so each case has client addresses of its own. */
-function postFrom(localAddress: string, url: string, body: string, headers: Record<string, string | number> = {}): Promise<{ status: number; body: string }> {
+function postFrom(localAddress: string, url: string, body: string | Buffer, headers: Record<string, string | number> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
       let text = '';
@@ -41,7 +49,9 @@ describe('probes: a hostile user at the gateway', () => {
       expect((await call(`${gw.url}/api/users`, { token: adminToken, body: { username, password: passwords[username], role, districts } })).status).toBe(201);
     }
   });
+  const sockets: Socket[] = [];
   afterAll(async () => {
+    for (const socket of sockets) socket.close();
     await gw?.close();
     await scratch?.drop();
   });
@@ -142,5 +152,98 @@ describe('probes: a hostile user at the gateway', () => {
     for (let i = 0; i < MAX_FAILURES + 2; i++) expect([401, 429]).toContain((await postFrom('127.0.3.2', url, loginBody('victim', 'wrong password'))).status);
     expect((await postFrom('127.0.3.2', url, loginBody('victim', passwords.victim!))).status).toBe(429);
     expect((await postFrom('127.0.3.3', url, loginBody('victim', passwords.victim!))).status).toBe(200);
+  });
+
+  it('probe 9: a compressed body is refused outside the import, whatever its Content-Length says', async () => {
+    const inflated = Buffer.from(JSON.stringify({ username: 'admin', password: 'p'.repeat(3 * 1024 * 1024) }));
+    const compressed = gzipSync(inflated);
+    expect(compressed.byteLength).toBeLessThan(64 * 1024);
+    const answer = await postFrom('127.0.3.4', `${gw.url}/api/auth/login`, compressed, { 'content-encoding': 'gzip' });
+    expect(answer.status).toBe(415);
+    expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 415, field: 'body' });
+  });
+
+  it('probe 9: a NUL character in a JSON body or a query is a 400, not a 500', async () => {
+    const operator = await as('centrum.op');
+    const login = await postFrom('127.0.3.5', `${gw.url}/api/auth/login`, JSON.stringify({ username: 'admin\u0000', password: 'whatever-password' }));
+    expect(login.status).toBe(400);
+    expect(JSON.parse(login.body)).toMatchObject({ statusCode: 400, field: 'body', message: expect.stringContaining('NUL') });
+    const container = await call(`${gw.url}/api/containers`, { token: operator, body: { externalRef: 'nul-1', lng: 4.9, lat: 52.37, district: 'Centrum', wasteType: 'glass', volumeL: 3000, address: 'Dam\u00001' } });
+    expect(container.status).toBe(400);
+    const device = await call(`${gw.url}/api/devices`, { token: operator, body: { externalRef: 'nul\u0000device' } });
+    expect(device.status).toBe(400);
+    const query = await call(`${gw.url}/api/devices?ref=a%00b`, { token: operator });
+    expect(query.status).toBe(400);
+  });
+
+  it('probe 9: a socket is in a bounded number of rooms', async () => {
+    const socket = await connect(gw.url, adminToken);
+    sockets.push(socket);
+    const joined: string[] = [];
+    const refused: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const answer = await join(socket, Array.from({ length: 100 }, (_, i) => `district:probe-${round}-${i}`));
+      joined.push(...answer.joined);
+      refused.push(...answer.refused.map((r) => r.reason));
+    }
+    expect(joined).toHaveLength(MAX_ROOMS_PER_SOCKET);
+    expect(refused).toHaveLength(300 - MAX_ROOMS_PER_SOCKET);
+    expect(refused[0]).toMatch(/at most \d+ rooms/);
+  });
+
+  it('probe 9: the socket token is not taken from the query string', async () => {
+    const socket = io(gw.url, { transports: ['websocket'], query: { token: adminToken }, reconnection: false, forceNew: true });
+    sockets.push(socket);
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once('connect', () => resolve('connected'));
+      socket.once('connect_error', (error) => resolve(error.message));
+    });
+    expect(outcome).toMatch(/unauthenticated/);
+  });
+
+  it('probe 9: webhooks reach neither loopback nor private addresses, and redirects are not followed', async () => {
+    const secret = 'sixteen-chars-secret-1';
+    for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://[::ffff:127.0.0.1]/hook', 'http://192.168.1.10/hook']) {
+      expect(await call(`${gw.url}/api/webhooks`, { token: adminToken, body: { url, secret, causes: ['temperature_high'] } })).toMatchObject({ status: 400, body: { field: 'url' } });
+    }
+
+    // Receivers on loopback: one that counts what reaches it, one that redirects there.
+    const hits: string[] = [];
+    const servers: Server[] = [];
+    const listen = async (handler: Parameters<typeof createServer>[1]): Promise<number> => {
+      const server = createServer(handler);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    };
+    const target = await listen((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('ok');
+    });
+    const redirector = await listen((_req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${target}/redirected` });
+      res.end();
+    });
+    const repository = new WebhooksRepository(scratch.db);
+    const deliver = async (url: string, allowPrivateTargets: boolean): Promise<{ status: string; last_error: string | null }> => {
+      const hook = await repository.create({ url, secret }, 'admin');
+      const { rows } = await scratch.db.query<{ id: number }>(
+        `INSERT INTO webhook_deliveries (webhook_id, event, payload, next_attempt_at, created_at) VALUES ($1, 'alert.opened', '{}', now(), now()) RETURNING id`, [hook.id]);
+      const dispatcher = new WebhookDispatcher(repository, { now: () => new Date() }, { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, timeoutMs: 5000, pollMs: 60_000, batchSize: 50, allowPrivateTargets });
+      await dispatcher.runOnce();
+      return (await scratch.db.query<{ status: string; last_error: string | null }>('SELECT status, last_error FROM webhook_deliveries WHERE id = $1', [rows[0]!.id])).rows[0]!;
+    };
+    try {
+      // A name that resolves to this machine (the host's own name, 127.0.0.1 in /etc/hosts), checked where the delivery is sent.
+      const name = hostname();
+      expect(await lookup(name, { all: true })).toContainEqual({ address: '127.0.0.1', family: 4 });
+      const resolved = await deliver(`http://${name}:${target}/by-name`, false);
+      // Inside the deployment (allowed): a redirect elsewhere is an answer, not a hop.
+      const redirected = await deliver(`http://127.0.0.1:${redirector}/hook`, true);
+      expect(hits).toEqual([]);
+      expect([resolved.last_error, redirected.last_error]).toEqual([expect.stringContaining(`not sent: ${name} resolves to 127.0.0.1`), expect.stringMatching(/302 \(redirects are not followed\)/)]);
+    } finally {
+      for (const server of servers) server.close();
+    }
   });
 });

@@ -61,8 +61,11 @@ describe('probes: a hostile device or network server on the embedded broker', ()
       INGEST_CLIENT_ID: ingestClientId,
       INGEST_BATCH_WAIT_MS: '20',
       DB_MAINTENANCE_INTERVAL_S: '0',
+      // As behind a proxy on this host: a request with X-Forwarded-For comes from that client.
+      GATEWAY_TRUST_PROXY: 'loopback',
       LOG_LEVEL: 'warn',
-      LOG_JSON: 'true',
+      // The readable log, where a forged line would pass for an entry.
+      LOG_JSON: 'false',
     });
     brokerUrl = /MQTT\s+(mqtt:\/\/\S+)/.exec(system.output())![1]!;
   });
@@ -76,6 +79,14 @@ describe('probes: a hostile device or network server on the embedded broker', ()
     const res = await fetch(new URL('api/auth/login', system!.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'vulgraad-demo' }) });
     expect(res.status).toBe(401);
     expect(system!.output()).toContain('no first admin (GATEWAY_ADMIN_PASSWORD is empty)');
+  });
+
+  it('probe 9: /metrics and /internal/* answer the deployment, not a client from outside', async () => {
+    const from = (address: string | null) => (address ? { 'x-forwarded-for': address } : undefined);
+    for (const path of ['metrics', 'internal/ingest/metrics', 'internal/ingest/stats', 'internal/planner/jobs/failed']) {
+      expect((await fetch(new URL(path, system!.url), { headers: from('203.0.113.9') })).status).toBe(404);
+    }
+    expect((await fetch(new URL('internal/ingest/metrics', system!.url), { headers: from(null) })).status).toBe(200);
   });
 
   it('probe 1 (embedded broker): a device cannot take the ingest\'s client id, nor another device\'s, and the ingest keeps its session', async () => {
@@ -122,6 +133,34 @@ describe('probes: a hostile device or network server on the embedded broker', ()
     const { rows } = await scratch.db.query<{ fill_pct: number; measured_at: Date }>('SELECT fill_pct, measured_at FROM container_state WHERE container_id = $1', [device.containerId]);
     expect(rows).toEqual([{ fill_pct: 22, measured_at: now }]);
     await client.endAsync();
+  });
+
+  it('probe 9: a newline in an MQTT topic does not forge a line in the readable log', async () => {
+    const device = devices[0]!;
+    const client = await asDevice(device);
+    let closed = false;
+    client.once('close', () => (closed = true));
+    const forgedLine = '2026-01-01T00:00:00.000Z INFO [Forged] all readings stored';
+    client.publish(`vulgraad/v1/devices/${device.externalRef}/readings\n${forgedLine}`, '{}', { qos: 0 });
+    // The broker refuses the topic (not the device's own) and ends the connection; the refusal is logged.
+    await waitFor(() => closed, 20_000, 'the refusal');
+    await waitFor(() => system!.output().includes('INFO [Forged] all readings stored'), 10_000, 'the refusal with the topic in the log');
+    const lines = system!.output().split('\n');
+    expect(lines.some((line) => line.startsWith(forgedLine))).toBe(false);
+    expect(lines.some((line) => line.includes(`readings\\n${forgedLine}`))).toBe(true);
+  });
+
+  it('probe 9: decoded field names like constructor do not reach Object.prototype', async () => {
+    const server = await connect(networkServer.username, networkServer.password, { clientId: `${networkServer.username}-proto` });
+    const before = await readingsOf(appA);
+    const uplink = buildTtnV3Uplink({ deviceId: appA.externalRef, devEui: appA.devEui, applicationId: 'probe-app-a', receivedAt: new Date(), fCnt: 2, decoded: { constructor: true, toString: true, fillPct: 44 } }, 'city');
+    await server.publishAsync(uplink.topic, uplink.payload, { qos: 1 });
+    const oddUnit = buildTtnV3Uplink({ deviceId: appA.externalRef, devEui: appA.devEui, applicationId: 'probe-app-a', receivedAt: new Date(), fCnt: 3, decoded: { fillPct: '45 constructor' } }, 'city');
+    await server.publishAsync(oddUnit.topic, oddUnit.payload, { qos: 1 });
+    await waitFor(async () => (await readingsOf(appA)) === before + 1, 20_000, 'the uplink stored');
+    await waitFor(async () => (await rejectedOf(appA.externalRef, 'wrong_type')) === 1, 20_000, 'the value with an unknown unit rejected');
+    const { rows } = await scratch.db.query<{ fill_pct: number; alarms: string[] }>('SELECT fill_pct, alarms FROM readings WHERE device_id = $1 ORDER BY measured_at DESC LIMIT 1', [appA.deviceId]);
+    expect(rows[0]).toEqual({ fill_pct: 44, alarms: [] });
   });
 
   it('probe 7 (embedded broker): a packet over EMBEDDED_MQTT_MAX_PACKET_BYTES ends the connection before it is read', async () => {

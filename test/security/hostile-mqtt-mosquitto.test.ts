@@ -48,7 +48,15 @@ describe('probes: a hostile device or network server on Mosquitto with the gener
       const lines = await cli('mosquitto-auth', authDir);
       expect(lines).toContain('skipped vulgraad-ingest-0: names starting with vulgraad- are client ids of the system\'s services; register the device under another name');
     });
+    // Rejected messages from before the retention (30 days by default) and within it.
+    for (const [ref, days] of [['retention-old', 40], ['retention-recent', 5]] as const) {
+      await scratch.db.query(
+        "INSERT INTO rejected_messages (received_at, topic, payload, payload_size, reason, detail, device_ref) VALUES (now() - make_interval(days => $2), 't', '\\x00', 1, 'unknown_device', 'probe', $1)",
+        [ref, days],
+      );
+    }
     ingest = await startIngest(scratch.url, {
+      DB_MAINTENANCE_INTERVAL_S: '3600',
       MQTT_URL: broker.servicesUrl,
       MQTT_USERNAME: 'vulgraad-services',
       MQTT_PASSWORD: secrets.get('vulgraad-services')!,
@@ -111,5 +119,12 @@ describe('probes: a hostile device or network server on Mosquitto with the gener
     await again.publishAsync(reading.topic, reading.payload, { qos: 1 });
     await waitFor(async () => (await readingsOf(device)) === 1, 20_000, 'a reading after the refused packet');
     expect(await count('SELECT count(*)::int AS n FROM rejected_messages WHERE device_ref = $1', [device.externalRef])).toBe(0);
+  });
+
+  it('probe 9: rejected messages are kept for DB_REJECTED_RETENTION_DAYS, not for ever', async () => {
+    const refs = async (): Promise<string[]> =>
+      (await scratch.db.query<{ device_ref: string }>("SELECT device_ref FROM rejected_messages WHERE device_ref LIKE 'retention-%' ORDER BY device_ref")).rows.map((r) => r.device_ref);
+    await waitFor(async () => !(await refs()).includes('retention-old'), 30_000, 'the maintenance run to remove the old rejected message');
+    expect(await refs()).toEqual(['retention-recent']);
   });
 });

@@ -13,7 +13,7 @@ import type { Config } from '@vulgraad/config';
 import { CLOCK, CONFIG, DATABASE, EVENT_BUS, type Clock } from '@vulgraad/contracts';
 import { ContainersRepository, type Database } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
-import { FillForecaster } from '@vulgraad/forecasting';
+import { createForecaster, forecastSettingsFrom } from '@vulgraad/forecasting';
 
 const SEED_CHUNK = 500;
 
@@ -50,6 +50,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
       timeoutMs: a.webhookTimeoutMs,
       pollMs: 1000,
       batchSize: 20,
+      allowPrivateTargets: a.webhookAllowPrivateTargets,
       onError: (error) => this.logger.warn({ msg: 'webhook delivery bookkeeping failed', err: String(error) }),
     });
     this.engine = new AlertEngine(new AlertsRepository(db), {
@@ -59,7 +60,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
       onDeliveriesQueued: () => this.dispatcher.kick(),
       onError: (error) => this.logger.warn({ msg: 'alert rule could not be applied', err: String(error) }),
     });
-    this.overflow = new OverflowMonitor(new FillForecaster({ timeZone: config.core.timezone }), a.overflowHorizonH);
+    this.overflow = new OverflowMonitor(createForecaster(forecastSettingsFrom(config)), a.overflowHorizonH);
   }
 
   async onApplicationBootstrap(): Promise<void> {

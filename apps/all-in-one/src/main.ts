@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ALL_IN_ONE_DEFAULTS, allInOneEnv, ConfigError, loadConfig, type Config } from '@vulgraad/config';
+import { ALL_IN_ONE_DEFAULTS, allInOneEnv, loadConfig, type Config } from '@vulgraad/config';
+import { bootstrapProcess } from '@vulgraad/runtime';
 import { startAllInOne, type AllInOne } from './all-in-one';
 
 /**
@@ -8,48 +9,19 @@ import { startAllInOne, type AllInOne } from './all-in-one';
  * Ctrl-C (SIGINT) or SIGTERM stops it cleanly so the data folder can be
  * opened again.
  */
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(allInOneEnv());
-  } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
-    process.exit(2);
-  }
-  const say = (line: string): void => void process.stdout.write(`${line}\n`);
-  say('vulgraad: starting everything in one process');
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-  let stopping = false;
-  const starting = startAllInOne(config, { progress: (line) => say(`  ${line}`) });
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      say(`${signal} again: exiting without waiting`);
-      process.exit(130);
-    }
-    stopping = true;
-    say(`${signal}: stopping (the ingest commits what it holds, the database closes cleanly)`);
-    // A signal during start-up waits for the start to finish, so the database is never left half made.
-    starting
-      .then((system) => system.close())
-      .then(
-        (problems) => {
-          for (const problem of problems) process.stderr.write(`${problem}\n`);
-          say(problems.length === 0 ? 'stopped' : 'stopped, not cleanly');
-          process.exit(problems.length === 0 ? 0 : 1);
-        },
-        (error: unknown) => {
-          process.stderr.write(`stopping failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-
-  const system = await starting;
-  if (stopping) return;
-  say(banner(system, config).join('\n'));
-}
+void bootstrapProcess({
+  service: 'vulgraad',
+  loadConfig: () => loadConfig(allInOneEnv()),
+  start: (config) => {
+    say('vulgraad: starting everything in one process');
+    return startAllInOne(config, { progress: (line) => say(`  ${line}`) });
+  },
+  ready: (system, config) => say(banner(system, config).join('\n')),
+  say,
+  stoppingNote: 'the ingest commits what it holds, the database closes cleanly',
+});
 
 function banner(system: AllInOne, config: Config): string[] {
   const demoLogin = config.gateway.adminPassword === ALL_IN_ONE_DEFAULTS.GATEWAY_ADMIN_PASSWORD;
@@ -85,9 +57,3 @@ function banner(system: AllInOne, config: Config): string[] {
 }
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;
-
-main().catch((error: unknown) => {
-  process.stderr.write(`vulgraad failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  if (error instanceof Error && error.stack && !/is taken/.test(error.message)) process.stderr.write(`${error.stack}\n`);
-  process.exit(1);
-});

@@ -1,5 +1,5 @@
 import { loadAmsterdamCity } from '@vulgraad/city-model';
-import type { PayloadFormat } from '@vulgraad/contracts';
+import type { MqttPayloadFormat } from '@vulgraad/contracts';
 import { buildRegistrations, defaultNetwork, planDevices } from '@vulgraad/sensor-simulator';
 
 export interface AmsterdamOptions {
@@ -7,7 +7,7 @@ export interface AmsterdamOptions {
   limit?: number;
   seed: number;
   /** One sensor per container in this format, or none. */
-  devices: PayloadFormat | 'mixed' | 'none';
+  devices: MqttPayloadFormat | 'mixed' | 'none';
   intervalS: number;
   devicePrefix: string;
   boundFrom: Date;

@@ -1,50 +1,16 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
-import { type PayloadFormat } from '@vulgraad/contracts';
-import { createDatabase, type Database, DevicesRepository, migrate, ContainersRepository } from '@vulgraad/database';
-import { cliActor, generateSecret, hashSecret, mosquittoFiles, MqttAccountsRepository, recordAudit, SAFE_USERNAME } from '@vulgraad/security';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, describeConfig, loadConfig } from '@vulgraad/config';
+import { type MqttPayloadFormat } from '@vulgraad/contracts';
+import { createDatabase, type Database, DevicesRepository, FolderInUseError, migrate, ContainersRepository } from '@vulgraad/database';
+import { applyRegistrations, fromCityDocument, readRegistrations, RegistrationFileError, type RegistrationCounts } from '@vulgraad/registration';
+import { cliActor, generateSecret, hashSecret, mosquittoFiles, MqttAccountsRepository, recordAudit, SAFE_USERNAME } from '@vulgraad/security';
 import { amsterdamRegistrations } from './amsterdam';
-import { applyRegistrations, type RegistrationCounts } from './register';
-import { fromCityDocument, readRegistrations, RegistrationFileError } from './registration-file';
-
-export const HELP = `vulgraad-cli: register containers and devices, load the Amsterdam demo city.
-Uses DATABASE_URL (unset = the embedded database in PGLITE_DATA_DIR); applies pending migrations first.
-
-  migrate
-  register <file> [--bound-from ISO]
-      containers, devices, bindings, LoRaWAN applications, districts, depots and disposal
-      sites from a vulgraad-city .json (npm run sim:sensors -- --export city.json --export-only),
-      a GeoJSON FeatureCollection of points, or a CSV of containers (README lists the columns)
-  load-amsterdam [--limit N] [--seed N] [--devices none|native|ttn-v3|chirpstack-v4|mixed]
-                 [--interval-min M] [--device-prefix P] [--bound-from ISO] [--export FILE]
-      the 6,308 Amsterdam residual-waste clusters (shared data folder) as a demo city, with one
-      sensor each unless --devices none; the same seed, limit, format and prefix given to
-      npm run sim:sensors -- --city amsterdam publishes as exactly these devices
-  bind <device-ref> <container-id-or-ref> [--from ISO]
-      fit a device to a container (a swap: the old bindings end at --from, default now)
-  application <application-id> [--model M] [--name N]
-      a LoRaWAN application and the decoder its devices use by default
-  summary
-      counts of what is registered
-  device-secret <device-ref>
-      a new MQTT secret for a device that publishes directly (printed once, stored hashed); its
-      user name on the broker is the device reference, and it may publish on its own topic only
-  mqtt-account <username> --kind service|network-server [--applications A,B]
-      a broker login for the services (ingest, simulators) or a LoRaWAN network server's MQTT
-      integration (uplinks of the listed applications only: app@tenant for The Things Stack, the
-      application id for ChirpStack); the password is printed once and stored hashed
-  mosquitto-auth <folder> [--topic-prefix P]
-      Mosquitto's password_file and acl_file from the registry: <folder>/passwd and <folder>/acl for
-      the devices' and network servers' listener, services.passwd and services.acl for the services'
-  config
-      every environment variable of every service with its default, as the README's tables
-`;
 
 export class UsageError extends Error {}
 
-/** Markdown tables of every configuration variable, one per section, as the README shows them. */
+/** Markdown tables of every configuration variable, one per section, as docs/configuration.md shows them. */
 export function configTables(): string {
   const rows = describeConfig();
   const sections = [...new Set(rows.map((r) => r.section))];
@@ -58,29 +24,157 @@ export function configTables(): string {
     .join('\n\n');
 }
 
-interface Parsed {
+/** A command line as run() takes it: the command, its arguments and its options by their long names. */
+export interface Parsed {
   command: string;
   args: string[];
   flags: Map<string, string>;
 }
 
-export function parseArgs(argv: string[]): Parsed {
-  const [command = 'help', ...rest] = argv;
-  const args: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-      const value = inline ?? rest[i + 1];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-      if (inline === undefined) i++;
-      flags.set(name, value);
-    } else {
-      args.push(arg);
-    }
+interface CommandSpec {
+  name: string;
+  args?: string[];
+  options?: Array<[flags: string, description: string]>;
+  description: string;
+}
+
+/** Every command with its arguments and options; `vulgraad help <command>` prints one. */
+const COMMANDS: CommandSpec[] = [
+  { name: 'migrate', description: 'apply pending migrations' },
+  {
+    name: 'register',
+    args: ['<file>'],
+    options: [['--bound-from <iso>', 'bindings start at this time (default now)']],
+    description:
+      'containers, devices, bindings, LoRaWAN applications, districts, depots and disposal sites from a vulgraad-city .json ' +
+      '(npm run sim:sensors -- --export city.json --export-only), a GeoJSON FeatureCollection of points, or a CSV of containers ' +
+      "(',' or ';', README lists the columns)",
+  },
+  {
+    name: 'load-amsterdam',
+    options: [
+      ['--limit <n>', 'only the first N clusters'],
+      ['--seed <n>', 'seed of the devices (default 1)'],
+      ['--devices <format>', 'none, native, ttn-v3, chirpstack-v4 or mixed (default native)'],
+      ['--interval-min <m>', 'reporting interval of the sensors (default 30)'],
+      ['--device-prefix <p>', 'prefix of the device ids (default sens-)'],
+      ['--bound-from <iso>', 'bindings start at this time (default 2020-01-01)'],
+      ['--export <file>', 'also write the city as a vulgraad-city .json'],
+    ],
+    description:
+      'the 6,308 Amsterdam residual-waste clusters (shared data folder) as a demo city, with one sensor each unless --devices none; ' +
+      'the same seed, limit, format and prefix given to npm run sim:sensors -- --city amsterdam publishes as exactly these devices',
+  },
+  {
+    name: 'bind',
+    args: ['<device-ref>', '<container-id-or-ref>'],
+    options: [['--from <iso>', 'the old bindings end and this one starts here (default now)']],
+    description: 'fit a device to a container (a swap: the old bindings end at --from)',
+  },
+  {
+    name: 'application',
+    args: ['<application-id>'],
+    options: [
+      ['--model <m>', 'the decoder its devices use by default'],
+      ['--name <n>', 'a name to show'],
+    ],
+    description: 'a LoRaWAN application and the decoder its devices use by default',
+  },
+  { name: 'summary', description: 'counts of what is registered' },
+  {
+    name: 'device-secret',
+    args: ['<device-ref>'],
+    description:
+      'a new MQTT secret for a device that publishes directly (printed once, stored hashed); its user name on the broker is the ' +
+      'device reference, and it may publish on its own topic only',
+  },
+  {
+    name: 'mqtt-account',
+    args: ['<username>'],
+    options: [
+      ['--kind <kind>', 'service or network-server'],
+      ['--applications <ids>', 'comma-separated application ids a network server may publish for'],
+    ],
+    description:
+      "a broker login for the services (ingest, simulators) or a LoRaWAN network server's MQTT integration (uplinks of the listed " +
+      'applications only: app@tenant for The Things Stack, the application id for ChirpStack); the password is printed once and stored hashed',
+  },
+  {
+    name: 'mosquitto-auth',
+    args: ['<folder>'],
+    options: [['--topic-prefix <p>', 'the prefix the ingest listens under']],
+    description:
+      "Mosquitto's password_file and acl_file from the registry: <folder>/passwd and <folder>/acl for the devices' and network servers' listener, services.passwd and services.acl for the services'",
+  },
+  { name: 'config', description: 'every environment variable of every service with its default, as docs/configuration.md lists them' },
+];
+
+/**
+ * The `vulgraad` command line (commander): `onCommand` gets each parsed
+ * command. Nothing is printed and nothing exits: errors are thrown as
+ * CommanderError, help is `helpInformation()`.
+ */
+export function buildProgram(onCommand: (parsed: Parsed) => void): Command {
+  const program = new Command('vulgraad')
+    .description(
+      'register containers and devices, load the Amsterdam demo city.\n' +
+        'Uses DATABASE_URL (unset = the embedded database in PGLITE_DATA_DIR); applies pending migrations first.',
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
+    .configureHelp({ helpWidth: 100 })
+    .helpCommand(true);
+  for (const spec of COMMANDS) {
+    const command = program
+      .command(spec.name)
+      .description(spec.description)
+      .exitOverride()
+      .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
+      .configureHelp({ helpWidth: 100 });
+    for (const arg of spec.args ?? []) command.argument(arg);
+    for (const [flags, description] of spec.options ?? []) command.option(flags, description);
+    command.action((...params: unknown[]) => {
+      const self = params[params.length - 1] as Command;
+      const values = self.opts<Record<string, string | undefined>>();
+      const flags = new Map<string, string>();
+      for (const option of self.options) {
+        const value = values[option.attributeName()];
+        if (value !== undefined && option.long) flags.set(option.long.slice(2), value);
+      }
+      onCommand({ command: spec.name, args: self.args, flags });
+    });
   }
-  return { command, args, flags };
+  return program;
+}
+
+/** Help of the whole command line, or of one command. */
+export function helpText(command?: string): string {
+  const program = buildProgram(() => undefined);
+  const sub = command ? program.commands.find((c) => c.name() === command) : undefined;
+  return (sub ?? program).helpInformation();
+}
+
+/** Help of the whole command line. */
+export const HELP = helpText();
+
+/** Parses a command line (without node and the script); `help` (or `--help`) answers `{ command: 'help', args: [command?] }`. */
+export function parseArgs(argv: string[]): Parsed {
+  if (argv.length === 0) return { command: 'help', args: [], flags: new Map() };
+  let parsed: Parsed | null = null;
+  const program = buildProgram((p) => (parsed = p));
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') {
+        const named = argv.find((a) => program.commands.some((c) => c.name() === a && a !== 'help'));
+        return { command: 'help', args: named ? [named] : [], flags: new Map() };
+      }
+      throw new UsageError(error.message.replace(/^error: /, ''));
+    }
+    throw error;
+  }
+  return parsed ?? { command: 'help', args: [], flags: new Map() };
 }
 
 const intFlag = (flags: Map<string, string>, name: string, fallback: number | undefined): number | undefined => {
@@ -123,7 +217,7 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       const doc = amsterdamRegistrations({
         limit: intFlag(flags, 'limit', undefined),
         seed: intFlag(flags, 'seed', 1) as number,
-        devices: devices as PayloadFormat | 'mixed' | 'none',
+        devices: devices as MqttPayloadFormat | 'mixed' | 'none',
         intervalS: (intFlag(flags, 'interval-min', 30) as number) * 60,
         devicePrefix: flags.get('device-prefix') ?? 'sens-',
         boundFrom: timeFlag(flags, 'bound-from', new Date('2020-01-01T00:00:00Z')),
@@ -218,50 +312,65 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
     case 'config':
       return [configTables()];
     case 'help':
-    case '--help':
-      return [HELP];
+      return [helpText(args[0])];
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
 
-async function main(): Promise<void> {
+/** The API call that does what a registry command does, for a system that is running. */
+export function apiInstead(command: string): string | null {
+  const routes: Record<string, string> = {
+    register: 'POST /api/containers/import (CSV or GeoJSON)',
+    'load-amsterdam': 'POST /api/containers/import (CSV or GeoJSON)',
+    bind: 'POST /api/devices/{id}/bind',
+    application: 'PUT /api/lorawan-applications/{applicationId}',
+    'device-secret': 'POST /api/devices/{id}/secret (the secret is shown once)',
+    'mqtt-account': 'POST /api/mqtt-accounts (the password is shown once)',
+    'mosquitto-auth': 'set MOSQUITTO_AUTH_DIR (and MOSQUITTO_PID_FILE): the gateway writes the files after each change made through the API',
+  };
+  return routes[command] ?? null;
+}
+
+/** `vulgraad <command>`: prints what the command did; usage errors exit 2, unreadable files and configuration 1. */
+export async function main(argv: string[]): Promise<void> {
   let parsed: Parsed;
   try {
-    parsed = parseArgs(process.argv.slice(2));
+    parsed = parseArgs(argv);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
-    process.exit(2);
-  }
-  if (parsed.command === 'help' || parsed.command === '--help' || parsed.flags.has('help')) {
-    process.stdout.write(HELP);
+    process.exitCode = 2;
     return;
   }
-  if (parsed.command === 'config') {
-    process.stdout.write(`${configTables()}\n`);
+  if (parsed.command === 'help' || parsed.command === 'config') {
+    process.stdout.write(parsed.command === 'help' ? helpText(parsed.args[0]) : `${configTables()}\n`);
     return;
   }
-  const config = loadConfig();
-  const db = await createDatabase({ databaseUrl: config.core.databaseUrl, pgliteDataDir: config.core.pgliteDataDir, poolSize: 2 });
   try {
-    await migrate(db, { timescale: config.database.timescale });
-    for (const line of await run(db, parsed)) process.stdout.write(`${line}\n`);
-  } finally {
-    await db.close();
+    const config = loadConfig();
+    const db = await createDatabase({ databaseUrl: config.core.databaseUrl, pgliteDataDir: config.core.pgliteDataDir, poolSize: 2 });
+    try {
+      await migrate(db, { timescale: config.database.timescale });
+      for (const line of await run(db, parsed)) process.stdout.write(`${line}\n`);
+    } finally {
+      await db.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${helpText(parsed.command)}`);
+      process.exitCode = 2;
+    } else if (error instanceof FolderInUseError) {
+      const hint = apiInstead(parsed.command);
+      process.stderr.write(`${error.message}\n${hint ? `While it runs, do the same through its API or the dashboard's Sensors & onboarding page (/fleet.html): ${hint}\n` : ''}`);
+      process.exitCode = 1;
+    } else if (error instanceof RegistrationFileError || error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`vulgraad ${parsed.command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${HELP}`);
-      process.exit(2);
-    }
-    if (error instanceof RegistrationFileError || error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`vulgraad-cli failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) void main(process.argv.slice(2));

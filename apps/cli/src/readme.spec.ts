@@ -3,14 +3,14 @@ import path from 'node:path';
 import { describeConfig } from '@vulgraad/config';
 import { configTables } from './main';
 
-describe('README configuration tables', () => {
+describe('configuration tables of docs/configuration.md', () => {
   it('list every environment variable of every service with its default', () => {
-    const readme = readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const doc = readFileSync(path.resolve(__dirname, '..', '..', '..', 'docs', 'configuration.md'), 'utf8');
     const missing = configTables()
       .split('\n')
       .filter((line) => line.startsWith('| `'))
-      .filter((line) => !readme.includes(line));
-    // When this fails: run `npm run cli -- config` and paste its tables into the README's Configuration section.
+      .filter((line) => !doc.includes(line));
+    // When this fails: run `npm run cli -- config` and paste its tables into docs/configuration.md.
     expect(missing).toEqual([]);
     expect(describeConfig().length).toBeGreaterThan(10);
   });

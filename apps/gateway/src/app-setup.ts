@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { ErrorFilter } from './common/error.filter';
+import { internalClients, internalRoutesGuard } from './common/internal-routes';
 import type { HttpRequest, HttpResponse } from './common/http';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import { GatewayMetrics } from './observability/gateway.metrics';
@@ -30,6 +31,8 @@ export function configureGateway(app: NestExpressApplication, config: Config, op
   if (config.gateway.trustProxy) app.set('trust proxy', trustProxySetting(config.gateway.trustProxy));
   // First, so that the request histogram also times what the middleware below refuses.
   app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
+  // The public port also carries /metrics and the all-in-one's /internal/*: for the deployment's own networks only.
+  app.use(internalRoutesGuard(internalClients(config.gateway.internalFrom)));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -55,10 +58,17 @@ export function configureGateway(app: NestExpressApplication, config: Config, op
       res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `bodies are limited to ${BODY_LIMIT_BYTES} bytes`, field: 'body' });
       return;
     }
+    // The limit above reads Content-Length, which for a compressed body says nothing of what it inflates to.
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') {
+      res.status(415).json({ statusCode: 415, error: 'Unsupported Media Type', message: `send the body uncompressed (Content-Encoding ${encoding}); only the import takes compressed bodies`, field: 'body' });
+      return;
+    }
     next();
   });
-  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'] });
-  app.useBodyParser('text', { limit: IMPORT_BODY_LIMIT, type: ['text/csv', 'text/plain'] });
+  // PostgreSQL's text holds no NUL character: refused here as a 400 naming the body, not a 500 from the database.
+  app.useBodyParser('json', { limit: IMPORT_BODY_LIMIT, type: ['application/json', 'application/geo+json', 'application/*+json'], reviver: refuseNul });
+  app.useBodyParser('text', { limit: IMPORT_BODY_LIMIT, type: ['text/csv', 'text/plain'], verify: refuseNulBytes });
   if (config.gateway.corsOrigin) app.enableCors({ origin: config.gateway.corsOrigin, credentials: false });
 
   app.useStaticAssets(LEAFLET_DIR, { prefix: '/vendor/leaflet/', maxAge: '1d' });
@@ -90,4 +100,17 @@ export function trustProxySetting(raw: string): number | string[] {
   const trimmed = raw.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   return trimmed.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+/** JSON.parse reviver: a NUL character in a key or a string value makes the body invalid. */
+function refuseNul(this: unknown, key: string, value: unknown): unknown {
+  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) {
+    throw Object.assign(new SyntaxError(`the body has a NUL character (\\u0000)${key ? ` in "${key.replaceAll('\u0000', '\\u0000')}"` : ''}, which no field may hold`), { status: 400 });
+  }
+  return value;
+}
+
+/** body-parser verify hook for text bodies: a NUL byte makes them invalid. */
+function refuseNulBytes(_req: unknown, _res: unknown, body: Buffer): void {
+  if (body.includes(0)) throw Object.assign(new Error('the body has a NUL byte, which no field may hold'), { status: 400 });
 }

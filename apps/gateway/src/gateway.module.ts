@@ -20,6 +20,8 @@ import { ContainersController } from './containers/containers.controller';
 import { ContainersService } from './containers/containers.service';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
+import { FleetController } from './fleet/fleet.controller';
+import { FleetService } from './fleet/fleet.service';
 import { LiveController } from './live/live.controller';
 import { LiveGateway } from './live/live.gateway';
 import { LiveService } from './live/live.service';
@@ -28,6 +30,11 @@ import { MapController } from './map/map.controller';
 import { GatewayMetrics } from './observability/gateway.metrics';
 import { GatewayHealthController, GatewayMetricsController } from './observability/observability.controller';
 import { MapService } from './map/map.service';
+import { FleetHealthController } from './fleet-health/fleet-health.controller';
+import { FleetHealthRepository } from './fleet-health/fleet-health.repository';
+import { FleetHealthService } from './fleet-health/fleet-health.service';
+import { OnboardingController } from './onboarding/onboarding.controller';
+import { OnboardingService } from './onboarding/onboarding.service';
 import { OpenDataController } from './open-data/open-data.controller';
 import { OpenDataService } from './open-data/open-data.service';
 import { PlansController } from './plans/plans.controller';
@@ -65,6 +72,9 @@ class FirstAdmin implements OnApplicationBootstrap {
     UsersController,
     ContainersController,
     DevicesController,
+    FleetController,
+    OnboardingController,
+    FleetHealthController,
     PlansController,
     AlertsController,
     WebhooksController,
@@ -89,6 +99,10 @@ class FirstAdmin implements OnApplicationBootstrap {
     ContainerViewsRepository,
     ContainersService,
     DevicesService,
+    FleetService,
+    OnboardingService,
+    FleetHealthRepository,
+    FleetHealthService,
     PlansService,
     AlertsService,
     OpenDataService,

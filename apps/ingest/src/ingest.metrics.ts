@@ -14,6 +14,7 @@ export class IngestMetrics {
   readonly writeFailures: Counter;
   readonly batchSeconds: Histogram;
   readonly buffered: Gauge;
+  readonly bufferedBytes: Gauge;
   readonly batchSize: Histogram;
 
   private readonly totals = { received: 0, stored: 0, duplicates: 0, batches: 0, writeFailures: 0 };
@@ -22,6 +23,7 @@ export class IngestMetrics {
   /** Per-message figures are plain numbers, handed to prom-client when scraped: its counters cost more than the rest of a message's accounting. */
   private receivedReported = 0;
   private bufferedNow = 0;
+  private bufferedBytesNow = 0;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -51,6 +53,12 @@ export class IngestMetrics {
       registers,
       collect: () => this.buffered.set(this.bufferedNow),
     });
+    this.bufferedBytes = new Gauge({
+      name: 'vulgraad_ingest_buffered_bytes',
+      help: 'Payload bytes received and not yet committed',
+      registers,
+      collect: () => this.bufferedBytes.set(this.bufferedBytesNow),
+    });
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'vulgraad_ingest_' });
   }
 
@@ -58,9 +66,10 @@ export class IngestMetrics {
     this.totals.received += n;
   }
 
-  /** Messages held now (received, not yet committed). */
-  setBuffered(n: number): void {
-    this.bufferedNow = n;
+  /** Messages and their payload bytes held now (received, not yet committed). */
+  setBuffered(messages: number, bytes: number): void {
+    this.bufferedNow = messages;
+    this.bufferedBytesNow = bytes;
   }
 
   countBatch(result: { messages: number; stored: number; duplicates: number; rejectedByReason: Record<string, number>; seconds: number }): void {

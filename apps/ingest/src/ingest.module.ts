@@ -3,10 +3,11 @@ import { CLOCK, type Clock, CONFIG, DATABASE, EVENT_BUS } from '@vulgraad/contra
 import type { Config } from '@vulgraad/config';
 import type { Database } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
-import { decodeUplink } from '@vulgraad/payloads';
+import { decodeUplink, VendorCodecs } from '@vulgraad/payloads';
 import { HealthController } from './health.controller';
 import { IngestMetrics } from './ingest.metrics';
 import { IngestPipeline, type UplinkDecoder } from './ingest.pipeline';
+import { INGEST_PORT } from './ingest.port';
 import { MqttIngestHandler } from './mqtt-ingest.handler';
 
 /** Token of the LoRaWAN decoder the pipeline uses; the registry of @vulgraad/payloads by default. */
@@ -20,7 +21,16 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
 @Module({
   controllers: [HealthController],
   providers: [
-    { provide: UPLINK_DECODER, useValue: { decode: decodeUplink } satisfies UplinkDecoder },
+    {
+      provide: UPLINK_DECODER,
+      inject: [CONFIG],
+      // Vendor codecs (when a folder is configured) decode their models; the built-in decoders the rest.
+      useFactory: async (config: Config): Promise<UplinkDecoder> => {
+        if (!config.ingest.codecsDir) return { decode: decodeUplink };
+        const codecs = await VendorCodecs.loadDir(config.ingest.codecsDir, { cpuMs: config.ingest.codecCpuMs, memoryBytes: config.ingest.codecMemoryMb * 1024 * 1024 });
+        return { decode: (model, fPort, bytes) => codecs.decode(model, fPort, bytes) };
+      },
+    },
     { provide: IngestMetrics, useFactory: () => new IngestMetrics({ defaultMetrics: true }) },
     {
       provide: IngestPipeline,
@@ -31,6 +41,7 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
           batchWaitMs: config.ingest.batchWaitMs,
           writers: config.ingest.writers,
           maxBuffered: config.ingest.maxBufferedMessages,
+          maxBufferedBytes: config.ingest.maxBufferedBytes,
           writeStrategy: config.ingest.writeStrategy,
           maxPayloadBytes: config.ingest.maxPayloadBytes,
           rejectKeepBytes: config.ingest.rejectKeepBytes,
@@ -48,7 +59,8 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
         }),
     },
     MqttIngestHandler,
+    { provide: INGEST_PORT, useExisting: IngestPipeline },
   ],
-  exports: [IngestPipeline, IngestMetrics],
+  exports: [INGEST_PORT, IngestPipeline, IngestMetrics],
 })
 export class IngestModule {}

@@ -18,19 +18,31 @@ import type { IngestMetrics } from './ingest.metrics';
 export type { UplinkDecoder } from '@vulgraad/ingest-core';
 
 /**
- * One message as a transport hands it over (MQTT here; any transport that can
- * say when a message is safe). ack() is called once, after the commit that
- * stored it or its rejected row: then the sender may forget it (MQTT PUBACK).
+ * One message as a transport hands it over (MQTT, HTTP; any transport that
+ * can say when a message is safe). ack() is called once, after the commit
+ * that stored it or its rejected row: then the sender may forget it (MQTT
+ * PUBACK). A transport's refusal and the size sent (refusal, payloadSize)
+ * are data of @vulgraad/ingest-core's IngestMessage.
  */
 export interface InboundMessage extends IngestMessage {
   /** The topic the parsers read: for MQTT without the configured prefix. */
   topic: string;
-  /** Where the message came from as delivered (the broker topic with its prefix), kept with a rejected message. */
+  /** Where the message came from as delivered (the broker topic with its prefix, an HTTP route), kept with a rejected message. */
   brokerTopic?: string;
   payload: Buffer;
   receivedAt: Date;
   ack(): void;
+  /**
+   * Told right after ack(), once the message is settled: its reading committed
+   * (or already stored), or the message kept as rejected with its reason. The
+   * HTTP transport answers the sender from it.
+   */
+  settled?(outcome: MessageOutcome): void;
 }
+
+/** What became of one message: stored (a duplicate counts as stored), or kept as rejected. */
+export type MessageOutcome = { stored: true } | { stored: false; reason: RejectReason; detail: string };
+const STORED: MessageOutcome = { stored: true };
 
 export interface IngestPipelineOptions {
   batchSize: number;
@@ -39,6 +51,8 @@ export interface IngestPipelineOptions {
   writers: number;
   /** Above this many messages held, the transport is asked to stop reading until a batch is written. */
   maxBuffered: number;
+  /** The same in payload bytes: many large messages stop the reading before many small ones would (unset = no byte limit). */
+  maxBufferedBytes?: number;
   writeStrategy: ReadingWriteStrategy;
   /** Batches of fewer rows are written in one INSERT whatever writeStrategy says (default SMALL_BATCH_ROWS; 0 = never). */
   smallBatchRows?: number;
@@ -65,6 +79,8 @@ interface PreparedForCommit {
   states: ContainerState[];
   events: ContainerStateChanged[];
   rejects: RejectedMessage[];
+  /** The message each rejected row was made from, in the same order as rejects. */
+  rejectedFrom: Pending[];
   startedAt: number;
 }
 
@@ -109,6 +125,8 @@ export class IngestPipeline {
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<void>>();
   private inFlightMessages = 0;
+  /** Payload bytes of the messages held (pending and in flight). */
+  private heldBytes = 0;
   private prepareChain: Promise<unknown> = Promise.resolve();
   private publishChain: Promise<unknown> = Promise.resolve();
   private paused = false;
@@ -153,6 +171,7 @@ export class IngestPipeline {
   private enqueue(taken: Pending): void {
     this.metrics.countReceived();
     this.pending.push(taken);
+    this.heldBytes += taken.message.payload.byteLength;
     this.updateFlow();
     this.schedule();
   }
@@ -160,6 +179,11 @@ export class IngestPipeline {
   /** Messages received and not yet committed. */
   get buffered(): number {
     return this.pending.length + this.inFlightMessages;
+  }
+
+  /** Payload bytes received and not yet committed. */
+  get bufferedBytes(): number {
+    return this.heldBytes;
   }
 
   get lastCommit(): Date | null {
@@ -202,6 +226,7 @@ export class IngestPipeline {
         .finally(() => {
           this.running.delete(run);
           this.inFlightMessages -= batch.length;
+          for (const p of batch) this.heldBytes -= p.message.payload.byteLength;
           this.updateFlow();
           // Whatever arrived while writing goes next, without waiting for the batch timer.
           if (this.pending.length > 0 && !this.stopping) this.kick();
@@ -212,11 +237,12 @@ export class IngestPipeline {
 
   private updateFlow(): void {
     const held = this.buffered;
-    this.metrics.setBuffered(held);
-    if (!this.paused && held >= this.options.maxBuffered) {
+    this.metrics.setBuffered(held, this.heldBytes);
+    const maxBytes = this.options.maxBufferedBytes ?? Infinity;
+    if (!this.paused && (held >= this.options.maxBuffered || this.heldBytes >= maxBytes)) {
       this.paused = true;
       this.onFlowChange(true);
-    } else if (this.paused && held < this.options.maxBuffered / 2) {
+    } else if (this.paused && held < this.options.maxBuffered / 2 && this.heldBytes < maxBytes / 2) {
       this.paused = false;
       this.onFlowChange(false);
     }
@@ -281,10 +307,11 @@ export class IngestPipeline {
         correlationId: p.correlationId,
         topic: p.message.brokerTopic ?? p.message.topic,
         payloadBase64: p.message.payload.subarray(0, this.options.rejectKeepBytes).toString('base64'),
-        payloadSize: p.message.payload.byteLength,
+        payloadSize: p.message.payloadSize ?? p.message.payload.byteLength,
         err: error,
       });
       p.message.ack();
+      p.message.settled?.({ stored: false, reason: 'wrong_type', detail });
     }
   }
 
@@ -311,7 +338,7 @@ export class IngestPipeline {
     const startedAt = performance.now();
     const prepared = await prepareBatch(batch, this.directory, this.decoder, this.prepareOptions);
     for (const [containerId, memory] of prepared.memories) this.directory.remember(containerId, memory);
-    return { batch, rows: prepared.rows, states: prepared.states, events: prepared.events, rejects: prepared.rejects, startedAt };
+    return { batch, rows: prepared.rows, states: prepared.states, events: prepared.events, rejects: prepared.rejects, rejectedFrom: prepared.rejectedFrom, startedAt };
   }
 
   /** One transaction for the batch, then the acknowledgements and the events. */
@@ -327,8 +354,9 @@ export class IngestPipeline {
     const stored = written.inserted;
     this.redelivering = written.hadDuplicates;
 
-    // Committed: the broker may forget these messages now.
+    // Committed: the broker may forget these messages now, and a transport that waits is told what became of each.
     for (const p of batch) p.message.ack();
+    this.settle(prepared);
     this.lastCommitAt = this.clock.now();
 
     const rejectedByReason: Partial<Record<RejectReason, number>> = {};
@@ -342,6 +370,18 @@ export class IngestPipeline {
     }
     this.publish(prepared.events, rejects);
     return outcome;
+  }
+
+  /** Tells each message of a committed batch that has a settled() callback (HTTP) whether it was stored or kept as rejected, and why. */
+  private settle({ batch, rejects, rejectedFrom }: PreparedForCommit): void {
+    let verdicts: Map<Pending, MessageOutcome> | null = null;
+    for (let i = 0; i < rejectedFrom.length; i++) {
+      const p = rejectedFrom[i] as Pending;
+      if (!p.message.settled) continue;
+      const row = rejects[i] as RejectedMessage;
+      (verdicts ??= new Map()).set(p, { stored: false, reason: row.reason as RejectReason, detail: row.detail });
+    }
+    for (const p of batch) p.message.settled?.(verdicts?.get(p) ?? STORED);
   }
 
   /** Events go out in commit order of the batches' preparation, never blocking the next batch. */

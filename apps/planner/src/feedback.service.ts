@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DATABASE, EVENT_BUS, type DriverFeedback } from '@vulgraad/contracts';
-import { CollectionsRepository, ContainersRepository, type Database } from '@vulgraad/database';
+import { EVENT_BUS, type DriverFeedback } from '@vulgraad/contracts';
+import { CollectionsRepository, ContainersRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
-import { localDateOf } from '@vulgraad/planning';
+import { localDateOf, PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
 import { PlanningService } from './planning.service';
 import { PlannerMetrics } from './planner.metrics';
 import { ReplanCoordinator } from './replan.coordinator';
@@ -22,19 +22,17 @@ export type FeedbackOutcome =
 @Injectable()
 export class FeedbackService {
   private readonly logger = new Logger(FeedbackService.name);
-  private readonly containers: ContainersRepository;
-  private readonly collections: CollectionsRepository;
 
   constructor(
-    @Inject(DATABASE) db: Database,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     private readonly planning: PlanningService,
     private readonly replans: ReplanCoordinator,
     private readonly metrics: PlannerMetrics,
-  ) {
-    this.containers = new ContainersRepository(db);
-    this.collections = new CollectionsRepository(db);
-  }
+    private readonly containers: ContainersRepository,
+    private readonly collections: CollectionsRepository,
+    private readonly plans: PlansRepository,
+    private readonly edits: PlannerEditsRepository,
+  ) {}
 
   async handle(report: DriverFeedback): Promise<FeedbackOutcome> {
     const at = new Date(report.at);
@@ -48,7 +46,7 @@ export class FeedbackService {
     }
     this.metrics.feedback.inc({ kind: report.kind });
     const shiftDate = localDateOf(at.getTime(), this.planning.timeZone);
-    const stop = await this.planning.plans.openStopOf(container.id, shiftDate);
+    const stop = await this.plans.openStopOf(container.id, shiftDate);
 
     if (report.kind === 'emptied') {
       const observed = typeof report.observedFillPct === 'number' && Number.isFinite(report.observedFillPct) ? report.observedFillPct : null;
@@ -56,7 +54,7 @@ export class FeedbackService {
       const stored = await this.collections.insertMany([
         { containerId: container.id, collectedAt: at, observedFillPct: observed, weightKg: null, source: 'driver', planId, vehicleId: report.vehicleId ?? stop?.vehicleId ?? null, note: report.note ?? null },
       ]);
-      const stopMarked = stop ? await this.planning.plans.markStopDone(stop.planId, container.id, at) : false;
+      const stopMarked = stop ? await this.plans.markStopDone(stop.planId, container.id, at) : false;
       this.planning.recordCollection(container.id, at.getTime(), observed);
       if (stored > 0) {
         await this.bus.publish('collection.recorded', {
@@ -66,7 +64,7 @@ export class FeedbackService {
       return { status: 'emptied', collectionStored: stored > 0, stopMarked };
     }
 
-    const edit = await this.planning.edits.append({
+    const edit = await this.edits.append({
       district: container.district,
       shiftDate,
       containerId: container.id,

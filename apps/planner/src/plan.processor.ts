@@ -18,19 +18,19 @@ export class PlanProcessor implements OnApplicationBootstrap {
   }
 
   async handle(job: JobContext<PlanJobData>): Promise<PlanOutcome> {
-    const { district, fraction, trigger } = job.data ?? ({} as Partial<PlanJobData>);
-    if (!district || !fraction) throw new NonRetryableJobError(`job ${job.id} lacks district or fraction`);
-    const shiftDate = job.data.shiftDate ?? (await this.planning.tomorrowsShift(district, fraction));
-    if (!shiftDate) return { status: 'skipped', reason: `no ${fraction} collection in ${district} tomorrow` };
+    const { district, districts, fraction, trigger } = job.data ?? ({} as Partial<PlanJobData>);
+    if (!fraction) throw new NonRetryableJobError(`job ${job.id} lacks a fraction`);
+    const shiftDate = job.data.shiftDate ?? (await this.planning.tomorrowsShift(fraction));
+    if (!shiftDate) return { status: 'skipped', reason: `no ${fraction} collection tomorrow` };
     const replan = job.name === 'replan';
     let last = -1;
     return this.planning.planAndPublish({
-      district,
       fraction,
+      concern: districts && districts.length > 0 ? districts : district,
       shiftDate,
       trigger: trigger ?? job.name,
       replan,
-      jobKey: replan ? job.id : dailyJobKey(district, fraction, shiftDate),
+      jobKey: replan ? job.id : dailyJobKey(fraction, shiftDate),
       onProgress: (share, step) => {
         const pct = Math.round(share * 100);
         if (pct === last) return;

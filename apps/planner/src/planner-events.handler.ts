@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DATABASE, EVENT_BUS, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
-import { ContainersRepository, VehiclesRepository, type Database } from '@vulgraad/database';
+import { EVENT_BUS, FLEET_SCOPE, type AlertChanged, type DriverFeedback, type PlannerEditMade, type VehicleStatusChanged } from '@vulgraad/contracts';
+import { ContainersRepository, VehiclesRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
-import { isCollectionDay } from '@vulgraad/planning';
+import { isCollectionDay, PlansRepository } from '@vulgraad/planning';
 import { FeedbackService } from './feedback.service';
 import { PlanningService } from './planning.service';
 import { ReplanCoordinator } from './replan.coordinator';
@@ -19,19 +19,16 @@ const URGENT_CAUSES = new Set<AlertChanged['cause']>(['container_full', 'predict
 export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PlannerEventsHandler.name);
   private readonly unsubscribes: Array<() => Promise<void>> = [];
-  private readonly containers: ContainersRepository;
-  private readonly vehicles: VehiclesRepository;
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
-    @Inject(DATABASE) db: Database,
     private readonly planning: PlanningService,
     private readonly replans: ReplanCoordinator,
     private readonly feedback: FeedbackService,
-  ) {
-    this.containers = new ContainersRepository(db);
-    this.vehicles = new VehiclesRepository(db);
-  }
+    private readonly containers: ContainersRepository,
+    private readonly vehicles: VehiclesRepository,
+    private readonly plans: PlansRepository,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.unsubscribes.push(
@@ -57,16 +54,23 @@ export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDes
     await this.replans.request(event.district, container.wasteType, shiftDate, `planner.edit ${event.action} ${event.containerId} by ${event.by}`);
   }
 
-  /** A truck left or re-entered service: re-plan today's plans it drives in, or could. */
+  /**
+   * A truck left or re-entered service: re-plan today's fleet plans of the
+   * fractions it drives in or takes. Out of service, the re-plan concerns the
+   * districts of its day (its stops go to the trucks that serve them); back in
+   * service, every truck (it may take work from any of them).
+   */
   async onVehicleStatus(event: VehicleStatusChanged): Promise<void> {
     const today = this.planning.today();
     const vehicle = await this.vehicles.findById(event.vehicleId);
-    const plans = await this.planning.plans.publishedOn(today);
-    for (const plan of plans) {
-      const drives = plan.routes.some((r) => r.vehicleId === event.vehicleId);
-      const couldDrive = event.status === 'in_service' && (vehicle?.fractions.includes(plan.fraction) ?? false) && (event.district === null || event.district === plan.district);
-      if (drives || couldDrive) {
-        await this.replans.request(plan.district, plan.fraction, today, `vehicle.status ${event.vehicleId} ${event.status}`);
+    const trigger = `vehicle.status ${event.vehicleId} ${event.status}`;
+    for (const plan of await this.plans.publishedOn(today)) {
+      const route = plan.routes.find((r) => r.vehicleId === event.vehicleId);
+      if (event.status === 'out_of_service' && route) {
+        const districts = route.districts && route.districts.length > 0 ? route.districts : [FLEET_SCOPE];
+        await this.replans.request(districts, plan.fraction, today, trigger);
+      } else if (event.status === 'in_service' && (route || (vehicle?.fractions.includes(plan.fraction) ?? false))) {
+        await this.replans.request(FLEET_SCOPE, plan.fraction, today, trigger);
       }
     }
   }
@@ -83,7 +87,7 @@ export class PlannerEventsHandler implements OnApplicationBootstrap, OnModuleDes
     const today = this.planning.today();
     const settings = await this.planning.settingsOf(container.district, container.wasteType);
     if (!isCollectionDay(settings, today)) return;
-    const plan = await this.planning.plans.published(container.district, container.wasteType, today);
+    const plan = await this.plans.published(container.district, container.wasteType, today);
     const planned = plan?.routes.some((r) => r.stops.some((s) => s.containerId === container.id && s.doneAt === null)) ?? false;
     if (plan && !planned) await this.replans.request(container.district, container.wasteType, today, `alert.changed ${event.cause} ${container.id}`);
   }

@@ -1,16 +1,22 @@
-import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, JOB_RUNNER } from '@vulgraad/contracts';
+import { CollectionsRepository, ContainersRepository, DepotsRepository, DisposalSitesRepository, VehiclesRepository } from '@vulgraad/database';
+import { forecastOptions, forecastSettingsFrom } from '@vulgraad/forecasting';
 import { createMatrixProvider, type MatrixProvider } from '@vulgraad/distances';
 import { createJobRunner, type JobRunner } from '@vulgraad/jobs';
-import { FillModelCache, type SolveFn } from '@vulgraad/planning';
-import { solveInWorker } from '@vulgraad/routing';
+import {
+  DistrictSettingsRepository, FillModelCache, PlannerEditsRepository, PlanningDataRepository, PlansRepository, type SolveFn,
+} from '@vulgraad/planning';
+import { SolverWorker } from '@vulgraad/routing';
+import { repositoryProviders } from '@vulgraad/runtime';
 import { DailyScheduler } from './daily.scheduler';
 import { FeedbackService } from './feedback.service';
 import { PlannerHealthController } from './health.controller';
 import { PlanProcessor } from './plan.processor';
 import { PlannerEventsHandler } from './planner-events.handler';
 import { PlannerMetrics } from './planner.metrics';
+import { PLANNER_PORT, PlannerPortService } from './planner.port';
 import { MATRIX_PROVIDER, MODEL_CACHE, PLANNER_QUEUE, SOLVER } from './planner.tokens';
 import { PlanningService } from './planning.service';
 import { ReplanCoordinator } from './replan.coordinator';
@@ -28,20 +34,42 @@ export interface PlannerModuleOptions {
 }
 
 const OPTIONS = Symbol('vulgraad.planner.options');
+/** The planner's own solver thread, when no `solve` was handed in. */
+const SOLVER_WORKER = Symbol('vulgraad.planner.solverWorker');
 
-class PlannerLifecycle implements OnApplicationShutdown {
+/** What the planner reads and writes, each repository built once on the process's database. */
+const REPOSITORIES = [
+  ContainersRepository,
+  VehiclesRepository,
+  DepotsRepository,
+  DisposalSitesRepository,
+  CollectionsRepository,
+  PlansRepository,
+  PlannerEditsRepository,
+  DistrictSettingsRepository,
+  PlanningDataRepository,
+];
+
+class PlannerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(OPTIONS) private readonly options: PlannerModuleOptions,
     @Inject(JOB_RUNNER) private readonly jobs: JobRunner,
+    @Inject(SOLVER_WORKER) private readonly solver: SolverWorker | null,
   ) {}
 
+  onApplicationBootstrap(): void {
+    // The thread loads while the first plan's data is read, not after.
+    this.solver?.warmUp();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.solver?.close();
     if (!this.options.jobRunner) await this.jobs.close();
   }
 }
 
 /**
- * The planner: daily plans per district and fraction before the cut-off,
+ * The planner: a daily fleet plan per fraction before the cut-off (one route per truck and day),
  * re-plans on events, driver feedback, health and metrics. Needs
  * CoreModule (CONFIG, DATABASE, EVENT_BUS, CLOCK) in the root module.
  */
@@ -50,6 +78,7 @@ export class PlannerModule {
   static forRoot(options: PlannerModuleOptions = {}): DynamicModule {
     const providers: Provider[] = [
       { provide: OPTIONS, useValue: options },
+      ...repositoryProviders(REPOSITORIES),
       {
         provide: JOB_RUNNER,
         inject: [CONFIG],
@@ -68,9 +97,10 @@ export class PlannerModule {
           return createMatrixProvider(config.distances, { onWarning: (message) => logger.warn({ msg: message }) });
         },
       },
-      // In a worker thread: a plan's search must not stall health checks, metrics and event handling.
-      { provide: SOLVER, useValue: options.solve ?? solveInWorker },
-      { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache({ timeZone: config.core.timezone }) },
+      // In a long-lived worker thread: a plan's search must not stall health checks, metrics and event handling.
+      { provide: SOLVER_WORKER, useFactory: () => (options.solve ? null : new SolverWorker()) },
+      { provide: SOLVER, inject: [SOLVER_WORKER], useFactory: (worker: SolverWorker | null): SolveFn => options.solve ?? (worker as SolverWorker).solve },
+      { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache(forecastOptions(forecastSettingsFrom(config))) },
       {
         provide: PlannerMetrics,
         inject: [JOB_RUNNER],
@@ -86,13 +116,14 @@ export class PlannerModule {
       PlanProcessor,
       PlannerEventsHandler,
       PlannerLifecycle,
+      { provide: PLANNER_PORT, useClass: PlannerPortService },
     ];
     if (options.schedules ?? true) providers.push(DailyScheduler);
     return {
       module: PlannerModule,
       controllers: [PlannerHealthController],
       providers,
-      exports: [PlanningService, ReplanCoordinator, FeedbackService, PlannerMetrics, JOB_RUNNER],
+      exports: [PLANNER_PORT, PlanningService, ReplanCoordinator, FeedbackService, PlannerMetrics, JOB_RUNNER],
     };
   }
 }

@@ -9,7 +9,10 @@ export const PLANNER_QUEUE = 'planner';
 
 /** What a planning job carries. */
 export interface PlanJobData {
+  /** Every job plans the fraction's fleet plan; a re-plan names the district it concerns (`fleet` = every truck). */
   district: string;
+  /** A re-plan that concerns several districts (a truck's breakdown: the districts of its day); overrides `district`. */
+  districts?: string[];
   fraction: import('@vulgraad/contracts').WasteFraction;
   /** Absent on a scheduled daily job: the next collection day is planned. */
   shiftDate?: string;

@@ -8,6 +8,7 @@ export { OverflowMonitor } from './overflow-monitor';
 export { KeyedQueue } from './keyed-queue';
 export * from './webhooks/signature';
 export * from './webhooks/webhooks.repository';
+export { internalAddressReason, webhookTargetProblem, webhookUrlProblem } from './webhooks/webhook-target';
 export { WebhookDispatcher, type WebhookDispatcherOptions, type FetchLike } from './webhooks/webhook-dispatcher';
 export { NextVisitsRepository } from './next-visits.repository';
 export { HistoryRepository } from './history.repository';

@@ -1,4 +1,4 @@
-import { int, num } from './env';
+import { bool, int, num } from './env';
 
 /** The alert rules (defaults; districts may override them) and webhook delivery. */
 export const alertsSpec = {
@@ -15,5 +15,6 @@ export const alertsSpec = {
   webhookMaxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 8, 'Attempts before a webhook delivery is given up', 1, 100),
   webhookBackoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 2000, 'Wait before the first retry; each retry waits twice as long', 10, 3600000),
   webhookBackoffMaxMs: int('WEBHOOK_BACKOFF_MAX_MS', 3600000, 'Longest wait between two attempts', 10, 86400000),
+  webhookAllowPrivateTargets: bool('WEBHOOK_ALLOW_PRIVATE_TARGETS', false, 'Let webhooks reach loopback, private and link-local addresses (a receiver inside the deployment); false = such URLs are refused when saved and not called when they resolve there'),
   webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 5000, 'A receiver that has not answered by then counts as failed', 100, 120000),
 };

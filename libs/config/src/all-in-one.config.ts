@@ -11,8 +11,9 @@ type Fraction = (typeof FRACTIONS)[number];
  */
 export const allInOneSpec = {
   simulator: bool('DEMO_SIMULATOR', true, 'Simulate a demo city (sensors over MQTT, trucks driving the plans) on a fast simulated clock; false = real time, real sensors only'),
-  containers: int('DEMO_CONTAINERS', 360, 'Containers in the generated demo city', 1, 20000),
-  districts: int('DEMO_DISTRICTS', 3, 'Districts of the demo city', 1, 12),
+  city: oneOf('DEMO_CITY', 'auto', ['auto', 'amsterdam', 'generated'] as const, 'Demo city: amsterdam = the shipped Amsterdam extract (real clusters and streets), generated = the synthetic Vulstad, auto = Amsterdam when it holds DEMO_CONTAINERS of DEMO_FRACTIONS'),
+  containers: int('DEMO_CONTAINERS', 360, 'Containers in the demo city (Amsterdam: the first of its list, nearest to Westermarkt)', 1, 20000),
+  districts: int('DEMO_DISTRICTS', 3, 'Districts of the generated demo city (Amsterdam has its own: Centrum and West)', 1, 12),
   fractions: fractionList('DEMO_FRACTIONS', 'residual,paper,glass', 'Waste fractions of the demo city, comma-separated (residual, paper, glass, plastic, organic, textile)'),
   seed: int('DEMO_SEED', 1, 'Seed of the demo city, its deposits and its sensors', 0, 2 ** 31 - 1),
   speed: num('DEMO_SPEED', 480, 'Simulated seconds per wall-clock second (480: a working day in a minute)', 1, 100_000),

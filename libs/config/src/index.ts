@@ -8,6 +8,7 @@ import { alertsSpec } from './alerts.config';
 import { plannerSpec } from './planner.config';
 import { allInOneSpec } from './all-in-one.config';
 import { securitySpec } from './security.config';
+import { forecastSpec } from './forecast.config';
 
 export * from './env';
 export { coreSpec } from './core.config';
@@ -20,6 +21,7 @@ export { plannerSpec, parseNumberPairs, parseTimeOfDay, parseWeekdays } from './
 export { allInOneSpec, allInOneEnv, ALL_IN_ONE_DEFAULTS } from './all-in-one.config';
 export { sharedDataDir, sharedPath } from './shared-data';
 export { securitySpec } from './security.config';
+export { forecastSpec } from './forecast.config';
 
 /**
  * Every configuration section of the system. Add a section here when an app
@@ -35,6 +37,7 @@ export const sections = {
   planner: plannerSpec,
   allInOne: allInOneSpec,
   security: securitySpec,
+  forecast: forecastSpec,
 } satisfies Record<string, Record<string, VarSpec<unknown>>>;
 
 export type Config = { [K in keyof typeof sections]: SpecValues<(typeof sections)[K]> };

@@ -61,7 +61,10 @@ export interface ReadingRejected {
 
 export interface PlanPublished {
   planId: string;
+  /** The plan's district, or `fleet` for a plan of the whole fleet (then `districts` lists the districts it covers). */
   district: string;
+  /** The districts the plan covers, for their rooms and views. */
+  districts?: string[];
   fraction: WasteFraction;
   shiftDate: string;
   version: number;

@@ -20,7 +20,17 @@ export interface Plan {
   routes: PlanRoute[];
   /** Containers the planner wanted but could not place, with the reason. */
   unassigned: Array<{ containerId: string; category: StopCategory; reason: string }>;
+  /**
+   * The districts the plan covers. A fleet plan (`district` = `FLEET_SCOPE`)
+   * covers every district collected that day; a district's plan, its own.
+   */
+  districts?: string[];
+  /** Must stops the planner chose (visited or listed in `unassigned`): what a check of the day holds the plan to. */
+  mustIds?: string[];
 }
+
+/** The `district` of a plan made for the whole fleet of a fraction: one route per truck across districts. */
+export const FLEET_SCOPE = 'fleet';
 
 export interface PlanRoute {
   id: string;
@@ -32,6 +42,8 @@ export interface PlanRoute {
   stops: PlanStop[];
   /** GeoJSON LineString of the road path, when a road provider computed it. */
   geometry: { type: 'LineString'; coordinates: Array<[number, number]> } | null;
+  /** The districts of the containers the route empties (a truck's day may cross districts). */
+  districts?: string[];
 }
 
 export type PlanStopKind = 'depot_start' | 'container' | 'disposal' | 'break' | 'depot_end';

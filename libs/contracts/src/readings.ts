@@ -3,7 +3,10 @@
  * ingest service has mapped it to a container. Every field but the device
  * reference is optional: sensors differ in what they report.
  */
-export type PayloadFormat = 'native' | 'ttn-v3' | 'chirpstack-v4';
+/** The formats that arrive over MQTT (and over HTTP too). */
+export type MqttPayloadFormat = 'native' | 'ttn-v3' | 'chirpstack-v4';
+/** kpn-senml: KPN Things (the Dutch national LoRa network), SenML over HTTP only. */
+export type PayloadFormat = MqttPayloadFormat | 'kpn-senml';
 
 /** One measurement from one device, in normalised units. */
 export interface ParsedReading {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from './database';
+import { lockDataFolder } from './folder-lock';
 import { PgliteDatabase } from './pglite-database';
 import { PostgresDatabase } from './postgres-database';
 
@@ -27,6 +28,24 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     });
   }
   const dataDir = options.pgliteDataDir ?? 'memory://';
-  if (!dataDir.includes('://')) mkdirSync(path.resolve(dataDir), { recursive: true });
-  return PgliteDatabase.open({ dataDir, timescale: options.pgliteTimescale });
+  if (dataDir.includes('://')) return PgliteDatabase.open({ dataDir, timescale: options.pgliteTimescale });
+  mkdirSync(path.resolve(dataDir), { recursive: true });
+  // One process at a time: two PGlite instances on one folder lose writes or leave it unreadable.
+  const lock = lockDataFolder(dataDir);
+  let db: PgliteDatabase;
+  try {
+    db = await PgliteDatabase.open({ dataDir, timescale: options.pgliteTimescale });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const close = db.close.bind(db);
+  db.close = async () => {
+    try {
+      await close();
+    } finally {
+      lock.release();
+    }
+  };
+  return db;
 }

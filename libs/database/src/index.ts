@@ -6,3 +6,4 @@ export * from './migrate';
 export * from './maintenance';
 export { createScratchDatabase, type ScratchDatabase } from './scratch-database';
 export * from './repositories';
+export { FolderInUseError } from './folder-lock';

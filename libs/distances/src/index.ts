@@ -12,3 +12,6 @@ export { writeOsmPbf } from './road/readers/osm-pbf.writer';
 export { GraphHopperProvider, GRAPHHOPPER_HOSTED_URL, type GraphHopperOptions } from './graphhopper/graphhopper.provider';
 export { MatrixCache, CachedMatrixProvider, pointKey, type MatrixCacheOptions } from './cache/matrix-cache';
 export { createMatrixProvider, chooseProvider, type DistancesSettings } from './factory';
+export { readOsmElements, type OsmElements } from './road/readers/osm-elements';
+export type { OsmWay, OsmRelation } from './road/readers/osm-ways';
+export { parseCsv as parseCsvRows, parseWktLineString } from './road/readers/text';

@@ -103,7 +103,7 @@ describe(FillForecaster.name, () => {
     expect(sut.sensorStatus(model, now).state).toBe('silent');
     const prediction = sut.predict(model, now + 6 * HOUR_MS, now);
     expect(prediction.fromHistoryOnly).toBe(true);
-    const expected = (model.anchorFillPct as number) + sut.expectedIncrement(model, lastAt, now + 6 * HOUR_MS);
+    const expected = (model.anchorFillPct as number) + sut.expectedIncrement(model, lastAt, now + 6 * HOUR_MS, model.anchorFillPct as number);
     expect(prediction.meanPct).toBeCloseTo(expected, 9);
     expect(prediction.meanPct).toBeGreaterThan((model.anchorFillPct as number) + 30 * trueMeanRate(20) * 0.7);
     expect(sut.predictFullAt(model, now).fromHistoryOnly).toBe(true);

@@ -1,3 +1,4 @@
+import { DEFAULT_EMPTYING_RULE, isEmptyingDrop, median3, type EmptyingRule } from './emptying';
 import { forEachHourPiece, HOURS_PER_WEEK, LocalWeekClock } from './local-week';
 import { normalCdf, normalQuantile } from './normal';
 import type {
@@ -13,6 +14,7 @@ import type {
 } from './types';
 
 const HOUR_MS = 3_600_000;
+type LearnPoint = FillModel['learnWindow'][number];
 const DAY_MS = 24 * HOUR_MS;
 
 /** Flag weights used unless the options say otherwise. */
@@ -37,18 +39,29 @@ const WEEKDAY_SPREAD_CEILING = 0.5 ** 2;
 /** Readings outside this range are sensor nonsense even when ingest did not flag them. */
 const PLAUSIBLE_MIN_PCT = -5;
 const PLAUSIBLE_MAX_PCT = 150;
-/** A small drop to near-empty is also an emptying: containers are sometimes emptied early. */
-const SMALL_EMPTYING_DROP_PCT = 8;
-const SMALL_EMPTYING_MAX_AFTER_PCT = 12;
 /** Without a single reading the start level is unknown: assume half full with a wide spread. */
 const UNKNOWN_START_PCT = 50;
 const UNKNOWN_START_SD_PCT = 30;
-/** A sensor at or above this reads a capped level: increments into or out of it are censored, not learned. */
+/** A sensor at or above this reads a capped level: increments out of it say nothing and are not learned. */
 const CENSORED_AT_PCT = 98;
 /** How far the learner runs on one rate snapshot before refreshing it. */
 const RATE_REFRESH_MS = 48 * HOUR_MS;
 /** Longest stretch a prediction integrates over; beyond it the container is long overfull anyway. */
 const MAX_INTEGRATION_MS = 120 * DAY_MS;
+/**
+ * Readings wobble in runs (a heap settling, a lid), not independently: a level band's rate is
+ * judged with this many times the white-noise variance (chosen on the tuning half of the Prague
+ * recordings: 1, 2, 4 and 8 tried; see bench/forecast/README.md).
+ */
+const LEVEL_NOISE_INFLATION = 4;
+/** Level bands of the level curve: 0-10 %, 10-20 %, ... 90-100 %. */
+export const LEVEL_BANDS = 10;
+/**
+ * No level band's rate falls below this share of the mean: a container that looks settled near
+ * the top still fills, so the planner never waits for ever on it (0.05, 0.2 and 0.35 tried on the
+ * tuning half of the Prague recordings: 0.35 at least as good and the safest).
+ */
+const LEVEL_FACTOR_FLOOR = 0.35;
 
 type Resolved = Required<Omit<ForecastOptions, 'prior' | 'flagWeights' | 'slotStrengthH' | 'hourStrengthH'>> & {
   prior: Required<FillPrior>;
@@ -82,7 +95,8 @@ export class FillForecaster {
   readonly options: Resolved;
   private readonly clock: LocalWeekClock;
   private readonly rateCache = new WeakMap<FillModel, { revision: number; rates: Float64Array }>();
-  private readonly learnRates = new WeakMap<FillModel, { atMs: number; rates: Float64Array }>();
+  private readonly levelCache = new WeakMap<FillModel, { revision: number; factors: Float64Array }>();
+  private readonly learnRates = new WeakMap<FillModel, { atMs: number; rates: Float64Array; levels: Float64Array; meanRate: number }>();
 
   constructor(options: ForecastOptions = {}) {
     const prior = options.prior ?? FALLBACK_PRIOR;
@@ -100,10 +114,15 @@ export class FillForecaster {
       dayToDayCv: options.dayToDayCv ?? 0.2,
       priorRateCv: options.priorRateCv ?? 0.5,
       bandProbability: options.bandProbability ?? 0.8,
+      levelCurve: options.levelCurve ?? true,
+      timePattern: options.timePattern ?? 'week',
+      bandScale: options.bandScale ?? 1,
+      levelStrengthH: options.levelStrengthH ?? 0,
       prior: {
         meanRatePctPerH: prior.meanRatePctPerH,
         hourShape: normaliseShape(prior.hourShape, 24, 'hourShape'),
         weekdayShape: normaliseShape(prior.weekdayShape, 7, 'weekdayShape'),
+        levelShape: normaliseShape(prior.levelShape, LEVEL_BANDS, 'levelShape'),
         strengthH: prior.strengthH ?? 48,
       },
     };
@@ -118,6 +137,8 @@ export class FillForecaster {
       containerId,
       slotIncrementPct: new Array<number>(HOURS_PER_WEEK).fill(0),
       slotExposureH: new Array<number>(HOURS_PER_WEEK).fill(0),
+      levelIncrementPct: new Array<number>(LEVEL_BANDS).fill(0),
+      levelExposureH: new Array<number>(LEVEL_BANDS).fill(0),
       residualStats: { n: 0, sumE: 0, sumE2: 0, sumR2: 0, sumR2E: 0 },
       lastLearnAtMs: null,
       lastLearnFillPct: null,
@@ -129,6 +150,7 @@ export class FillForecaster {
       lastEmptiedAtMs: null,
       seenUntilMs: null,
       recentWeights: [],
+      learnWindow: [],
       decayedAtMs: null,
       revision: 0,
       emptyingsDetected: 0,
@@ -178,8 +200,12 @@ export class FillForecaster {
 
   /** Whether a change between two consecutive readings is an emptying: a large drop, or a smaller one down to near empty. */
   isEmptying(previousPct: number, nextPct: number): boolean {
-    const drop = previousPct - nextPct;
-    return drop >= this.options.emptyingDropPct || (drop >= SMALL_EMPTYING_DROP_PCT && nextPct <= SMALL_EMPTYING_MAX_AFTER_PCT);
+    return isEmptyingDrop(previousPct, nextPct, this.emptyingRule);
+  }
+
+  /** The detector's rule with this forecaster's drop threshold. */
+  get emptyingRule(): EmptyingRule {
+    return { ...DEFAULT_EMPTYING_RULE, dropPct: this.options.emptyingDropPct };
   }
 
   /** Whether the sensor can be relied on at `nowMs`, and why not. */
@@ -223,10 +249,10 @@ export class FillForecaster {
     const fromHistoryOnly = status.state !== 'ok';
     const start = this.start(model, nowMs);
     const dispersion = this.dispersion(model);
-    const increment = atMs > start.atMs ? this.expectedIncrement(model, start.atMs, Math.min(atMs, start.atMs + MAX_INTEGRATION_MS)) : 0;
+    const increment = atMs > start.atMs ? this.expectedIncrement(model, start.atMs, Math.min(atMs, start.atMs + MAX_INTEGRATION_MS), start.fillPct) : 0;
     const meanPct = start.fillPct + increment;
     const variance = start.variance + dispersion.perPointVar * increment + dispersion.rateRelVar * increment * increment;
-    return this.describe(atMs, meanPct, Math.sqrt(variance), fullPct, fromHistoryOnly);
+    return this.describe(atMs, meanPct, this.options.bandScale * Math.sqrt(variance), fullPct, fromHistoryOnly);
   }
 
   /** Probability the container reaches `fullPct` before `untilMs` (fill only rises between emptyings). */
@@ -247,6 +273,7 @@ export class FillForecaster {
     const dispersion = this.dispersion(model);
     const z = normalQuantile(0.5 + this.options.bandProbability / 2);
     const rates = this.rates(model);
+    const levels = this.levelFactors(model);
 
     // Walk hour pieces from the start state; test the three conditions at each step from `nowMs` on.
     let fullAtMs: number | null = null;
@@ -270,7 +297,7 @@ export class FillForecaster {
       let next = hourEnd < limit ? hourEnd : limit;
       // Evaluate exactly at `now` too, so a container already full reports now.
       if (t < nowMs && next > nowMs) next = nowMs;
-      increment += rates[this.clock.slotOf(t)] * ((next - t) / HOUR_MS);
+      increment += riseAlongCurve(levels, start.fillPct + increment, rates[this.clock.slotOf(t)] as number, (next - t) / HOUR_MS);
       const cur = this.bandAt(start.fillPct, increment, start.variance, dispersion, z);
       check(next, cur);
       prevT = next;
@@ -305,14 +332,75 @@ export class FillForecaster {
     return { noiseVar, perPointVar, rateRelVar };
   }
 
-  /** Expected increment of the fill between two instants, points. */
-  expectedIncrement(model: FillModel, fromMs: number, toMs: number): number {
+  /**
+   * Expected increment of the fill between two instants, points, starting at
+   * `fromPct` (the level curve slows or speeds the rise as the level changes;
+   * without a start level the curve is left out).
+   */
+  expectedIncrement(model: FillModel, fromMs: number, toMs: number, fromPct?: number): number {
     const rates = this.rates(model);
+    const levels = fromPct === undefined ? null : this.levelFactors(model);
     let sum = 0;
     forEachHourPiece(this.clock, fromMs, toMs, (slot, hours) => {
-      sum += rates[slot] * hours;
+      sum += levels ? riseAlongCurve(levels, (fromPct as number) + sum, rates[slot] as number, hours) : (rates[slot] as number) * hours;
     });
     return sum;
+  }
+
+  /**
+   * Relative fill rate by level band (mean 1 over the exposure seen): each
+   * band's own rate shrunk towards the mean rate x the prior's level shape.
+   * All ones when the level curve is off.
+   */
+  levelFactors(model: FillModel): Float64Array {
+    const cached = this.levelCache.get(model);
+    if (cached && cached.revision === model.revision) return cached.factors;
+    const factors = new Float64Array(LEVEL_BANDS).fill(1);
+    if (this.options.levelCurve) {
+      const inc = model.levelIncrementPct;
+      const exp = model.levelExposureH;
+      let totalInc = 0;
+      let totalExp = 0;
+      for (let b = 0; b < LEVEL_BANDS; b++) {
+        totalInc += inc[b] ?? 0;
+        totalExp += exp[b] ?? 0;
+      }
+      const mean = totalExp > 0 ? totalInc / totalExp : 0;
+      if (mean > 1e-9) {
+        // Empirical Bayes as for the weekdays: a band's own rate counts by its precision against
+        // the spread between bands, so a slow, noisy sensor keeps a flat curve and a fast one earns its shape.
+        const d = this.dispersion(model);
+        const shape = this.options.prior.levelShape;
+        const raw = new Float64Array(LEVEL_BANDS);
+        const variance = new Float64Array(LEVEL_BANDS).fill(Infinity);
+        let spreadSum = 0;
+        let spreadCount = 0;
+        for (let b = 0; b < LEVEL_BANDS; b++) {
+          const e = exp[b] ?? 0;
+          if (e < 1) continue;
+          raw[b] = (inc[b] ?? 0) / e;
+          // Reading noise telescopes within a visit to a band: about one noise term per day spent there.
+          const days = Math.max(1, e / 24);
+          variance[b] = LEVEL_NOISE_INFLATION * ((days * d.noiseVar + d.perPointVar * Math.max(0, inc[b] ?? 0)) / (e * e) + (this.options.dayToDayCv * raw[b]) ** 2 / days);
+          spreadSum += (raw[b] - mean * (shape[b] as number)) ** 2 - variance[b];
+          spreadCount++;
+        }
+        const fixed = this.options.levelStrengthH;
+        const tau2 = clamp(spreadCount > 0 ? spreadSum / spreadCount : 0, (0.05 * mean) ** 2, (2 * mean) ** 2);
+        for (let b = 0; b < LEVEL_BANDS; b++) {
+          const target = mean * (shape[b] as number);
+          const rate =
+            fixed > 0
+              ? ((inc[b] ?? 0) + fixed * target) / ((exp[b] ?? 0) + fixed)
+              : Number.isFinite(variance[b])
+                ? ((raw[b] as number) / (variance[b] as number) + target / tau2) / (1 / (variance[b] as number) + 1 / tau2)
+                : target;
+          factors[b] = Math.max(LEVEL_FACTOR_FLOOR, rate / mean);
+        }
+      }
+    }
+    this.levelCache.set(model, { revision: model.revision, factors });
+    return factors;
   }
 
   private describe(atMs: number, meanPct: number, sdPct: number, fullPct: number, fromHistoryOnly: boolean): FillPrediction {
@@ -330,7 +418,7 @@ export class FillForecaster {
 
   private bandAt(startPct: number, increment: number, startVar: number, d: Dispersion, z: number): { mean: number; low: number; high: number } {
     const mean = startPct + increment;
-    const sd = Math.sqrt(startVar + d.perPointVar * increment + d.rateRelVar * increment * increment);
+    const sd = this.options.bandScale * Math.sqrt(startVar + d.perPointVar * increment + d.rateRelVar * increment * increment);
     return { mean, low: mean - z * sd, high: mean + z * sd };
   }
 
@@ -362,27 +450,52 @@ export class FillForecaster {
     model.readingsUsed++;
     this.decay(model, atMs);
 
-    let emptied = false;
-    if (model.lastLearnAtMs !== null && model.lastLearnFillPct !== null) {
-      const delta = fillPct - model.lastLearnFillPct;
-      if (this.isEmptying(model.lastLearnFillPct, fillPct)) {
-        emptied = true;
-        model.emptyingsDetected++;
-        model.lastEmptiedAtMs = atMs;
-      } else if (atMs > model.lastLearnAtMs && fillPct < CENSORED_AT_PCT && model.lastLearnFillPct < CENSORED_AT_PCT) {
-        this.learnInterval(model, model.lastLearnAtMs, atMs, delta, Math.min(weight, model.lastLearnWeight));
-      }
-    }
-    model.lastLearnAtMs = atMs;
-    model.lastLearnFillPct = fillPct;
-    model.lastLearnWeight = weight;
-    // A large drop is strong evidence even from a down-weighted reading: the old level is gone.
-    if (weight >= 1 || emptied) {
+    // Predictions start from what the sensor says now; a large drop is strong evidence even from a down-weighted reading.
+    const dropped = model.anchorFillPct !== null && !model.anchorIsAssumed && this.isEmptying(model.anchorFillPct, fillPct);
+    if (weight >= 1 || dropped) {
       model.anchorAtMs = atMs;
       model.anchorFillPct = fillPct;
       model.anchorIsAssumed = false;
     }
     if (weight >= 1) model.lastTrustedAtMs = atMs;
+
+    // Learning runs one reading behind, on the median of each reading and its neighbours: a lone
+    // spike or dip (a lid, a bag under the sensor) is neither a rise to learn nor an emptying.
+    const window = model.learnWindow;
+    window.push({ atMs, fillPct, weight });
+    if (window.length === 1) this.learnPoint(model, atMs, fillPct, weight);
+    else if (window.length === 3) {
+      const [before, middle, after] = window as [LearnPoint, LearnPoint, LearnPoint];
+      this.learnPoint(model, middle.atMs, median3(before.fillPct, middle.fillPct, after.fillPct), middle.weight);
+      window.shift();
+    }
+  }
+
+  /** Folds the last reading still waiting for its neighbour into the learned state (before an emptying ends the cycle). */
+  private flushLearning(model: FillModel): void {
+    const window = model.learnWindow;
+    if (window.length >= 2) {
+      const last = window[window.length - 1] as LearnPoint;
+      this.learnPoint(model, last.atMs, last.fillPct, last.weight);
+    }
+    window.length = 0;
+  }
+
+  /** One point of the filtered signal: an emptying, or an interval to learn from. */
+  private learnPoint(model: FillModel, atMs: number, fillPct: number, weight: number): void {
+    if (model.lastLearnAtMs !== null && model.lastLearnFillPct !== null) {
+      if (this.isEmptying(model.lastLearnFillPct, fillPct)) {
+        model.emptyingsDetected++;
+        model.lastEmptiedAtMs = Math.max(model.lastEmptiedAtMs ?? atMs, atMs);
+      } else if (atMs > model.lastLearnAtMs && model.lastLearnFillPct < CENSORED_AT_PCT) {
+        // A rise into the cap is learned as far as the cap (a lower bound): leaving it out would
+        // teach the top band that a nearly full container never fills up.
+        this.learnInterval(model, model.lastLearnAtMs, atMs, fillPct - model.lastLearnFillPct, Math.min(weight, model.lastLearnWeight), model.lastLearnFillPct);
+      }
+    }
+    model.lastLearnAtMs = atMs;
+    model.lastLearnFillPct = fillPct;
+    model.lastLearnWeight = weight;
   }
 
   private applyCollection(model: FillModel, collection: CollectionObservation): void {
@@ -394,12 +507,13 @@ export class FillForecaster {
     } else {
       model.seenUntilMs = atMs;
       this.decay(model, atMs);
+      this.flushLearning(model);
       const observed = collection.observedFillPct;
       if (observed !== null && observed !== undefined && Number.isFinite(observed) && model.lastLearnAtMs !== null && model.lastLearnFillPct !== null) {
         const delta = observed - model.lastLearnFillPct;
         // A driver's estimate is coarse: half weight, and only if it is consistent with filling.
         if (delta > -this.options.emptyingDropPct && atMs > model.lastLearnAtMs) {
-          this.learnInterval(model, model.lastLearnAtMs, atMs, delta, 0.5 * model.lastLearnWeight);
+          this.learnInterval(model, model.lastLearnAtMs, atMs, delta, 0.5 * model.lastLearnWeight, model.lastLearnFillPct);
         }
       }
     }
@@ -411,12 +525,23 @@ export class FillForecaster {
     model.lastLearnAtMs = null;
     model.lastLearnFillPct = null;
     model.lastLearnWeight = 0;
+    model.learnWindow.length = 0;
   }
 
-  /** Spreads an observed increment over the hour slots it covers, in proportion to the current rates. */
-  private learnInterval(model: FillModel, fromMs: number, toMs: number, deltaPct: number, weight: number): void {
+  /**
+   * Spreads an observed increment over the hour slots it covers, in
+   * proportion to the current rates, and books it to the level band of the
+   * interval's middle level. The two patterns are learned net of each other
+   * (one alternating step per interval): the slots learn the increment
+   * divided by the level factor, the band learns it against the hours
+   * weighted by the slot rates, so a morning emptying followed by a fast
+   * refill is not counted both as a busy morning and as a fast empty band.
+   */
+  private learnInterval(model: FillModel, fromMs: number, toMs: number, deltaPct: number, weight: number, fromPct: number): void {
     if (weight <= 0) return;
-    const rates = this.ratesForLearning(model, toMs);
+    const { rates, levels, meanRate } = this.patternsForLearning(model, toMs);
+    const band = levelBand(fromPct + deltaPct / 2);
+    const levelFactor = levelFactorAt(levels, fromPct + deltaPct / 2);
     const slots: number[] = [];
     const hours: number[] = [];
     let expected = 0;
@@ -429,9 +554,12 @@ export class FillForecaster {
     });
     for (let k = 0; k < slots.length; k++) {
       const share = expected > 1e-9 ? (rates[slots[k]] * hours[k]) / expected : hours[k] / totalHours;
-      model.slotIncrementPct[slots[k]] += weight * deltaPct * share;
+      model.slotIncrementPct[slots[k]] += (weight * deltaPct * share) / levelFactor;
       model.slotExposureH[slots[k]] += weight * hours[k];
     }
+    model.levelIncrementPct[band] += weight * deltaPct;
+    model.levelExposureH[band] += weight * (meanRate > 1e-9 && expected > 1e-9 ? expected / meanRate : totalHours);
+    expected *= levelFactor;
     const residual = deltaPct - expected;
     const stats = model.residualStats;
     stats.n += weight;
@@ -442,13 +570,16 @@ export class FillForecaster {
     model.revision++;
   }
 
-  /** Rates the learner attributes increments with; refreshed every two days of data, not every reading. */
-  private ratesForLearning(model: FillModel, atMs: number): Float64Array {
+  /** Patterns the learner attributes increments with; refreshed every two days of data, not every reading. */
+  private patternsForLearning(model: FillModel, atMs: number): { rates: Float64Array; levels: Float64Array; meanRate: number } {
     const cached = this.learnRates.get(model);
-    if (cached && atMs - cached.atMs < RATE_REFRESH_MS && atMs >= cached.atMs) return cached.rates;
+    if (cached && atMs - cached.atMs < RATE_REFRESH_MS && atMs >= cached.atMs) return cached;
     const rates = this.computeRates(model);
-    this.learnRates.set(model, { atMs, rates });
-    return rates;
+    let sum = 0;
+    for (let s = 0; s < HOURS_PER_WEEK; s++) sum += rates[s];
+    const entry = { atMs, rates, levels: this.levelFactors(model), meanRate: sum / HOURS_PER_WEEK };
+    this.learnRates.set(model, entry);
+    return entry;
   }
 
   /** Forgets old behaviour once per day of data: all sums shrink by the half-life factor. */
@@ -463,6 +594,10 @@ export class FillForecaster {
     for (let s = 0; s < HOURS_PER_WEEK; s++) {
       model.slotIncrementPct[s] *= factor;
       model.slotExposureH[s] *= factor;
+    }
+    for (let b = 0; b < LEVEL_BANDS; b++) {
+      model.levelIncrementPct[b] *= factor;
+      model.levelExposureH[b] *= factor;
     }
     const stats = model.residualStats;
     stats.n *= factor;
@@ -485,6 +620,8 @@ export class FillForecaster {
       totalExp += exp[s];
     }
     const mean = Math.max(0, (totalInc + prior.strengthH * prior.meanRatePctPerH) / (totalExp + prior.strengthH));
+    const pattern = this.options.timePattern;
+    if (pattern === 'flat') return new Float64Array(HOURS_PER_WEEK).fill(mean);
     const dispersion = this.dispersion(model);
     const unitVar = this.unitVariance(dispersion, model.residualStats.n, mean, totalExp);
     const tauFloor = (0.1 * mean) ** 2 + 1e-9;
@@ -500,7 +637,7 @@ export class FillForecaster {
     const hourTarget = Float64Array.from(prior.hourShape, (factor) => mean * factor);
     const hourK = hourStrengthH ?? unitVar.forecast / spread(hourInc, hourExp, hourTarget, unitVar.full, tauFloor, tauCeiling);
     const hourRate = new Float64Array(24);
-    for (let h = 0; h < 24; h++) hourRate[h] = Math.max(0, (hourInc[h] + hourK * hourTarget[h]) / (hourExp[h] + hourK));
+    for (let h = 0; h < 24; h++) hourRate[h] = pattern === 'weekday' ? mean : Math.max(0, (hourInc[h] + hourK * hourTarget[h]) / (hourExp[h] + hourK));
 
     // Weekday: a factor on the hour-of-day pattern, shrunk towards the prior's weekday shape by precision.
     const rawFactor = new Float64Array(7);
@@ -534,6 +671,7 @@ export class FillForecaster {
       for (let h = 0; h < 24; h++) slotTarget[d * 24 + h] = hourRate[h] * factor;
     }
 
+    if (pattern === 'weekday') return slotTarget;
     // Hour of week: shrink towards hour-of-day x weekday, again as strongly as the noise asks.
     const slotK = slotStrengthH ?? unitVar.forecast / spread(inc, exp, slotTarget, unitVar.full, tauFloor, tauCeiling);
     const rates = new Float64Array(HOURS_PER_WEEK);
@@ -579,6 +717,38 @@ function crossing(t0: number, v0: number, t1: number, v1: number, level: number,
   if (v0 >= level || t1 === t0) return Math.max(t0, notBefore);
   const t = t0 + ((level - v0) / (v1 - v0)) * (t1 - t0);
   return Math.max(t, notBefore);
+}
+
+/** The level band (0..9) a fill level falls in. */
+function levelBand(fillPct: number): number {
+  const band = Math.floor(fillPct / (100 / LEVEL_BANDS));
+  return band < 0 ? 0 : band >= LEVEL_BANDS ? LEVEL_BANDS - 1 : band;
+}
+
+/** Relative rate at a level: linear between the band centres, flat beyond the outer ones. */
+function levelFactorAt(factors: Float64Array, fillPct: number): number {
+  const position = fillPct / (100 / LEVEL_BANDS) - 0.5;
+  if (position <= 0) return factors[0] as number;
+  if (position >= LEVEL_BANDS - 1) return factors[LEVEL_BANDS - 1] as number;
+  const low = Math.floor(position);
+  const share = position - low;
+  return (factors[low] as number) * (1 - share) + (factors[low + 1] as number) * share;
+}
+
+/** Quarter-hour steps: a fast container crosses a level band within an hour. */
+const CURVE_STEP_H = 0.25;
+
+/** How far the level rises in `hours` at `ratePerH` (the rate at the mean level) following the level curve; midpoint steps. */
+export function riseAlongCurve(factors: Float64Array, fromPct: number, ratePerH: number, hours: number): number {
+  if (!(ratePerH > 0) || !(hours > 0)) return 0;
+  const steps = Math.max(1, Math.ceil(hours / CURVE_STEP_H));
+  const dt = hours / steps;
+  let level = fromPct;
+  for (let k = 0; k < steps; k++) {
+    const middle = level + 0.5 * ratePerH * levelFactorAt(factors, level) * dt;
+    level += ratePerH * levelFactorAt(factors, middle) * dt;
+  }
+  return level - fromPct;
 }
 
 function normaliseShape(shape: readonly number[] | undefined, length: number, name: string): number[] {

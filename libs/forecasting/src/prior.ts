@@ -1,9 +1,13 @@
+import { LEVEL_BANDS } from './fill-forecaster';
 import type { FillModel, FillPrior } from './types';
+
+/** Pseudo-hours at the neutral relative rate each level band of a prior starts with. */
+const LEVEL_PRIOR_EXPOSURE_H = 48;
 
 /**
  * A district/fraction prior from fitted models of its containers: the median
  * of their own mean rates (robust to a few odd sensors) and the pooled
- * hour-of-day and weekday shapes. Models with less than a day of exposure
+ * hour-of-day, weekday and level shapes. Models with less than a day of exposure
  * are left out. Null when none qualifies.
  */
 export function derivePrior(models: readonly FillModel[], strengthH = 48): FillPrior | null {
@@ -12,6 +16,8 @@ export function derivePrior(models: readonly FillModel[], strengthH = 48): FillP
   const hourExp = new Float64Array(24);
   const dayInc = new Float64Array(7);
   const dayExp = new Float64Array(7);
+  const levelInc = new Float64Array(LEVEL_BANDS);
+  const levelExp = new Float64Array(LEVEL_BANDS);
   for (const model of models) {
     let inc = 0;
     let exp = 0;
@@ -30,6 +36,10 @@ export function derivePrior(models: readonly FillModel[], strengthH = 48): FillP
       dayInc[Math.floor(s / 24)] += model.slotIncrementPct[s] / rate;
       dayExp[Math.floor(s / 24)] += model.slotExposureH[s];
     }
+    for (let b = 0; b < LEVEL_BANDS; b++) {
+      levelInc[b] += (model.levelIncrementPct[b] ?? 0) / rate;
+      levelExp[b] += model.levelExposureH[b] ?? 0;
+    }
   }
   if (rates.length === 0) return null;
   rates.sort((a, b) => a - b);
@@ -40,5 +50,11 @@ export function derivePrior(models: readonly FillModel[], strengthH = 48): FillP
     const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
     return mean > 0 ? raw.map((v) => (v > 0 ? v / mean : 0.05)) : raw.map(() => 1);
   };
-  return { meanRatePctPerH: Math.max(0, median), hourShape: shape(hourInc, hourExp), weekdayShape: shape(dayInc, dayExp), strengthH };
+  // Each band's pooled relative rate, shrunk towards 1 with a couple of days' worth of exposure: a
+  // band seen only at the peaks of containers emptied before it (a few readings, no rise) must not
+  // teach the district that containers stop filling there.
+  const levelRaw = Array.from(levelInc, (v, b) => Math.max(0, (v + LEVEL_PRIOR_EXPOSURE_H) / (levelExp[b] + LEVEL_PRIOR_EXPOSURE_H)));
+  const levelMean = levelRaw.reduce((a, b) => a + b, 0) / levelRaw.length;
+  const levelShape = levelMean > 0 ? levelRaw.map((v) => Math.max(0.05, v / levelMean)) : levelRaw.map(() => 1);
+  return { meanRatePctPerH: Math.max(0, median), hourShape: shape(hourInc, hourExp), weekdayShape: shape(dayInc, dayExp), levelShape, strengthH };
 }

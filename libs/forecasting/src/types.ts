@@ -42,6 +42,11 @@ export interface FillPrior {
   weekdayShape?: readonly number[];
   /** Pseudo-hours of exposure the prior is worth against the container's own data. Default 48. */
   strengthH?: number;
+  /**
+   * 10 relative factors of the fill rate by the level it starts from (0-10 %,
+   * 10-20 %, ... 90-100 %; mean 1 over the levels seen). Default: flat.
+   */
+  levelShape?: readonly number[];
 }
 
 /** Settings of the model; every field has a default. */
@@ -85,6 +90,25 @@ export interface ForecastOptions {
   priorRateCv?: number;
   /** Probability mass of the central band of predictions. Default 0.8. */
   bandProbability?: number;
+  /**
+   * Learn how the rate depends on the level (a heap under the slot reads fast,
+   * a spreading one slowly) and follow that curve in predictions. Default true.
+   */
+  levelCurve?: boolean;
+  /**
+   * How the rate varies through the week (the level curve applies on top):
+   * `week` (default) a rate per local hour of the week, shrunk towards hour
+   * of day x weekday; `weekday` one rate per weekday, flat within the day;
+   * `flat` one rate, the container's mean.
+   */
+  timePattern?: 'week' | 'weekday' | 'flat';
+  /**
+   * Widens (> 1) or narrows the predicted spread: real sensors wobble in runs
+   * that the fitted noise, arrival and day-to-day terms do not capture.
+   */
+  bandScale?: number;
+  /** Pseudo-hours each level band's own rate is shrunk with towards the prior's level shape; 0 (default) estimates it from the data. */
+  levelStrengthH?: number;
 }
 
 /** The learned state of one container; plain data (JSON-serialisable), updated incrementally. */
@@ -94,6 +118,10 @@ export interface FillModel {
   slotIncrementPct: number[];
   /** Per hour of week: weighted exposure, hours. */
   slotExposureH: number[];
+  /** Per level band of 10 points (by the interval's middle level): weighted fill increments, points. */
+  levelIncrementPct: number[];
+  /** Per level band: weighted exposure, hours. */
+  levelExposureH: number[];
   /** Sums for the dispersion fit: residual variance = noiseVar + dispersion * expected increment. */
   residualStats: { n: number; sumE: number; sumE2: number; sumR2: number; sumR2E: number };
   /** Last reading used to learn (trusted or down-weighted), the start of the next interval. */
@@ -111,6 +139,8 @@ export interface FillModel {
   lastEmptiedAtMs: number | null;
   /** Latest time any reading (trusted or not) or collection was folded in. */
   seenUntilMs: number | null;
+  /** Readings of the current filling cycle not yet learned from (learning runs one reading behind, on a median of three). */
+  learnWindow: Array<{ atMs: number; fillPct: number; weight: number }>;
   /** Weights (0..1) of the most recent readings, newest last, for the doubtful-sensor test. */
   recentWeights: number[];
   /** When the forgetting factor was last applied. */

@@ -2,10 +2,10 @@ import type { ContainerStateChanged, ReadingFlag } from '@vulgraad/contracts';
 import { assessReading, type QualityMemory, type QualityThresholds, rawFillPct } from '@vulgraad/payloads';
 import { rejectedRow } from './reject';
 import type { ResolvedReading } from './resolve';
-import type { ContainerStateOut, IngestContainer, IngestDeviceEntry, IngestMessage, ReadingRowOut, RegistryView, RejectedRow } from './types';
+import type { ContainerStateOut, IngestContainer, IngestDeviceEntry, IngestMessage, ReadingRowOut, RegistryView, RejectedRow, TakenMessage } from './types';
 
 /** What a batch writes and announces once flagged. */
-export interface FlaggedBatch {
+export interface FlaggedBatch<M extends IngestMessage = IngestMessage> {
   rows: ReadingRowOut[];
   /** One per container: its newest reading of the batch. */
   states: ContainerStateOut[];
@@ -13,6 +13,8 @@ export interface FlaggedBatch {
   events: ContainerStateChanged[];
   /** Readings whose container is gone from the registry. */
   rejects: RejectedRow[];
+  /** The message each rejected row was made from, in the same order as rejects. */
+  rejectedFrom: Array<TakenMessage<M>>;
   /** Each container's flagging memory after the batch (the caller keeps it). */
   memories: Map<string, QualityMemory>;
 }
@@ -53,11 +55,12 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
   registry: RegistryView<D>,
   thresholds: QualityThresholds,
   rejectKeepBytes: number,
-): FlaggedBatch {
+): FlaggedBatch<M> {
   const memories = new Map<string, QualityMemory>();
   const latest = new Map<string, Latest>();
   const rows: ReadingRowOut[] = [];
   const rejects: RejectedRow[] = [];
+  const rejectedFrom: Array<TakenMessage<M>> = [];
   for (const r of inTimeOrder(resolved)) {
     const reading = r.reading;
     const container = registry.container(r.containerId);
@@ -67,6 +70,7 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
           deviceRef: reading.deviceRef, format: reading.format, correlationId: reading.correlationId ?? r.taken.correlationId,
         }),
       );
+      rejectedFrom.push(r.taken);
       continue;
     }
     const memory = memories.get(r.containerId) ?? registry.memory(r.containerId);
@@ -146,5 +150,5 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
       ...(r.reading.correlationId ? { correlationId: r.reading.correlationId } : {}),
     });
   }
-  return { rows, states, events, rejects, memories };
+  return { rows, states, events, rejects, rejectedFrom, memories };
 }

@@ -1,6 +1,6 @@
 export type {
   ContainerStateOut, IngestContainer, IngestDevice, IngestDeviceEntry, IngestMessage, PrepareOptions, ReadingRowOut, RegistryView,
-  RejectedRow, TakenMessage, UplinkDecoder,
+  Refusal, RejectedRow, TakenMessage, UplinkDecoder,
 } from './types';
 export { CorrelationIds, readMessage, takeMessage, type ReadOptions } from './take';
 export { rejectedRow } from './reject';

@@ -11,11 +11,14 @@ describe(prepareBatch.name, () => {
       loadDevices: async (refs) => void loaded.push(`devices ${[...refs].join(',')}`),
       loadContainers: async (ids) => void loaded.push(`containers ${[...ids].join(',')}`),
     };
-    const prepared = await prepareBatch([nativeTaken('d1', { fillPct: 10 }), nativeTaken('d2', { fillPct: 20 }), taken('x/y', '{}')], sut, { decode: decodeUplink }, {
+    const batch = [nativeTaken('d1', { fillPct: 10 }), nativeTaken('d2', { fillPct: 20 }), taken('x/y', '{}')];
+    const prepared = await prepareBatch(batch, sut, { decode: decodeUplink }, {
       ...SPEC_OPTIONS, thresholds: DEFAULT_QUALITY_THRESHOLDS,
     });
     expect(loaded).toEqual(['devices d1,d2', 'containers c1,gone']);
     expect(prepared.rows.map((r) => r.containerId)).toEqual(['c1']);
     expect(prepared.rejects.map((r) => r.reason)).toEqual(['unknown_topic', 'unbound_device']);
+    // Each rejected row names the message it was made from, so a transport waiting for it can be told why.
+    expect(prepared.rejectedFrom).toEqual([batch[2], batch[1]]);
   });
 });

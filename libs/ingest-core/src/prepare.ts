@@ -10,9 +10,11 @@ export interface LoadableRegistry<D extends IngestDeviceEntry = IngestDeviceEntr
 }
 
 /** A batch ready for its transaction: rows, states and rejected rows; events to publish after the commit. */
-export interface PreparedBatch extends FlaggedBatch {
+export interface PreparedBatch<M extends IngestMessage = IngestMessage> extends FlaggedBatch<M> {
   /** Rejected rows of resolution and flagging together. */
   rejects: RejectedRow[];
+  /** The message each rejected row was made from, in the same order as rejects: what the caller tells a transport that waits for the outcome. */
+  rejectedFrom: Array<TakenMessage<M>>;
 }
 
 /**
@@ -26,11 +28,12 @@ export async function prepareBatch<M extends IngestMessage, D extends IngestDevi
   registry: LoadableRegistry<D>,
   decoder: UplinkDecoder,
   options: PrepareOptions,
-): Promise<PreparedBatch> {
+): Promise<PreparedBatch<M>> {
   await registry.loadDevices(devicesToLoad(batch));
   const resolution = resolveReadings(batch, registry, decoder, options);
   await registry.loadContainers(containersToLoad(resolution.resolved));
   const flagged = flagReadings(resolution.resolved, registry, options.thresholds, options.rejectKeepBytes);
-  const rejects = resolution.rejects.length === 0 ? flagged.rejects : flagged.rejects.length === 0 ? resolution.rejects : [...resolution.rejects, ...flagged.rejects];
-  return { ...flagged, rejects };
+  if (flagged.rejects.length === 0) return { ...flagged, rejects: resolution.rejects, rejectedFrom: resolution.rejectedFrom };
+  if (resolution.rejects.length === 0) return flagged;
+  return { ...flagged, rejects: [...resolution.rejects, ...flagged.rejects], rejectedFrom: [...resolution.rejectedFrom, ...flagged.rejectedFrom] };
 }

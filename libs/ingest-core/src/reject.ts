@@ -2,7 +2,7 @@ import type { RejectReason } from '@vulgraad/contracts';
 import { withoutNul } from '@vulgraad/payloads';
 import type { IngestMessage, RejectedRow } from './types';
 
-/** A rejected row for a message: its first keepBytes bytes, where it came from, why, and its ids (NUL made visible). */
+/** A rejected row for a message: its first keepBytes bytes and the size sent, where it came from, why, and its ids (NUL made visible). */
 export function rejectedRow(
   message: IngestMessage,
   keepBytes: number,
@@ -15,7 +15,7 @@ export function rejectedRow(
     receivedAt: message.receivedAt,
     topic: withoutNul(message.brokerTopic ?? message.topic),
     payload: payload.subarray(0, keepBytes),
-    payloadSize: payload.byteLength,
+    payloadSize: message.payloadSize ?? payload.byteLength,
     reason,
     detail: withoutNul(detail),
     deviceRef: ids.deviceRef === undefined ? null : withoutNul(ids.deviceRef),

@@ -17,6 +17,8 @@ export interface Resolution<M extends IngestMessage = IngestMessage, D extends I
   /** In arrival order. */
   resolved: Array<ResolvedReading<M, D>>;
   rejects: RejectedRow[];
+  /** The message each rejected row was made from, in the same order as rejects (a transport may answer its sender). */
+  rejectedFrom: Array<TakenMessage<M>>;
 }
 
 /** The device references a batch names (device ref and DevEUI): what the registry view must hold before resolveReadings. */
@@ -53,18 +55,20 @@ export function resolveReadings<M extends IngestMessage, D extends IngestDeviceE
 ): Resolution<M, D> {
   const resolved: Array<ResolvedReading<M, D>> = [];
   const rejects: RejectedRow[] = [];
+  const rejectedFrom: Array<TakenMessage<M>> = [];
   const futureSkewS = options.thresholds.futureSkewS;
   for (const taken of batch) {
     const parsed = taken.parsed;
     const message = taken.message;
     if (!parsed.ok) {
       rejects.push(rejectedRow(message, options.rejectKeepBytes, parsed.reason, parsed.detail, { deviceRef: parsed.deviceRef, format: parsed.format, correlationId: taken.correlationId }));
+      rejectedFrom.push(taken);
       continue;
     }
     let reading = parsed.reading;
     const entry = registry.device(reading.deviceRef) ?? (reading.devEui ? registry.device(reading.devEui) : null);
     if (!entry) {
-      rejectReading(rejects, taken, reading, options, 'unknown_device', `no device is registered as "${reading.deviceRef}"${reading.devEui ? ` or DevEUI ${reading.devEui}` : ''}`);
+      rejectReading(rejects, rejectedFrom, taken, reading, options, 'unknown_device', `no device is registered as "${reading.deviceRef}"${reading.devEui ? ` or DevEUI ${reading.devEui}` : ''}`);
       continue;
     }
     const device = entry.device;
@@ -73,24 +77,24 @@ export function resolveReadings<M extends IngestMessage, D extends IngestDeviceE
       const topicApplication = matchTopic(message.topic)?.applicationId;
       const deviceApplication = device.lorawanApplicationId;
       if (!topicApplication || topicApplication !== deviceApplication) {
-        rejectReading(rejects, taken, reading, options, 'foreign_device', `device "${device.externalRef}" belongs to ${deviceApplication ? `LoRaWAN application "${deviceApplication}"` : 'no LoRaWAN application'}, not to "${topicApplication ?? '?'}" of the topic`);
+        rejectReading(rejects, rejectedFrom, taken, reading, options, 'foreign_device', `device "${device.externalRef}" belongs to ${deviceApplication ? `LoRaWAN application "${deviceApplication}"` : 'no LoRaWAN application'}, not to "${topicApplication ?? '?'}" of the topic`);
         continue;
       }
     }
     if (reading.rawUplink && !hasMeasurement(reading)) {
       const model = device.model ?? device.applicationModel;
       if (!model) {
-        rejectReading(rejects, taken, reading, options, 'unknown_decoder', `uplink has no decoded values and device "${device.externalRef}" has no model (nor does its LoRaWAN application)`);
+        rejectReading(rejects, rejectedFrom, taken, reading, options, 'unknown_decoder', `uplink has no decoded values and device "${device.externalRef}" has no model (nor does its LoRaWAN application)`);
         continue;
       }
       const decoded = decoder.decode(model, reading.rawUplink.fPort, reading.rawUplink.bytes);
       if (!decoded.ok) {
-        rejectReading(rejects, taken, reading, options, decoded.reason, decoded.detail);
+        rejectReading(rejects, rejectedFrom, taken, reading, options, decoded.reason, decoded.detail);
         continue;
       }
       reading = { ...reading, ...decoded.fields };
       if (!hasMeasurement(reading)) {
-        rejectReading(rejects, taken, reading, options, 'missing_field', `${model} frame on FPort ${reading.rawUplink?.fPort} carries no measurement`);
+        rejectReading(rejects, rejectedFrom, taken, reading, options, 'missing_field', `${model} frame on FPort ${reading.rawUplink?.fPort} carries no measurement`);
         continue;
       }
     }
@@ -99,20 +103,29 @@ export function resolveReadings<M extends IngestMessage, D extends IngestDeviceE
     // A time far ahead would become the container's state and hide every later (older-dated) reading: kept as rejected instead.
     const aheadS = (measuredMs - message.receivedAt.getTime()) / 1000;
     if (aheadS > futureSkewS) {
-      rejectReading(rejects, taken, reading, options, 'future_time', `measured at ${measuredAt.toISOString()}, ${Math.round(aheadS)} s after it was received (at most ${futureSkewS} s, INGEST_FUTURE_SKEW_S)`);
+      rejectReading(rejects, rejectedFrom, taken, reading, options, 'future_time', `measured at ${measuredAt.toISOString()}, ${Math.round(aheadS)} s after it was received (at most ${futureSkewS} s, INGEST_FUTURE_SKEW_S)`);
       continue;
     }
     const containerId = registry.containerAt(entry, measuredAt);
     if (containerId === null) {
-      rejectReading(rejects, taken, reading, options, 'unbound_device', `device "${device.externalRef}" is bound to no container at ${measuredAt.toISOString()}`);
+      rejectReading(rejects, rejectedFrom, taken, reading, options, 'unbound_device', `device "${device.externalRef}" is bound to no container at ${measuredAt.toISOString()}`);
       continue;
     }
     resolved.push({ taken, reading, entry, containerId, measuredAt, measuredMs });
   }
-  return { resolved, rejects };
+  return { resolved, rejects, rejectedFrom };
 }
 
 /** A rejected row for a parsed message, with the ids its reading names. */
-function rejectReading(rejects: RejectedRow[], taken: TakenMessage, reading: ParsedReading, options: PrepareOptions, reason: RejectReason, detail: string): void {
+function rejectReading<M extends IngestMessage>(
+  rejects: RejectedRow[],
+  rejectedFrom: Array<TakenMessage<M>>,
+  taken: TakenMessage<M>,
+  reading: ParsedReading,
+  options: PrepareOptions,
+  reason: RejectReason,
+  detail: string,
+): void {
+  rejectedFrom.push(taken);
   rejects.push(rejectedRow(taken.message, options.rejectKeepBytes, reason, detail, { deviceRef: reading.deviceRef, format: reading.format, correlationId: reading.correlationId ?? taken.correlationId }));
 }

@@ -1,4 +1,5 @@
 import { parseMessage } from '@vulgraad/payloads';
+import { rejectedRow } from './reject';
 import { CorrelationIds, readMessage, takeMessage } from './take';
 
 describe(takeMessage.name, () => {
@@ -17,6 +18,17 @@ describe(takeMessage.name, () => {
     expect(first.correlationId).toBe('ig-x-0');
     expect(first.parsed.ok && first.parsed.reading.correlationId).toBe('ig-x-0');
     expect(second).toMatchObject({ correlationId: 'ig-x-1', parsed: { ok: false, reason: 'malformed_json' } });
+  });
+
+  it("keeps a transport's refusal as the message's rejection, without parsing it, and the size the sender sent", () => {
+    const refusal = { reason: 'oversize' as const, detail: 'body of 20000 bytes is over 16384', deviceRef: 'd9' };
+    const m = { ...message('{"v":1,"ts":"2026-12-07T09:59:00.000Z","fillPct":3}'), refusal, payloadSize: 20000 };
+    const ids = new CorrelationIds('r-');
+    const read = readMessage(m, { maxPayloadBytes: 1024 }, ids);
+    const taken = takeMessage(m, parseMessage(m.topic, m.payload), ids);
+    expect(read).toMatchObject({ correlationId: 'r-0', parsed: { ok: false, ...refusal } });
+    expect(taken).toMatchObject({ correlationId: 'r-1', parsed: { ok: false, ...refusal } });
+    expect(rejectedRow(m, 4, refusal.reason, refusal.detail, {})).toMatchObject({ payloadSize: 20000, payload: Buffer.from('{"v"') });
   });
 
   it('reads with the size limit it is given', () => {

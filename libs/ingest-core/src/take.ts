@@ -1,6 +1,6 @@
 import type { ParseResult } from '@vulgraad/contracts';
 import { parseMessage } from '@vulgraad/payloads';
-import type { IngestMessage, TakenMessage } from './types';
+import type { IngestMessage, Refusal, TakenMessage } from './types';
 
 /**
  * Correlation ids for messages that bring none: a prefix the caller makes
@@ -17,12 +17,17 @@ export class CorrelationIds {
   }
 }
 
+/** A transport's refusal as the result of reading the message: it is kept as rejected with that reason. */
+const refused = (refusal: Refusal): ParseResult => ({ ok: false, ...refusal });
+
 /**
  * Step 1, per message as it arrives: read it (or take a transport's own
  * reading of it) and give it its correlation id. The id rides on the reading
- * to the stored row, the events and the rejected row.
+ * to the stored row, the events and the rejected row. A message the
+ * transport refused (message.refusal) is that refusal, whatever was read.
  */
-export function takeMessage<M extends IngestMessage>(message: M, parsed: ParseResult, ids: CorrelationIds): TakenMessage<M> {
+export function takeMessage<M extends IngestMessage>(message: M, read: ParseResult, ids: CorrelationIds): TakenMessage<M> {
+  const parsed = message.refusal ? refused(message.refusal) : read;
   let correlationId = parsed.ok ? parsed.reading.correlationId : undefined;
   if (!correlationId) {
     correlationId = ids.take();
@@ -36,7 +41,7 @@ export interface ReadOptions {
   maxPayloadBytes: number;
 }
 
-/** parseMessage of @vulgraad/payloads, then takeMessage. */
+/** parseMessage of @vulgraad/payloads, then takeMessage; a refused message is not parsed. */
 export function readMessage<M extends IngestMessage>(message: M, options: ReadOptions, ids: CorrelationIds): TakenMessage<M> {
-  return takeMessage(message, parseMessage(message.topic, message.payload, options), ids);
+  return takeMessage(message, message.refusal ? refused(message.refusal) : parseMessage(message.topic, message.payload, options), ids);
 }

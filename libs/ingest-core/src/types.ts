@@ -9,6 +9,17 @@ export interface IngestMessage {
   brokerTopic?: string;
   payload: Uint8Array;
   receivedAt: Date;
+  /** The transport has judged the message already (an HTTP body over its limit, a body it cannot read): kept as rejected with this reason, not parsed. */
+  refusal?: Refusal;
+  /** The size the sender sent, when payload holds only part of it (an oversize HTTP body that was not read): the rejected row's size. */
+  payloadSize?: number;
+}
+
+/** A transport's own rejection of a message, with the reason an operator and the sender read. */
+export interface Refusal {
+  reason: RejectReason;
+  detail: string;
+  deviceRef?: string;
 }
 
 /** A message read and given its correlation id: what a batch is made of. */

@@ -1,4 +1,4 @@
-import { nextDailyOccurrence } from './next-occurrence';
+import { nextDailyOccurrence } from '@vulgraad/time';
 import {
   assertJobId, backoffDelayMs, KEEP_COMPLETED, KEEP_FAILED, NonRetryableJobError,
   type JobContext, type JobFinished, type JobHandler, type JobInfo, type JobOptions, type JobProgress, type JobRunner,

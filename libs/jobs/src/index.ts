@@ -1,7 +1,6 @@
 export * from './job-runner';
 export { InProcessJobRunner } from './in-process-job-runner';
 export { BullMqJobRunner, type BullMqJobRunnerOptions } from './bullmq-job-runner';
-export { nextDailyOccurrence } from './next-occurrence';
 
 import type { JobRunner } from './job-runner';
 import { BullMqJobRunner } from './bullmq-job-runner';

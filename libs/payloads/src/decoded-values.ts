@@ -27,6 +27,9 @@ const ALARM_KEYS: Record<string, string> = {
   lowbattery: 'battery_low', batterylow: 'battery_low', batteryalarm: 'battery_low',
 };
 
+/** A table's own entry: a key from a payload such as `constructor` or `__proto__` must not find Object.prototype's. */
+const ownValue = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+
 const normaliseKey = (key: string): string => key.toLowerCase().replace(/[_\-\s]/g, '');
 
 const UNIT_FACTORS: Record<Unit, Record<string, number>> = {
@@ -44,7 +47,7 @@ function toNumber(value: unknown, unit: Unit, path: string): number {
     const m = /^\s*(-?\d+(?:\.\d+)?)\s*([^\d\s]*)\s*$/.exec(value);
     if (m) {
       const suffix = (m[2] as string).toLowerCase();
-      const factor = suffix === '' ? 1 : UNIT_FACTORS[unit][suffix];
+      const factor = suffix === '' ? 1 : ownValue(UNIT_FACTORS[unit], suffix);
       if (factor !== undefined) return Number(m[1]) * factor;
     }
   }
@@ -71,7 +74,7 @@ export function readDecodedValues(decoded: JsonObject, path: string): DecodedFie
         }
         continue;
       }
-      const alarm = ALARM_KEYS[norm];
+      const alarm = ownValue(ALARM_KEYS, norm);
       if (alarm !== undefined && typeof value === 'boolean') {
         if (value) alarms.add(alarm);
         continue;

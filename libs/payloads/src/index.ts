@@ -6,3 +6,4 @@ export * from './quality';
 export { withoutNul } from './fields';
 export * from './decoders';
 export * from './uplink-builders';
+export * from './codecs';

@@ -1,6 +1,7 @@
 import type { ParseResult, RejectReason } from '@vulgraad/contracts';
 import { readChirpstackV4 } from './chirpstack-v4';
 import { FieldProblem, isObject } from './fields';
+import { readKpnSenml } from './kpn-senml';
 import { readNative } from './native';
 import { readTtnV3 } from './ttn-v3';
 import { matchTopic } from './topics';
@@ -30,6 +31,15 @@ export function parseMessage(topic: string, payload: Uint8Array, options: ParseO
   } catch (error) {
     return fail('malformed_json', `payload is not JSON: ${(error as Error).message}`);
   }
+  if (match.format === 'kpn-senml') {
+    if (!Array.isArray(doc)) return fail('wrong_type', 'a KPN Things payload must be a SenML pack (a JSON array of records)');
+    try {
+      return { ok: true, reading: readKpnSenml(match, doc) };
+    } catch (error) {
+      if (error instanceof FieldProblem) return fail(error.reason, error.message);
+      return fail('wrong_type', `payload could not be read: ${(error as Error).message}`);
+    }
+  }
   if (!isObject(doc)) return fail('wrong_type', 'payload must be a JSON object');
 
   try {
@@ -41,6 +51,7 @@ export function parseMessage(topic: string, payload: Uint8Array, options: ParseO
       case 'chirpstack-v4':
         return { ok: true, reading: readChirpstackV4(match, doc) };
     }
+    return fail('unknown_topic', `format ${match.format} is not read from a JSON object`);
   } catch (error) {
     if (error instanceof FieldProblem) return fail(error.reason, error.message);
     return fail('wrong_type', `payload could not be read: ${(error as Error).message}`);

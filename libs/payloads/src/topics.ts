@@ -10,6 +10,13 @@ export const chirpstackUplinkTopic = (applicationId: string, devEui: string): st
   `application/${applicationId}/device/${devEui}/event/up`;
 
 /**
+ * The topic a KPN Things SenML uplink is handed to the parsers under:
+ * `kpn/{integration}/devices/{devEui}/up`. KPN delivers over HTTP only, so no
+ * broker carries it; the HTTP ingest names the integration as the application.
+ */
+export const kpnUplinkTopic = (integration: string, devEui: string): string => `kpn/${integration}/devices/${devEui}/up`;
+
+/**
  * What the ingest subscribes to. The native filter covers the whole native
  * namespace so that a sensor publishing to a wrong path under it is rejected
  * as unknown_topic and seen, not silently ignored; the LoRaWAN filters take
@@ -28,6 +35,7 @@ export interface TopicMatch {
 const NATIVE = /^vulgraad\/v1\/devices\/([^/]+)\/readings$/;
 const TTN = /^v3\/([^/@]+)(?:@([^/]+))?\/devices\/([^/]+)\/up$/;
 const CHIRPSTACK = /^application\/([^/]+)\/device\/([0-9A-Fa-f]{16})\/event\/up$/;
+const KPN = /^kpn\/([^/]+)\/devices\/([0-9A-Fa-f]{16})\/up$/;
 
 /** The format a topic belongs to, or null for a topic none of the three formats uses. */
 export function matchTopic(topic: string): TopicMatch | null {
@@ -37,5 +45,7 @@ export function matchTopic(topic: string): TopicMatch | null {
   if (m) return { format: 'ttn-v3', deviceRef: m[3] as string, applicationId: m[1] as string, tenantId: m[2] };
   m = CHIRPSTACK.exec(topic);
   if (m) return { format: 'chirpstack-v4', deviceRef: (m[2] as string).toLowerCase(), applicationId: m[1] as string };
+  m = KPN.exec(topic);
+  if (m) return { format: 'kpn-senml', deviceRef: (m[2] as string).toLowerCase(), applicationId: m[1] as string };
   return null;
 }

@@ -56,4 +56,11 @@ describe(planToCsv.name, () => {
     expect(lines[2]).toContain(',locked,80,85.5,0.4,lock,"market, day",true,');
     expect(lines[1].split(',')).toHaveLength(CSV_COLUMNS.length);
   });
+
+  it("defuses a planner's reason that a spreadsheet would run as a formula", () => {
+    const [route] = plan.routes;
+    const stops = route.stops.map((s) => (s.why ? { ...s, why: { ...s.why, plannerDecision: { action: 'lock' as const, reason: '=HYPERLINK("x")', by: 'anna' } } } : s));
+    const sut = planToCsv({ ...plan, routes: [{ ...route, stops }] });
+    expect(sut.split('\r\n')[2]).toContain(`,lock,"'=HYPERLINK(""x"")",true,`);
+  });
 });

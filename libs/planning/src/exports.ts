@@ -1,4 +1,5 @@
 import type { Plan, PlanRoute, PlanStop } from '@vulgraad/contracts';
+import { toCsv, type CsvValue } from '@vulgraad/csv';
 
 /** A GeoJSON FeatureCollection (RFC 7946), typed just enough for the exports. */
 export interface FeatureCollection {
@@ -107,15 +108,9 @@ export const CSV_COLUMNS = [
   'overflow_risk', 'planner_action', 'planner_reason', 'from_history_only', 'done_at',
 ] as const;
 
-const csvField = (value: string | number | boolean | null): string => {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/** A plan (or one route) as CSV (RFC 4180, header row, CRLF), one row per stop. */
+/** A plan (or one route) as CSV (RFC 4180, header row, CRLF, formulas defused), one row per stop. */
 export function planToCsv(plan: Plan, options: { vehicleId?: string } = {}): string {
-  const rows: string[] = [CSV_COLUMNS.join(',')];
+  const rows: CsvValue[][] = [];
   for (const route of routesOf(plan, options.vehicleId)) {
     for (const s of route.stops) {
       const w = s.why;
@@ -125,11 +120,9 @@ export function planToCsv(plan: Plan, options: { vehicleId?: string } = {}): str
           s.arriveAt, s.departAt, s.loadAfterL, s.loadAfterKg, w?.category ?? null, w?.fillNowPct ?? null,
           w?.predictedFillAtArrivalPct ?? null, w?.overflowRisk ?? null, w?.plannerDecision?.action ?? null,
           w?.plannerDecision?.reason ?? null, w ? w.fromHistoryOnly : null, s.doneAt,
-        ]
-          .map(csvField)
-          .join(','),
+        ],
       );
     }
   }
-  return rows.join('\r\n') + '\r\n';
+  return toCsv(CSV_COLUMNS, rows);
 }

@@ -75,6 +75,8 @@ export interface PlanningVehicle {
   shiftStartMin?: number;
   shiftEndMin?: number;
   maxRouteDurationS?: number | null;
+  /** The driver's break, minutes; absent or null = the longest of the districts it serves. */
+  breakMin?: number | null;
   status?: 'in_service' | 'out_of_service';
 }
 
@@ -150,6 +152,33 @@ export interface PlanShiftInput {
   doneContainerIds?: readonly string[];
 }
 
+/** A time a truck is already taken on the shift's day (a route of another fraction's plan), epoch ms. */
+export interface VehicleBusyInput {
+  vehicleId: string;
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Everything one fleet plan is made from: one fraction's shift for every
+ * district collected that day, each truck given one route for its day
+ * across the districts it may serve (see `planFleetShift`).
+ */
+export interface FleetShiftInput extends Omit<PlanShiftInput, 'district' | 'settings'> {
+  /** What the plan is stored under: `FLEET_SCOPE`, or a district's id for a plan of that district alone. */
+  scope: string;
+  /** The settings of every district in the plan; a container of another district is not planned. */
+  districts: readonly DistrictSettings[];
+  /** When the trucks are taken by routes of other plans of the day (other fractions). */
+  busy?: readonly VehicleBusyInput[];
+  /**
+   * A re-plan that concerns only these trucks: the others keep their routes
+   * of `previous` as they are (their stops are not planned again). Absent =
+   * every truck.
+   */
+  concernedVehicleIds?: readonly string[];
+}
+
 /** The solver, injected so the planner can run it in a worker or in-line. */
 export type SolveFn = (problem: RoutingProblem, options: SolveOptions) => Promise<RoutingSolution> | RoutingSolution;
 
@@ -207,4 +236,9 @@ export interface PlanShiftResult {
   mustMissed: number;
   /** With collection zones: the zone due this shift and each container's zone (zones.ts); null without zones. */
   zones: { due: number; byContainer: ReadonlyMap<string, number> } | null;
+}
+
+/** A fleet plan and how it came about; zones per district. */
+export interface FleetShiftResult extends Omit<PlanShiftResult, 'zones'> {
+  zones: Map<string, { due: number; byContainer: ReadonlyMap<string, number> }>;
 }

@@ -18,6 +18,15 @@ describe(JsonLogger.name, () => {
     ]);
   });
 
+  it('keeps a readable entry on one line whatever its message carries', () => {
+    const lines: string[] = [];
+    const sut = new JsonLogger({ json: false, write: (line) => lines.push(line) });
+    sut.warn({ msg: 'MQTT publish refused: topic a/b\n2026-01-01T00:00:00.000Z INFO forged\u2028x\u0000', topic: 'a\nb' }, 'Broker\nX');
+    expect(lines).toHaveLength(1);
+    expect(['\n', '\r', '\u2028', '\u0000'].filter((c) => lines[0]!.includes(c))).toEqual([]);
+    expect(lines[0]).toContain('[Broker\\nX] MQTT publish refused: topic a/b\\n2026-01-01T00:00:00.000Z INFO forged\\u2028x\\u0000');
+  });
+
   it('keeps the stack Nest passes with errors and drops entries below the level', () => {
     const { sut, entries } = capture('warn');
     sut.log('hidden');
@@ -39,5 +48,32 @@ describe(JsonLogger.name, () => {
       expect.objectContaining({ msg: 'own field wins', requestId: 'mine' }),
       expect.not.objectContaining({ requestId: expect.anything() }),
     ]);
+  });
+
+  it("carries pino's standard fields and an ISO time", () => {
+    const { sut, entries } = capture();
+    sut.log('up');
+    const [entry] = entries();
+    expect(entry).toMatchObject({ pid: process.pid, hostname: expect.any(String), level: 'info' });
+    expect(new Date(entry?.t as string).toISOString()).toBe(entry?.t);
+  });
+
+  it('never writes a secret: passwords, tokens and authorization headers are redacted wherever they sit', () => {
+    const { sut, entries } = capture();
+    sut.log({ msg: 'login', username: 'anna', password: 'hunter2', token: 'eyJhbGciOi' }, 'Auth');
+    sut.warn({ msg: 'webhook', webhook: { url: 'https://x', secret: 's3cr3t' }, req: { headers: { authorization: 'Bearer abc', cookie: 'sid=1' } } });
+    const text = JSON.stringify(entries());
+    for (const secret of ['hunter2', 'eyJhbGciOi', 's3cr3t', 'Bearer abc', 'sid=1']) expect(text).not.toContain(secret);
+    expect(entries()[0]).toMatchObject({ username: 'anna', password: '[redacted]', token: '[redacted]' });
+    expect(entries()[1]).toMatchObject({ webhook: { url: 'https://x', secret: '[redacted]' }, req: { headers: { authorization: '[redacted]' } } });
+  });
+
+  it('writes an Error among the fields as its name and message, and reads as one line without JSON', () => {
+    const { sut, entries } = capture();
+    sut.warn({ msg: 'retry', err: new TypeError('bad input') });
+    expect(entries()[0]).toMatchObject({ err: { name: 'TypeError', message: 'bad input' } });
+    const lines: string[] = [];
+    new JsonLogger({ json: false, write: (line) => lines.push(line) }).log({ msg: 'batch committed', rows: 5 }, 'IngestPipeline');
+    expect(lines).toEqual([expect.stringMatching(/^\S+Z INFO \[IngestPipeline\] batch committed \{"rows":5\}$/)]);
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { WASTE_FRACTIONS } from '@vulgraad/contracts';
 import { sharedPath } from '@vulgraad/config';
+import { parseCsvRecords } from '@vulgraad/csv';
 import type { CityContainer, CityDistrict, CityModel, CitySite, WeeklyProfile } from './city';
 import { GRONINGEN_DEPOSIT_VOLUME, meanDepositL } from './city';
-import { parseCsv } from './csv';
 import { compassLabel, haversineM } from './geo';
 import { kMeans } from './kmeans';
 import { groningenDailyShares, syntheticDailyShares, weeklyProfile } from './profiles';
@@ -222,7 +222,7 @@ export function loadAmsterdamCity(options: AmsterdamCityOptions = {}): CityModel
 
 function readClusters(file: string): ClusterRow[] {
   const rows: ClusterRow[] = [];
-  for (const [i, raw] of parseCsv(readFileSync(file, 'utf8')).entries()) {
+  for (const [i, raw] of parseCsvRecords(readFileSync(file, 'utf8')).entries()) {
     const row: ClusterRow = {
       clusterId: raw.cluster_id ?? '',
       lng: Number(raw.lon),
@@ -246,7 +246,7 @@ function readClusters(file: string): ClusterRow[] {
  */
 function readVisits(file: string, gapMin: number): Map<string, Visit[]> {
   const byCluster = new Map<string, Array<{ ms: number; kg: number }>>();
-  for (const raw of parseCsv(readFileSync(file, 'utf8'))) {
+  for (const raw of parseCsvRecords(readFileSync(file, 'utf8'))) {
     const ms = Date.parse(`${(raw.dateObserved ?? '').slice(0, 19)}Z`);
     const kg = Number(raw.weight);
     if (!raw.id || !Number.isFinite(ms) || !Number.isFinite(kg)) continue;

@@ -2,7 +2,7 @@ import type { CityContainer, WeeklyProfile } from './city';
 import { GRONINGEN_DEPOSIT_VOLUME } from './city';
 import { DepositEngine } from './deposit-engine';
 import { generateCity } from './generated-city';
-import { LocalSlots } from './local-time';
+import { LocalWeekClock } from '@vulgraad/time';
 import { syntheticDailyShares, weeklyProfile } from './profiles';
 
 const START = new Date('2024-03-04T00:00:00Z');
@@ -45,7 +45,7 @@ describe(DepositEngine.name, () => {
     const profile = weeklyProfile('test', syntheticDailyShares(), 'test', weekdayFactors);
     const byHour = new Array<number>(24).fill(0);
     const byWeekday = new Array<number>(7).fill(0);
-    const slots = new LocalSlots('Europe/Amsterdam');
+    const slots = new LocalWeekClock('Europe/Amsterdam');
     const sut = new DepositEngine([container('c1', 200, 1e9, profile)], 'Europe/Amsterdam', {
       seed: 3,
       start: START,

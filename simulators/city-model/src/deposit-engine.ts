@@ -1,5 +1,6 @@
+import { LocalWeekClock } from '@vulgraad/time';
 import type { CityContainer } from './city';
-import { HOUR_MS, LocalSlots } from './local-time';
+import { HOUR_MS } from './local-time';
 import { Rng } from './random';
 
 /** The true state of one container, as only the simulation knows it. */
@@ -93,7 +94,7 @@ interface Slot {
  */
 export class DepositEngine {
   private readonly slots = new Map<string, Slot>();
-  private readonly localSlots: LocalSlots;
+  private readonly localSlots: LocalWeekClock;
   private nowMs: number;
   readonly startMs: number;
 
@@ -105,7 +106,7 @@ export class DepositEngine {
     this.startMs = options.start.getTime();
     if (!Number.isFinite(this.startMs)) throw new RangeError('start must be a valid date');
     this.nowMs = this.startMs;
-    this.localSlots = new LocalSlots(timezone);
+    this.localSlots = LocalWeekClock.for(timezone);
     const root = new Rng(options.seed);
     const hourStart = Math.floor(this.startMs / HOUR_MS) * HOUR_MS;
     for (const container of containers) {

@@ -4,7 +4,7 @@ export * from './local-time';
 export * from './profiles';
 export * from './geo';
 export * from './kmeans';
-export { parseCsv, csvField } from './csv';
 export * from './generated-city';
 export * from './amsterdam-city';
 export * from './deposit-engine';
+export { writeCityFile, readCityFile, CITY_FILE_FORMAT } from './city-file';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { WeeklyProfile } from './city';
-import { parseCsv } from './csv';
+import { parseCsvRecords } from '@vulgraad/csv';
 import { WEEK_SLOTS } from './local-time';
 
 /**
@@ -23,7 +23,7 @@ export function syntheticDailyShares(): number[] {
  * the digitised CSV in the shared data folder (`share_of_day` column).
  */
 export function groningenDailyShares(csvPath: string): number[] {
-  const rows = parseCsv(readFileSync(csvPath, 'utf8'));
+  const rows = parseCsvRecords(readFileSync(csvPath, 'utf8'));
   const shares = new Array<number>(24).fill(0);
   for (const row of rows) {
     const hour = Number(row.hour);

@@ -1,4 +1,4 @@
-import type { PayloadFormat } from '@vulgraad/contracts';
+import type { MqttPayloadFormat } from '@vulgraad/contracts';
 import type { Rng } from '@vulgraad/city-model';
 import type { Fault, FaultKind } from './faults';
 
@@ -32,7 +32,7 @@ export interface DeviceConfig {
   devAddr: string;
   containerId: string;
   model: DeviceModel;
-  format: PayloadFormat;
+  format: MqttPayloadFormat;
   /** Whether the firmware reports a fill percentage besides the distance. */
   reportsFillPct: boolean;
   intervalS: number;

@@ -1,9 +1,9 @@
-import type { PayloadFormat } from '@vulgraad/contracts';
+import type { MqttPayloadFormat } from '@vulgraad/contracts';
 import type { CityContainer, CityModel } from '@vulgraad/city-model';
 import { hashString, Rng } from '@vulgraad/city-model';
 import type { DeviceConfig, DeviceModel } from './device';
 
-export type FormatChoice = PayloadFormat | 'mixed';
+export type FormatChoice = MqttPayloadFormat | 'mixed';
 export type LorawanModelChoice = Exclude<DeviceModel, 'vulgraad-native'> | 'mixed';
 
 export interface DevicePlanOptions {
@@ -19,7 +19,7 @@ export interface DevicePlanOptions {
   fillPctShare?: number;
 }
 
-const FORMATS: readonly PayloadFormat[] = ['native', 'ttn-v3', 'chirpstack-v4'];
+const FORMATS: readonly MqttPayloadFormat[] = ['native', 'ttn-v3', 'chirpstack-v4'];
 
 /** One sensor per container, fitted at the top of the shaft; ids, EUIs and traits drawn from the seed. */
 export function planDevices(city: CityModel, options: DevicePlanOptions): DeviceConfig[] {
@@ -29,7 +29,7 @@ export function planDevices(city: CityModel, options: DevicePlanOptions): Device
   const usedEuis = new Set<string>();
   return city.containers.map((container) => {
     const rng = root.fork(container.id);
-    const format = options.format === 'mixed' ? (rng.pick(FORMATS) as PayloadFormat) : options.format;
+    const format = options.format === 'mixed' ? (rng.pick(FORMATS) as MqttPayloadFormat) : options.format;
     const deviceId = deviceIdFor(prefix, container);
     let devEui = euiFor(deviceId, 0);
     for (let attempt = 1; usedEuis.has(devEui); attempt++) devEui = euiFor(deviceId, attempt);

@@ -1,6 +1,6 @@
-import type { Container, PayloadFormat } from '@vulgraad/contracts';
+import type { Container, MqttPayloadFormat } from '@vulgraad/contracts';
 import type { CityDistrict, CityModel, CitySite } from '@vulgraad/city-model';
-import { csvField } from '@vulgraad/city-model';
+import { toCsv } from '@vulgraad/csv';
 import type { DeviceConfig, DeviceModel } from './device';
 import type { LorawanNetwork } from './formats';
 
@@ -15,7 +15,7 @@ export interface DeviceRegistration {
   deviceRef: string;
   /** Decoder model name (libs/payloads), or null for the native JSON firmware. */
   model: DeviceModel | null;
-  format: PayloadFormat;
+  format: MqttPayloadFormat;
   /** The Things Stack application id or ChirpStack application UUID; null for native devices. */
   lorawanApplicationId: string | null;
   reportingIntervalS: number;
@@ -133,10 +133,9 @@ export function registrationsToCsv(registrations: CityRegistrations): string {
     const device = devices.get(binding.deviceId);
     if (device) deviceByContainer.set(binding.containerId, { device, binding });
   }
-  const lines = [REGISTRATION_CSV_COLUMNS.join(',')];
-  for (const c of registrations.containers) {
+  const rows = registrations.containers.map((c) => {
     const bound = deviceByContainer.get(c.id);
-    const values = [
+    return [
       c.id,
       c.externalRef,
       c.lng,
@@ -157,9 +156,8 @@ export function registrationsToCsv(registrations: CityRegistrations): string {
       bound?.device.reportingIntervalS,
       bound?.binding.validFrom,
     ];
-    lines.push(values.map(csvField).join(','));
-  }
-  return `${lines.join('\n')}\n`;
+  });
+  return toCsv(REGISTRATION_CSV_COLUMNS, rows);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { generateCity } from '@vulgraad/city-model';
-import { parseCsv } from '@vulgraad/city-model';
+import { parseCsvRecords } from '@vulgraad/csv';
 import { SensorSimulator } from './sensor-simulator';
 import { MemorySink } from './sinks';
 import { registrationsToCsv, registrationsToGeoJson } from './registrations';
@@ -141,7 +141,7 @@ describe(SensorSimulator.name, () => {
       expect(d.lorawanApplicationId === null).toBe(d.format === 'native');
       expect(d.devEui).toMatch(/^[0-9a-f]{16}$/);
     }
-    const rows = parseCsv(registrationsToCsv(registrations));
+    const rows = parseCsvRecords(registrationsToCsv(registrations));
     expect(rows).toHaveLength(12);
     expect(rows[0]).toMatchObject({ container_id: city.containers[0]!.id, device_id: sut.devices[0]!.deviceId, waste_type: city.containers[0]!.wasteType });
     const geo = registrationsToGeoJson(registrations);

@@ -1,4 +1,4 @@
-import type { CollectionRecorded, DriverFeedback, PayloadFormat } from '@vulgraad/contracts';
+import type { CollectionRecorded, DriverFeedback, MqttPayloadFormat } from '@vulgraad/contracts';
 import type { CityModel, EmptyingRecord } from '@vulgraad/city-model';
 import { DepositEngine, Rng } from '@vulgraad/city-model';
 import type { DeviceConfig } from './device';
@@ -43,7 +43,7 @@ export interface SensorSimulatorOptions {
 
 export interface SimulatorStats {
   published: number;
-  byFormat: Record<PayloadFormat, number>;
+  byFormat: Record<MqttPayloadFormat, number>;
   /** Readings not sent: silent devices and dead batteries. */
   notSent: number;
   emptyings: number;
@@ -93,7 +93,7 @@ export class SensorSimulator {
   private readonly uplinkListeners: Array<(message: UplinkMessage) => void> = [];
   private readonly onProblem: (problem: string) => void;
   private readonly counts = { published: 0, notSent: 0, emptyings: 0, unknownCollections: 0 };
-  private readonly byFormat: Record<PayloadFormat, number> = { native: 0, 'ttn-v3': 0, 'chirpstack-v4': 0 };
+  private readonly byFormat: Record<MqttPayloadFormat, number> = { native: 0, 'ttn-v3': 0, 'chirpstack-v4': 0 };
   private processedMs: number;
   private timer: NodeJS.Timeout | null = null;
   private working: Promise<void> | null = null;

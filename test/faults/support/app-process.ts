@@ -10,7 +10,7 @@ const LISTENING: Record<AppName, string> = {
   ingest: 'ingest listening',
   planner: 'planner listening',
   gateway: 'gateway listening',
-  alerts: 'alerts service running',
+  alerts: 'alerts listening',
 };
 
 export type AppName = 'ingest' | 'planner' | 'gateway' | 'alerts';

@@ -1,16 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Config } from '@vulgraad/config';
 import type { WasteFraction } from '@vulgraad/contracts';
-import { generateCity, type CityModel } from '@vulgraad/city-model';
+import { generateCity, readCityFile, type CityModel } from '@vulgraad/city-model';
 import { ContainersRepository, ReadingsRepository, VehiclesRepository, type Database, type VehicleInput } from '@vulgraad/database';
 import { addDays, defaultDistrictSettings, isoWeekday, localDateOf, localTimeMs } from '@vulgraad/planning';
+import { applyRegistrations, fromCityDocument } from '@vulgraad/registration';
 import { SensorSimulator, type UplinkSink } from '@vulgraad/sensor-simulator';
-import { applyRegistrations } from '../../../cli/src/register';
-import { fromCityDocument } from '../../../cli/src/registration-file';
 
 /** A first start begins at 05:00 local: two hours before the first shift, time enough to plan it. */
 const FIRST_START_MIN = 5 * 60;
 /** Containers per truck of a fraction in the demo fleet. */
 const CONTAINERS_PER_TRUCK = 150;
+
+/** The Amsterdam extract shipped with the project (built by `npm run build:demo-city`). */
+export const AMSTERDAM_DEMO_DIR = path.resolve(__dirname, '..', '..', 'demo-data', 'amsterdam');
+
+/** Which city the demo runs, and the data that comes with it. */
+export interface DemoCityChoice {
+  city: CityModel;
+  /** The city's road graph (a CSV folder) and base map file, or null for the generated city. */
+  roadGraph: string | null;
+  basemap: string | null;
+}
+
+/**
+ * The demo's city: the Amsterdam extract when DEMO_CITY asks for it, or
+ * with `auto` when it holds DEMO_CONTAINERS of DEMO_FRACTIONS; else the
+ * generated Vulstad. Amsterdam's containers are listed nearest to the
+ * centre first, so the first N of the wanted fractions lie together.
+ */
+export function chooseDemoCity(config: Config, folder = AMSTERDAM_DEMO_DIR): DemoCityChoice {
+  const demo = config.allInOne;
+  const generated = (): DemoCityChoice => ({
+    city: generateCity({ containers: demo.containers, seed: demo.seed, districts: demo.districts, fractions: demo.fractions, timezone: config.core.timezone }),
+    roadGraph: null,
+    basemap: null,
+  });
+  if (demo.city === 'generated') return generated();
+  const file = path.join(folder, 'city.json');
+  if (!existsSync(file)) {
+    if (demo.city === 'amsterdam') throw new Error(`DEMO_CITY=amsterdam, but ${file} is missing (npm run build:demo-city makes it)`);
+    return generated();
+  }
+  const whole = readCityFile(readFileSync(file, 'utf8'), file);
+  const wanted = whole.containers.filter((c) => (demo.fractions as readonly string[]).includes(c.wasteType));
+  if (wanted.length < demo.containers) {
+    if (demo.city === 'amsterdam') {
+      throw new Error(`DEMO_CITY=amsterdam holds ${wanted.length} containers of ${demo.fractions.join(', ')}, fewer than DEMO_CONTAINERS=${demo.containers}`);
+    }
+    return generated();
+  }
+  return { city: amsterdamSubset(whole, demo.containers, demo.fractions), roadGraph: path.join(folder, 'roads'), basemap: path.join(folder, 'basemap.json') };
+}
+
+/** The first `count` containers of the fractions, with the districts that have any of them. */
+export function amsterdamSubset(city: CityModel, count: number, fractions: readonly WasteFraction[]): CityModel {
+  const containers = city.containers.filter((c) => fractions.includes(c.wasteType)).slice(0, count);
+  const districts = city.districts
+    .map((d) => {
+      const members = containers.filter((c) => c.district === d.id);
+      const mean = (values: number[]): number => Math.round((values.reduce((s, v) => s + v, 0) / values.length) * 1e6) / 1e6;
+      return { ...d, containerCount: members.length, lng: members.length ? mean(members.map((c) => c.lng)) : d.lng, lat: members.length ? mean(members.map((c) => c.lat)) : d.lat };
+    })
+    .filter((d) => d.containerCount > 0);
+  return { ...city, containers, districts, notes: [...city.notes, `This run: the first ${containers.length} containers of ${fractions.join(', ')}.`] };
+}
 
 /** The demo city as this process runs it. */
 export interface DemoCity {
@@ -25,22 +80,15 @@ export interface DemoCity {
 }
 
 /**
- * The generated city of the demo: built from the seed, registered in the
+ * The city of the demo (see `chooseDemoCity`), registered in the
  * database when it is not there yet (containers, sensors and their bindings,
  * the depot, the disposal sites and a fleet), and its sensor simulator. On a
  * restart the simulated clock continues after the last stored reading and
  * every container starts at the fill that reading showed, so the history
  * goes on without a jump.
  */
-export async function prepareDemoCity(db: Database, config: Config, sink: UplinkSink, onProblem: (problem: string) => void): Promise<DemoCity> {
+export async function prepareDemoCity(db: Database, config: Config, city: CityModel, sink: UplinkSink, onProblem: (problem: string) => void): Promise<DemoCity> {
   const demo = config.allInOne;
-  const city = generateCity({
-    containers: demo.containers,
-    seed: demo.seed,
-    districts: demo.districts,
-    fractions: demo.fractions,
-    timezone: config.core.timezone,
-  });
 
   const ids = city.containers.map((c) => c.id);
   const states = await new ReadingsRepository(db).statesOf(ids);
@@ -131,4 +179,19 @@ export function demoFleet(city: CityModel): VehicleInput[] {
     }
   }
   return vehicles;
+}
+
+/**
+ * The configuration with the demo city's own data filled in where nothing
+ * is set: plans on its road graph (unless another provider is configured),
+ * the dashboard's base map from its OpenStreetMap data (unless tiles are).
+ */
+export function configForDemo(config: Config, choice: DemoCityChoice | null): Config {
+  if (!choice) return config;
+  const d = config.distances;
+  const roadGraph =
+    choice.roadGraph && !d.roadGraph && (d.provider === 'road' || (d.provider === 'auto' && !d.graphhopperUrl && !d.graphhopperApiKey)) ? choice.roadGraph : d.roadGraph;
+  const g = config.gateway;
+  const basemap = choice.basemap && !g.basemap && !g.tileUrl ? choice.basemap : g.basemap;
+  return { ...config, distances: { ...d, roadGraph }, gateway: { ...g, basemap } };
 }

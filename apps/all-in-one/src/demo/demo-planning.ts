@@ -1,19 +1,12 @@
 import type { Clock, WasteFraction } from '@vulgraad/contracts';
-import { isCollectionDay, localMinutesOf, localTimeMs, nextCollectionDay, type DistrictSettings } from '@vulgraad/planning';
+import { isCollectionDay, localMinutesOf, localTimeMs, nextCollectionDay } from '@vulgraad/planning';
+import type { PlannerPort } from '../../../planner/src';
 
 /** The daily plan is requested this long before the cut-off, as the planner's own schedule does. */
 const DAILY_LEAD_MIN = 120;
 
-/** What the cadence needs of the planner (its PlanningService and ReplanCoordinator). */
-export interface PlanningPort {
-  readonly timeZone: string;
-  today(): string;
-  units(): Promise<Array<{ district: string; fraction: WasteFraction }>>;
-  settingsOf(district: string, fraction: WasteFraction): Promise<DistrictSettings>;
-  isPublished(district: string, fraction: WasteFraction, shiftDate: string): Promise<boolean>;
-  /** Queues the daily plan of a shift (idempotent per shift). */
-  requestDaily(district: string, fraction: WasteFraction, shiftDate: string): Promise<{ jobId: string; created: boolean }>;
-}
+/** What the cadence needs of the planner's port. */
+export type PlanningPort = Pick<PlannerPort, 'timeZone' | 'today' | 'units' | 'settingsOf' | 'isPublished' | 'requestDaily'>;
 
 /**
  * When plans are made in the demo, on the simulated clock (the planner's
@@ -62,9 +55,9 @@ export class DemoPlanningCadence {
     await this.ticking;
   }
 
-  /** Feed `plan.published`: that shift is no longer awaited. */
-  notePublished(plan: { district: string; fraction: WasteFraction; shiftDate: string }): void {
-    this.awaiting.delete(shiftKey(plan.district, plan.fraction, plan.shiftDate));
+  /** Feed `plan.published`: that shift is no longer awaited in the districts the plan covers. */
+  notePublished(plan: { district: string; districts?: string[]; fraction: WasteFraction; shiftDate: string }): void {
+    for (const district of plan.districts ?? [plan.district]) this.awaiting.delete(shiftKey(district, plan.fraction, plan.shiftDate));
   }
 
   /** The earliest start of a shift whose plan was asked for and is not published yet (simulated ms), or null. */

@@ -7,7 +7,10 @@ import { Api } from './api.js';
 import { drawFillChart } from './chart.js';
 import { routeColor } from './colors.js';
 import { ContainerLayer } from './container-layer.js';
+import { BasemapLayer } from './basemap-layer.js';
+import { FleetPanel } from './fleet-panel.js';
 import { RoadLayer } from './road-layer.js';
+import { RouteLayer } from './route-layer.js';
 
 const SEVERITY = { temperature_high: 'critical', container_full: 'warning', predicted_overflow: 'warning', sensor_tilted: 'warning', sensor_silent: 'warning', doubtful_data: 'info', battery_low: 'info' };
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 };
@@ -31,6 +34,7 @@ const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { weekda
 const fmtPct = (v) => (v === null || v === undefined ? '–' : `${Math.round(v)} %`);
 
 const api = new Api(() => logout());
+const fleetPanel = new FleetPanel(api, document.getElementById('tab-fleet'), () => ({ canEdit: canEditPlans(), canSetStatus: canHandleAlerts() }));
 const containers = new Map();
 const alerts = new Map();
 const plans = new Map();
@@ -106,20 +110,29 @@ async function boot() {
 
 async function initMap(config) {
   map = L.map('map', { preferCanvas: true, zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false, attributionControl: false, minZoom: 10, maxZoom: 19 });
+  const attribution = L.control.attribution({ prefix: false }).addTo(map);
   if (config.bounds) map.fitBounds([[config.bounds[1], config.bounds[0]], [config.bounds[3], config.bounds[2]]], { padding: [20, 20] });
   else map.setView([52.37, 4.9], 13);
   if (config.tileUrl) L.tileLayer(config.tileUrl, { maxZoom: 19 }).addTo(map);
-  const background = await api.get('/api/map/background.geojson');
-  if (config.background === 'roads') {
+  // ?basemap=off leaves the offline base map out (to compare, e.g. in bench:dashboard).
+  const basemapOn = new window.URLSearchParams(window.location.search).get('basemap') !== 'off';
+  if (config.basemap && basemapOn) {
+    window.vulgraad.basemap = new BasemapLayer(map, api, { attribution: config.basemap.attribution });
+    attribution.addAttribution(escapeHtml(config.basemap.attribution));
+  }
+  // The base map stands in for the plain roads or district outlines.
+  const background = config.basemap && basemapOn ? null : await api.get('/api/map/background.geojson');
+  if (background && config.background === 'roads') {
     window.vulgraad.roads = new RoadLayer(map, background);
-  } else {
+  } else if (background) {
     L.geoJSON(background, {
       renderer: L.canvas({ padding: 0.2 }),
       interactive: false,
       style: { color: '#17324d', weight: 1, opacity: 0.5, fillColor: '#17324d', fillOpacity: 0.04 },
     }).addTo(map);
   }
-  routeLayer = L.layerGroup().addTo(map);
+  routeLayer = new RouteLayer(map);
+  window.vulgraad.routes = routeLayer;
   layer = new ContainerLayer(map, containers, { onSelect: (id) => select(id) });
 }
 
@@ -261,14 +274,23 @@ async function loadPlan(id) {
 }
 
 function drawRoutes() {
-  routeLayer.clearLayers();
   const items = [];
+  const drawn = [];
   for (const plan of plans.values()) {
     for (const route of plan.routes) {
       const color = routeColor(route.vehicleId);
       const coords = route.geometry ? route.geometry.coordinates.map(([lng, lat]) => [lat, lng]) : route.stops.filter((s) => s.lat !== null && s.kind !== 'break').map((s) => [s.lat, s.lng]);
-      if (coords.length >= 2) L.polyline(coords, { color, weight: 3, opacity: 0.75, interactive: false }).addTo(routeLayer);
-      const containersOnRoute = route.stops.filter((s) => s.kind === 'container').length;
+      const containerStops = route.stops.filter((s) => s.kind === 'container' && s.lat !== null);
+      if (coords.length >= 2) {
+        drawn.push({
+          vehicleId: route.vehicleId,
+          color,
+          coordinates: coords.map(([lat, lng]) => [lng, lat]),
+          stops: containerStops.map((s, k) => ({ n: k + 1, lng: s.lng, lat: s.lat })),
+          roadGeometry: Boolean(route.geometry),
+        });
+      }
+      const containersOnRoute = containerStops.length;
       items.push(
         el(
           'li',
@@ -283,7 +305,12 @@ function drawRoutes() {
       );
     }
   }
+  routeLayer.setRoutes(drawn);
   $('routes').replaceChildren(...items);
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
 function downloadExport(event) {
@@ -312,6 +339,7 @@ function stopOf(containerId) {
 // ---------- the container panel ----------
 
 function showTab(name) {
+  if (name === 'fleet') void fleetPanel.load();
   for (const button of document.querySelectorAll('#side nav button')) button.classList.toggle('active', button.dataset.tab === name);
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.id === `tab-${name}`);
 }
@@ -363,7 +391,8 @@ function renderFacts() {
   }
   const { plan, route, stop } = found;
   const w = stop.why;
-  const lines = [`Stop ${stop.seq} of ${route.vehicleId} (${plan.district} ${plan.fraction}, plan v${plan.version}), planned ${fmtTime(stop.arriveAt)}${stop.doneAt ? `, done ${fmtTime(stop.doneAt)}` : ''}.`];
+  const stopNumber = route.stops.filter((s) => s.kind === 'container').indexOf(stop) + 1;
+  const lines = [`Stop ${stopNumber} of ${route.vehicleId} (${plan.district} ${plan.fraction}, plan v${plan.version}), planned ${fmtTime(stop.arriveAt)}${stop.doneAt ? `, done ${fmtTime(stop.doneAt)}` : ''}.`];
   if (w) {
     const reason = { must: 'it would overflow before the next chance to empty it', worth: 'it is fairly full and close to the route anyway', planner_added: 'a planner added it', locked: 'a planner locked it on the plan' }[w.category] ?? w.category;
     lines.push(`Why: ${reason}.`);

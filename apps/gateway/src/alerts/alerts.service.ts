@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AlertActions, AlertsRepository, DEFAULT_THRESHOLDS, mergeThresholds, WebhooksRepository, type Alert, type AlertFilter, type AlertThresholds, type Webhook } from '@vulgraad/alerts';
+import { AlertActions, AlertsRepository, DEFAULT_THRESHOLDS, mergeThresholds, WebhooksRepository, webhookUrlProblem, type Alert, type AlertFilter, type AlertThresholds, type Webhook } from '@vulgraad/alerts';
 import type { Config } from '@vulgraad/config';
 import { CLOCK, CONFIG, DomainError, EVENT_BUS, type Clock } from '@vulgraad/contracts';
 import type { EventBus } from '@vulgraad/events';
@@ -74,6 +74,8 @@ export class AlertsService {
   }
 
   async createWebhook(user: AuthUser, dto: WebhookDto): Promise<Webhook> {
+    const problem = this.config.alerts.webhookAllowPrivateTargets ? null : webhookUrlProblem(dto.url);
+    if (problem) throw new DomainError('validation', `${problem}; set WEBHOOK_ALLOW_PRIVATE_TARGETS to allow receivers inside the deployment`, 'url');
     const hook = await this.webhooks.create(dto, user.username);
     await this.audit.record(user, 'webhook.create', { type: 'webhook', id: hook.id }, { url: dto.url, causes: dto.causes ?? null, districts: dto.districts ?? null });
     return hook;

@@ -43,6 +43,11 @@ export class ErrorFilter implements ExceptionFilter {
       // body-parser errors (malformed JSON, too large) carry their own status.
       return { statusCode: parserStatus, error: HTTP_NAMES[parserStatus] ?? 'Bad Request', message: (exception as Error).message, field: 'body' };
     }
+    // PostgreSQL refused a character of the request (a NUL in a query parameter): the client's input, not a fault here.
+    const sqlState = (exception as { code?: unknown })?.code;
+    if (sqlState === '22021' || sqlState === '22P05') {
+      return { statusCode: 400, error: 'Bad Request', message: 'the request has a character the database cannot store (such as NUL)', field: null };
+    }
     return { statusCode: 500, error: 'Internal Server Error', message: 'the request failed; the error is logged', field: null };
   }
 }

@@ -44,3 +44,17 @@ describe(parseContainerGeoJson.name, () => {
     expect(() => parseContainerGeoJson({ type: 'Feature' })).toThrow(expect.objectContaining({ field: 'type' }));
   });
 });
+
+describe('parseContainerCsv on what spreadsheets write', () => {
+  it('takes a byte-order mark and CRLF lines', () => {
+    const rows = parseContainerCsv('\uFEFFref,lng,lat,district,wasteType,volumeL\r\nA1,4.89,52.37,West,glass,3000\r\n');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ ref: 'A1', errors: [] });
+  });
+
+  it('answers a quote that is never closed with a validation error on the body', () => {
+    expect(() => parseContainerCsv('ref,lng,lat,district,wasteType,volumeL\nA1,4.89,52.37,"West,glass,3000\n')).toThrow(
+      expect.objectContaining({ code: 'validation', field: 'body', message: expect.stringMatching(/^the CSV cannot be read: .*line 2/) }),
+    );
+  });
+});

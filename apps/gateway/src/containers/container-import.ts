@@ -1,6 +1,6 @@
 import { CONTAINER_TYPES, DomainError, WASTE_FRACTIONS, type ContainerType, type WasteFraction } from '@vulgraad/contracts';
+import { csvNumber, CsvSyntaxError, parseCsv } from '@vulgraad/csv';
 import type { ContainerInput } from '@vulgraad/database';
-import { parseCsv } from '../common/csv';
 
 /** One row of an import: the container it describes, or why it cannot be taken. */
 export interface ImportRow {
@@ -39,12 +39,7 @@ function pick(raw: Record<string, unknown>, field: string): unknown {
 
 function number(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string') return null;
-  // Decimal commas ("4,89") are common in Dutch exports.
-  const text = value.trim().replace(/^(-?\d+),(\d+)$/, '$1.$2');
-  if (text === '') return null;
-  const parsed = Number(text);
-  return Number.isFinite(parsed) ? parsed : null;
+  return typeof value === 'string' ? csvNumber(value) : null;
 }
 
 /** Checks one row's fields; every problem is listed, not only the first. */
@@ -111,9 +106,9 @@ export function validateRow(row: number, raw: Record<string, unknown>, position?
   };
 }
 
-/** Rows of a CSV file with a header line. */
+/** Rows of a CSV file with a header line (`,` or `;`, with or without a byte-order mark). */
 export function parseContainerCsv(text: string): ImportRow[] {
-  const lines = parseCsv(text);
+  const lines = readCsv(text);
   if (lines.length === 0) throw new DomainError('validation', 'the CSV is empty', 'body');
   const header = (lines[0] as string[]).map(normaliseKey);
   for (const needed of ['lng', 'lat', 'district', 'wasteType', 'volumeL']) {
@@ -131,6 +126,15 @@ export function parseContainerCsv(text: string): ImportRow[] {
     }
     return validateRow(i + 1, raw);
   });
+}
+
+function readCsv(text: string): string[][] {
+  try {
+    return parseCsv(text);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new DomainError('validation', `the CSV cannot be read: ${error.message}`, 'body');
+    throw error;
+  }
 }
 
 /** Rows of a GeoJSON FeatureCollection of Point features with the fields as properties. */

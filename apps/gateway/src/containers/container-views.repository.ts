@@ -1,20 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DATABASE, type ContainerType, type WasteFraction } from '@vulgraad/contracts';
+import { DATABASE, type Container, type ContainerType, type WasteFraction } from '@vulgraad/contracts';
 import type { Database } from '@vulgraad/database';
 
-/** A container with its latest state: what the map and the lists show. */
-export interface ContainerView {
-  id: string;
-  externalRef: string | null;
-  lng: number;
-  lat: number;
-  district: string;
+/** A container (the shape of @vulgraad/contracts) with its address and latest state: what the map and the lists show. */
+export interface ContainerView extends Container {
   address: string | null;
-  wasteType: WasteFraction;
-  containerType: ContainerType;
-  volumeL: number;
-  depthMm: number | null;
-  accessWindow: { fromMin: number; toMin: number } | null;
   state: {
     deviceId: string;
     measuredAt: string;

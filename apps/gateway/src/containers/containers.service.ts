@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, DomainError, type Clock } from '@vulgraad/contracts';
+import type { Config } from '@vulgraad/config';
+import { CLOCK, CONFIG, DomainError, type Clock } from '@vulgraad/contracts';
 import { CollectionsRepository, ContainersRepository, DevicesRepository, ReadingsRepository, type ContainerInput, type ContainerRecord } from '@vulgraad/database';
-import { FillForecaster } from '@vulgraad/forecasting';
+import { createForecaster, forecastSettingsFrom, type FillForecaster } from '@vulgraad/forecasting';
 import { AuditService } from '../audit/audit.service';
 import { seesDistrict, type AuthUser } from '../auth/roles';
 import { LiveService } from '../live/live.service';
@@ -30,7 +31,8 @@ type Feature = { type: 'Feature'; id: string; geometry: { type: 'Point'; coordin
 
 @Injectable()
 export class ContainersService {
-  private readonly forecaster = new FillForecaster();
+  /** The city's forecaster, as the planner and the alerts build it: the dashboard's "full at" agrees with the plan. */
+  private readonly forecaster: FillForecaster;
 
   constructor(
     private readonly containers: ContainersRepository,
@@ -41,7 +43,10 @@ export class ContainersService {
     private readonly audit: AuditService,
     private readonly live: LiveService,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.forecaster = createForecaster(forecastSettingsFrom(config));
+  }
 
   /** Containers with their latest state as a GeoJSON FeatureCollection. */
   async list(user: AuthUser, query: ContainerListQuery): Promise<{ type: 'FeatureCollection'; features: Feature[] }> {

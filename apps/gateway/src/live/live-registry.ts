@@ -1,13 +1,10 @@
-import type { ContainerStateChanged, WasteFraction } from '@vulgraad/contracts';
+import type { Container, ContainerStateChanged } from '@vulgraad/contracts';
+
+/** What the live registry keeps of a container (the fields of the contracts' Container that the map draws). */
+export type RegistryContainer = Pick<Container, 'id' | 'district' | 'wasteType' | 'lng' | 'lat' | 'volumeL'>;
 
 /** What a browser gets of a container on joining a room. */
-export interface LiveContainer {
-  id: string;
-  district: string;
-  wasteType: WasteFraction;
-  lng: number;
-  lat: number;
-  volumeL: number;
+export interface LiveContainer extends RegistryContainer {
   fillPct: number | null;
   temperatureC: number | null;
   batteryPct: number | null;
@@ -26,15 +23,6 @@ export interface LiveState {
   measuredAt: string;
   /** The ingest's id of the MQTT message this state came from (in its log line and stored row), when known. */
   correlationId?: string;
-}
-
-export interface RegistryContainer {
-  id: string;
-  district: string;
-  wasteType: WasteFraction;
-  lng: number;
-  lat: number;
-  volumeL: number;
 }
 
 /**

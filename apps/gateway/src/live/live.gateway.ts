@@ -9,6 +9,8 @@ import { parseRoom, refusal } from './rooms';
 import { SlowConsumerGuard } from './slow-consumers';
 
 const MAX_ROOMS_PER_REQUEST = 100;
+/** Rooms one connection may be in (besides its own): each join costs a snapshot query or two. */
+export const MAX_ROOMS_PER_SOCKET = 200;
 
 interface SocketData {
   user: AuthUser;
@@ -33,7 +35,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: Server): void {
     server.use((socket, next) => {
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? socket.handshake.query.token;
+      // From the handshake's auth only: a token in the query string ends up in proxies' and servers' access logs.
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       if (typeof token !== 'string' || token === '') return next(new Error('unauthenticated: send auth: { token } from POST /api/auth/login'));
       this.users
         .authenticate(token)
@@ -65,6 +68,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
       const room = parseRoom(name);
       if (!room) {
         refused.push({ room: String(name).slice(0, 200), reason: 'unknown room: use district:<name> or route:<vehicleId>:<YYYY-MM-DD>' });
+        continue;
+      }
+      // socket.rooms holds the socket's own id and its user room besides what it joined.
+      if (!socket.rooms.has(name as string) && socket.rooms.size - 2 >= MAX_ROOMS_PER_SOCKET) {
+        refused.push({ room: name as string, reason: `a connection is in at most ${MAX_ROOMS_PER_SOCKET} rooms; leave some first` });
         continue;
       }
       try {

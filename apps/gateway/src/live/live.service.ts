@@ -6,7 +6,7 @@ import { ContainersRepository, ReadingsRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { localDateOf, PlansRepository } from '@vulgraad/planning';
 import type { Server } from 'socket.io';
-import { routeRoom, summarise, type PlanSummary } from '../plans/plans.service';
+import { districtsOfRoute, routeRoom, summarise, viewOfDistrict, type PlanSummary } from '../plans/plans.service';
 import { Coalescer } from './coalescer';
 import { LiveRegistry, type LiveContainer, type LiveState } from './live-registry';
 import { districtRoom, type ParsedRoom } from './rooms';
@@ -138,7 +138,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     const known = this.routeDistricts.get(name);
     if (known) return [...known];
     const plans = (await this.plans.publishedOn(room.shiftDate)).filter((p) => p.routes.some((r) => r.vehicleId === room.vehicleId));
-    return plans.length > 0 ? [...new Set(plans.map((p) => p.district))] : null;
+    return plans.length > 0 ? [...new Set(plans.flatMap((p) => districtsOfRoute(p, p.routes.find((r) => r.vehicleId === room.vehicleId) ?? {})))] : null;
   }
 
   /** What a browser gets on joining a district room. */
@@ -149,7 +149,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       this.alerts.list({ status: 'unresolved', district, limit: 2000 }),
       this.plans.publishedOn(this.today(), district),
     ]);
-    return { room: districtRoom(district), kind: 'district', district, at: this.clock.now().toISOString(), containers, alerts, plans: plans.map(summarise) };
+    return { room: districtRoom(district), kind: 'district', district, at: this.clock.now().toISOString(), containers, alerts, plans: plans.map((p) => summarise(viewOfDistrict(p, district))) };
   }
 
   /** What a browser gets on joining a route room: the truck's route(s) that shift with every stop and its why. */
@@ -255,7 +255,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   private async onPlan(event: PlanPublished): Promise<void> {
     const plan = await this.plans.findById(event.planId);
     const summary = plan ? summarise(plan) : null;
-    this.emit(districtRoom(event.district), LIVE_EVENTS.plan, { event, plan: summary });
+    for (const district of event.districts ?? [event.district]) this.emit(districtRoom(district), LIVE_EVENTS.plan, { event, plan: plan ? summarise(viewOfDistrict(plan, district)) : null });
     if (!plan) return;
     if (plan.shiftDate === this.today()) await this.reloadRoutes();
     for (const route of plan.routes) {
@@ -297,7 +297,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
         const room = routeRoom(route.vehicleId, today);
         let set = districts.get(room);
         if (!set) districts.set(room, (set = new Set()));
-        set.add(plan.district);
+        for (const district of districtsOfRoute(plan, route)) set.add(district);
         for (const stop of route.stops) {
           if (!stop.containerId) continue;
           let rooms = byContainer.get(stop.containerId);

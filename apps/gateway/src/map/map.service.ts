@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { buffer, convex, featureCollection, point } from '@turf/turf';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { BASEMAP_BANDS, BasemapTiles, layerCounts, loadBasemap } from '@vulgraad/basemap';
+import { buffer } from '@turf/buffer';
+import { convex } from '@turf/convex';
+import { featureCollection, point } from '@turf/helpers';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, DomainError } from '@vulgraad/contracts';
 import { ContainersRepository } from '@vulgraad/database';
@@ -13,6 +16,8 @@ export interface MapConfig {
   background: 'roads' | 'districts';
   /** [west, south, east, north] of the containers, or null without any. */
   bounds: [number, number, number, number] | null;
+  /** The offline base map (vector tiles at `/api/map/basemap/{z}/{x}/{y}` for each band), or null without one. */
+  basemap: { bands: number[]; attribution: string; features: number } | null;
 }
 
 /** Outlines are padded this far around the outermost containers. */
@@ -24,15 +29,61 @@ const OUTLINE_PADDING_M = 150;
  * around each district's containers.
  */
 @Injectable()
-export class MapService {
+export class MapService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Map');
   private roads: Promise<string> | null = null;
+  private basemap: Promise<{ tiles: BasemapTiles; attribution: string } | null> | null = null;
   private outlines: { at: number; value: Promise<string> } | null = null;
 
   constructor(
     private readonly containers: ContainersRepository,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
+
+  /** The base map's tiles are indexed at start-up, off the start-up path, so the first page finds them ready. */
+  onApplicationBootstrap(): void {
+    void this.basemapTiles();
+  }
+
+  /**
+   * Where the offline base map comes from: GATEWAY_BASEMAP, else the road
+   * graph when it is OSM data or a CSV folder (GraphML has no names: the
+   * plain road layer draws it). None when tiles come from a tile server.
+   */
+  basemapSources(): string[] {
+    if (this.config.gateway.tileUrl) return [];
+    if (this.config.gateway.basemap) return this.config.gateway.basemap.split(',').map((s) => s.trim()).filter(Boolean);
+    const graph = this.config.distances.roadGraph;
+    if (graph && !/\.graphml$/i.test(graph)) return [graph];
+    return [];
+  }
+
+  /** The base map's tiles, loaded once; null without sources or when they cannot be read (logged). */
+  basemapTiles(): Promise<{ tiles: BasemapTiles; attribution: string } | null> {
+    const sources = this.basemapSources();
+    if (sources.length === 0) return Promise.resolve(null);
+    this.basemap ??= loadBasemap(sources).then(
+      (basemap) => {
+        const tiles = new BasemapTiles(basemap.features);
+        this.logger.log({ msg: 'base map ready', sources, layers: layerCounts(basemap.features) });
+        return { tiles, attribution: this.config.gateway.basemapAttribution ?? basemap.attribution };
+      },
+      (error: unknown) => {
+        this.logger.error({ msg: 'base map could not be read: the map stands on roads or district outlines instead', sources, err: String(error) });
+        return null;
+      },
+    );
+    return this.basemap;
+  }
+
+  /** One vector tile of the base map as JSON text. */
+  async basemapTile(z: number, x: number, y: number): Promise<string> {
+    const basemap = await this.basemapTiles();
+    if (!basemap) throw new DomainError('not_found', 'no base map is configured (GATEWAY_BASEMAP or DISTANCES_ROAD_GRAPH)');
+    const tile = basemap.tiles.tile(z, x, y);
+    if (tile === null) throw new DomainError('validation', `no such base map tile: z must be one of ${BASEMAP_BANDS.join(', ')} and x, y within 0..2^z-1`, 'z');
+    return tile;
+  }
 
   async mapConfig(): Promise<MapConfig> {
     const all = await this.containers.list({ activeOnly: true });
@@ -43,7 +94,13 @@ export class MapService {
         bounds = [Math.min(bounds[0], c.lng), Math.min(bounds[1], c.lat), Math.max(bounds[2], c.lng), Math.max(bounds[3], c.lat)];
       }
     }
-    return { tileUrl: this.config.gateway.tileUrl, background: this.roadSource() ? 'roads' : 'districts', bounds };
+    const basemap = await this.basemapTiles();
+    return {
+      tileUrl: this.config.gateway.tileUrl,
+      background: this.roadSource() ? 'roads' : 'districts',
+      bounds,
+      basemap: basemap ? { bands: [...BASEMAP_BANDS], attribution: basemap.attribution, features: basemap.tiles.featureCount } : null,
+    };
   }
 
   /** Where the roads come from: a GeoJSON file of the gateway's own, else the planner's road graph (DISTANCES_ROAD_GRAPH). */

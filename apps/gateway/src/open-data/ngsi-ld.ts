@@ -1,4 +1,4 @@
-import type { ContainerType, WasteFraction } from '@vulgraad/contracts';
+import type { Container, ContainerType, WasteFraction } from '@vulgraad/contracts';
 
 /** The JSON-LD contexts of a WasteContainer entity: the FIWARE Smart Data Model and the NGSI-LD core. */
 export const WASTE_CONTAINER_CONTEXT = [
@@ -6,17 +6,9 @@ export const WASTE_CONTAINER_CONTEXT = [
   'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld',
 ];
 
-/** An open-data container with its statistics: nothing personal in it. */
-export interface OpenContainer {
-  id: string;
-  externalRef: string | null;
-  lng: number;
-  lat: number;
-  district: string;
+/** An open-data container (the public fields of the contracts' Container) with its statistics: nothing personal in it. */
+export interface OpenContainer extends Pick<Container, 'id' | 'externalRef' | 'lng' | 'lat' | 'district' | 'wasteType' | 'containerType' | 'volumeL'> {
   address: string | null;
-  wasteType: WasteFraction;
-  containerType: ContainerType;
-  volumeL: number;
   fillPct: number | null;
   fillMeasuredAt: string | null;
   fillAvgPct: number | null;

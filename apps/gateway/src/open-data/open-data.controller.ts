@@ -1,9 +1,9 @@
 import { Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { DomainError } from '@vulgraad/contracts';
+import { toCsv } from '@vulgraad/csv';
 import type { HttpResponse } from '../common/http';
 import { Public } from '../auth/auth.decorators';
-import { toCsv } from '../common/csv';
 import { entityIdOf, toWasteContainer } from './ngsi-ld';
 import { OpenDataService } from './open-data.service';
 import { ApiController } from '../common/api-controller';

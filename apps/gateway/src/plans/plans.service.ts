@@ -11,7 +11,9 @@ import type { FeedbackDto, PlannerEditDto } from './plans.dto';
 /** A plan without its stops: what a list shows. */
 export interface PlanSummary {
   id: string;
+  /** A district, or `fleet` for the plan of the whole fleet; `districts` lists what it covers. */
   district: string;
+  districts: string[];
   fraction: Plan['fraction'];
   shiftDate: string;
   version: number;
@@ -20,17 +22,45 @@ export interface PlanSummary {
   createdAt: string;
   distanceM: number;
   durationS: number;
-  routes: Array<{ id: string; vehicleId: string; room: string; stops: number; containers: number; startAt: string; endAt: string; distanceM: number }>;
+  routes: Array<{ id: string; vehicleId: string; room: string; districts: string[]; stops: number; containers: number; startAt: string; endAt: string; distanceM: number }>;
   unassigned: number;
 }
 
 /** The live room of a truck's route on a shift: stable across re-planned versions. */
 export const routeRoom = (vehicleId: string, shiftDate: string): string => `route:${vehicleId}:${shiftDate}`;
 
+/** The districts a plan covers. */
+export const districtsOfPlan = (plan: Pick<Plan, 'district' | 'districts'>): string[] => (plan.districts && plan.districts.length > 0 ? plan.districts : [plan.district]);
+
+/** The districts a route of a plan passes (its plan's when it empties no container yet). */
+export const districtsOfRoute = (plan: Pick<Plan, 'district' | 'districts'>, route: Pick<Plan['routes'][number], 'districts'>): string[] =>
+  route.districts && route.districts.length > 0 ? route.districts : districtsOfPlan(plan);
+
+/** A user sees a plan when it covers a district they see. */
+export const seesPlan = (user: AuthUser, plan: Pick<Plan, 'district' | 'districts'>): boolean => districtsOfPlan(plan).some((d) => seesDistrict(user, d));
+
+/**
+ * A plan as one district sees it: the fleet's routes that pass through the
+ * district (a truck's whole day, other districts included) and its
+ * unplaced containers are kept whole; the plan itself is unchanged when it
+ * is the district's own.
+ */
+export function viewOfDistrict(plan: Plan, district: string): Plan {
+  if (districtsOfPlan(plan).length <= 1) return plan;
+  return { ...plan, routes: plan.routes.filter((r) => districtsOfRoute(plan, r).includes(district)) };
+}
+
+/** A plan as a user limited to some districts sees it: the routes that pass through one of them. */
+export function viewOfUser(plan: Plan, user: Pick<AuthUser, 'districts'>): Plan {
+  if (user.districts === null || districtsOfPlan(plan).length <= 1) return plan;
+  return { ...plan, routes: plan.routes.filter((r) => districtsOfRoute(plan, r).some((d) => seesDistrict(user, d))) };
+}
+
 export function summarise(plan: Plan): PlanSummary {
   return {
     id: plan.id,
     district: plan.district,
+    districts: districtsOfPlan(plan),
     fraction: plan.fraction,
     shiftDate: plan.shiftDate,
     version: plan.version,
@@ -43,6 +73,7 @@ export function summarise(plan: Plan): PlanSummary {
       id: r.id,
       vehicleId: r.vehicleId,
       room: routeRoom(r.vehicleId, plan.shiftDate),
+      districts: districtsOfRoute(plan, r),
       stops: r.stops.length,
       containers: r.stops.filter((s) => s.kind === 'container').length,
       startAt: r.startAt,
@@ -75,14 +106,14 @@ export class PlansService {
   async list(user: AuthUser, date: string | undefined, district: string | undefined): Promise<PlanSummary[]> {
     if (district && !seesDistrict(user, district)) throw new DomainError('forbidden', `you may not see district ${district}`, 'district');
     const plans = await this.plans.publishedOn(date ?? this.today(), district ?? null);
-    return plans.filter((p) => seesDistrict(user, p.district)).map(summarise);
+    return plans.filter((p) => seesPlan(user, p)).map((p) => summarise(viewOfUser(district ? viewOfDistrict(p, district) : p, user)));
   }
 
   async get(user: AuthUser, id: string): Promise<Plan> {
     const plan = await this.plans.findById(id);
     if (!plan) throw new DomainError('not_found', `plan ${id} does not exist`, 'id');
-    if (!seesDistrict(user, plan.district)) throw new DomainError('forbidden', `you may not see district ${plan.district}`, 'id');
-    return plan;
+    if (!seesPlan(user, plan)) throw new DomainError('forbidden', `you may not see district ${plan.district}`, 'id');
+    return viewOfUser(plan, user);
   }
 
   async versions(user: AuthUser, id: string): Promise<PlanSummary[]> {

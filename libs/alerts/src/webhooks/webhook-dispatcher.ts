@@ -1,6 +1,7 @@
 import type { Clock } from '@vulgraad/contracts';
 import { backoffDelayMs, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook } from './signature';
 import type { ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+import { webhookTargetProblem } from './webhook-target';
 
 export interface WebhookDispatcherOptions {
   /** Attempts before a delivery is given up (status failed). */
@@ -13,11 +14,16 @@ export interface WebhookDispatcherOptions {
   /** How often to look for due deliveries when nobody kicks. */
   pollMs: number;
   batchSize: number;
+  /**
+   * Deliver to loopback and private addresses too (WEBHOOK_ALLOW_PRIVATE_TARGETS): off, a webhook
+   * URL is a way for an admin's token to reach this host's and its network's internal services.
+   */
+  allowPrivateTargets?: boolean;
   onError?(error: unknown): void;
 }
 
 /** The HTTP call, replaceable so the sender can be pointed at any fetch-compatible client. */
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number }>;
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' }) => Promise<{ status: number }>;
 
 /**
  * Sends queued webhook deliveries: signs each body (HMAC-SHA256 over
@@ -26,6 +32,8 @@ export type FetchLike = (url: string, init: { method: string; headers: Record<st
  * in the database, so several dispatchers (replicas) share the work and a
  * dispatcher that dies mid-send leaves its claims to expire and be retried.
  * Delivery is at least once: receivers dedupe on the delivery id header.
+ * A redirect is not followed (it counts as a failed attempt), and a URL that
+ * reaches a loopback or private address is not called unless allowed.
  */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
@@ -105,9 +113,14 @@ export class WebhookDispatcher {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const response = await this.send(delivery.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.options.timeoutMs) });
-      statusCode = response.status;
-      if (statusCode < 200 || statusCode >= 300) error = `receiver answered ${statusCode}`;
+      const refused = this.options.allowPrivateTargets ? null : await webhookTargetProblem(delivery.url);
+      if (refused) {
+        error = `not sent: ${refused} (WEBHOOK_ALLOW_PRIVATE_TARGETS)`;
+      } else {
+        const response = await this.send(delivery.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'manual' });
+        statusCode = response.status;
+        if (statusCode < 200 || statusCode >= 300) error = statusCode >= 300 && statusCode < 400 ? `receiver answered ${statusCode} (redirects are not followed)` : `receiver answered ${statusCode}`;
+      }
     } catch (caught) {
       error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
     }

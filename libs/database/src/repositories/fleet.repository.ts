@@ -38,6 +38,10 @@ export interface Vehicle {
   costPerHour: number;
   shiftStartMin: number;
   shiftEndMin: number;
+  /** Shift per ISO weekday ("1" = Monday): [start, end] minutes; a weekday not listed has no shift. Null = the shift above every day. */
+  shiftByWeekday: Record<string, [number, number]> | null;
+  /** The driver's break, minutes; null = the district's. */
+  breakMin: number | null;
   maxRouteDurationS: number | null;
   active: boolean;
   status: 'in_service' | 'out_of_service';
@@ -45,8 +49,15 @@ export interface Vehicle {
   updatedAt: Date;
 }
 
-export type VehicleInput = Omit<Vehicle, 'updatedAt' | 'statusReason' | 'status' | 'active'> &
-  Partial<Pick<Vehicle, 'status' | 'statusReason' | 'active'>>;
+export type VehicleInput = Omit<Vehicle, 'updatedAt' | 'statusReason' | 'status' | 'active' | 'shiftByWeekday' | 'breakMin'> &
+  Partial<Pick<Vehicle, 'status' | 'statusReason' | 'active' | 'shiftByWeekday' | 'breakMin'>>;
+
+/** A truck's shift on a date's ISO weekday (1 = Monday), minutes after local midnight; null when it has none that day. */
+export function vehicleShiftOn(v: Pick<Vehicle, 'shiftStartMin' | 'shiftEndMin' | 'shiftByWeekday'>, isoWeekday: number): { startMin: number; endMin: number } | null {
+  if (!v.shiftByWeekday) return { startMin: v.shiftStartMin, endMin: v.shiftEndMin };
+  const day = v.shiftByWeekday[String(isoWeekday)];
+  return day ? { startMin: day[0], endMin: day[1] } : null;
+}
 
 /** -- Params: $1 id, $2 name, $3 lng, $4 lat, $5 address */
 const UPSERT_DEPOT = `
@@ -65,22 +76,24 @@ const SELECT_SITES = `
   SELECT id, name, lng, lat, address, fractions, open_from_min, open_to_min, service_time_s FROM disposal_sites ORDER BY id`;
 
 const VEHICLE_COLUMNS = `id, name, depot_id, capacity_l, capacity_kg, fractions, equipment, speed_factor, cost_per_km, cost_per_hour,
-  shift_start_min, shift_end_min, max_route_duration_s, active, status, status_reason, updated_at`;
+  shift_start_min, shift_end_min, shift_by_weekday, break_min, max_route_duration_s, active, status, status_reason, updated_at`;
 /**
  * -- Params: $1 id, $2 name, $3 depot_id, $4 capacity_l, $5 capacity_kg, $6 fractions, $7 equipment, $8 speed_factor,
  * $9 cost_per_km, $10 cost_per_hour, $11 shift_start_min, $12 shift_end_min, $13 max_route_duration_s, $14 active,
- * $15 status, $16 status_reason
+ * $15 status, $16 status_reason, $17 shift_by_weekday jsonb, $18 break_min
  */
 const UPSERT_VEHICLE = `
   INSERT INTO vehicles (id, name, depot_id, capacity_l, capacity_kg, fractions, equipment, speed_factor, cost_per_km,
-                        cost_per_hour, shift_start_min, shift_end_min, max_route_duration_s, active, status, status_reason)
-  VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                        cost_per_hour, shift_start_min, shift_end_min, max_route_duration_s, active, status, status_reason,
+                        shift_by_weekday, break_min)
+  VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[], $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18)
   ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, depot_id = EXCLUDED.depot_id, capacity_l = EXCLUDED.capacity_l,
     capacity_kg = EXCLUDED.capacity_kg, fractions = EXCLUDED.fractions, equipment = EXCLUDED.equipment,
     speed_factor = EXCLUDED.speed_factor, cost_per_km = EXCLUDED.cost_per_km, cost_per_hour = EXCLUDED.cost_per_hour,
     shift_start_min = EXCLUDED.shift_start_min, shift_end_min = EXCLUDED.shift_end_min,
     max_route_duration_s = EXCLUDED.max_route_duration_s, active = EXCLUDED.active, status = EXCLUDED.status,
-    status_reason = EXCLUDED.status_reason, updated_at = now()`;
+    status_reason = EXCLUDED.status_reason, shift_by_weekday = EXCLUDED.shift_by_weekday, break_min = EXCLUDED.break_min,
+    updated_at = now()`;
 /** -- Params: $1 active only */
 const SELECT_VEHICLES = `SELECT ${VEHICLE_COLUMNS} FROM vehicles WHERE (NOT $1::bool OR active) ORDER BY id`;
 /** -- Params: $1 id */
@@ -101,6 +114,8 @@ interface VehicleRow {
   cost_per_hour: number;
   shift_start_min: number;
   shift_end_min: number;
+  shift_by_weekday: Record<string, [number, number]> | string | null;
+  break_min: number | null;
   max_route_duration_s: number | null;
   active: boolean;
   status: Vehicle['status'];
@@ -121,6 +136,8 @@ const toVehicle = (r: VehicleRow): Vehicle => ({
   costPerHour: r.cost_per_hour,
   shiftStartMin: r.shift_start_min,
   shiftEndMin: r.shift_end_min,
+  shiftByWeekday: typeof r.shift_by_weekday === 'string' ? (JSON.parse(r.shift_by_weekday) as Record<string, [number, number]>) : r.shift_by_weekday,
+  breakMin: r.break_min,
   maxRouteDurationS: r.max_route_duration_s,
   active: r.active,
   status: r.status,
@@ -168,7 +185,7 @@ export class VehiclesRepository {
     await this.db.query(UPSERT_VEHICLE, [
       v.id, v.name, v.depotId, v.capacityL, v.capacityKg, v.fractions, v.equipment, v.speedFactor, v.costPerKm,
       v.costPerHour, v.shiftStartMin, v.shiftEndMin, v.maxRouteDurationS, v.active ?? true, v.status ?? 'in_service',
-      v.statusReason ?? null,
+      v.statusReason ?? null, v.shiftByWeekday ? JSON.stringify(v.shiftByWeekday) : null, v.breakMin ?? null,
     ]);
   }
 

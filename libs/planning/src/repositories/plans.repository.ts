@@ -8,22 +8,25 @@ const SELECT_BY_JOB = `SELECT id FROM plans WHERE job_key = $1`;
 const LOCK_SHIFT = `SELECT pg_advisory_xact_lock(hashtext($1))`;
 /** -- Params: $1 district, $2 fraction, $3 shift_date */
 const NEXT_VERSION = `SELECT coalesce(max(version), 0) + 1 AS version FROM plans WHERE district = $1 AND fraction = $2 AND shift_date = $3::date`;
-/** -- Params: $1 district, $2 fraction, $3 shift_date, $4 superseded_at */
+/**
+ * -- Params: $1 district, $2 fraction, $3 shift_date, $4 superseded_at, $5 districts text[]. A fleet plan also
+ * supersedes the published plans of the districts it covers.
+ */
 const SUPERSEDE = `
   UPDATE plans SET status = 'superseded', superseded_at = $4
-  WHERE district = $1 AND fraction = $2 AND shift_date = $3::date AND status = 'published'`;
+  WHERE (district = $1 OR district = ANY($5::text[])) AND fraction = $2 AND shift_date = $3::date AND status = 'published'`;
 /**
  * -- Params: $1 id, $2 district, $3 fraction, $4 shift_date, $5 version, $6 trigger, $7 job_key, $8 created_at,
- * $9 solve_seconds, $10 distance_m, $11 duration_s, $12 unassigned jsonb
+ * $9 solve_seconds, $10 distance_m, $11 duration_s, $12 unassigned jsonb, $13 districts text[], $14 must_ids text[]
  */
 const INSERT_PLAN = `
   INSERT INTO plans (id, district, fraction, shift_date, version, status, trigger, job_key, created_at, solve_seconds,
-                     distance_m, duration_s, unassigned)
-  VALUES ($1, $2, $3, $4::date, $5, 'published', $6, $7, $8, $9, $10, $11, $12::jsonb)`;
-const ROUTE_CASTS = ['text', 'text', 'text', 'timestamptz', 'timestamptz', 'float8', 'float8', 'jsonb'];
-/* Params per row: id, plan_id, vehicle_id, start_at, end_at, distance_m, duration_s, geometry. */
+                     distance_m, duration_s, unassigned, districts, must_ids)
+  VALUES ($1, $2, $3, $4::date, $5, 'published', $6, $7, $8, $9, $10, $11, $12::jsonb, $13::text[], $14::text[])`;
+const ROUTE_CASTS = ['text', 'text', 'text', 'timestamptz', 'timestamptz', 'float8', 'float8', 'jsonb', 'text[]'];
+/* Params per row: id, plan_id, vehicle_id, start_at, end_at, distance_m, duration_s, geometry, districts. */
 const insertRoutesSql = (rows: number): string => `
-  INSERT INTO plan_routes (id, plan_id, vehicle_id, start_at, end_at, distance_m, duration_s, geometry)
+  INSERT INTO plan_routes (id, plan_id, vehicle_id, start_at, end_at, distance_m, duration_s, geometry, districts)
   VALUES ${valuesRows(rows, ROUTE_CASTS)}`;
 const STOP_CASTS = ['text', 'text', 'int4', 'text', 'text', 'text', 'float8', 'float8', 'timestamptz', 'timestamptz', 'float8', 'float8', 'jsonb', 'timestamptz'];
 /* Params per row: route_id, plan_id, seq, kind, container_id, disposal_site_id, lng, lat, arrive_at, depart_at, load_after_l, load_after_kg, why, done_at. */
@@ -33,20 +36,23 @@ const insertStopsSql = (rows: number): string => `
   VALUES ${valuesRows(rows, STOP_CASTS)}`;
 
 const PLAN_COLUMNS = `id, district, fraction, shift_date::text AS shift_date, version, status, trigger, created_at, solve_seconds,
-  distance_m, duration_s, unassigned`;
+  distance_m, duration_s, unassigned, districts, must_ids`;
 /** -- Params: $1 plan ids text[] */
 const SELECT_PLANS = `SELECT ${PLAN_COLUMNS} FROM plans WHERE id = ANY($1::text[])`;
-/** -- Params: $1 district, $2 fraction, $3 shift_date */
-const SELECT_PUBLISHED = `SELECT id FROM plans WHERE district = $1 AND fraction = $2 AND shift_date = $3::date AND status = 'published'`;
-/** -- Params: $1 shift_date, $2 district (null = all) */
+/** -- Params: $1 district (or the fleet scope), $2 fraction, $3 shift_date. A district finds the fleet plan that covers it. */
+const SELECT_PUBLISHED = `
+  SELECT id FROM plans WHERE (district = $1 OR $1 = ANY(districts)) AND fraction = $2 AND shift_date = $3::date AND status = 'published'
+  ORDER BY (district = $1) DESC LIMIT 1`;
+/** -- Params: $1 shift_date, $2 district (null = all): the plans of the district and the fleet plans that cover it. */
 const SELECT_PUBLISHED_ON = `
-  SELECT id FROM plans WHERE shift_date = $1::date AND status = 'published' AND ($2::text IS NULL OR district = $2) ORDER BY district, fraction`;
-/** -- Params: $1 district, $2 fraction, $3 shift_date */
+  SELECT id FROM plans WHERE shift_date = $1::date AND status = 'published' AND ($2::text IS NULL OR district = $2 OR $2 = ANY(districts))
+  ORDER BY district, fraction`;
+/** -- Params: $1 district (or the fleet scope), $2 fraction, $3 shift_date. A district finds the fleet plan's versions that cover it. */
 const SELECT_VERSIONS = `
-  SELECT ${PLAN_COLUMNS} FROM plans WHERE district = $1 AND fraction = $2 AND shift_date = $3::date ORDER BY version`;
+  SELECT ${PLAN_COLUMNS} FROM plans WHERE (district = $1 OR $1 = ANY(districts)) AND fraction = $2 AND shift_date = $3::date ORDER BY version`;
 /** -- Params: $1 plan ids text[] */
 const SELECT_ROUTES = `
-  SELECT id, plan_id, vehicle_id, start_at, end_at, distance_m, duration_s, geometry FROM plan_routes
+  SELECT id, plan_id, vehicle_id, start_at, end_at, distance_m, duration_s, geometry, districts FROM plan_routes
   WHERE plan_id = ANY($1::text[]) ORDER BY plan_id, vehicle_id`;
 /** -- Params: $1 plan ids text[] */
 const SELECT_STOPS = `
@@ -83,6 +89,8 @@ interface PlanRow {
   distance_m: number;
   duration_s: number;
   unassigned: Plan['unassigned'] | string;
+  districts: string[];
+  must_ids: string[];
 }
 interface RouteRow {
   id: string;
@@ -93,6 +101,7 @@ interface RouteRow {
   distance_m: number;
   duration_s: number;
   geometry: PlanRoute['geometry'] | string | null;
+  districts: string[];
 }
 interface StopRow {
   route_id: string;
@@ -161,16 +170,19 @@ export class PlansRepository {
       id,
       version,
       status: 'published',
-      routes: plan.routes.map((r) => ({ ...r, id: `${id}:${r.vehicleId}` })),
+      routes: plan.routes.map((r) => ({ ...r, id: `${id}:${r.vehicleId}`, districts: r.districts ?? [] })),
+      districts: plan.districts ?? [plan.district],
+      mustIds: plan.mustIds ?? [],
     };
-    await tx.query(SUPERSEDE, [plan.district, plan.fraction, plan.shiftDate, new Date()]);
+    const districts = stored.districts as string[];
+    await tx.query(SUPERSEDE, [plan.district, plan.fraction, plan.shiftDate, new Date(), districts]);
     await tx.query(INSERT_PLAN, [
       id, plan.district, plan.fraction, plan.shiftDate, version, plan.trigger, jobKey, plan.createdAt, plan.solveSeconds,
-      plan.distanceM, plan.durationS, JSON.stringify(plan.unassigned),
+      plan.distanceM, plan.durationS, JSON.stringify(plan.unassigned), districts, stored.mustIds,
     ]);
     for (const chunk of chunked(stored.routes, ROUTE_CASTS.length)) {
       const params = chunk.flatMap((r) => [
-        r.id, id, r.vehicleId, r.startAt, r.endAt, r.distanceM, r.durationS, r.geometry ? JSON.stringify(r.geometry) : null,
+        r.id, id, r.vehicleId, r.startAt, r.endAt, r.distanceM, r.durationS, r.geometry ? JSON.stringify(r.geometry) : null, r.districts,
       ]);
       await tx.query(insertRoutesSql(chunk.length), params);
     }
@@ -195,13 +207,13 @@ export class PlansRepository {
     return row ? this.findById(row.id) : null;
   }
 
-  /** The published version for a district, fraction and shift. */
+  /** The published version for a district (or the fleet plan covering it), fraction and shift. */
   async published(district: string, fraction: WasteFraction, shiftDate: string): Promise<Plan | null> {
     const row = (await this.db.query<{ id: string }>(SELECT_PUBLISHED, [district, fraction, shiftDate])).rows[0];
     return row ? this.findById(row.id) : null;
   }
 
-  /** Every published plan of a shift date (optionally of one district). */
+  /** Every published plan of a shift date (optionally of one district: its plans and the fleet plans covering it). */
   async publishedOn(shiftDate: string, district: string | null = null): Promise<Plan[]> {
     const ids = (await this.db.query<{ id: string }>(SELECT_PUBLISHED_ON, [shiftDate, district])).rows.map((r) => r.id);
     return this.load(ids);
@@ -268,6 +280,7 @@ export class PlansRepository {
         durationS: r.duration_s,
         stops: stopsByRoute.get(r.id) ?? [],
         geometry: r.geometry === null ? null : json(r.geometry),
+        districts: r.districts,
       });
     }
     const byId = new Map(
@@ -287,6 +300,8 @@ export class PlansRepository {
           durationS: p.duration_s,
           routes: routesByPlan.get(p.id) ?? [],
           unassigned: json(p.unassigned),
+          districts: p.districts,
+          mustIds: p.must_ids,
         },
       ]),
     );

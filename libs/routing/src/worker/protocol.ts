@@ -1,9 +1,24 @@
 import type { InfeasibleReason } from '../errors';
-import type { RoutingSolution } from '../model';
+import type { RoutingProblem, RoutingSolution, SolveOptions } from '../model';
 
-/** Messages from the solver's worker thread to the caller. */
-export type WorkerMessage =
+/** The solve options that cross the thread boundary (no callbacks, no signal). */
+export type PortableSolveOptions = Omit<SolveOptions, 'onProgress' | 'signal'>;
+
+/** A problem for the solver's thread. */
+export interface SolveRequest {
+  id: number;
+  problem: RoutingProblem;
+  options: PortableSolveOptions;
+  /** A SharedArrayBuffer of one Int32: 1 = stop the search and answer with the best so far. */
+  stopFlag: SharedArrayBuffer;
+  /** Send `progress` messages while searching. */
+  progress: boolean;
+}
+
+/** Messages from the solver's thread about the request `id`. */
+export type WorkerMessage = { id: number } & (
   | { type: 'progress'; bestCost: number; elapsedMs: number }
   | { type: 'result'; solution: RoutingSolution }
   | { type: 'infeasible'; reason: InfeasibleReason; message: string; stopIndex?: number; stopId?: string; field?: string }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+);

@@ -1,4 +1,4 @@
-import type { PayloadFormat } from '@vulgraad/contracts';
+import type { MqttPayloadFormat } from '@vulgraad/contracts';
 import type { DeviceConfig, SensorSample } from '../device';
 import { formatChirpstackV4 } from './chirpstack-v4';
 import { formatNative } from './native';
@@ -13,7 +13,7 @@ export { formatChirpstackV4 } from './chirpstack-v4';
 export { stableUuid } from './radio';
 
 /** One formatter per payload format: the only place that knows each wire shape. */
-export const FORMATTERS: Record<PayloadFormat, Formatter> = {
+export const FORMATTERS: Record<MqttPayloadFormat, Formatter> = {
   native: formatNative,
   'ttn-v3': formatTtnV3,
   'chirpstack-v4': formatChirpstackV4,

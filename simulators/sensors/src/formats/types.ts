@@ -1,9 +1,9 @@
-import type { PayloadFormat } from '@vulgraad/contracts';
+import type { MqttPayloadFormat } from '@vulgraad/contracts';
 import type { DeviceConfig, SensorSample } from '../device';
 
 /** One MQTT message as a sensor or a LoRaWAN network server would publish it. */
 export interface UplinkMessage {
-  format: PayloadFormat;
+  format: MqttPayloadFormat;
   topic: string;
   payload: Buffer;
   deviceId: string;

@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { DistanceError } from '../../types';
 import { RoadGraphBuilder } from '../road-graph';
-import { drivableDirection, addOsmWays, type OsmWay } from './osm-ways';
+import { drivableDirection, addOsmWays, type OsmRelation, type OsmWay } from './osm-ways';
 import { ProtoReader } from './protobuf';
 
 const SUPPORTED_FEATURES = new Set(['OsmSchema-V0.6', 'DenseNodes', 'HistoricalInformation', 'Sort.Type_then_ID']);
@@ -97,6 +97,22 @@ function checkHeader(data: Uint8Array, source: string): void {
 interface PrimitiveVisitor {
   node?(id: number, lng: number, lat: number): void;
   way?(way: OsmWay): void;
+  relation?(relation: OsmRelation): void;
+}
+
+/** Member types of a PBF relation, by their enum value. */
+const MEMBER_TYPES: ReadonlyArray<OsmRelation['members'][number]['type']> = ['node', 'way', 'relation'];
+
+/**
+ * Every node, way and relation of an `.osm.pbf` file, for readers that need
+ * more than the drivable ways (a base map: water, parks, buildings).
+ */
+export function scanOsmPbf(file: Uint8Array, source: string, visit: PrimitiveVisitor): void {
+  const blocks = [...fileBlocks(file, source)];
+  const header = blocks.find((b) => b.type === 'OSMHeader');
+  if (!header) throw new DistanceError('graph_format', `${source}: no OSMHeader block`);
+  checkHeader(header.data, source);
+  for (const block of blocks) if (block.type === 'OSMData') readPrimitiveBlock(block.data, visit);
 }
 
 /** Walks one PrimitiveBlock, calling the visitor for nodes and ways. */
@@ -186,6 +202,34 @@ function readPrimitiveBlock(data: Uint8Array, visit: PrimitiveVisitor): void {
         let ref = 0;
         for (let k = 0; k < deltas.length; k++) refs[k] = ref += deltas[k];
         visit.way({ id, refs, tags });
+      } else if (field === 4 && wire === 2 && visit.relation) {
+        const [s, e] = group.bytes();
+        const relation = new ProtoReader(data, s, e);
+        let id = 0;
+        const keys: number[] = [];
+        const vals: number[] = [];
+        const roles: number[] = [];
+        const memids: number[] = [];
+        const types: number[] = [];
+        while (!relation.done) {
+          const [f, w] = relation.key();
+          if (f === 1 && w === 0) id = relation.varint();
+          else if (f === 2) relation.packed(w, keys, false);
+          else if (f === 3) relation.packed(w, vals, false);
+          else if (f === 8) relation.packed(w, roles, false);
+          else if (f === 9) relation.packed(w, memids, true);
+          else if (f === 10) relation.packed(w, types, false);
+          else relation.skip(w);
+        }
+        const tags: Record<string, string> = {};
+        for (let k = 0; k < keys.length; k++) tags[strings[keys[k]] ?? ''] = strings[vals[k]] ?? '';
+        const members: Array<OsmRelation['members'][number]> = [];
+        let ref = 0;
+        for (let k = 0; k < memids.length; k++) {
+          ref += memids[k];
+          members.push({ type: MEMBER_TYPES[types[k] ?? 0] ?? 'node', ref, role: strings[roles[k] ?? 0] ?? '' });
+        }
+        visit.relation({ id, tags, members });
       } else group.skip(wire);
     }
   }

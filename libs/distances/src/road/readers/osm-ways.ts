@@ -8,6 +8,13 @@ export interface OsmWay {
   tags: Readonly<Record<string, string>>;
 }
 
+/** An OSM relation: its tags and members in order. */
+export interface OsmRelation {
+  id: number;
+  tags: Readonly<Record<string, string>>;
+  members: ReadonlyArray<{ type: 'node' | 'way' | 'relation'; ref: number; role: string }>;
+}
+
 /** Node positions by OSM id. */
 export interface OsmNodeLookup {
   get(id: number): readonly [number, number] | undefined;

@@ -1,0 +1,1 @@
+export { csvDelimiterOf, csvNumber, CsvSyntaxError, parseCsv, parseCsvRecords, toCsv, type CsvValue } from './csv';

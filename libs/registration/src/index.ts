@@ -1,0 +1,2 @@
+export { applyRegistrations, type RegistrationCounts } from './apply-registrations';
+export { fromCityDocument, readRegistrations, RegistrationFileError, type RegistrationSet } from './registration-file';
