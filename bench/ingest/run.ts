@@ -6,8 +6,16 @@
  * measured in the same run on the same machine: a bare mqtt.js subscriber on
  * the same broker with the same publisher, and a bare COPY of the same rows
  * into the same readings table. Then checks that nothing was lost or stored
- * twice. The last line is the result:
- *   ingest readings_per_s=<n> raw_subscriber_per_s=<n> raw_copy_per_s=<n> ratio=<ingest/raw_subscriber> lost=<n> duplicated=<n>
+ * twice. Then the same again without the publisher setting the pace (drain
+ * mode): the messages are published while the subscriber is away and wait in
+ * its persistent session at the broker, and the bare subscriber, then the
+ * ingest, reconnect and take them all. The last line is the result:
+ *   ingest readings_per_s=<n> raw_subscriber_per_s=<n> raw_copy_per_s=<n> ratio=<ingest/raw_subscriber>
+ *     drain_ratio=<ingest/raw_subscriber, draining> cpu_us_per_reading=<x> lost=<n> duplicated=<n> absorbed=<n>
+ * cpu_us_per_reading is the ingest process's CPU (user + system, /proc) per
+ * reading in the paced run, from the first publish to the end; PostgreSQL's
+ * is not in it. lost and duplicated count both runs; absorbed is the
+ * redeliveries the unique key turned away (the ingest's duplicates counter).
  *
  * The broker is a Mosquitto started for the run with the settings the README
  * asks of production (no cap on queued QoS 1 messages, TCP_NODELAY). The
@@ -18,6 +26,7 @@
  * dropped" in its log), which lost= then counts.
  *
  * Env: BENCH_INGEST_MESSAGES (default 200000), BENCH_INGEST_DEVICES (1000),
+ * BENCH_INGEST_DRAIN (1; 0 leaves the drain mode out and prints drain_ratio=-),
  * BENCH_INGEST_BROKER (private | machine), TEST_DATABASE_URL / TEST_MQTT_URL
  * (the machine's services), and any INGEST_* variable to try another setting
  * of the ingest.
@@ -35,7 +44,7 @@ import {
 import mqtt from 'mqtt';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { spawnIngest } from '../../test/ingest/ingest-process';
+import { type IngestProcess, spawnIngest } from '../../test/ingest/ingest-process';
 import { type PrivateBroker, startPrivateBroker } from '../../test/ingest/private-broker';
 import { describeCpu, sampleCpu } from './proc-stat';
 
@@ -45,10 +54,12 @@ const DEVICES = Number(process.env.BENCH_INGEST_DEVICES ?? 1000);
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MACHINE_MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const BROKER = process.env.BENCH_INGEST_BROKER === 'machine' ? 'machine' : 'private';
+const DRAIN = process.env.BENCH_INGEST_DRAIN !== '0';
 /** Set in main() once the broker is known. */
 let mqttUrl = MACHINE_MQTT_URL;
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -149,43 +160,80 @@ async function measureRawCopy(scratch: ScratchDatabase, deviceIds: string[], con
   }
 }
 
-async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promise<{ perSecond: number; lost: number; duplicated: number }> {
-  const prefix = `bench-ingest-${runId}/`;
-  const ingest = await spawnIngest({
+/** The ingest's settings for both runs: those of the run, then any INGEST_* of the environment. */
+function ingestEnv(scratch: ScratchDatabase, prefix: string, extra: Record<string, string>): Record<string, string> {
+  return {
     DATABASE_URL: scratch.url,
     MQTT_URL: mqttUrl,
     INGEST_TOPIC_PREFIX: prefix,
-    INGEST_CLIENT_ID: `bench-ingest-${runId}`,
-    INGEST_SHARE_GROUP: `bench-${runId}`,
     DB_MIGRATE_ON_START: 'false',
     DB_MAINTENANCE_INTERVAL_S: '0',
-    INGEST_RECEIVE_MAXIMUM: '65535',
-    INGEST_MAX_BUFFERED: '100000',
+    ...extra,
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_')) as Array<[string, string]>),
-  });
+  };
+}
+
+interface IngestStats {
+  stored: number;
+  duplicates: number;
+  lastBatch: { committedAt: string } | null;
+}
+
+const statsOf = async (ingest: IngestProcess): Promise<IngestStats> => (await (await fetch(`${ingest.baseUrl}/stats`)).json()) as IngestStats;
+
+async function waitHealthy(ingest: IngestProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const health = await fetch(`${ingest.baseUrl}/health`).catch(() => null);
+    if (health?.ok) return;
+    await sleep(100);
+  }
+}
+
+/** Polls /stats until `expected` readings are stored, or nothing more is stored for 15 s (then something was lost). */
+async function waitStored(ingest: IngestProcess, expected: number, untilAlso: Promise<unknown> = Promise.resolve()): Promise<IngestStats> {
+  let last = await statsOf(ingest);
+  const deadline = Date.now() + 600_000;
+  let quietSince = Date.now();
+  let previous = -1;
+  while (last.stored + last.duplicates < expected && Date.now() < deadline) {
+    // Every request costs the ingest CPU that would count as its own: asked twice a second (the rate is taken from the last commit's time, not from here).
+    await sleep(500);
+    last = await statsOf(ingest);
+    if (last.stored !== previous) quietSince = Date.now();
+    previous = last.stored;
+    if (Date.now() - quietSince > 15_000) break;
+  }
+  await untilAlso;
+  return last;
+}
+
+/** Readings in the table now, distinct and in all; then empties it for the next run. */
+async function countAndClear(scratch: ScratchDatabase): Promise<{ lost: number; duplicated: number; distinct: number }> {
+  const { rows } = await scratch.db.query<{ stored: number; distinct_readings: number }>(
+    'SELECT count(*)::int AS stored, count(DISTINCT (device_id, seq))::int AS distinct_readings FROM readings',
+  );
+  const counts = rows[0]!;
+  await scratch.db.query('TRUNCATE readings, container_state');
+  return { lost: MESSAGES - counts.distinct_readings, duplicated: counts.stored - counts.distinct_readings, distinct: counts.distinct_readings };
+}
+
+interface IngestRun {
+  perSecond: number;
+  cpuUsPerReading: number;
+  lost: number;
+  duplicated: number;
+  absorbed: number;
+}
+
+async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promise<IngestRun> {
+  const prefix = `bench-ingest-${runId}/`;
+  const ingest = await spawnIngest(ingestEnv(scratch, prefix, { INGEST_CLIENT_ID: `bench-ingest-${runId}`, INGEST_SHARE_GROUP: `bench-${runId}` }));
   try {
-    for (let i = 0; i < 200; i++) {
-      const health = await fetch(`${ingest.baseUrl}/health`).catch(() => null);
-      if (health?.ok) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const stats = async () => (await (await fetch(`${ingest.baseUrl}/stats`)).json()) as { stored: number; duplicates: number; lastBatch: { committedAt: string } | null };
+    await waitHealthy(ingest);
     const cpuBefore = sampleCpu(ingest.child.pid);
     const publisher = runPublisher(prefix, devices);
     const startedAt = await publisher.started;
-    let last = await stats();
-    const deadline = Date.now() + 600_000;
-    let quietSince = Date.now();
-    let previousStored = -1;
-    while (last.stored < MESSAGES && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      last = await stats();
-      if (last.stored !== previousStored) quietSince = Date.now();
-      previousStored = last.stored;
-      // Nothing more arrives once the publisher is done and the ingest has been idle for a while.
-      if (Date.now() - quietSince > 15_000) break;
-    }
-    await publisher.done;
+    const last = await waitStored(ingest, MESSAGES, publisher.done);
     const cpuAfter = sampleCpu(ingest.child.pid);
     const endAt = last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now();
     const seconds = (endAt - startedAt) / 1000;
@@ -198,12 +246,88 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
         `${((metric('vulgraad_ingest_batch_seconds_sum') / batches) * 1000).toFixed(1)} ms each on average; ` +
         describeCpu('ingest process', cpuBefore, cpuAfter, (Date.now() - startedAt) / 1000, { count: last.stored, unit: 'reading' }) + " (PostgreSQL's not counted)",
     );
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const { rows } = await scratch.db.query<{ stored: number; distinct_readings: number }>(
-      'SELECT count(*)::int AS stored, count(DISTINCT (device_id, seq))::int AS distinct_readings FROM readings',
+    await sleep(1000);
+    const absorbed = (await statsOf(ingest)).duplicates;
+    const counts = await countAndClear(scratch);
+    return {
+      perSecond: counts.distinct / seconds, cpuUsPerReading: ((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 1e6) / Math.max(1, last.stored),
+      lost: counts.lost, duplicated: counts.duplicated, absorbed,
+    };
+  } finally {
+    await ingest.kill('SIGTERM');
+  }
+}
+
+/** Publishes every message while nobody reads them: they wait in the persistent sessions subscribed before. */
+async function fillSessions(prefix: string, devices: string[]): Promise<void> {
+  const publisher = runPublisher(prefix, devices);
+  const summary = await publisher.done;
+  log(`drain: ${MESSAGES} messages published in ${summary.seconds.toFixed(1)} s (${summary.perSecond}/s) and waiting at the broker`);
+}
+
+/** The bare subscriber's drain: subscribe in a persistent session, leave, let the backlog build, come back and take it all. */
+async function measureRawDrain(devices: string[]): Promise<number> {
+  const prefix = `bench-rawdrain-${runId}/`;
+  const options = { protocolVersion: 5 as const, clientId: `bench-rawdrain-${runId}`, clean: false, properties: { sessionExpiryInterval: 3600, receiveMaximum: 65535 } };
+  const first = await mqtt.connectAsync(mqttUrl, options);
+  await first.subscribeAsync(`${prefix}#`, { qos: 1 });
+  await first.endAsync();
+  await fillSessions(prefix, devices);
+  const cpuBefore = sampleCpu(process.pid);
+  const startedAt = Date.now();
+  let received = 0;
+  let lastAt = 0;
+  const client = mqtt.connect(mqttUrl, options);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`raw subscriber drained ${received} of ${MESSAGES} messages`)), 600_000);
+    client.on('message', () => {
+      if (++received === MESSAGES) {
+        lastAt = Date.now();
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const cpuAfter = sampleCpu(process.pid);
+  await client.endAsync();
+  const seconds = (lastAt - startedAt) / 1000;
+  log(`drain, raw subscriber: ${MESSAGES} messages in ${seconds.toFixed(2)} s from its connect; ${describeCpu('subscriber (this process)', cpuBefore, cpuAfter, seconds, { count: MESSAGES, unit: 'message' })}`);
+  return MESSAGES / seconds;
+}
+
+/** The ingest's drain: it subscribes once (persistent session, no share group) and stops; the backlog builds; a new ingest process takes it. */
+async function measureIngestDrain(scratch: ScratchDatabase, devices: string[]): Promise<IngestRun> {
+  const prefix = `bench-drain-${runId}/`;
+  const env = ingestEnv(scratch, prefix, { INGEST_CLIENT_ID: `bench-drain-${runId}`, INGEST_SHARE_GROUP: '' });
+  const subscriber = await spawnIngest(env);
+  for (let i = 0; i < 300 && !subscriber.logs.some((l) => l.msg === 'subscribed'); i++) await sleep(100);
+  await subscriber.kill('SIGTERM');
+  await fillSessions(prefix, devices);
+  const ingest = await spawnIngest(env);
+  try {
+    // The ingest starts taking messages as soon as it is connected, before it listens on HTTP: time and CPU from the figures of then.
+    const atListen = await statsOf(ingest);
+    const cpuBefore = sampleCpu(ingest.child.pid);
+    const listenedAt = Date.now();
+    const last = await waitStored(ingest, MESSAGES);
+    const cpuAfter = sampleCpu(ingest.child.pid);
+    const wallSeconds = (Date.now() - listenedAt) / 1000;
+    const connectedAt = Date.parse(String(ingest.logs.find((l) => l.msg === 'connected to broker')?.t ?? NaN));
+    const endAt = last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now();
+    const seconds = (endAt - connectedAt) / 1000;
+    log(
+      `drain, ingest: ${last.stored} readings committed in ${seconds.toFixed(2)} s from its connect (${atListen.stored} before it listened on HTTP); ` +
+        describeCpu('ingest process after that', cpuBefore, cpuAfter, wallSeconds, {
+          count: last.stored - atListen.stored, unit: 'reading',
+        }),
     );
-    const counts = rows[0]!;
-    return { perSecond: counts.distinct_readings / seconds, lost: MESSAGES - counts.distinct_readings, duplicated: counts.stored - counts.distinct_readings };
+    await sleep(1000);
+    const absorbed = (await statsOf(ingest)).duplicates;
+    const counts = await countAndClear(scratch);
+    return {
+      perSecond: counts.distinct / seconds, cpuUsPerReading: ((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 1e6) / Math.max(1, last.stored - atListen.stored),
+      lost: counts.lost, duplicated: counts.duplicated, absorbed,
+    };
   } finally {
     await ingest.kill('SIGTERM');
   }
@@ -233,10 +357,20 @@ async function main(): Promise<void> {
     const rawSubscriber = await measureRawSubscriber(refs);
     const rawCopy = await measureRawCopy(scratch, devices.map((d) => d.id), devices.map((d) => containerByRef.get(d.externalRef.replace('-d', '-c'))!));
     const ingest = await measureIngest(scratch, refs);
+    log(`load after the paced runs ${load()}`);
+    let drainRatio = '-';
+    let drain: IngestRun | null = null;
+    if (DRAIN) {
+      const rawDrain = await measureRawDrain(refs);
+      drain = await measureIngestDrain(scratch, refs);
+      drainRatio = (drain.perSecond / rawDrain).toFixed(2);
+      log(`drain: ingest ${Math.round(drain.perSecond)}/s, raw subscriber ${Math.round(rawDrain)}/s; ingest cpu ${drain.cpuUsPerReading.toFixed(1)} us per reading; lost ${drain.lost}, duplicated ${drain.duplicated}, absorbed ${drain.absorbed}`);
+    }
     log(`load at the end ${load()}`);
     log(
       `ingest readings_per_s=${Math.round(ingest.perSecond)} raw_subscriber_per_s=${Math.round(rawSubscriber)} raw_copy_per_s=${Math.round(rawCopy)} ` +
-        `ratio=${(ingest.perSecond / rawSubscriber).toFixed(2)} lost=${ingest.lost} duplicated=${ingest.duplicated}`,
+        `ratio=${(ingest.perSecond / rawSubscriber).toFixed(2)} drain_ratio=${drainRatio} cpu_us_per_reading=${ingest.cpuUsPerReading.toFixed(1)} ` +
+        `lost=${ingest.lost + (drain?.lost ?? 0)} duplicated=${ingest.duplicated + (drain?.duplicated ?? 0)} absorbed=${ingest.absorbed + (drain?.absorbed ?? 0)}`,
     );
   } finally {
     await broker?.stop();

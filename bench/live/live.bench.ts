@@ -23,13 +23,22 @@
  * BENCH_LIVE_BROKER=machine uses the machine's Mosquitto instead, whose
  * Debian defaults drop QoS 1 messages beyond 1,000 queued per client.
  *
+ * `npm run bench:live -- --solving` measures while a plan is solved on the
+ * same machine, as in the all-in-one or a small deployment where the planner
+ * shares the cores: bench:plan's Amsterdam problem runs as a process of its
+ * own, solving in the solver's worker thread as the planner does, and
+ * publishing starts when its solver does (its budget is stretched to outlast
+ * the measurement); solving=yes then.
+ *
  * Env: BENCH_LIVE_RATE (5000), BENCH_LIVE_CLIENTS (200), BENCH_LIVE_CONTAINERS
  * (10000), BENCH_LIVE_SECONDS (20, measured), BENCH_LIVE_WARMUP_S (3),
  * GATEWAY_LIVE_FLUSH_MS (25) and INGEST_BATCH_WAIT_MS (10) for the services,
  * TEST_DATABASE_URL / TEST_MQTT_URL / TEST_REDIS_URL.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { generateCity } from '@vulgraad/city-model';
@@ -55,6 +64,8 @@ const MACHINE_MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const BROKER = process.env.BENCH_LIVE_BROKER === 'machine' ? 'machine' : 'private';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_PASSWORD = 'bench-admin-password';
+const SOLVING = process.argv.includes('--solving');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -79,6 +90,21 @@ interface WorkerResult {
   gatewayP99: number;
 }
 
+/** bench:plan in a process of its own, with a solver budget that outlasts the measurement; resolves when its solver starts. */
+function startSolving(budgetS: number): { child: ChildProcess; solving: Promise<void>; solved: () => boolean } {
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/plan/plan.bench.ts', `--budget=${budgetS}`, '--worker'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let solved = false;
+  const solving = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('solve: started')) resolve();
+      if (line.startsWith('timings')) solved = true;
+      if (line.startsWith('plan ') || line.startsWith('solve:') || line.startsWith('timings') || line.startsWith('road graph')) log(`live: planner: ${line}`);
+    });
+    child.on('exit', (code) => reject(new Error(`bench:plan ended (${code}) before its solver started`)));
+  });
+  return { child, solving, solved: () => solved };
+}
+
 /** Registers the city: containers, one native sensor each, bound in one statement. */
 async function seed(scratch: ScratchDatabase): Promise<{ ids: string[]; districts: string[]; devices: string[] }> {
   const city = generateCity({ containers: CONTAINERS, seed: 11, idPrefix: `lv${run}`, name: 'Benchdorp' });
@@ -94,13 +120,14 @@ async function seed(scratch: ScratchDatabase): Promise<{ ids: string[]; district
 }
 
 async function main(): Promise<void> {
-  log(`live: ${CONTAINERS} containers, ${CLIENTS} clients, ${RATE} readings/s for ${SECONDS} s after ${WARMUP_S} s warm-up; gateway flush ${FLUSH_MS} ms, ingest batch wait ${BATCH_WAIT_MS} ms; ${cpus().length} cpus, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(`live: ${CONTAINERS} containers, ${CLIENTS} clients, ${RATE} readings/s for ${SECONDS} s after ${WARMUP_S} s warm-up; gateway flush ${FLUSH_MS} ms, ingest batch wait ${BATCH_WAIT_MS} ms; ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${SOLVING ? 'a plan solved beside it' : 'nothing solved beside it'}`);
   const scratch = await createScratchDatabase(DATABASE_URL, { prefix: 'benchlive', poolSize: 4 });
   let broker: PrivateBroker | null = null;
   let ingest: IngestProcess | null = null;
   let gateway: ServiceProcess | null = null;
   let worker: Worker | null = null;
   let publisher: mqtt.MqttClient | null = null;
+  let planner: ReturnType<typeof startSolving> | null = null;
   try {
     const { ids, districts, devices } = await seed(scratch);
     if (BROKER === 'private') broker = await startPrivateBroker();
@@ -174,7 +201,13 @@ async function main(): Promise<void> {
     const cpuBefore = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then((res) => res.json() as Promise<{ cpuSeconds: number }>);
     await fetch(`${gateway.url}/api/live/stats/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     publisher = await mqtt.connectAsync(MQTT_URL, { clientId: `bench-live-pub-${run}`, protocolVersion: 5, clean: true });
-    const machineBefore = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid) };
+    if (SOLVING) {
+      // Everything is ready: the planner loads its city and road graph now, and publishing starts with its solver.
+      planner = startSolving(WARMUP_S + SECONDS + 15);
+      await planner.solving;
+      log(`live: the planner's solver is running; publishing starts`);
+    }
+    const machineBefore = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid), planner: sampleCpu(planner?.child.pid) };
     const fills = new Float64Array(ids.length).map((_, i) => (i * 7) % 60);
     const seqs = new Uint32Array(ids.length);
     // The schedule starts now; the warm-up window is re-based on the real start.
@@ -210,7 +243,10 @@ async function main(): Promise<void> {
       await sleep(5);
     }
     const seconds = (now() - t0) / 1000;
-    const machineAfter = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid) };
+    const machineAfter = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid), planner: sampleCpu(planner?.child.pid) };
+    if (planner) {
+      log(`live: while publishing: ${describeCpu('planner (bench:plan)', machineBefore.planner, machineAfter.planner, (now() - t0) / 1000)}; its solver ${planner.solved() ? 'had finished before publishing ended' : 'was still running when publishing ended'}`);
+    }
     log(
       `live: while publishing: ${describeCpu('ingest', machineBefore.ingest, machineAfter.ingest, seconds, { count: sent, unit: 'reading published' })}; ` +
         `${describeCpu('gateway', machineBefore.gateway, machineAfter.gateway, seconds)}; ` +
@@ -235,8 +271,9 @@ async function main(): Promise<void> {
     log(`live: gateway states in ${stats.statesIn}, stale ${stats.statesStale}, batches ${stats.batches}, states sent to rooms ${stats.statesOut}; cpu ${(stats.cpuSeconds - cpuBefore.cpuSeconds).toFixed(1)} s while publishing; event loop delay p50 ${stats.eventLoopDelayMs.p50} ms, p99 ${stats.eventLoopDelayMs.p99} ms, max ${stats.eventLoopDelayMs.max} ms; states held in the gateway (arrival to socket.io) p50 ${stats.heldMs.p50} ms, p99 ${stats.heldMs.p99} ms; clients got ${r.messages} messages with ${r.statesReceived} states`);
     log(`live: gateway stage (container.state on Redis -> browser) for ${r.gatewaySamples} (state, client) deliveries: p50 ${r.gatewayP50.toFixed(1)} ms, p99 ${r.gatewayP99.toFixed(1)} ms`);
     log(`live: ${r.samples} (reading, client) deliveries measured after warm-up; p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; lost pairs ${r.lostPairs} of ${r.expectedPairs}; the last deliveries came ${(r.drainMs / 1000).toFixed(1)} s after publishing stopped`);
-    log(`live rate=${Math.round(sent / seconds)} clients=${CLIENTS} p50_ms=${r.p50.toFixed(1)} p99_ms=${r.p99.toFixed(1)} lost=${r.lostReadings}`);
+    log(`live rate=${Math.round(sent / seconds)} clients=${CLIENTS} p50_ms=${r.p50.toFixed(1)} p99_ms=${r.p99.toFixed(1)} lost=${r.lostReadings} solving=${SOLVING ? 'yes' : 'no'}`);
   } finally {
+    planner?.child.kill('SIGKILL');
     await publisher?.endAsync().catch(() => undefined);
     await worker?.terminate();
     await Promise.allSettled([ingest?.kill(), gateway?.kill()]);

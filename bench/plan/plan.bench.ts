@@ -13,7 +13,7 @@
  * last 30 hours). The planner then forecasts from those readings for real;
  * `forecast_mae_pct` is the 24-hour-ahead backtest MAE on the same history.
  *
- *   npm run bench:plan [-- --containers=2400 --budget=30 --seed=1]
+ *   npm run bench:plan [-- --containers=2400 --budget=30 --seed=1 --worker]
  *
  * What `seconds` includes: planShift from the readings to the stored-ready
  * plan, i.e. fitting every container's forecast model from its three weeks
@@ -30,12 +30,14 @@ import { DepositEngine, loadAmsterdamCity, type CityContainer } from '@vulgraad/
 import { RoadGraphProvider, haversineM } from '@vulgraad/distances';
 import { backtest, seededRandom, type ContainerHistory, type FillObservation } from '@vulgraad/forecasting';
 import { localTimeMs, planShift, type DistrictSettings, type PlanningSite, type PlanningVehicle } from '@vulgraad/planning';
-import { solve } from '@vulgraad/routing';
+import { solve, solveInWorker } from '@vulgraad/routing';
 
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const CONTAINERS = arg('containers', 2400);
 const BUDGET_S = arg('budget', 30);
 const SEED = arg('seed', 1);
+/** --worker: solve in the solver's worker thread, at its lower priority, as the planner does (default: on this thread). */
+const IN_WORKER = process.argv.includes('--worker');
 const TRUCKS = 7;
 const HISTORY_DAYS = 21;
 const TIME_ZONE = 'Europe/Amsterdam';
@@ -137,7 +139,16 @@ async function main(): Promise<void> {
       containers: containers.map((c) => ({ container: c, history: historyOf.get(c.id) })),
       vehicles, depots: [depot], disposalSites, densityKgPerL: 0.15, defaultCompactionFactor: 3, trigger: 'daily',
     },
-    { matrix: road, solve, seed: SEED, timeBudgetMs: BUDGET_S * 1000 },
+    {
+      matrix: road,
+      // Said when the solver starts, for whoever runs this beside another measurement (bench:live --solving).
+      solve: async (problem, options) => {
+        console.log(`solve: started at ${Date.now()}${IN_WORKER ? ' in a worker thread' : ''}`);
+        return IN_WORKER ? solveInWorker(problem, options) : solve(problem, options);
+      },
+      seed: SEED,
+      timeBudgetMs: BUDGET_S * 1000,
+    },
   );
   const seconds = secondsSince(t0);
   const { plan, decisions, timings } = result;

@@ -1,5 +1,5 @@
 import { systemClock } from '@vulgraad/contracts';
-import { createDatabase, type Database, migrate, ReadingsRepository } from '@vulgraad/database';
+import { createDatabase, type Database, migrate, ReadingsRepository, RejectedMessagesRepository } from '@vulgraad/database';
 import { InProcessEventBus } from '@vulgraad/events';
 import { buildNativeReading, decodeUplink, DEFAULT_QUALITY_THRESHOLDS, parseMessage } from '@vulgraad/payloads';
 import { IngestMetrics } from '../../apps/ingest/src/ingest.metrics';
@@ -23,7 +23,8 @@ describe('ingest pipeline on the embedded database', () => {
     const devices = await seedDevices(db, `pgl-${writeStrategy}`, 3);
     const acked: string[] = [];
     const pipeline = new IngestPipeline(db, new InProcessEventBus(), systemClock, { decode: decodeUplink }, new IngestMetrics(), {
-      batchSize: 100, batchWaitMs: 5, writers: 1, maxBuffered: 1000, writeStrategy, maxPayloadBytes: 16384, rejectKeepBytes: 256, cacheTtlS: 30,
+      // Small batches would all go in one INSERT: smallBatchRows 0 keeps each strategy under test.
+      batchSize: 100, batchWaitMs: 5, writers: 1, maxBuffered: 1000, writeStrategy, smallBatchRows: 0, maxPayloadBytes: 16384, rejectKeepBytes: 256, cacheTtlS: 30,
       thresholds: DEFAULT_QUALITY_THRESHOLDS,
     });
     const base = Date.now() - 3600_000;
@@ -47,5 +48,25 @@ describe('ingest pipeline on the embedded database', () => {
     }
     const [state] = await new ReadingsRepository(db).statesOf([devices[0]!.containerId]);
     expect(state).toMatchObject({ fillPct: expect.closeTo(((2500 - 1960) / 2500) * 100, 6) });
+  }, 60_000);
+
+  it('takes messages another transport has read itself (acceptParsed): readings stored, refusals kept with their reason, each acknowledged after its commit', async () => {
+    const [device] = await seedDevices(db, 'pgl-parsed', 1);
+    const acked: string[] = [];
+    const pipeline = new IngestPipeline(db, new InProcessEventBus(), systemClock, { decode: decodeUplink }, new IngestMetrics(), {
+      batchSize: 10, batchWaitMs: 5, writers: 1, maxBuffered: 100, writeStrategy: 'copy', maxPayloadBytes: 16384, rejectKeepBytes: 256, cacheTtlS: 30,
+      thresholds: DEFAULT_QUALITY_THRESHOLDS,
+    });
+    const { topic, payload } = buildNativeReading(device!.externalRef, { ts: new Date(Date.now() - 60_000).toISOString(), seq: 1, fillPct: 42, id: 'http-req-1' });
+    const body = Buffer.from(payload);
+    const message = (name: string, source: string): InboundMessage => ({ topic, brokerTopic: source, payload: body, receivedAt: new Date(), ack: () => acked.push(name) });
+    pipeline.acceptParsed(message('reading', 'POST /api/readings'), parseMessage(topic, body));
+    pipeline.acceptParsed(message('refused', 'POST /api/readings'), { ok: false, reason: 'missing_field', detail: 'body: fillPct is missing', deviceRef: device!.externalRef, format: 'native' });
+    for (let i = 0; i < 200 && acked.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(acked.sort()).toEqual(['reading', 'refused']);
+    const rows = await new ReadingsRepository(db).range(device!.containerId, new Date(0), new Date('2100-01-01'));
+    expect(rows).toEqual([expect.objectContaining({ fillPct: 42, seq: 1, correlationId: 'http-req-1' })]);
+    const rejected = await new RejectedMessagesRepository(db).recent({ reason: 'missing_field' });
+    expect(rejected).toEqual(expect.arrayContaining([expect.objectContaining({ topic: 'POST /api/readings', detail: 'body: fillPct is missing', deviceRef: device!.externalRef })]));
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import {
   bindingAt, ContainersRepository, type ContainerRecord, type Database, type DeviceBinding, type DeviceRecord,
   DevicesRepository, ReadingsRepository,
 } from '@vulgraad/database';
+import type { LoadableRegistry } from '@vulgraad/ingest-core';
 import { EMPTY_QUALITY_MEMORY, type QualityMemory } from '@vulgraad/payloads';
 
 interface Cached<T> {
@@ -22,7 +23,7 @@ export interface DirectoryDevice {
  * container's quality-flag memory. Unknown references are cached too, so a
  * flood from an unregistered device costs one query per TTL, not per message.
  */
-export class DeviceDirectory {
+export class DeviceDirectory implements LoadableRegistry<DirectoryDevice> {
   private readonly byRef = new Map<string, Cached<DirectoryDevice | null>>();
   private readonly containers = new Map<string, Cached<ContainerRecord | null>>();
   private readonly memories = new Map<string, Cached<QualityMemory>>();
@@ -51,7 +52,7 @@ export class DeviceDirectory {
   /** Loads every reference in refs that is missing or stale. */
   async prepareDevices(refs: Iterable<string>): Promise<void> {
     this.sweep();
-    const stale = [...new Set(refs)].filter((ref) => this.isStale(this.byRef.get(ref)));
+    const stale = this.staleKeys(this.byRef, refs);
     if (stale.length === 0) return;
     const fetchedAt = this.now();
     const devices = await new DevicesRepository(this.db).findByRefs(stale);
@@ -72,7 +73,7 @@ export class DeviceDirectory {
 
   /** Loads every container in ids that is missing or stale. */
   async prepareContainers(ids: Iterable<string>): Promise<void> {
-    const stale = [...new Set(ids)].filter((id) => this.isStale(this.containers.get(id)));
+    const stale = this.staleKeys(this.containers, ids);
     if (stale.length === 0) return;
     const fetchedAt = this.now();
     const found = await new ContainersRepository(this.db).findByIds(stale);
@@ -82,7 +83,7 @@ export class DeviceDirectory {
 
   /** Loads the quality memory of containers not seen recently from container_state. */
   async prepareMemories(containerIds: Iterable<string>): Promise<void> {
-    const stale = [...new Set(containerIds)].filter((id) => this.isStale(this.memories.get(id)));
+    const stale = this.staleKeys(this.memories, containerIds);
     if (stale.length === 0) return;
     const fetchedAt = this.now();
     const states = await new ReadingsRepository(this.db).statesOf(stale);
@@ -93,6 +94,19 @@ export class DeviceDirectory {
         fetchedAt,
       });
     }
+  }
+
+  loadDevices(refs: ReadonlySet<string>): Promise<void> {
+    return this.prepareDevices(refs);
+  }
+
+  async loadContainers(ids: ReadonlySet<string>): Promise<void> {
+    await this.prepareContainers(ids);
+    await this.prepareMemories(ids);
+  }
+
+  containerAt(entry: DirectoryDevice, at: Date): string | null {
+    return bindingAt(entry.bindings, at)?.containerId ?? null;
   }
 
   /** The device known under ref (external ref or DevEUI), if registered. */
@@ -125,7 +139,14 @@ export class DeviceDirectory {
     this.memories.clear();
   }
 
-  private isStale(entry: Cached<unknown> | undefined): boolean {
-    return entry === undefined || this.now() - entry.fetchedAt >= this.ttlMs;
+  /** Keys missing from the cache or past their time to live (the clock read once). */
+  private staleKeys(cache: Map<string, Cached<unknown>>, keys: Iterable<string>): string[] {
+    const now = this.now();
+    const stale: string[] = [];
+    for (const key of new Set(keys)) {
+      const entry = cache.get(key);
+      if (entry === undefined || now - entry.fetchedAt >= this.ttlMs) stale.push(key);
+    }
+    return stale;
   }
 }

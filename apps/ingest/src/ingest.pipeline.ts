@@ -1,23 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import type { Clock, ContainerStateChanged, ParsedReading, ParseResult, ReadingFlag, RejectReason } from '@vulgraad/contracts';
+import type { Clock, ContainerStateChanged, ParseResult, RejectReason } from '@vulgraad/contracts';
 import {
-  type ContainerRecord, type ContainerState, type Database, ReadingsRepository, type ReadingRow, type ReadingWriteStrategy, type RejectedMessage,
+  type ContainerState, type Database, ReadingsRepository, type ReadingRow, type ReadingWriteStrategy, type RejectedMessage,
   RejectedMessagesRepository,
 } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import {
-  assessReading, hasMeasurement, matchTopic, parseMessage, type QualityMemory, type QualityThresholds, rawFillPct, withoutNul,
-} from '@vulgraad/payloads';
-import { DeviceDirectory, type DirectoryDevice } from './device-directory';
+  CorrelationIds, type IngestMessage, prepareBatch, type PrepareOptions, type ReadOptions, readMessage, type TakenMessage, takeMessage,
+  type UplinkDecoder,
+} from '@vulgraad/ingest-core';
+import type { QualityThresholds } from '@vulgraad/payloads';
+import { DeviceDirectory } from './device-directory';
 import type { IngestMetrics } from './ingest.metrics';
 
-/** One message as the transport hands it over; ack() tells the broker it is safe (QoS 1). */
-export interface InboundMessage {
-  /** The topic without the configured prefix: what the parsers read. */
+export type { UplinkDecoder } from '@vulgraad/ingest-core';
+
+/**
+ * One message as a transport hands it over (MQTT, HTTP; any transport that
+ * can say when a message is safe). ack() is called once, after the commit
+ * that stored it or its rejected row: then the sender may forget it (MQTT
+ * PUBACK). A transport's refusal and the size sent (refusal, payloadSize)
+ * are data of @vulgraad/ingest-core's IngestMessage.
+ */
+export interface InboundMessage extends IngestMessage {
+  /** The topic the parsers read: for MQTT without the configured prefix. */
   topic: string;
-  /** The topic as the broker delivered it (with the prefix), kept with a rejected message. */
+  /** Where the message came from as delivered (the broker topic with its prefix, an HTTP route), kept with a rejected message. */
   brokerTopic?: string;
   payload: Buffer;
   receivedAt: Date;
@@ -28,24 +38,11 @@ export interface InboundMessage {
    * HTTP transport answers the sender from it.
    */
   settled?(outcome: MessageOutcome): void;
-  /** The transport has judged the message already (an HTTP body over its limit): kept as rejected with this reason, not parsed. */
-  refusal?: { reason: RejectReason; detail: string; deviceRef?: string };
-  /** The size the sender sent, when payload holds only part of it (an oversize HTTP body that was not read). */
-  payloadSize?: number;
 }
 
 /** What became of one message: stored (a duplicate counts as stored), or kept as rejected. */
 export type MessageOutcome = { stored: true } | { stored: false; reason: RejectReason; detail: string };
 const STORED: MessageOutcome = { stored: true };
-
-/** Decodes the raw bytes of a LoRaWAN uplink for a device model (the decoder registry). */
-export interface UplinkDecoder {
-  decode(
-    model: string,
-    fPort: number,
-    bytes: Uint8Array,
-  ): { ok: true; fields: Partial<ParsedReading> } | { ok: false; reason: 'unknown_decoder' | 'undecodable_payload'; detail: string };
-}
 
 export interface IngestPipelineOptions {
   batchSize: number;
@@ -57,27 +54,15 @@ export interface IngestPipelineOptions {
   /** The same in payload bytes: many large messages stop the reading before many small ones would (unset = no byte limit). */
   maxBufferedBytes?: number;
   writeStrategy: ReadingWriteStrategy;
+  /** Batches of fewer rows are written in one INSERT whatever writeStrategy says (default SMALL_BATCH_ROWS; 0 = never). */
+  smallBatchRows?: number;
   maxPayloadBytes: number;
   rejectKeepBytes: number;
   cacheTtlS: number;
   thresholds: QualityThresholds;
 }
 
-interface Pending {
-  message: InboundMessage;
-  parsed: ParseResult;
-  /** The message's own id (native `id`, TTN `as:up:...`, ChirpStack deduplicationId), else one given in accept(). */
-  correlationId?: string;
-}
-
-interface Resolved {
-  pending: Pending;
-  reading: ParsedReading;
-  device: DirectoryDevice;
-  containerId: string;
-  measuredAt: Date;
-  measuredMs: number;
-}
+type Pending = TakenMessage<InboundMessage>;
 
 /** What one committed batch did; returned for tests and the benchmark. */
 export interface BatchOutcome {
@@ -88,15 +73,28 @@ export interface BatchOutcome {
 }
 
 /** A batch resolved and flagged, ready for its transaction. */
-interface PreparedBatch {
+interface PreparedForCommit {
   batch: Pending[];
   rows: ReadingRow[];
   states: ContainerState[];
   events: ContainerStateChanged[];
   rejects: RejectedMessage[];
-  /** The messages of the batch that were rejected, with why. */
-  verdicts: Map<Pending, MessageOutcome>;
+  /** The message each rejected row was made from, in the same order as rejects. */
+  rejectedFrom: Pending[];
   startedAt: number;
+}
+
+/** Below this many rows a batch goes in one INSERT by default: COPY's savepoint and stream cost more round trips than its speed saves. */
+export const SMALL_BATCH_ROWS = 256;
+
+/**
+ * The write strategy for one batch: the configured one, except that a small
+ * batch (live traffic, short batch waits) goes in one statement, and COPY
+ * goes the staging way right after a batch met redelivered readings.
+ */
+export function chooseWriteStrategy(configured: ReadingWriteStrategy, rows: number, redelivering: boolean, smallBatchRows = SMALL_BATCH_ROWS): ReadingWriteStrategy {
+  if (rows < smallBatchRows) return 'unnest';
+  return configured === 'copy' && redelivering ? 'staging' : configured;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -120,8 +118,9 @@ export class IngestPipeline {
   private readonly logger = new Logger(IngestPipeline.name);
   private readonly directory: DeviceDirectory;
   /** Correlation ids given here: a random prefix per process and a counter (unique across replicas, cheap per message). */
-  private readonly correlationPrefix = `ig-${randomBytes(5).toString('hex')}-`;
-  private correlationSeq = 0;
+  private readonly correlationIds = new CorrelationIds(`ig-${randomBytes(5).toString('hex')}-`);
+  private readonly readOptions: ReadOptions;
+  private readonly prepareOptions: PrepareOptions;
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<void>>();
@@ -147,21 +146,32 @@ export class IngestPipeline {
     private readonly options: IngestPipelineOptions,
   ) {
     this.directory = new DeviceDirectory(db, options.cacheTtlS * 1000);
+    this.readOptions = { maxPayloadBytes: options.maxPayloadBytes };
+    this.prepareOptions = { rejectKeepBytes: options.rejectKeepBytes, thresholds: options.thresholds };
   }
 
-  /** Takes one message; never throws. */
+  /**
+   * The entry point of every transport: takes one message as received (raw
+   * bytes and the topic they came on), reads it and queues it for the next
+   * batch; ack() follows its commit. Never throws.
+   */
   accept(message: InboundMessage): void {
+    this.enqueue(readMessage(message, this.readOptions, this.correlationIds));
+  }
+
+  /**
+   * accept() for a transport that has already read the message (an HTTP
+   * body parsed by its route, with parseMessage or its own checks): the
+   * result, a reading or a reject reason, goes the same way from here on.
+   */
+  acceptParsed(message: InboundMessage, parsed: ParseResult): void {
+    this.enqueue(takeMessage(message, parsed, this.correlationIds));
+  }
+
+  private enqueue(taken: Pending): void {
     this.metrics.countReceived();
-    const parsed: ParseResult = message.refusal
-      ? { ok: false, ...message.refusal }
-      : parseMessage(message.topic, message.payload, { maxPayloadBytes: this.options.maxPayloadBytes });
-    let correlationId = parsed.ok ? parsed.reading.correlationId : undefined;
-    if (!correlationId) {
-      correlationId = this.correlationPrefix + (this.correlationSeq++).toString(36);
-      if (parsed.ok) parsed.reading.correlationId = correlationId;
-    }
-    this.pending.push({ message, parsed, correlationId });
-    this.heldBytes += message.payload.byteLength;
+    this.pending.push(taken);
+    this.heldBytes += taken.message.payload.byteLength;
     this.updateFlow();
     this.schedule();
   }
@@ -227,8 +237,7 @@ export class IngestPipeline {
 
   private updateFlow(): void {
     const held = this.buffered;
-    this.metrics.buffered.set(held);
-    this.metrics.bufferedBytes.set(this.heldBytes);
+    this.metrics.setBuffered(held, this.heldBytes);
     const maxBytes = this.options.maxBufferedBytes ?? Infinity;
     if (!this.paused && (held >= this.options.maxBuffered || this.heldBytes >= maxBytes)) {
       this.paused = true;
@@ -298,7 +307,7 @@ export class IngestPipeline {
         correlationId: p.correlationId,
         topic: p.message.brokerTopic ?? p.message.topic,
         payloadBase64: p.message.payload.subarray(0, this.options.rejectKeepBytes).toString('base64'),
-        payloadSize: p.message.payload.byteLength,
+        payloadSize: p.message.payloadSize ?? p.message.payload.byteLength,
         err: error,
       });
       p.message.ack();
@@ -320,188 +329,22 @@ export class IngestPipeline {
   }
 
   /**
-   * Resolves devices, decodes, maps to containers and flags. The quality
-   * memory moves on here, before the commit: a batch that fails and is
-   * retried is flagged against memory that already holds its own readings,
-   * which can only drop its jump and stuck flags, never lose a reading.
+   * The preparation of @vulgraad/ingest-core on the cached directory. The
+   * quality memory moves on here, before the commit: a batch that fails and
+   * is retried is flagged against memory that already holds its own
+   * readings, which can only drop its jump and stuck flags, never lose a reading.
    */
-  private async prepare(batch: Pending[]): Promise<PreparedBatch> {
+  private async prepare(batch: Pending[]): Promise<PreparedForCommit> {
     const startedAt = performance.now();
-    const rejects: RejectedMessage[] = [];
-    const verdicts = new Map<Pending, MessageOutcome>();
-    const reject = (p: Pending, reason: RejectReason, detail: string, deviceRef?: string, format?: string, correlationId?: string): void => {
-      const payload = p.message.payload;
-      if (p.message.settled) verdicts.set(p, { stored: false, reason, detail });
-      const id = correlationId ?? p.correlationId;
-      rejects.push({
-        receivedAt: p.message.receivedAt,
-        topic: withoutNul(p.message.brokerTopic ?? p.message.topic),
-        payload: payload.subarray(0, this.options.rejectKeepBytes),
-        payloadSize: p.message.payloadSize ?? payload.byteLength,
-        reason,
-        detail: withoutNul(detail),
-        deviceRef: deviceRef === undefined ? null : withoutNul(deviceRef),
-        format: format ?? null,
-        correlationId: id === undefined ? null : withoutNul(id),
-      });
-    };
-
-    const refs = new Set<string>();
-    for (const p of batch) {
-      if (!p.parsed.ok) continue;
-      refs.add(p.parsed.reading.deviceRef);
-      if (p.parsed.reading.devEui) refs.add(p.parsed.reading.devEui);
-    }
-    await this.directory.prepareDevices(refs);
-
-    const resolved: Resolved[] = [];
-    for (const p of batch) {
-      const parsed = p.parsed;
-      if (!parsed.ok) {
-        reject(p, parsed.reason, parsed.detail, parsed.deviceRef, parsed.format);
-        continue;
-      }
-      let reading = parsed.reading;
-      const device = this.directory.device(reading.deviceRef) ?? (reading.devEui ? this.directory.device(reading.devEui) : null);
-      if (!device) {
-        reject(p, 'unknown_device', `no device is registered as "${reading.deviceRef}"${reading.devEui ? ` or DevEUI ${reading.devEui}` : ''}`, reading.deviceRef, reading.format, reading.correlationId);
-        continue;
-      }
-      // The broker checks a network server's application in the topic only; the device named in the payload must be of that application too.
-      if (reading.format !== 'native') {
-        const topicApplication = matchTopic(p.message.topic)?.applicationId;
-        const deviceApplication = device.device.lorawanApplicationId;
-        if (!topicApplication || topicApplication !== deviceApplication) {
-          reject(p, 'foreign_device', `device "${device.device.externalRef}" belongs to ${deviceApplication ? `LoRaWAN application "${deviceApplication}"` : 'no LoRaWAN application'}, not to "${topicApplication ?? '?'}" of the topic`, reading.deviceRef, reading.format, reading.correlationId);
-          continue;
-        }
-      }
-      if (!hasMeasurement(reading) && reading.rawUplink) {
-        const model = device.device.model ?? device.device.applicationModel;
-        if (!model) {
-          reject(p, 'unknown_decoder', `uplink has no decoded values and device "${device.device.externalRef}" has no model (nor does its LoRaWAN application)`, reading.deviceRef, reading.format, reading.correlationId);
-          continue;
-        }
-        const decoded = this.decoder.decode(model, reading.rawUplink.fPort, reading.rawUplink.bytes);
-        if (!decoded.ok) {
-          reject(p, decoded.reason, decoded.detail, reading.deviceRef, reading.format, reading.correlationId);
-          continue;
-        }
-        reading = { ...reading, ...decoded.fields };
-        if (!hasMeasurement(reading)) {
-          reject(p, 'missing_field', `${model} frame on FPort ${reading.rawUplink?.fPort} carries no measurement`, reading.deviceRef, reading.format, reading.correlationId);
-          continue;
-        }
-      }
-      const measuredAt = reading.measuredAt ?? p.message.receivedAt;
-      // A time far ahead would become the container's state and hide every later (older-dated) reading: kept as rejected instead.
-      const aheadS = (measuredAt.getTime() - p.message.receivedAt.getTime()) / 1000;
-      if (aheadS > this.options.thresholds.futureSkewS) {
-        reject(p, 'future_time', `measured at ${measuredAt.toISOString()}, ${Math.round(aheadS)} s after it was received (at most ${this.options.thresholds.futureSkewS} s, INGEST_FUTURE_SKEW_S)`, reading.deviceRef, reading.format, reading.correlationId);
-        continue;
-      }
-      const binding = this.directory.binding(device, measuredAt);
-      if (!binding) {
-        reject(p, 'unbound_device', `device "${device.device.externalRef}" is bound to no container at ${measuredAt.toISOString()}`, reading.deviceRef, reading.format, reading.correlationId);
-        continue;
-      }
-      resolved.push({ pending: p, reading, device, containerId: binding.containerId, measuredAt, measuredMs: measuredAt.getTime() });
-    }
-
-    const containerIds = new Set(resolved.map((r) => r.containerId));
-    await this.directory.prepareContainers(containerIds);
-    await this.directory.prepareMemories(containerIds);
-
-    // Flag in time order per container, on a copy of the memory that is kept only after the commit.
-    resolved.sort((a, b) => a.measuredMs - b.measuredMs);
-    const memories = new Map<string, QualityMemory>();
-    const latest = new Map<string, { r: Resolved; container: ContainerRecord; row: ReadingRow; fillPct: number | null; memory: QualityMemory }>();
-    const rows: ReadingRow[] = [];
-    for (const r of resolved) {
-      const container = this.directory.container(r.containerId);
-      if (!container) {
-        reject(r.pending, 'unbound_device', `device "${r.device.device.externalRef}" is bound to container ${r.containerId}, which no longer exists`, r.reading.deviceRef, r.reading.format, r.reading.correlationId);
-        continue;
-      }
-      const memory = memories.get(r.containerId) ?? this.directory.memory(r.containerId);
-      const reading = r.reading;
-      const assessment = assessReading(
-        {
-          rawFillPct: rawFillPct(reading, container.depthMm),
-          distanceMm: reading.distanceMm,
-          temperatureC: reading.temperatureC,
-          batteryPct: reading.batteryPct,
-          tiltDeg: reading.tiltDeg,
-          alarms: reading.alarms,
-          measuredAt: r.measuredAt,
-          receivedAt: r.pending.message.receivedAt,
-        },
-        memory,
-        this.options.thresholds,
-      );
-      memories.set(r.containerId, assessment.memory);
-      rows.push({
-        containerId: r.containerId,
-        deviceId: r.device.device.id,
-        measuredAt: r.measuredAt,
-        receivedAt: r.pending.message.receivedAt,
-        fillPct: assessment.fillPct,
-        distanceMm: reading.distanceMm === undefined ? null : Math.round(reading.distanceMm),
-        levelMm: reading.levelMm === undefined ? null : Math.round(reading.levelMm),
-        temperatureC: reading.temperatureC ?? null,
-        batteryPct: reading.batteryPct ?? null,
-        batteryV: reading.batteryV ?? null,
-        rssiDbm: reading.rssiDbm ?? null,
-        snrDb: reading.snrDb ?? null,
-        seq: reading.seq ?? null,
-        tiltDeg: reading.tiltDeg ?? null,
-        flags: assessment.flags,
-        alarms: reading.alarms ?? [],
-        format: reading.format,
-        correlationId: reading.correlationId ?? null,
-      });
-      // Readings are in time order: the last one seen per container is its state. Fill stays as last known
-      // when a reading carries none (a battery-only status frame).
-      const fillPct = assessment.fillPct ?? latest.get(r.containerId)?.fillPct ?? memory.lastFillPct;
-      latest.set(r.containerId, { r, container, row: rows[rows.length - 1] as ReadingRow, fillPct, memory: assessment.memory });
-    }
-
-    const states: ContainerState[] = [];
-    const events: ContainerStateChanged[] = [];
-    for (const { r, container, row, fillPct, memory } of latest.values()) {
-      states.push({
-        containerId: row.containerId,
-        deviceId: row.deviceId,
-        measuredAt: row.measuredAt,
-        fillPct,
-        distanceMm: row.distanceMm,
-        temperatureC: row.temperatureC,
-        batteryPct: row.batteryPct,
-        flags: row.flags,
-        unchangedSince: memory.unchangedSince,
-        unchangedCount: memory.unchangedCount,
-      });
-      events.push({
-        containerId: row.containerId,
-        district: container.district,
-        wasteType: container.wasteType,
-        deviceId: row.deviceId,
-        fillPct,
-        temperatureC: row.temperatureC,
-        batteryPct: row.batteryPct,
-        flags: row.flags as ReadingFlag[],
-        measuredAt: row.measuredAt.toISOString(),
-        ...(r.reading.correlationId ? { correlationId: r.reading.correlationId } : {}),
-      });
-    }
-    for (const [containerId, memory] of memories) this.directory.remember(containerId, memory);
-    return { batch, rows, states, events, rejects, verdicts, startedAt };
+    const prepared = await prepareBatch(batch, this.directory, this.decoder, this.prepareOptions);
+    for (const [containerId, memory] of prepared.memories) this.directory.remember(containerId, memory);
+    return { batch, rows: prepared.rows, states: prepared.states, events: prepared.events, rejects: prepared.rejects, rejectedFrom: prepared.rejectedFrom, startedAt };
   }
 
   /** One transaction for the batch, then the acknowledgements and the events. */
-  private async commit(prepared: PreparedBatch): Promise<BatchOutcome> {
-    const { batch, rows, states, rejects, verdicts } = prepared;
-    const strategy = this.options.writeStrategy === 'copy' && this.redelivering ? 'staging' : this.options.writeStrategy;
+  private async commit(prepared: PreparedForCommit): Promise<BatchOutcome> {
+    const { batch, rows, states, rejects } = prepared;
+    const strategy = chooseWriteStrategy(this.options.writeStrategy, rows.length, this.redelivering, this.options.smallBatchRows);
     const written = await this.db.transaction(async (tx) => {
       const outcome = await new ReadingsRepository(tx).write(rows, strategy);
       if (rejects.length > 0) await new RejectedMessagesRepository(tx).insertMany(rejects);
@@ -511,11 +354,9 @@ export class IngestPipeline {
     const stored = written.inserted;
     this.redelivering = written.hadDuplicates;
 
-    // Committed: the broker may forget these messages now.
-    for (const p of batch) {
-      p.message.ack();
-      p.message.settled?.(verdicts.get(p) ?? STORED);
-    }
+    // Committed: the broker may forget these messages now, and a transport that waits is told what became of each.
+    for (const p of batch) p.message.ack();
+    this.settle(prepared);
     this.lastCommitAt = this.clock.now();
 
     const rejectedByReason: Partial<Record<RejectReason, number>> = {};
@@ -523,12 +364,24 @@ export class IngestPipeline {
     const outcome: BatchOutcome = { messages: batch.length, stored, duplicates: rows.length - stored, rejectedByReason };
     const seconds = (performance.now() - prepared.startedAt) / 1000;
     this.metrics.countBatch({ ...outcome, rejectedByReason: rejectedByReason as Record<string, number>, seconds });
-    // Debug: at full rate this is one line per batch, with the id of every message in it (in arrival order).
-    this.logger.debug({
-      msg: 'batch committed', ...outcome, ms: Math.round(seconds * 10_000) / 10, correlationIds: batch.map((p) => p.correlationId ?? null),
-    });
+    // Debug: at full rate this is one line per batch, with the id of every message in it (in arrival order); built only when it is written.
+    if (Logger.isLevelEnabled('debug')) {
+      this.logger.debug({ msg: 'batch committed', ...outcome, ms: Math.round(seconds * 10_000) / 10, correlationIds: batch.map((p) => p.correlationId) });
+    }
     this.publish(prepared.events, rejects);
     return outcome;
+  }
+
+  /** Tells each message of a committed batch that has a settled() callback (HTTP) whether it was stored or kept as rejected, and why. */
+  private settle({ batch, rejects, rejectedFrom }: PreparedForCommit): void {
+    let verdicts: Map<Pending, MessageOutcome> | null = null;
+    for (let i = 0; i < rejectedFrom.length; i++) {
+      const p = rejectedFrom[i] as Pending;
+      if (!p.message.settled) continue;
+      const row = rejects[i] as RejectedMessage;
+      (verdicts ??= new Map()).set(p, { stored: false, reason: row.reason as RejectReason, detail: row.detail });
+    }
+    for (const p of batch) p.message.settled?.(verdicts?.get(p) ?? STORED);
   }
 
   /** Events go out in commit order of the batches' preparation, never blocking the next batch. */

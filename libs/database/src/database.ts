@@ -10,9 +10,10 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
   /**
    * Streams rows in PostgreSQL's COPY text format (tab-separated, `\N` for
-   * null, one row a line) into `COPY <table> (<columns>) FROM STDIN`.
+   * null, one row a line) into `COPY <table> (<columns>) FROM STDIN`; as a
+   * string or as its UTF-8 bytes.
    */
-  copyFrom(copySql: string, data: string): Promise<void>;
+  copyFrom(copySql: string, data: string | Uint8Array): Promise<void>;
   /** Runs a script of several statements without parameters (migrations, maintenance). */
   exec(script: string): Promise<void>;
 }

@@ -43,7 +43,7 @@ class PgliteQueryable implements Queryable {
     return { rows: result.rows, rowCount: affected > 0 ? affected : result.rows.length };
   }
 
-  async copyFrom(copySql: string, data: string): Promise<void> {
+  async copyFrom(copySql: string, data: string | Uint8Array): Promise<void> {
     await this.runner.query(toPgliteCopy(copySql), [], { blob: new Blob([data]) });
   }
 
@@ -111,7 +111,7 @@ export class PgliteDatabase implements Database {
     return this.root.query<R>(sql, params);
   }
 
-  copyFrom(copySql: string, data: string): Promise<void> {
+  copyFrom(copySql: string, data: string | Uint8Array): Promise<void> {
     return this.root.copyFrom(copySql, data);
   }
 

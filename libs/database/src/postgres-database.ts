@@ -50,7 +50,7 @@ class PgQueryable implements Queryable {
     await this.client.query(script);
   }
 
-  async copyFrom(copySql: string, data: string): Promise<void> {
+  async copyFrom(copySql: string, data: string | Uint8Array): Promise<void> {
     if (this.client instanceof pg.Pool) {
       const { client, release } = await checkOut(this.client);
       try {
@@ -87,9 +87,9 @@ async function checkOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; release
   };
 }
 
-async function copyInto(client: pg.PoolClient, copySql: string, data: string): Promise<void> {
+async function copyInto(client: pg.PoolClient, copySql: string, data: string | Uint8Array): Promise<void> {
   const stream = client.query(copyFromStdin(copySql));
-  await pipeline(Readable.from([Buffer.from(data, 'utf8')]), stream);
+  await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data, 'utf8') : data]), stream);
 }
 
 /** PostgreSQL (with or without TimescaleDB) through a node-postgres pool. */
@@ -137,7 +137,7 @@ export class PostgresDatabase implements Database {
     return this.root.query<R>(sql, params);
   }
 
-  copyFrom(copySql: string, data: string): Promise<void> {
+  copyFrom(copySql: string, data: string | Uint8Array): Promise<void> {
     return this.root.copyFrom(copySql, data);
   }
 

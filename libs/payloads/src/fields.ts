@@ -84,6 +84,8 @@ export function parseTime(value: unknown, path: string): Date {
     return date;
   }
   if (typeof value !== 'string') throw new FieldProblem('wrong_type', `${path} must be an ISO-8601 time or Unix seconds, got ${describe(value)}`);
+  const canonical = canonicalTimeMs(value);
+  if (canonical !== null) return new Date(canonical);
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/i.exec(value.trim());
   if (!m) throw new FieldProblem('wrong_type', `${path} must be an ISO-8601 time with a zone (Z or +hh:mm), got "${truncate(value)}"`);
   // Nanosecond fractions (ChirpStack) are cut to milliseconds before parsing.
@@ -91,6 +93,35 @@ export function parseTime(value: unknown, path: string): Date {
   const date = new Date(`${m[1]}${fraction}${(m[3] as string).toUpperCase()}`);
   if (Number.isNaN(date.getTime())) throw new FieldProblem('wrong_type', `${path} is not a valid time: "${truncate(value)}"`);
   return date;
+}
+
+const digit = (text: string, at: number): number => {
+  const d = text.charCodeAt(at) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+};
+const number2 = (text: string, at: number): number => digit(text, at) * 10 + digit(text, at + 1);
+
+/**
+ * The time of `YYYY-MM-DDTHH:MM:SS.sssZ` (what toISOString writes, and what
+ * most firmware sends) read digit by digit, several times faster than the
+ * regular expression and Date parsing below; null for any other form, which
+ * then goes the general way. Same result as that way for every string it takes.
+ */
+function canonicalTimeMs(text: string): number | null {
+  if (text.length !== 24 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90) {
+    return null;
+  }
+  const year = number2(text, 0) * 100 + number2(text, 2);
+  const month = number2(text, 5);
+  const day = number2(text, 8);
+  const hour = number2(text, 11);
+  const minute = number2(text, 14);
+  const second = number2(text, 17);
+  const milli = digit(text, 20) * 100 + number2(text, 21);
+  // NaN fails every comparison: a non-digit anywhere ends here too. Years below 1000 and hour 24 go the general way.
+  if (!(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59 && milli >= 0)) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
 }
 
 export function describe(value: unknown): string {

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../database';
 import { copyField, toArrayLiteral } from '../database';
+import { CopyBytes } from './copy-bytes';
 import { toDate, toDateOrNull } from './sql-helpers';
 
 /** One stored reading, mapped to its container, with its quality flags. */
@@ -78,11 +79,6 @@ export const READING_COLUMNS = [
 ] as const;
 const COLUMN_LIST = READING_COLUMNS.join(', ');
 
-const rowFields = (r: ReadingRow): unknown[] => [
-  r.containerId, r.deviceId, r.measuredAt, r.receivedAt, r.fillPct, r.distanceMm, r.temperatureC, r.batteryPct,
-  r.batteryV, r.rssiDbm, r.snrDb, r.seq, r.tiltDeg, r.flags, r.alarms, r.format, r.correlationId, r.levelMm ?? null,
-];
-
 const num = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '\\N' : String(v));
 const txt = (v: string | null | undefined): string => (v === null || v === undefined ? '\\N' : copyField(v));
 const list = (v: readonly string[]): string => (v.length === 0 ? '{}' : copyField(v));
@@ -99,6 +95,54 @@ export function readingsAsCopyText(rows: readonly ReadingRow[]): string {
       `${txt(r.format)}\t${txt(r.correlationId)}\t${num(r.levelMm)}\n`;
   }
   return lines.join('');
+}
+
+const TAB = 9;
+const NEWLINE = 10;
+
+/** Reading rows in COPY text format, in READING_COLUMNS order, as UTF-8 bytes ready to send. */
+export function readingsAsCopyBytes(rows: readonly ReadingRow[]): Buffer {
+  const out = new CopyBytes(rows.length * 200);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as ReadingRow;
+    out.text(r.containerId);
+    out.byte(TAB);
+    out.text(r.deviceId);
+    out.byte(TAB);
+    out.timestamp(r.measuredAt, 0);
+    out.byte(TAB);
+    out.timestamp(r.receivedAt, 1);
+    out.byte(TAB);
+    out.number(r.fillPct);
+    out.byte(TAB);
+    out.number(r.distanceMm);
+    out.byte(TAB);
+    out.number(r.temperatureC);
+    out.byte(TAB);
+    out.number(r.batteryPct);
+    out.byte(TAB);
+    out.number(r.batteryV);
+    out.byte(TAB);
+    out.number(r.rssiDbm);
+    out.byte(TAB);
+    out.number(r.snrDb);
+    out.byte(TAB);
+    out.number(r.seq);
+    out.byte(TAB);
+    out.number(r.tiltDeg);
+    out.byte(TAB);
+    out.list(r.flags);
+    out.byte(TAB);
+    out.list(r.alarms);
+    out.byte(TAB);
+    out.text(r.format);
+    out.byte(TAB);
+    out.text(r.correlationId);
+    out.byte(TAB);
+    out.number(r.levelMm);
+    out.byte(NEWLINE);
+  }
+  return out.result();
 }
 
 /** -- Params: none. The staging table lives per session and empties at each commit. */
@@ -254,17 +298,36 @@ const toRollup = (r: RollupDbRow): ReadingRollup => ({
   batteryMin: r.battery_min,
 });
 
-function columnArrays(rows: readonly ReadingRow[]): unknown[][] {
-  const columns: unknown[][] = READING_COLUMNS.map(() => []);
-  for (const row of rows) {
-    const fields = rowFields(row);
-    for (let c = 0; c < fields.length; c++) {
-      const value = fields[c];
-      (columns[c] as unknown[]).push(Array.isArray(value) ? toArrayLiteral(value) : (value ?? null));
-    }
-  }
-  return columns;
+/** One array literal per column in READING_COLUMNS order, for INSERT_UNNEST (the driver's own conversion formats element by element). */
+function columnLiterals(rows: readonly ReadingRow[]): string[] {
+  const column = <T>(pick: (r: ReadingRow) => T): T[] => rows.map(pick);
+  return [
+    toArrayLiteral(column((r) => r.containerId)),
+    toArrayLiteral(column((r) => r.deviceId)),
+    timesLiteral(column((r) => r.measuredAt)),
+    timesLiteral(column((r) => r.receivedAt)),
+    numbersLiteral(column((r) => r.fillPct)),
+    numbersLiteral(column((r) => r.distanceMm)),
+    numbersLiteral(column((r) => r.temperatureC)),
+    numbersLiteral(column((r) => r.batteryPct)),
+    numbersLiteral(column((r) => r.batteryV)),
+    numbersLiteral(column((r) => r.rssiDbm)),
+    numbersLiteral(column((r) => r.snrDb)),
+    numbersLiteral(column((r) => r.seq)),
+    numbersLiteral(column((r) => r.tiltDeg)),
+    toArrayLiteral(column((r) => toArrayLiteral(r.flags))),
+    toArrayLiteral(column((r) => toArrayLiteral(r.alarms))),
+    toArrayLiteral(column((r) => r.format)),
+    toArrayLiteral(column((r) => r.correlationId)),
+    numbersLiteral(column((r) => r.levelMm)),
+  ];
 }
+
+/** A PostgreSQL array literal of numbers (NULL for null and for what is not finite). */
+const numbersLiteral = (values: ReadonlyArray<number | null | undefined>): string =>
+  `{${values.map((v) => (v === null || v === undefined || !Number.isFinite(v) ? 'NULL' : String(v))).join(',')}}`;
+/** A PostgreSQL array literal of times, ISO-8601 in UTC. */
+const timesLiteral = (values: ReadonlyArray<Date | null>): string => `{${values.map((v) => (v === null ? 'NULL' : v.toISOString())).join(',')}}`;
 
 const isDatabase = (db: Queryable): db is Database => typeof (db as Partial<Database>).transaction === 'function';
 
@@ -282,12 +345,12 @@ export class ReadingsRepository {
     if (rows.length === 0) return { inserted: 0, hadDuplicates: false };
     const db = this.db;
     if (strategy === 'unnest') {
-      const inserted = (await db.query(INSERT_UNNEST, columnArrays(rows))).rowCount;
+      const inserted = (await db.query(INSERT_UNNEST, columnLiterals(rows))).rowCount;
       return { inserted, hadDuplicates: inserted < rows.length };
     }
     // Savepoints and the per-session staging table both need one transaction.
     if (isDatabase(db)) return db.transaction((tx) => new ReadingsRepository(tx).write(rows, strategy));
-    const text = readingsAsCopyText(rows);
+    const text = readingsAsCopyBytes(rows);
     if (strategy === 'copy') {
       await db.query('SAVEPOINT readings_copy');
       try {
@@ -309,12 +372,20 @@ export class ReadingsRepository {
   /** Replaces the state of each container whose new reading is not older than the stored one (one row per container). */
   async upsertStates(states: readonly ContainerState[]): Promise<void> {
     if (states.length === 0) return;
-    const columns: unknown[][] = Array.from({ length: 10 }, () => []);
-    for (const s of states) {
-      const fields = [s.containerId, s.deviceId, s.measuredAt, s.fillPct, s.distanceMm, s.temperatureC, s.batteryPct, toArrayLiteral(s.flags), s.unchangedSince, s.unchangedCount];
-      fields.forEach((value, c) => (columns[c] as unknown[]).push(value ?? null));
-    }
-    await this.db.query(UPSERT_STATES, columns);
+    // Each column as one array literal: the driver's own conversion formats every element (dates through the local time zone) and costs more than the ingest's other work on a state.
+    const params = [
+      toArrayLiteral(states.map((s) => s.containerId)),
+      toArrayLiteral(states.map((s) => s.deviceId)),
+      timesLiteral(states.map((s) => s.measuredAt)),
+      numbersLiteral(states.map((s) => s.fillPct)),
+      numbersLiteral(states.map((s) => s.distanceMm)),
+      numbersLiteral(states.map((s) => s.temperatureC)),
+      numbersLiteral(states.map((s) => s.batteryPct)),
+      toArrayLiteral(states.map((s) => toArrayLiteral(s.flags))),
+      timesLiteral(states.map((s) => s.unchangedSince)),
+      numbersLiteral(states.map((s) => s.unchangedCount)),
+    ];
+    await this.db.query(UPSERT_STATES, params);
   }
 
   async statesOf(containerIds: readonly string[]): Promise<ContainerState[]> {

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { InfeasibleProblemError } from '../errors';
 import { solve } from '../solve';
 import type { SolveRequest, WorkerMessage } from './protocol';
+import { lowerThreadPriority } from './thread-priority';
 
 // The solver's thread: it answers problems one after the other for as long
 // as it lives, so a plan's search never stalls the caller's event loop and no
@@ -9,6 +10,10 @@ import type { SolveRequest, WorkerMessage } from './protocol';
 const port = parentPort;
 if (!port) throw new Error('solve-worker must run as a worker thread');
 const post = (message: WorkerMessage): void => port.postMessage(message);
+// A solve is background work: where it shares the cores with the ingest and the
+// gateway (the all-in-one, a small deployment) they go first. The thread lives
+// for many solves, so it lowers its priority once, before the first.
+lowerThreadPriority();
 
 port.on('message', (request: SolveRequest) => {
   const { id } = request;
