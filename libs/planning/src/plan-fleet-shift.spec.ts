@@ -84,4 +84,18 @@ describe(planFleetShift.name, () => {
     const containers = replan.plan.routes.flatMap((r) => r.stops.filter((s) => s.containerId).map((s) => s.containerId));
     expect(new Set(containers).size).toBe(containers.length);
   });
+  it('re-plans an hour before the shift ends with every route inside the shift: a break whose window is over is not asked for', async () => {
+    const withBreak = districts.map((d) => ({ ...d, breakMin: 30 }));
+    const shiftEndMs = localTimeMs('2026-03-03', 930, city.timeZone);
+    const nowMs = shiftEndMs - 3_600_000;
+    const replan = (await planFleetShift(baseInput({ districts: withBreak, nowMs, previous: sut.plan, trigger: 'alert' }), deps)).plan;
+    expect(replan.routes.length).toBeGreaterThan(0);
+    for (const route of replan.routes) {
+      expect(Date.parse(route.startAt)).toBeGreaterThanOrEqual(nowMs);
+      expect(Date.parse(route.endAt)).toBeLessThanOrEqual(shiftEndMs);
+      for (const stop of route.stops) expect(Date.parse(stop.departAt)).toBeLessThanOrEqual(shiftEndMs);
+    }
+    const served = new Set(replan.routes.flatMap((r) => r.stops.map((s) => s.containerId)));
+    for (const id of replan.mustIds ?? []) expect(served.has(id) || replan.unassigned.some((u) => u.containerId === id)).toBe(true);
+  });
 });

@@ -125,7 +125,10 @@ export function buildVehicles(args: {
     if (v.maxRouteDurationS) routing.maxDurationS = v.maxRouteDurationS;
     if (breakMin > 0) {
       const middle = (shiftFrom + shiftTo) / 2;
-      routing.break = { durationS: breakMin * 60, window: { startS: middle - 5400, endS: middle + 3600 } };
+      const window = { startS: middle - 5400, endS: middle + 3600 };
+      // A break whose window is over before the truck can leave (a re-plan late in the day) cannot be placed:
+      // asking for it anyway makes every route run late, past the shift's end.
+      if (window.endS >= leaveAt) routing.break = { durationS: breakMin * 60, window };
     }
     if (progress) {
       routing.progress = {
