@@ -231,8 +231,10 @@ describe('probes: a hostile user at the gateway', () => {
     const repository = new WebhooksRepository(scratch.db);
     const deliver = async (url: string, allowPrivateTargets: boolean): Promise<{ status: string; last_error: string | null }> => {
       const hook = await repository.create({ url, secret }, 'admin');
+      // Due a second ago: the dispatcher compares with a JavaScript Date (milliseconds), and PostgreSQL's now() in the
+      // same millisecond is later by its microseconds, which left the delivery not yet due in one run.
       const { rows } = await scratch.db.query<{ id: number }>(
-        `INSERT INTO webhook_deliveries (webhook_id, event, payload, next_attempt_at, created_at) VALUES ($1, 'alert.opened', '{}', now(), now()) RETURNING id`, [hook.id]);
+        `INSERT INTO webhook_deliveries (webhook_id, event, payload, next_attempt_at, created_at) VALUES ($1, 'alert.opened', '{}', now() - interval '1 second', now()) RETURNING id`, [hook.id]);
       const dispatcher = new WebhookDispatcher(repository, { now: () => new Date() }, { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10, timeoutMs: 5000, pollMs: 60_000, batchSize: 50, allowPrivateTargets });
       await dispatcher.runOnce();
       return (await scratch.db.query<{ status: string; last_error: string | null }>('SELECT status, last_error FROM webhook_deliveries WHERE id = $1', [rows[0]!.id])).rows[0]!;
