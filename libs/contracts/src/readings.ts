@@ -95,3 +95,26 @@ export type ParseResult =
       deviceRef?: string;
       format?: PayloadFormat;
     };
+
+/** One stored reading, mapped to its container, with its quality flags (shape of the readings table): what the ingest prepares and the database writes. */
+export interface ReadingRow {
+  containerId: string;
+  deviceId: string;
+  measuredAt: Date;
+  receivedAt: Date;
+  fillPct: number | null;
+  distanceMm: number | null;
+  /** Height of the contents above the floor, from sensors mounted under them. */
+  levelMm?: number | null;
+  temperatureC: number | null;
+  batteryPct: number | null;
+  batteryV: number | null;
+  rssiDbm: number | null;
+  snrDb: number | null;
+  seq: number | null;
+  tiltDeg: number | null;
+  flags: string[];
+  alarms: string[];
+  format: string;
+  correlationId: string | null;
+}

@@ -1,4 +1,4 @@
-import type { ContainerStateChanged, ParsedReading, ParseResult, RejectReason } from '@vulgraad/contracts';
+import type { ContainerStateChanged, ParsedReading, ParseResult, ReadingRow, RejectReason } from '@vulgraad/contracts';
 import type { QualityMemory, QualityThresholds } from '@vulgraad/payloads';
 
 /** One message as a transport hands it over, before it is read. */
@@ -96,26 +96,7 @@ export interface RejectedRow {
 }
 
 /** A reading mapped to its container, with its quality flags (shape of the readings table). */
-export interface ReadingRowOut {
-  containerId: string;
-  deviceId: string;
-  measuredAt: Date;
-  receivedAt: Date;
-  fillPct: number | null;
-  distanceMm: number | null;
-  levelMm: number | null;
-  temperatureC: number | null;
-  batteryPct: number | null;
-  batteryV: number | null;
-  rssiDbm: number | null;
-  snrDb: number | null;
-  seq: number | null;
-  tiltDeg: number | null;
-  flags: string[];
-  alarms: string[];
-  format: string;
-  correlationId: string | null;
-}
+export type ReadingRowOut = ReadingRow;
 
 /** The latest state of a container after a batch (shape of the container_state table). */
 export interface ContainerStateOut {

@@ -1,30 +1,11 @@
+import type { ReadingRow } from '@vulgraad/contracts';
 import type { Database, Queryable } from '../database';
 import { copyField, toArrayLiteral } from '../database';
 import { CopyBytes } from './copy-bytes';
 import { toDate, toDateOrNull } from './sql-helpers';
 
-/** One stored reading, mapped to its container, with its quality flags. */
-export interface ReadingRow {
-  containerId: string;
-  deviceId: string;
-  measuredAt: Date;
-  receivedAt: Date;
-  fillPct: number | null;
-  distanceMm: number | null;
-  /** Height of the contents above the floor, from sensors mounted under them. */
-  levelMm?: number | null;
-  temperatureC: number | null;
-  batteryPct: number | null;
-  batteryV: number | null;
-  rssiDbm: number | null;
-  snrDb: number | null;
-  seq: number | null;
-  tiltDeg: number | null;
-  flags: string[];
-  alarms: string[];
-  format: string;
-  correlationId: string | null;
-}
+/** One stored reading, mapped to its container, with its quality flags (declared in @vulgraad/contracts). */
+export type { ReadingRow } from '@vulgraad/contracts';
 
 /** The latest known state of a container (table container_state). */
 export interface ContainerState {
