@@ -164,14 +164,24 @@ export class IngestMqttClient {
   pause(): void {
     const stream = this.client?.stream as Duplex | undefined;
     if (!stream || this.pausedStream) return;
+    // mqtt.js pipes the socket into its parser, and a pipe resumes its source whenever the parser drains:
+    // pause again on every such resume, or the socket keeps flowing whatever the ingest holds.
+    stream.on('resume', this.keepPaused);
     stream.pause();
     this.pausedStream = stream;
   }
 
   resume(): void {
-    this.pausedStream?.resume();
+    const stream = this.pausedStream;
     this.pausedStream = null;
+    if (!stream) return;
+    stream.off('resume', this.keepPaused);
+    stream.resume();
   }
+
+  private readonly keepPaused = (): void => {
+    this.pausedStream?.pause();
+  };
 
   /** Disconnects, keeping the session: unacknowledged messages wait at the broker. */
   async stop(): Promise<void> {
