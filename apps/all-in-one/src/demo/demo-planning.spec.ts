@@ -1,5 +1,6 @@
 import type { Clock, WasteFraction } from '@vulgraad/contracts';
-import { localTimeMs, type DistrictSettings } from '@vulgraad/planning';
+import { type DistrictSettings } from '@vulgraad/planning';
+import { localTimeMs } from '@vulgraad/time';
 import { DemoPlanningCadence, type PlanningPort } from './demo-planning';
 
 const TZ = 'Europe/Amsterdam';
