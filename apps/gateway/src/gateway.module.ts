@@ -42,6 +42,7 @@ import { OpenDataController } from './open-data/open-data.controller';
 import { OpenDataService } from './open-data/open-data.service';
 import { PlansController } from './plans/plans.controller';
 import { PlansService } from './plans/plans.service';
+import { QueueBoard } from './queues/queue-board';
 
 /** Creates the first admin from configuration once the application is up. */
 class FirstAdmin implements OnApplicationBootstrap {
@@ -104,6 +105,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     AuditService,
     UsersRepository,
     LoginAttempts,
+    QueueBoard,
     UsersService,
     TokenService,
     AuthGuard,
