@@ -36,6 +36,8 @@ describe(parseCli.name, () => {
     expect(sut.quiet).toBe(true);
     expect(parseCli(['--city', 'amsterdam'], '/repo').out).toBe('/repo/docs/value-report-amsterdam.md');
     expect(parseCli(['--no-report'], '/repo').out).toBeNull();
+    expect(parseCli(['--report-from', 'docs/value/x.json'], '/repo').reportFrom).toBe('/repo/docs/value/x.json');
+    expect(parseCli([], '/repo').reportFrom).toBeNull();
   });
 
   it('has a quick mode whose settings the command line can still change', () => {

@@ -46,6 +46,7 @@ export const USAGE = `npm run sim:value -- [options]
   --deposits-per-day N    groningen-like: deposits a day over the city (default 22600)
   --matrix-cache DIR      folder for road-graph matrices (default: the system temp folder)
   --out FILE              report (default docs/value-report.md; docs/value-report-<city>.md for other cities)
+  --report-from FILE      run nothing: write the report again from the JSON a run saved (with --out)
   --no-report             print only, write no files
   --quiet                 no progress lines on stderr
 `;
@@ -55,6 +56,8 @@ export interface CliOptions {
   spec: ValueRunSpec;
   out: string | null;
   quiet: boolean;
+  /** A saved run's JSON to write the report from, instead of running. */
+  reportFrom: string | null;
 }
 
 /** A command-line problem, with the option at fault. */
@@ -200,5 +203,6 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
   if (problems.length > 0) throw new CliError(`${problems.join('\n')}\n\n${USAGE}`);
   const defaultOut = spec.setup.city === 'groningen-like' ? 'docs/value-report.md' : `docs/value-report-${spec.setup.city}.md`;
   const out = flags.has('--no-report') ? null : path.resolve(cwd, values.get('--out') ?? defaultOut);
-  return { spec, out, quiet: flags.has('--quiet') };
+  const reportFrom = values.get('--report-from');
+  return { spec, out, quiet: flags.has('--quiet'), reportFrom: reportFrom === undefined ? null : path.resolve(cwd, reportFrom) };
 }

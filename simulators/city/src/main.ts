@@ -1,8 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError, parseCli } from './cli';
 import { markdownReport, plots, valueLine } from './report/report';
-import { runValue } from './value-run';
+import type { PolicyRun } from './simulation';
+import { runValue, type ValueRunResult } from './value-run';
+
+/** What a run saves beside its report: the result, each seed's run without its days, and the command that made it. */
+interface SavedRun extends Omit<ValueRunResult, 'runs'> {
+  command?: string;
+  runs: Array<{ seed: number; k: number | null } & Pick<PolicyRun, 'policy' | 'summary' | 'balance' | 'notes' | 'runtimeS'>>;
+}
 
 /**
  * `npm run sim:value`: runs the collection policies side by side on one city
@@ -22,7 +29,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = options.quiet ? () => undefined : (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-  const result = await runValue(options.spec, log);
+  const args = process.argv.slice(2);
+  let command = args.length > 0 ? `npm run sim:value -- ${args.join(' ')}` : 'npm run sim:value';
+  let result: ValueRunResult;
+  if (options.reportFrom) {
+    const saved = JSON.parse(readFileSync(options.reportFrom, 'utf8')) as SavedRun;
+    command = saved.command ?? command;
+    result = { ...saved, runs: saved.runs.map((r) => ({ seed: r.seed, k: r.k, run: { policy: r.policy, summary: r.summary, balance: r.balance, notes: r.notes, runtimeS: r.runtimeS, description: [], days: [], fillHistogram: [] } })) };
+  } else {
+    result = await runValue(options.spec, log);
+  }
   for (const a of result.aggregates) {
     const s = a.summary;
     const m = (v: { mean: number; sd: number }, digits: number): string => `${v.mean.toFixed(digits)} ± ${v.sd.toFixed(digits)}`;
@@ -44,9 +60,8 @@ async function main(): Promise<void> {
     for (const [name, svg] of Object.entries(plots(result))) writeFileSync(path.join(plotDir, `${stem}-${name}.svg`), svg);
     // Per seed the summary and the volume balance; the days are in the aggregates as means.
     const runs = result.runs.map((r) => ({ seed: r.seed, k: r.k, policy: r.run.policy, summary: r.run.summary, balance: r.run.balance, notes: r.run.notes, runtimeS: r.run.runtimeS }));
-    writeFileSync(path.join(plotDir, `${stem}.json`), `${JSON.stringify({ ...result, runs }, null, 1)}\n`);
-    const args = process.argv.slice(2);
-    const command = args.length > 0 ? `npm run sim:value -- ${args.join(' ')}` : 'npm run sim:value';
+    const saved: SavedRun = { ...result, command, runs };
+    if (!options.reportFrom) writeFileSync(path.join(plotDir, `${stem}.json`), `${JSON.stringify(saved, null, 1)}\n`);
     writeFileSync(options.out, markdownReport(result, (plot) => `value/${stem}-${plot}.svg`, command));
     process.stdout.write(`report: ${path.relative(process.cwd(), options.out)} (plots in ${path.relative(process.cwd(), plotDir)}/)\n`);
   }
