@@ -22,7 +22,11 @@ maybe('value simulation on the Amsterdam clusters and road graph', () => {
     cacheDir = mkdtempSync(path.join(tmpdir(), 'vulgraad-value-test-'));
     result = await runValue({
       setup: { city: 'amsterdam', seed: 2, containers: 400, matrixCacheDir: cacheDir },
-      run: { seed: 2, startDate: '2023-01-09', days: 2, warmupDays: 1, timeLimitMs: 200 },
+      run: { startDate: '2023-01-09', days: 2, warmupDays: 1, solverIterations: 20 },
+      seeds: [2],
+      tuningSeeds: [],
+      practiceKs: [118],
+      serviceTargetPct: 99.9,
       policies: ['practice', 'vulgraad'],
       settings: {},
       parallel: 1,
@@ -32,7 +36,7 @@ maybe('value simulation on the Amsterdam clusters and road graph', () => {
   afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
   it('drives real road distances from the districts\' depots to the AEB plant and back', () => {
-    const practice = result.runs.find((r) => r.policy === 'practice');
+    const practice = result.runs.find((r) => r.run.policy === 'practice')?.run;
     expect(practice?.summary.kmPerDay).toBeGreaterThan(20);
     expect(practice?.summary.unloadsPerDay).toBeGreaterThanOrEqual(practice?.summary.routesPerDay ?? 1);
     expect(result.districts).toBeGreaterThan(1);
@@ -40,10 +44,10 @@ maybe('value simulation on the Amsterdam clusters and road graph', () => {
   });
 
   it('keeps the deposits common and the litres balanced', () => {
-    const [a, b] = result.runs.map((r) => r.balance);
+    const [a, b] = result.runs.map((r) => r.run.balance);
     expect(a?.deposits).toBe(b?.deposits);
     for (const run of result.runs) {
-      const x = run.balance;
+      const x = run.run.balance;
       expect(x.initialL + x.depositedL).toBeCloseTo(x.emptiedL + x.remainingL, 2);
       expect(x.unloadedL + x.onBoardAtEndL).toBeCloseTo(x.emptiedL, 2);
     }

@@ -27,7 +27,7 @@ const UNLIMITED = 1e12;
  * (the study routed its baseline for distance with PyVRP). Used by the
  * practice and fixed-schedule policies.
  */
-export async function routeStops(setup: SimSetup, unit: PlanningUnit, requests: readonly StopRequest[], options: { timeLimitMs: number; seed: number }): Promise<RoutedDay> {
+export async function routeStops(setup: SimSetup, unit: PlanningUnit, requests: readonly StopRequest[], options: { maxIterations: number; seed: number }): Promise<RoutedDay> {
   const started = performance.now();
   if (requests.length === 0) return { routes: [], unassigned: [], plannedDistanceM: 0, solveMs: 0 };
   const points = [unit.depot, ...(unit.disposal ? [unit.disposal] : []), ...requests.map((r) => r.container)];
@@ -77,7 +77,7 @@ export async function routeStops(setup: SimSetup, unit: PlanningUnit, requests: 
       disposalSites: unit.disposal ? [{ id: unit.disposal.id, locationIndex: 1, serviceTimeS: setup.truck.unloadS }] : [],
     };
     try {
-      const solution = solve(problem, { seed: options.seed, timeLimitMs: options.timeLimitMs });
+      const solution = solve(problem, { seed: options.seed, maxIterations: options.maxIterations });
       const routes: RoutePlan[] = solution.routes.map((route) => {
         const actions: RouteAction[] = [];
         for (const visit of route.visits) {

@@ -19,8 +19,11 @@ export interface RunOptions {
   warmupDays: number;
   /** Local minutes after midnight at which each day's plan is made (default: the shift start). */
   planAtMin?: number;
-  /** Solver budget per plan (one district, one day), milliseconds. */
-  timeLimitMs: number;
+  /**
+   * Solver budget per plan (one district, one day), in genetic iterations of the route solver:
+   * a count, not a time, so a busy machine gives the same plans as an idle one.
+   */
+  solverIterations: number;
   onDay?: (policy: PolicyName, day: number, totalDays: number, metrics: DayMetrics | null) => void;
 }
 
@@ -107,7 +110,7 @@ export async function runPolicy(setup: SimSetup, policy: Policy, options: RunOpt
           shiftStartMs: localTimeMs(date, setup.shift.startMin, tz),
           engine,
           seed: options.seed + item.day,
-          timeLimitMs: options.timeLimitMs,
+          solverIterations: options.solverIterations,
         });
         metrics.plan(plan.planned, plan.unassigned.length, plan.solveMs / 1000);
         const setting = truckSetting(setup, item.unit, date, byId);

@@ -22,8 +22,8 @@ export interface DayContext {
    */
   engine: DepositEngine;
   seed: number;
-  /** Solver budget for this plan, milliseconds. */
-  timeLimitMs: number;
+  /** Solver budget for this plan, genetic iterations (never a time: the result must not depend on the machine's load). */
+  solverIterations: number;
 }
 
 /** One district's plan for one day. */

@@ -149,7 +149,8 @@ export class VulgraadPolicy implements Policy {
       breakMin: shift.breaks.kind === 'planner' ? shift.breaks.durationMin : 0,
       cutoffMin: 18 * 60,
       serviceTimeS: 180,
-      timeBudgetS: context.timeLimitMs / 1000,
+      // Unused: the plan's budget is the iteration count below, never a time.
+      timeBudgetS: Infinity,
       vehicleIds: null,
     };
     const truck = setup.truck;
@@ -200,7 +201,7 @@ export class VulgraadPolicy implements Policy {
         defaultCompactionFactor: truck.compactionFactor,
         trigger: 'daily',
       },
-      { matrix: setup.matrix, solve: (problem, options) => solve(problem, options), geometry: false, seed: context.seed, timeBudgetMs: context.timeLimitMs },
+      { matrix: setup.matrix, solve: (problem, options) => solve(problem, options), geometry: false, seed: context.seed, timeBudgetMs: Infinity, maxIterations: context.solverIterations },
     );
     this.mustMissed += result.mustMissed;
     // A truck's parts are driven one after the other; the trucks take their breaks at the depot in between.

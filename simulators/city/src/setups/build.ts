@@ -176,8 +176,11 @@ async function amsterdamSetup(options: SetupOptions): Promise<SimSetup> {
   const n = model.containers.length;
   const districts = model.districts.filter((d) => model.containers.some((c) => c.district === d.id));
   const byDistrict = new Map(districts.map((d) => [d.id, model.containers.filter((c) => c.district === d.id)]));
-  const k = options.k ?? Math.round(STUDY_K_SHARE * n * amsterdamKScale(model));
+  // The fleet is sized for the study's share of clusters a day whatever K practice runs at, so a K sweep keeps one fleet.
+  const fleetK = Math.round(STUDY_K_SHARE * n * amsterdamKScale(model));
+  const k = options.k ?? fleetK;
   const kCounts = apportion(k, districts.map((d) => (byDistrict.get(d.id) ?? []).length), 0);
+  const fleetKCounts = apportion(fleetK, districts.map((d) => (byDistrict.get(d.id) ?? []).length), 0);
   const networks: TravelNetwork[] = [];
   const depots: CitySite[] = [];
   for (const district of districts) {
@@ -191,7 +194,7 @@ async function amsterdamSetup(options: SetupOptions): Promise<SimSetup> {
     log(`matrix for ${district.name} ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   // The fleet: enough truck-hours in each district for practice's K stops and the trips to the disposal site.
-  const needs = districts.map((d, i) => truckHoursNeeded(byDistrict.get(d.id) ?? [], kCounts[i] as number, networks[i] as TravelNetwork, truck.bodyL === null ? null : disposalSite.id, truck));
+  const needs = districts.map((d, i) => truckHoursNeeded(byDistrict.get(d.id) ?? [], fleetKCounts[i] as number, networks[i] as TravelNetwork, truck.bodyL === null ? null : disposalSite.id, truck));
   log(`truck-hours needed a day: ${needs.map((h) => h.toFixed(1)).join(', ')}`);
   const truckCounts = options.trucks ? apportion(options.trucks, needs, 1) : needs.map((h) => Math.max(1, Math.ceil(h / ((FLEET_UTILISATION * shift.workMin) / 60))));
   const trucks = truckCounts.reduce((s, v) => s + v, 0);
