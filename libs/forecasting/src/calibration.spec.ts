@@ -55,9 +55,9 @@ describe('calibration on day-ahead outcomes', () => {
     addPending(cal, 12 * HOUR_MS, 10, 30, 5);
     recordOutcomes(cal, 35 * HOUR_MS, 28, isEmptying);
     expect(recordOutcomes(cal, 37 * HOUR_MS, 32, isEmptying)).toBe(true);
-    // Outcome 30 at the target (interpolated between 28 and 32): z = 0, in the cell of 10 -> 30.
+    // Outcome 30 at the target (interpolated between 28 and 32): z = 0, in the cell of a level of 10 that did not move.
     const cdf = cellDistributions(cal, normalBins(1));
-    expect(cellQuantile(cdf, calibrationCell(10, 30), 0.5)).toBeCloseTo(0, 1);
+    expect(cellQuantile(cdf, calibrationCell(10, 0), 0.5)).toBeCloseTo(0, 1);
     expect(cal.counts.reduce((a, b) => a + b, 0)).toBe(2);
   });
 });

@@ -10,15 +10,17 @@ import { normalCdf } from './normal';
  * rate model's mean and standard deviation from that moment. When the sensor
  * reaches that time without an emptying in between, the standardised
  * residual z = (level read - mean) / sd is counted in a histogram of the cell
- * (level at the start x level the mean ends at, five groups of 20 points
- * each) and in the container's overall histogram. Predictions take quantiles
+ * (`calibrationCell`: the level at the start in five groups of 20 points x how
+ * that reading moved from the one before) and in the container's overall
+ * histogram. Predictions take quantiles
  * of the cell's histogram, backed off to the overall one and to a normal of
  * the configured spread (pseudo-counts), times the rate model's spread at the
  * asked horizon. The counts fade with the model's half-life.
  *
  * The cell holds what the level curve cannot: containers whose sensor
  * plateaus at 90-95 % and then jumps to 100, a refill right after an emptying
- * faster than the curve says, a heap that settles, skewed days.
+ * faster than the curve says, a heap that settles, a dip that comes back,
+ * skewed days.
  */
 export interface ResidualCalibration {
   /** (CELLS + 1) x Z_BINS decayed counts of z; the last row is the container's overall histogram. */
@@ -30,6 +32,8 @@ export interface ResidualCalibration {
   /** The previous trusted reading (the outcome is interpolated between two readings around the target). */
   previousAtMs: number | null;
   previousPct: number | null;
+  /** The last trusted reading's change from the one before, points. */
+  stepPct: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -44,7 +48,8 @@ const Z_MIN = -4;
 const Z_STEP = 0.2;
 export const Z_BINS = 41;
 const LEVEL_GROUPS = 5;
-export const CALIBRATION_CELLS = LEVEL_GROUPS * LEVEL_GROUPS;
+const STEP_CLASSES = 4;
+export const CALIBRATION_CELLS = LEVEL_GROUPS * STEP_CLASSES;
 const OVERALL = CALIBRATION_CELLS;
 /** Pseudo-counts of the overall histogram in a cell, and of the normal in both. */
 const CELL_BACKOFF = 5;
@@ -52,13 +57,18 @@ const NORMAL_BACKOFF = 5;
 const MAX_PENDING = 24;
 
 export function emptyCalibration(): ResidualCalibration {
-  return { counts: new Array<number>((CALIBRATION_CELLS + 1) * Z_BINS).fill(0), pending: [], lastOriginAtMs: null, previousAtMs: null, previousPct: null };
+  return { counts: new Array<number>((CALIBRATION_CELLS + 1) * Z_BINS).fill(0), pending: [], lastOriginAtMs: null, previousAtMs: null, previousPct: null, stepPct: 0 };
 }
 
-/** The cell of a forecast from its start level and the level its mean ends at. */
-export function calibrationCell(fromPct: number, meanPct: number): number {
-  const group = (p: number): number => (p >= 100 ? LEVEL_GROUPS - 1 : p < 0 ? 0 : Math.min(LEVEL_GROUPS - 1, Math.floor(p / (100 / LEVEL_GROUPS))));
-  return group(fromPct) * LEVEL_GROUPS + group(meanPct);
+/**
+ * The cell of a forecast: the level it starts from (five groups of 20 points) and how the reading
+ * it starts from moved from the one before (down more than a point, within a point, up to 5, more):
+ * a reading that just dipped tends to come back, one in a fast rise tends to go on.
+ */
+export function calibrationCell(fromPct: number, stepPct: number): number {
+  const group = fromPct >= 100 ? LEVEL_GROUPS - 1 : fromPct < 0 ? 0 : Math.min(LEVEL_GROUPS - 1, Math.floor(fromPct / (100 / LEVEL_GROUPS)));
+  const step = stepPct < -1 ? 0 : stepPct <= 1 ? 1 : stepPct <= 5 ? 2 : 3;
+  return group * STEP_CLASSES + step;
 }
 
 /**
@@ -89,6 +99,7 @@ export function recordOutcomes(cal: ResidualCalibration, atMs: number, fillPct: 
     changed = true;
   }
   cal.pending = keep;
+  cal.stepPct = cal.previousPct === null ? 0 : fillPct - cal.previousPct;
   cal.previousAtMs = atMs;
   cal.previousPct = fillPct;
   return changed;
@@ -101,7 +112,7 @@ export function originDue(cal: ResidualCalibration, atMs: number): boolean {
 
 export function addPending(cal: ResidualCalibration, atMs: number, fromPct: number, meanPct: number, sdPct: number): void {
   if (!(sdPct > 0)) return;
-  cal.pending.push({ atMs, meanPct, sdPct, cell: calibrationCell(fromPct, meanPct), peakPct: fromPct });
+  cal.pending.push({ atMs, meanPct, sdPct, cell: calibrationCell(fromPct, cal.stepPct), peakPct: fromPct });
   if (cal.pending.length > MAX_PENDING) cal.pending.shift();
   cal.lastOriginAtMs = atMs;
 }

@@ -274,7 +274,7 @@ export class FillForecaster {
     const { start, meanPct, sdPct } = this.ratePrediction(model, atMs, nowMs);
     if (this.options.calibrate && model.calibration) {
       const { quantiles } = this.calibrated(model);
-      const cell = calibrationCell(start.fillPct, meanPct);
+      const cell = calibrationCell(start.fillPct, this.lastStep(model));
       const median = meanPct + (quantiles[cell * 4] as number) * sdPct;
       const lowPct = Math.max(0, meanPct + (quantiles[cell * 4 + 1] as number) * sdPct);
       const highPct = meanPct + (quantiles[cell * 4 + 2] as number) * sdPct;
@@ -302,6 +302,12 @@ export class FillForecaster {
     const increment = atMs > start.atMs ? this.expectedIncrement(model, start.atMs, Math.min(atMs, start.atMs + MAX_INTEGRATION_MS), start.fillPct) : 0;
     const variance = start.variance + dispersion.perPointVar * increment + dispersion.rateRelVar * increment * increment;
     return { start, meanPct: start.fillPct + increment, sdPct: Math.sqrt(variance) };
+  }
+
+  /** The change of the reading a prediction starts from, points (0 after an emptying or without one). */
+  private lastStep(model: FillModel): number {
+    const cal = model.calibration;
+    return cal && !model.anchorIsAssumed && model.anchorAtMs === cal.previousAtMs ? cal.stepPct : 0;
   }
 
   /** Per cell: the calibrated median, low, high and full-time z, cached per model revision. */
@@ -349,11 +355,12 @@ export class FillForecaster {
     let increment = 0;
     let prevT = start.atMs;
     const calibration = this.options.calibrate && model.calibration ? this.calibrated(model).quantiles : null;
+    const step = this.lastStep(model);
     const bandAt = (inc: number): { mean: number; low: number; high: number; full: number } => {
       if (!calibration) return this.bandAt(start.fillPct, inc, start.variance, dispersion, z);
       const mean = start.fillPct + inc;
       const sd = Math.sqrt(start.variance + dispersion.perPointVar * inc + dispersion.rateRelVar * inc * inc);
-      const cell = calibrationCell(start.fillPct, mean);
+      const cell = calibrationCell(start.fillPct, step);
       return {
         mean: mean + (calibration[cell * 4] as number) * sd,
         low: mean + (calibration[cell * 4 + 1] as number) * sd,
