@@ -40,7 +40,7 @@ const HOUR_MS = 3_600_000;
 /** The horizon the residuals are learned at: the planner's day ahead. */
 export const CALIBRATION_HORIZON_MS = 24 * HOUR_MS;
 /** At most one pending forecast this often. */
-export const CALIBRATION_ORIGIN_STEP_MS = 2 * HOUR_MS;
+export const CALIBRATION_ORIGIN_STEP_MS = 4 * HOUR_MS;
 /** Two readings around the target farther apart than this give no outcome. */
 const OUTCOME_MAX_GAP_MS = 6 * HOUR_MS;
 /** Bins of z: -4..+4 in steps of 0.2 (outside: the end bins). */

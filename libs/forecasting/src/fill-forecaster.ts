@@ -110,10 +110,12 @@ export class FillForecaster {
   private readonly clock: LocalWeekClock;
   private readonly rateCache = new WeakMap<FillModel, { revision: number; rates: Float64Array }>();
   private readonly levelCache = new WeakMap<FillModel, { revision: number; factors: Float64Array }>();
-  private readonly learnRates = new WeakMap<FillModel, { atMs: number; rates: Float64Array; levels: Float64Array; meanRate: number }>();
+  private readonly learnRates = new WeakMap<FillModel, { atMs: number; rates: Float64Array; levels: Float64Array; meanRate: number; dispersion: Dispersion }>();
   private readonly calibrationCache = new WeakMap<FillModel, { revision: number; quantiles: Float64Array }>();
   /** The calibrated distribution before a container has outcomes of its own: a normal of the band scale. */
   private readonly zPrior: Float64Array;
+  /** The emptying rule, built once: the learner asks it at every reading. */
+  private readonly rule: EmptyingRule;
   /** The full time is when the fill reaches full with `fullAtProbability`: this quantile of the normal above the mean. */
   private readonly fullAtZ: number;
 
@@ -151,6 +153,7 @@ export class FillForecaster {
     if (!(this.options.bandProbability > 0 && this.options.bandProbability < 1)) throw new RangeError('bandProbability must be in (0, 1)');
     this.clock = LocalWeekClock.for(this.options.timeZone);
     this.zPrior = normalBins(this.options.bandScale);
+    this.rule = { ...DEFAULT_EMPTYING_RULE, dropPct: this.options.emptyingDropPct };
     if (!(this.options.fullAtProbability > 0 && this.options.fullAtProbability < 1)) throw new RangeError('fullAtProbability must be in (0, 1)');
     this.fullAtZ = this.options.fullAtProbability === 0.5 ? 0 : normalQuantile(1 - this.options.fullAtProbability);
   }
@@ -224,12 +227,12 @@ export class FillForecaster {
 
   /** Whether a change between two consecutive readings is an emptying: a large drop, or a smaller one down to near empty. */
   isEmptying(previousPct: number, nextPct: number): boolean {
-    return isEmptyingDrop(previousPct, nextPct, this.emptyingRule);
+    return isEmptyingDrop(previousPct, nextPct, this.rule);
   }
 
   /** The detector's rule with this forecaster's drop threshold. */
   get emptyingRule(): EmptyingRule {
-    return { ...DEFAULT_EMPTYING_RULE, dropPct: this.options.emptyingDropPct };
+    return this.rule;
   }
 
   /** Whether the sensor can be relied on at `nowMs`, and why not. */
@@ -266,7 +269,9 @@ export class FillForecaster {
   /**
    * The fill expected at `atMs`, assuming nobody empties the container in
    * between. `nowMs` is the planner's "now": it decides whether the sensor
-   * counts as silent (then the prediction is from history only).
+   * counts as silent (then the prediction is from history only). With
+   * `calibrate`, the mean and band are the median and central band of the
+   * container's own day-ahead outcomes (calibration.ts) around the rate model.
    */
   predict(model: FillModel, atMs: number, nowMs: number = atMs, fullPct = 100): FillPrediction {
     const status = this.sensorStatus(model, nowMs);
@@ -275,9 +280,10 @@ export class FillForecaster {
     if (this.options.calibrate && model.calibration) {
       const { quantiles } = this.calibrated(model);
       const cell = calibrationCell(start.fillPct, this.lastStep(model));
-      const median = meanPct + (quantiles[cell * 4] as number) * sdPct;
+      // A sensor reads no less than empty: the median and the band stay at or above 0.
+      const median = Math.max(0, meanPct + (quantiles[cell * 4] as number) * sdPct);
       const lowPct = Math.max(0, meanPct + (quantiles[cell * 4 + 1] as number) * sdPct);
-      const highPct = meanPct + (quantiles[cell * 4 + 2] as number) * sdPct;
+      const highPct = Math.max(median, meanPct + (quantiles[cell * 4 + 2] as number) * sdPct);
       const z = normalQuantile(0.5 + this.options.bandProbability / 2);
       return {
         atMs,
@@ -564,8 +570,24 @@ export class FillForecaster {
     const calibration = (model.calibration ??= emptyCalibration());
     if (recordOutcomes(calibration, atMs, fillPct, (before, after) => this.isEmptying(before, after))) model.revision++;
     if (!originDue(calibration, atMs)) return;
-    const { meanPct, sdPct } = this.ratePrediction(model, atMs + CALIBRATION_HORIZON_MS, atMs);
-    addPending(calibration, atMs, fillPct, meanPct, sdPct);
+    // The rate model's forecast from this reading, on the learner's snapshot of the patterns
+    // (refreshed every two days of data) and in hour steps along the curve over runs of one rate:
+    // the full computation at every reading would cost several times the learning itself.
+    const { rates, levels, dispersion: d } = this.patternsForLearning(model, atMs);
+    let increment = 0;
+    let runRate = -1;
+    let runHours = 0;
+    forEachHourPiece(this.clock, atMs, atMs + CALIBRATION_HORIZON_MS, (slot, hours) => {
+      const rate = rates[slot] as number;
+      if (rate !== runRate && runHours > 0) {
+        increment += riseAlongCurve(levels, fillPct + increment, runRate, runHours, 1);
+        runHours = 0;
+      }
+      runRate = rate;
+      runHours += hours;
+    });
+    if (runHours > 0) increment += riseAlongCurve(levels, fillPct + increment, runRate, runHours, 1);
+    addPending(calibration, atMs, fillPct, fillPct + increment, Math.sqrt(d.noiseVar + d.perPointVar * increment + d.rateRelVar * increment * increment));
   }
 
   /** Folds the last reading still waiting for its neighbour into the learned state (before an emptying ends the cycle). */
@@ -669,13 +691,13 @@ export class FillForecaster {
   }
 
   /** Patterns the learner attributes increments with; refreshed every two days of data, not every reading. */
-  private patternsForLearning(model: FillModel, atMs: number): { rates: Float64Array; levels: Float64Array; meanRate: number } {
+  private patternsForLearning(model: FillModel, atMs: number): { rates: Float64Array; levels: Float64Array; meanRate: number; dispersion: Dispersion } {
     const cached = this.learnRates.get(model);
     if (cached && atMs - cached.atMs < RATE_REFRESH_MS && atMs >= cached.atMs) return cached;
     const rates = this.computeRates(model);
     let sum = 0;
     for (let s = 0; s < HOURS_PER_WEEK; s++) sum += rates[s];
-    const entry = { atMs, rates, levels: this.levelFactors(model), meanRate: sum / HOURS_PER_WEEK };
+    const entry = { atMs, rates, levels: this.levelFactors(model), meanRate: sum / HOURS_PER_WEEK, dispersion: this.dispersion(model) };
     this.learnRates.set(model, entry);
     return entry;
   }
@@ -838,9 +860,9 @@ function levelFactorAt(factors: Float64Array, fillPct: number): number {
 const CURVE_STEP_H = 0.25;
 
 /** How far the level rises in `hours` at `ratePerH` (the rate at the mean level) following the level curve; midpoint steps. */
-export function riseAlongCurve(factors: Float64Array, fromPct: number, ratePerH: number, hours: number): number {
+export function riseAlongCurve(factors: Float64Array, fromPct: number, ratePerH: number, hours: number, stepH = CURVE_STEP_H): number {
   if (!(ratePerH > 0) || !(hours > 0)) return 0;
-  const steps = Math.max(1, Math.ceil(hours / CURVE_STEP_H));
+  const steps = Math.max(1, Math.ceil(hours / stepH));
   const dt = hours / steps;
   let level = fromPct;
   for (let k = 0; k < steps; k++) {

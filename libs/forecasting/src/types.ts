@@ -170,7 +170,7 @@ export interface FillModel {
 /** The fill expected at one moment, with its uncertainty band. */
 export interface FillPrediction {
   atMs: number;
-  /** Expected fill, points; not capped at 100 (above 100 means overflowing by that much). */
+  /** Expected fill, points (with `calibrate`: the calibrated median); not capped at 100 (above 100 means overflowing by that much). */
   meanPct: number;
   /** Standard deviation of the fill, points. */
   sdPct: number;
