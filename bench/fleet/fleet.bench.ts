@@ -37,9 +37,10 @@ import { ContainersRepository, createScratchDatabase, DepotsRepository, Disposal
 import { haversineM, RoadGraphProvider } from '@vulgraad/distances';
 import { seededRandom, type FillObservation } from '@vulgraad/forecasting';
 import {
-  checkPublishedDay, DistrictSettingsRepository, FillModelCache, localTimeMs, planFleetShift, PlansRepository,
+  checkPublishedDay, DistrictSettingsRepository, FillModelCache, planFleetShift, PlansRepository,
   type DistrictSettings, type PlanningSite, type PlanningVehicle,
 } from '@vulgraad/planning';
+import { LocalWeekClock, localTimeMs } from '@vulgraad/time';
 import { solve } from '@vulgraad/routing';
 
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -116,13 +117,11 @@ async function main(): Promise<void> {
     }
   }
   let readingCount = 0;
+  const localClock = LocalWeekClock.for(TIME_ZONE);
   for (let t = startMs + HOUR_MS; t <= endMs; t += HOUR_MS) {
     engine.advanceTo(t);
     const part = t <= warmUntilMs ? early : late;
-    const local = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, weekday: 'short', hour: '2-digit', hourCycle: 'h23' }).formatToParts(t);
-    const hour = Number(local.find((p) => p.type === 'hour')?.value);
-    const weekday = local.find((p) => p.type === 'weekday')?.value ?? '';
-    if (hour === 10 && !['Sat', 'Sun'].includes(weekday)) {
+    if (localClock.hourOf(t) === 10 && localClock.weekdayOf(t) < 5) {
       const due = containers.map((c) => ({ c, fill: engine.state(c.id).fillPct })).filter((x) => x.fill >= 75).sort((a, b) => b.fill - a.fill);
       let budget = TRUCKS * DAILY_TRUCK_PITS;
       for (const { c, fill } of due) {

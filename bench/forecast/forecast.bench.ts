@@ -24,6 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig, sharedPath } from '@vulgraad/config';
 import { backtest, createForecaster, FillForecaster, seededRandom, simulateFillHistory, type BacktestResult, type ContainerHistory } from '@vulgraad/forecasting';
+import { zoneOffsetMs } from '@vulgraad/time';
 import { readingsArgs, runReadings } from './readings';
 
 const HOUR_MS = 3_600_000;
@@ -40,13 +41,6 @@ function hourProfile(): number[] {
     .split('\n')
     .slice(1)
     .map((line) => Number(line.split(',')[2]));
-}
-
-/** Offset of local Amsterdam time from UTC at an instant, ms (for reading local timestamps). */
-function amsterdamOffsetMs(utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(utcMs);
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - Math.floor(utcMs / 60000) * 60000;
 }
 
 function report(name: string, result: BacktestResult, extra: string): void {
@@ -113,7 +107,7 @@ function amsterdam(profile: number[]): ContainerHistory[] | null {
     const f = line.split(',');
     // The timestamp carries a fake Z: it is local time.
     const local = Date.parse(f[1].replace('Z', '').replace(/\.000$/, '') + 'Z');
-    const atMs = local - amsterdamOffsetMs(local);
+    const atMs = local - zoneOffsetMs(local, TIME_ZONE);
     const list = byCluster.get(f[0]) ?? [];
     list.push({ atMs, kg: Number(f[4]) });
     byCluster.set(f[0], list);

@@ -29,7 +29,8 @@ import { sharedPath } from '@vulgraad/config';
 import { DepositEngine, loadAmsterdamCity, type CityContainer } from '@vulgraad/city-model';
 import { RoadGraphProvider, haversineM } from '@vulgraad/distances';
 import { backtest, seededRandom, type ContainerHistory, type FillObservation } from '@vulgraad/forecasting';
-import { localTimeMs, planShift, type DistrictSettings, type PlanningSite, type PlanningVehicle } from '@vulgraad/planning';
+import { planShift, type DistrictSettings, type PlanningSite, type PlanningVehicle } from '@vulgraad/planning';
+import { LocalWeekClock, localTimeMs } from '@vulgraad/time';
 import { solve, solveInWorker } from '@vulgraad/routing';
 
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -86,12 +87,10 @@ async function main(): Promise<void> {
   const silent = new Set(containers.filter(() => random() < 0.02).map((c) => c.id));
   let emptyings = 0;
   let overflowsAtEmptying = 0;
+  const localClock = LocalWeekClock.for(TIME_ZONE);
   for (let t = startMs + HOUR_MS; t <= endMs; t += HOUR_MS) {
     engine.advanceTo(t);
-    const local = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, weekday: 'short', hour: '2-digit', hourCycle: 'h23' }).formatToParts(t);
-    const hour = Number(local.find((p) => p.type === 'hour')?.value);
-    const weekday = local.find((p) => p.type === 'weekday')?.value ?? '';
-    if (hour === 10 && !['Sat', 'Sun'].includes(weekday)) {
+    if (localClock.hourOf(t) === 10 && localClock.weekdayOf(t) < 5) {
       // The round: fullest first, as many pits as 7 trucks empty in a day.
       const due = containers.map((c) => ({ c, fill: engine.state(c.id).fillPct })).filter((x) => x.fill >= 75).sort((a, b) => b.fill - a.fill);
       let budget = TRUCKS * DAILY_TRUCK_PITS;

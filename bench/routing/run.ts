@@ -18,7 +18,11 @@
  * truncation against the proven optima), --fleet <n>, --out <dir>,
  * --clock cpu|wall (default cpu: the budget is CPU time of this process,
  * as the peer figures in the benchmarks README are; wall is reported too),
- * --jobs <n> (n instances at a time, each in its own process and CPU clock).
+ * --jobs <n> (n instances at a time, each in its own process and CPU clock),
+ * --iterations <n> (stop each solve after n genetic iterations instead of a
+ * time budget: the same seed then gives the same solutions on any machine and
+ * under any load, which makes a before/after comparison of the solver exact;
+ * seconds_per_instance is then the mean CPU time used).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -43,12 +47,14 @@ interface Args {
   out: string;
   clock: 'cpu' | 'wall';
   jobs: number;
+  /** Genetic iterations per instance; replaces the time budget when set. */
+  iterations: number | null;
   /** Internal: solve the --file instances and print one JSON result per line (a --jobs child). */
   child: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { set: null, files: [], timeS: null, timeFactor: null, instances: null, seed: 1, dimacs: false, fleet: null, out: path.join(__dirname, '..', 'out'), clock: 'cpu', jobs: 1, child: false };
+  const args: Args = { set: null, files: [], timeS: null, timeFactor: null, instances: null, seed: 1, dimacs: false, fleet: null, out: path.join(__dirname, '..', 'out'), clock: 'cpu', jobs: 1, iterations: null, child: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -67,6 +73,10 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--out') args.out = value();
     else if (a === '--jobs') args.jobs = Math.max(1, Math.floor(Number(value())));
     else if (a === '--child') args.child = true;
+    else if (a === '--iterations') {
+      args.iterations = Math.floor(Number(value()));
+      if (!(args.iterations > 0)) throw new Error('--iterations is a whole number above 0');
+    }
     else if (a === '--clock') {
       const c = value();
       if (c !== 'cpu' && c !== 'wall') throw new Error('--clock is cpu or wall');
@@ -129,7 +139,7 @@ function solveOne(file: string, args: Args): Outcome {
   const convention: DistanceConvention | undefined = args.dimacs ? 'dimacs' : conventionFromCsv(file, base);
   const inst = readInstance(file, convention);
   const customers = inst.customers.length;
-  const budgetS = args.timeFactor !== null ? args.timeFactor * customers : (args.timeS ?? 10);
+  let budgetS = args.timeFactor !== null ? args.timeFactor * customers : (args.timeS ?? 10);
   // Classic A/B/P: the k in the name is the fleet of the literature.
   let fleet = args.fleet ?? undefined;
   if (fleet === undefined && /^[ABP]-n\d+-k(\d+)$/.test(base)) fleet = Number(/-k(\d+)$/.exec(base)?.[1]);
@@ -151,9 +161,11 @@ function solveOne(file: string, args: Args): Outcome {
     const used = process.cpuUsage(cpu0);
     return (used.user + used.system) / 1000;
   };
-  const solution = solve(problem, { seed: args.seed, timeLimitMs: budgetS * 1000 }, args.clock === 'cpu' ? { clock: cpuMs } : {});
+  const limits = args.iterations !== null ? { maxIterations: args.iterations } : { timeLimitMs: budgetS * 1000 };
+  const solution = solve(problem, { seed: args.seed, ...limits }, args.clock === 'cpu' ? { clock: cpuMs } : {});
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = cpuMs() / 1000;
+  if (args.iterations !== null) budgetS = cpuSeconds;
   const fleetLimit = inst.format === 'solomon' ? inst.vehicles : fleet;
   const check = checkSolution(inst, toBenchRoutes(problem, solution), fleetLimit);
   const ok = check.feasible && solution.unserved.length === 0;
@@ -244,7 +256,8 @@ async function report(args: Args): Promise<void> {
   print('');
   print(`${started.toISOString()}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, node ${process.version}, seed ${args.seed}`);
   print('');
-  print(`Budget per instance measured in ${args.clock === 'cpu' ? 'CPU seconds of this process' : 'wall-clock seconds'}; both are shown.`);
+  if (args.iterations !== null) print(`Budget per instance: ${args.iterations} genetic iterations (seconds_per_instance below is the mean CPU time used).`);
+  else print(`Budget per instance measured in ${args.clock === 'cpu' ? 'CPU seconds of this process' : 'wall-clock seconds'}; both are shown.`);
   print('');
   print('| instance | customers | vehicles | cost | reference | ref. vehicles | gap % | vs published | cpu s | wall s | iterations | feasible |');
   print('|---|---|---|---|---|---|---|---|---|---|---|---|');

@@ -283,8 +283,11 @@ describe('the vulgraad processes of deploy/', () => {
   });
 
   it('run through the image\'s entry point an app that exists under apps/', () => {
-    expect(image.entrypoint).toEqual(['node', '-r', './tools/register.js']);
+    expect(image.entrypoint).toEqual(['node']);
     expect(image.text).toMatch(/RUN npm ci\b/);
+    expect(image.text).toMatch(/RUN npm run build\b/);
+    expect(image.text).toMatch(/RUN npm ci --omit=dev\b/);
+    expect(image.text).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
     for (const source of image.copied) expect({ source, exists: existsSync(path.join(REPO_ROOT, source)) }).toEqual({ source, exists: true });
     for (const process of all) {
       const started = appOf(process.argv);

@@ -270,8 +270,11 @@ export function kubernetesProcesses(docs: KubeDoc[], image: DockerImage): Proces
   return processes;
 }
 
-/** The app a command line starts: node -r ./tools/register.js apps/<app>/src/main.ts ... */
+/**
+ * The app a command line starts: node dist/apps/<app>/src/main.js ..., the
+ * compiled build of the image; `main` is the source file it is compiled from.
+ */
 export function appOf(argv: string[]): { app: string; main: string; args: string[] } | null {
-  const match = argv[0] === 'node' && argv[1] === '-r' && argv[2] === './tools/register.js' ? /^apps\/([a-z0-9-]+)\/src\/main\.ts$/.exec(argv[3] ?? '') : null;
-  return match ? { app: match[1] as string, main: argv[3] as string, args: argv.slice(4) } : null;
+  const match = argv[0] === 'node' ? /^dist\/apps\/([a-z0-9-]+)\/src\/main\.js$/.exec(argv[1] ?? '') : null;
+  return match ? { app: match[1] as string, main: `apps/${match[1]}/src/main.ts`, args: argv.slice(2) } : null;
 }

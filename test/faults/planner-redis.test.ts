@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ContainersRepository, createScratchDatabase, DepotsRepository, DisposalSitesRepository, ReadingsRepository, type ScratchDatabase, VehiclesRepository } from '@vulgraad/database';
 import { BullMqJobRunner } from '@vulgraad/jobs';
-import { localDateOf } from '@vulgraad/planning';
+import { localDateOf } from '@vulgraad/time';
 import { PLANNER_QUEUE } from '../../apps/planner/src/planner.tokens';
 import { dailyJobKey } from '../../apps/planner/src/replan.coordinator';
 import { background, sawtoothReadings } from '../planner/harness';

@@ -1,7 +1,8 @@
 import type { ContainerStateChanged } from '@vulgraad/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
 import { InProcessEventBus } from '@vulgraad/events';
-import { localDateOf, PlansRepository } from '@vulgraad/planning';
+import { PlansRepository } from '@vulgraad/planning';
+import { localDateOf } from '@vulgraad/time';
 import type { Socket } from 'socket.io-client';
 import { testPostgresUrl } from '../support/services';
 import { ADMIN_PASSWORD, call, login, startGateway, type RunningGateway } from './support/gateway-app';

@@ -3,7 +3,8 @@ import { AlertEngine, AlertsRepository, DEFAULT_THRESHOLDS, type Alert } from '@
 import type { EventMap } from '@vulgraad/contracts';
 import { createScratchDatabase, ReadingsRepository, type ScratchDatabase } from '@vulgraad/database';
 import { InProcessEventBus } from '@vulgraad/events';
-import { localDateOf, PlansRepository } from '@vulgraad/planning';
+import { PlansRepository } from '@vulgraad/planning';
+import { localDateOf } from '@vulgraad/time';
 import { ApiController } from '../../apps/gateway/src/common/api-controller';
 import { testPostgresUrl } from '../support/services';
 import { ADMIN_PASSWORD, call, login, startGateway, type RunningGateway } from './support/gateway-app';

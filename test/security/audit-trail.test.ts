@@ -1,7 +1,8 @@
 import { AlertEngine, AlertsRepository, DEFAULT_THRESHOLDS, type Alert } from '@vulgraad/alerts';
 import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
 import { InProcessEventBus } from '@vulgraad/events';
-import { localDateOf, PlansRepository } from '@vulgraad/planning';
+import { PlansRepository } from '@vulgraad/planning';
+import { localDateOf } from '@vulgraad/time';
 import { centrumPlan, seedCity } from '../gateway/support/fixtures';
 import { ADMIN_PASSWORD, call, login, type RunningGateway, startGateway } from '../gateway/support/gateway-app';
 import { testPostgresUrl } from '../support/services';

@@ -9,6 +9,7 @@ import type { HttpRequest, HttpResponse } from './common/http';
 import { LiveIoAdapter } from './live/live-io.adapter';
 import { GatewayMetrics } from './observability/gateway.metrics';
 import { httpMetricsMiddleware } from './observability/http-metrics';
+import { QueueBoard } from './queues/queue-board';
 
 /** The dashboard's files, served as they are (no build step). */
 export const PUBLIC_DIR = path.resolve(__dirname, '..', 'public');
@@ -71,6 +72,8 @@ export function configureGateway(app: NestExpressApplication, config: Config, op
   app.useBodyParser('text', { limit: IMPORT_BODY_LIMIT, type: ['text/csv', 'text/plain'], verify: refuseNulBytes });
   if (config.gateway.corsOrigin) app.enableCors({ origin: config.gateway.corsOrigin, credentials: false });
 
+  // The job queues for admins (bull-board), when the jobs run on Redis.
+  app.get(QueueBoard).mount(app);
   app.useStaticAssets(LEAFLET_DIR, { prefix: '/vendor/leaflet/', maxAge: '1d' });
   app.useStaticAssets(PUBLIC_DIR, { index: 'index.html', maxAge: 0 });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
 import type { Config } from '@vulgraad/config';
 import { CONFIG } from '@vulgraad/contracts';
 import { AlertsController, WebhooksController } from './alerts/alerts.controller';
@@ -10,6 +11,8 @@ import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuthController, UsersController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { LOGIN_THROTTLER, LoginAttempts } from './auth/login-attempts';
+import { MemoryThrottlerStorage, RedisThrottlerStorage } from './auth/login-throttler.storage';
 import { TokenService } from './auth/token.service';
 import { UsersRepository } from './auth/users.repository';
 import { UsersService } from './auth/users.service';
@@ -39,6 +42,7 @@ import { OpenDataController } from './open-data/open-data.controller';
 import { OpenDataService } from './open-data/open-data.service';
 import { PlansController } from './plans/plans.controller';
 import { PlansService } from './plans/plans.service';
+import { QueueBoard } from './queues/queue-board';
 
 /** Creates the first admin from configuration once the application is up. */
 class FirstAdmin implements OnApplicationBootstrap {
@@ -55,6 +59,14 @@ class FirstAdmin implements OnApplicationBootstrap {
  */
 @Module({
   imports: [
+    // Login counts: in Redis when REDIS_URL is set, so that the limits hold across replicas.
+    ThrottlerModule.forRootAsync({
+      inject: [CONFIG],
+      useFactory: (config: Config) => ({
+        throttlers: [{ name: LOGIN_THROTTLER, ttl: config.security.loginWindowS * 1000, limit: config.security.loginMaxFailures }],
+        storage: config.core.redisUrl ? new RedisThrottlerStorage(config.core.redisUrl, config.gateway.loginRedisPrefix) : new MemoryThrottlerStorage(),
+      }),
+    }),
     JwtModule.registerAsync({
       inject: [CONFIG],
       useFactory: (config: Config) => {
@@ -92,6 +104,8 @@ class FirstAdmin implements OnApplicationBootstrap {
     AuditRepository,
     AuditService,
     UsersRepository,
+    LoginAttempts,
+    QueueBoard,
     UsersService,
     TokenService,
     AuthGuard,

@@ -5,7 +5,7 @@ export const SOLVER = Symbol('vulgraad.planner.solver');
 /** Fill models kept warm between plans. */
 export const MODEL_CACHE = Symbol('vulgraad.planner.modelCache');
 /** The planner's one queue: daily plans and re-plans. */
-export const PLANNER_QUEUE = 'planner';
+export { PLANNER_QUEUE } from '@vulgraad/contracts';
 
 /** What a planning job carries. */
 export interface PlanJobData {

@@ -6,10 +6,11 @@ import { forecastOptions, forecastSettingsFrom } from '@vulgraad/forecasting';
 import type { MatrixProvider } from '@vulgraad/distances';
 import type { EventBus } from '@vulgraad/events';
 import {
-  addDays, defaultDistrictSettings, densityOf, districtsPerVehicle, DistrictSettingsRepository, FillModelCache, isCollectionDay, isoWeekday, localDateOf,
-  localMinutesOf, localTimeMs, PlannerEditsRepository, PlanningDataRepository, PlansRepository, planFleetShift, progressFromPlan,
+  defaultDistrictSettings, densityOf, districtsPerVehicle, DistrictSettingsRepository, FillModelCache, isCollectionDay, PlannerEditsRepository,
+  PlanningDataRepository, PlansRepository, planFleetShift, progressFromPlan,
   type DistrictSettings, type SolveFn,
 } from '@vulgraad/planning';
+import { addDays, isoWeekday, localDateOf, localMinutesOf, localTimeMs } from '@vulgraad/time';
 import { PlannerMetrics } from './planner.metrics';
 import { MATRIX_PROVIDER, MODEL_CACHE, SOLVER } from './planner.tokens';
 

@@ -11,6 +11,7 @@ export const gatewaySpec = {
   liveFlushMs: int('GATEWAY_LIVE_FLUSH_MS', 40, 'Container states are coalesced (latest per container) and sent to browsers at most this often', 5, 10000),
   socketRedisPrefix: str('GATEWAY_SOCKET_REDIS_PREFIX', 'vulgraad:socket.io', 'Redis channel prefix of the socket.io adapter; replicas of one deployment share it'),
   socketAdapter: oneOf('GATEWAY_SOCKET_ADAPTER', 'auto', ['auto', 'redis', 'local'] as const, 'socket.io adapter between replicas: auto = Redis when REDIS_URL is set'),
+  loginRedisPrefix: str('GATEWAY_LOGIN_REDIS_PREFIX', 'vulgraad:login', 'Redis key prefix of the failed-login counters (with REDIS_URL set, replicas of one deployment share them, so the login limits hold across replicas; unset REDIS_URL = counted in this process)'),
   tileUrl: optionalStr('GATEWAY_TILE_URL', 'Map tile URL template ({z}/{x}/{y}) for the dashboard; unset = no tiles, roads or district outlines drawn from local data'),
   basemap: optionalStr('GATEWAY_BASEMAP', 'Base map drawn under the dashboard without internet: comma-separated .osm.pbf/.osm(.gz) extracts, CSV road graph folders or vulgraad base map .json files; unset = from DISTANCES_ROAD_GRAPH when that is OSM or CSV'),
   basemapAttribution: optionalStr('GATEWAY_BASEMAP_ATTRIBUTION', 'Attribution shown on the base map; unset = what its sources carry (OpenStreetMap: "© OpenStreetMap contributors (ODbL)")'),

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from './database';
 import { lockDataFolder } from './folder-lock';
-import { PgliteDatabase } from './pglite-database';
+import type { PgliteDatabase } from './pglite-database';
 import { PostgresDatabase } from './postgres-database';
 
 export interface DatabaseOptions {
@@ -17,6 +17,12 @@ export interface DatabaseOptions {
   onError?: (error: Error) => void;
 }
 
+/** The embedded database's wrapper, loaded only without DATABASE_URL: a process on PostgreSQL never loads PGlite. */
+function embedded(): typeof import('./pglite-database') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return require('./pglite-database') as typeof import('./pglite-database');
+}
+
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite (creating its folder). */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -28,13 +34,13 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     });
   }
   const dataDir = options.pgliteDataDir ?? 'memory://';
-  if (dataDir.includes('://')) return PgliteDatabase.open({ dataDir, timescale: options.pgliteTimescale });
+  if (dataDir.includes('://')) return embedded().PgliteDatabase.open({ dataDir, timescale: options.pgliteTimescale });
   mkdirSync(path.resolve(dataDir), { recursive: true });
   // One process at a time: two PGlite instances on one folder lose writes or leave it unreadable.
   const lock = lockDataFolder(dataDir);
   let db: PgliteDatabase;
   try {
-    db = await PgliteDatabase.open({ dataDir, timescale: options.pgliteTimescale });
+    db = await embedded().PgliteDatabase.open({ dataDir, timescale: options.pgliteTimescale });
   } catch (error) {
     lock.release();
     throw error;

@@ -9,5 +9,4 @@ export { LEVEL_BANDS } from './fill-forecaster';
 export { backtestReadings, type ReadingsBacktestOptions, type ReadingsBacktestResult, type Competitor, type CompetitorScore, type HorizonScore, type DecisionScore } from './backtest-readings';
 export { detectEmptyings, truthDrops, matchEvents, medianOfThree, median3, isEmptyingDrop, DEFAULT_EMPTYING_RULE, DROP_TRUTH, type EmptyingRule, type LevelPoint } from './emptying';
 export { parseFillReadingsCsv, parseTime, type RecordedContainer, type RejectedRow, type FillReadingsFile } from './read-fill-csv';
-export { wallClockToMs } from './local-week';
 export { createForecaster, forecastOptions, forecastSettingsFrom, type ForecastSettings } from './forecast-settings';

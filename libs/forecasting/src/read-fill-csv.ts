@@ -1,4 +1,4 @@
-import { wallClockToMs } from './local-week';
+import { wallClockToMs } from '@vulgraad/time';
 import type { ContainerHistory, FillObservation } from './types';
 
 /** A container's recorded readings, as a CSV of a city's sensor network holds them. */

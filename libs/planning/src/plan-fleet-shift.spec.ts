@@ -2,7 +2,7 @@ import { FLEET_SCOPE, type Plan } from '@vulgraad/contracts';
 import { StraightLineProvider } from '@vulgraad/distances';
 import { FillForecaster, type ContainerHistory } from '@vulgraad/forecasting';
 import { solve } from '@vulgraad/routing';
-import { localTimeMs } from './local-time';
+import { localTimeMs } from '@vulgraad/time';
 import { planFleetShift } from './plan-fleet-shift';
 import { smallCity, smallCitySettings } from './testing/small-city';
 import type { FleetShiftInput } from './types';

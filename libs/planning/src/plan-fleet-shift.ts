@@ -1,6 +1,6 @@
 import type { Plan, PlanRoute, PlanStop, StopCategory } from '@vulgraad/contracts';
 import type { RoutingProblem } from '@vulgraad/routing';
-import { localTimeMs } from './local-time';
+import { localTimeMs } from '@vulgraad/time';
 import { isMustLike } from './select';
 import { addGeometry, assembleRoutes } from './steps/assemble';
 import { buildSites, buildStop, buildVehicles, DIMENSIONS, layoutPoints, type VehicleSlot } from './steps/build-problem';

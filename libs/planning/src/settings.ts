@@ -1,6 +1,6 @@
 import type { WasteFraction } from '@vulgraad/contracts';
 import { parseNumberPairs, parseTimeOfDay, parseWeekdays, type SpecValues, type plannerSpec } from '@vulgraad/config';
-import { addDays, isoWeekday } from './local-time';
+import { addDays, isoWeekday } from '@vulgraad/time';
 import type { DistrictSettings, PlannerEdit } from './types';
 
 /** The planner section of the configuration. */

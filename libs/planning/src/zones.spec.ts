@@ -1,4 +1,4 @@
-import { addDays } from './local-time';
+import { addDays } from '@vulgraad/time';
 import { assignZones, collectionDaysBefore, meanFillRatePctPerH, nthCollectionDayAfter, zoneCountOf, zoneDueOn } from './zones';
 
 const everyDay = { collectionDays: [1, 2, 3, 4, 5, 6, 7] };

@@ -1,5 +1,5 @@
 import type { LngLat } from '@vulgraad/distances';
-import { addDays, assertDate } from './local-time';
+import { addDays, assertDate } from '@vulgraad/time';
 import { isCollectionDay, nextCollectionDay } from './settings';
 import type { DistrictSettings } from './types';
 

@@ -1,4 +1,5 @@
 import { HybridGeneticSearch, type SolverParams } from './hgs';
+import { diagnoseInsertion, dropUntilFeasible } from './diagnostics';
 import { compileProblem } from './instance';
 import { LocalSearch } from './local-search';
 import type { RoutingProblem, RoutingSolution, SolveOptions, UnservedStop } from './model';
@@ -58,7 +59,7 @@ export function solve(problem: RoutingProblem, options: SolveOptions = {}, inter
   if (fig.loadExcess > 1e-9 || fig.timeWarp > 1e-9) {
     // No feasible solution in time: take stops out until it is (the rare, slow path).
     ls.load(routes);
-    ls.dropUntilFeasible();
+    dropUntilFeasible(ls);
     routes = ls.export();
   }
   if (fig.missedMandatory > 0 || fig.loadExcess > 1e-9 || fig.timeWarp > 1e-9) {
@@ -66,7 +67,7 @@ export function solve(problem: RoutingProblem, options: SolveOptions = {}, inter
     ls.segs.penLoad = 1e6;
     ls.segs.penTW = 1e6;
     ls.refreshCosts();
-    for (let c = 0; c < inst.nC; c++) if (!inst.cOptional[c] && ls.routeOf[c] === -1) reasons.set(c, ls.diagnoseInsertion(c));
+    for (let c = 0; c < inst.nC; c++) if (!inst.cOptional[c] && ls.routeOf[c] === -1) reasons.set(c, diagnoseInsertion(ls, c));
   }
   return buildSolution(inst, ls, routes, reasons, {
     seed,

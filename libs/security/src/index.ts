@@ -5,4 +5,3 @@ export { MqttAccountsRepository } from './mqtt-accounts.repository';
 export { HTTP_INTEGRATION_KINDS, type HttpIntegration, type HttpIntegrationKind, HttpIntegrationsRepository } from './http-integrations.repository';
 export { type AuthError, type BrokerAuth, type BrokerAuthOptions, type BrokerClient, BAD_USERNAME_OR_PASSWORD, createBrokerAuth, IDENTIFIER_REJECTED, NOT_AUTHORIZED } from './broker-auth';
 export { cliActor, recordAudit } from './audit';
-export { LoginThrottle, type LoginThrottleOptions } from './login-throttle';

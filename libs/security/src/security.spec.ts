@@ -1,4 +1,4 @@
-import { clientIdRefusal, createBrokerAuth, generateSecret, hashSecret, LoginThrottle, mayPublish, mosquittoFiles, type MqttAccount, type MqttIdentity, verifySecret } from './index';
+import { clientIdRefusal, createBrokerAuth, generateSecret, hashSecret, mayPublish, mosquittoFiles, type MqttAccount, type MqttIdentity, verifySecret } from './index';
 
 describe('device credentials', () => {
   it('hashes in the $7$ format and verifies only the right secret', () => {
@@ -101,30 +101,5 @@ describe(clientIdRefusal.name, () => {
     expect(clientIdRefusal({ kind: 'network_server', username: 'ttn', applications: null }, 'ttn-bridge')).toBeNull();
     expect(clientIdRefusal({ kind: 'network_server', username: 'ttn', applications: null }, 'vulgraad-ingest-0')).toMatch(/kept for the system's services/);
     expect(clientIdRefusal({ kind: 'service', username: 'ingest' }, 'vulgraad-ingest-0')).toBeNull();
-  });
-});
-
-describe(LoginThrottle.name, () => {
-  it('refuses after the allowed failures until the window has passed, per key', () => {
-    const sut = new LoginThrottle({ maxFailures: 3, windowMs: 60_000 });
-    for (let i = 0; i < 3; i++) {
-      expect(sut.retryAfterS(['user:bob', 'ip:1'], 1000 * i)).toBe(0);
-      sut.failed(['user:bob', 'ip:1'], 1000 * i);
-    }
-    expect(sut.retryAfterS(['user:bob', 'ip:1'], 3000)).toBe(57);
-    expect(sut.retryAfterS(['user:alice', 'ip:1'], 3000)).toBe(57);
-    expect(sut.retryAfterS(['user:alice', 'ip:2'], 3000)).toBe(0);
-    expect(sut.retryAfterS(['user:bob', 'ip:1'], 60_001)).toBe(0);
-  });
-
-  it('counts attempts begun and not yet decided, so parallel guesses cannot all pass', () => {
-    const sut = new LoginThrottle({ maxFailures: 3, windowMs: 60_000 });
-    const keys = ['user:bob@ip:1', { key: 'user:bob', maxFailures: 10 }];
-    expect([1, 2, 3, 4, 5].map(() => sut.begin(keys, 0))).toEqual([0, 0, 0, 1, 1]);
-    for (let i = 0; i < 3; i++) sut.failed(keys, 10, true);
-    expect(sut.begin(keys, 20)).toBe(60);
-    expect(sut.begin(['user:bob@ip:2', { key: 'user:bob', maxFailures: 10 }], 20)).toBe(0);
-    sut.succeeded(['user:bob@ip:2', { key: 'user:bob', maxFailures: 10 }], ['user:bob@ip:2']);
-    expect(sut.begin(['user:bob@ip:2'], 30)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { DepositEngine, type CityContainer, type EmptyingRecord } from '@vulgraad/city-model';
-import { addDays, localTimeMs } from '@vulgraad/planning';
+import { addDays, localTimeMs } from '@vulgraad/time';
 import { EventQueue } from './event-queue';
 import { MetricsCollector, type DayMetrics, type PolicySummary, type VolumeBalance } from './metrics';
 import type { Policy, PolicyName } from './policies/policy';

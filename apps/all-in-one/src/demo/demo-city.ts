@@ -4,7 +4,8 @@ import type { Config } from '@vulgraad/config';
 import type { WasteFraction } from '@vulgraad/contracts';
 import { generateCity, readCityFile, type CityModel } from '@vulgraad/city-model';
 import { ContainersRepository, ReadingsRepository, VehiclesRepository, type Database, type VehicleInput } from '@vulgraad/database';
-import { addDays, defaultDistrictSettings, isoWeekday, localDateOf, localTimeMs } from '@vulgraad/planning';
+import { defaultDistrictSettings } from '@vulgraad/planning';
+import { addDays, isoWeekday, localDateOf, localTimeMs } from '@vulgraad/time';
 import { applyRegistrations, fromCityDocument } from '@vulgraad/registration';
 import { SensorSimulator, type UplinkSink } from '@vulgraad/sensor-simulator';
 

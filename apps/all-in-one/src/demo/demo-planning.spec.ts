@@ -1,5 +1,6 @@
 import type { Clock, WasteFraction } from '@vulgraad/contracts';
-import { localTimeMs, type DistrictSettings } from '@vulgraad/planning';
+import { type DistrictSettings } from '@vulgraad/planning';
+import { localDateOf, localTimeMs } from '@vulgraad/time';
 import { DemoPlanningCadence, type PlanningPort } from './demo-planning';
 
 const TZ = 'Europe/Amsterdam';
@@ -15,7 +16,7 @@ function setup(localDate: string, localMin: number) {
   const jobs = new Set<string>();
   const port: PlanningPort = {
     timeZone: TZ,
-    today: () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(nowMs)),
+    today: () => localDateOf(nowMs, TZ),
     units: async () => [{ district: 'd1', fraction: 'residual' }, { district: 'd2', fraction: 'paper' }],
     settingsOf: async (district, fraction) => settings(district, fraction),
     isPublished: async (district, fraction, date) => published.has(`${district}|${fraction}|${date}`),

@@ -1,5 +1,6 @@
 import type { Clock, WasteFraction } from '@vulgraad/contracts';
-import { isCollectionDay, localMinutesOf, localTimeMs, nextCollectionDay } from '@vulgraad/planning';
+import { isCollectionDay, nextCollectionDay } from '@vulgraad/planning';
+import { localMinutesOf, localTimeMs } from '@vulgraad/time';
 import type { PlannerPort } from '../../../planner/src';
 
 /** The daily plan is requested this long before the cut-off, as the planner's own schedule does. */

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, CONFIG, DomainError, type Clock } from '@vulgraad/contracts';
 import { ALL_IN_ONE_DEFAULTS, type Config } from '@vulgraad/config';
-import { LoginThrottle } from '@vulgraad/security';
 import { AuditService } from '../audit/audit.service';
 import { LiveService } from '../live/live.service';
+import { LoginAttempts } from './login-attempts';
 import { hashPassword, verifyPassword } from './password';
 import type { AuthUser, Role } from './roles';
 import { TokenService } from './token.service';
@@ -45,7 +45,6 @@ export class UsersService {
   private readonly cache = new Map<string, { user: UserRecord; until: number }>();
   /** A hash to compare against when the user does not exist, so timing does not tell which names exist. */
   private readonly decoyHash = hashPassword('decoy password that matches nothing');
-  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly repository: UsersRepository,
@@ -54,9 +53,8 @@ export class UsersService {
     private readonly live: LiveService,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    this.throttle = new LoginThrottle({ maxFailures: config.security.loginMaxFailures, windowMs: config.security.loginWindowS * 1000 });
-  }
+    private readonly attempts: LoginAttempts,
+  ) {}
 
   /**
    * Makes the configured admin: created when missing; when it exists, a
@@ -108,29 +106,21 @@ export class UsersService {
     const atAddress = `user:${name}@${clientAddress}`;
     const anywhere = { key: `user:${name}`, maxFailures: this.config.security.loginUserMaxFailures };
     const keys = [atAddress, `address:${clientAddress}`, anywhere];
-    // Wall time, not the process clock: the demo's simulated clock runs hundreds of times faster.
-    const nowMs = Date.now();
     // The place is taken before the password is hashed: parallel guesses count while they are checked.
-    const waitS = this.throttle.begin(keys, nowMs);
+    // The window is wall time (the storage's clock), not the process clock: the demo's simulated clock runs hundreds of times faster.
+    const waitS = await this.attempts.begin(keys);
     if (waitS > 0) {
       this.logger.warn({ msg: 'login refused: too many failures', username: name, clientAddress, retryAfterS: waitS });
       throw new TooManyLoginsError(waitS);
     }
-    let user: UserRecord | null;
-    let ok: boolean;
-    try {
-      user = await this.repository.findByUsername(name);
-      ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await this.decoyHash);
-    } catch (error) {
-      this.throttle.failed(keys, Date.now(), true);
-      throw error;
-    }
+    // From here the attempt counts as a failure unless the password is right, also when checking it throws.
+    const user = await this.repository.findByUsername(name);
+    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await this.decoyHash);
     if (!user || !ok || !user.active) {
-      this.throttle.failed(keys, Date.now(), true);
       this.logger.log({ msg: 'login failed', username: name, clientAddress });
       throw new DomainError('unauthenticated', 'user name or password is wrong, or the user is disabled', 'password');
     }
-    this.throttle.succeeded(keys, [atAddress, anywhere]);
+    await this.attempts.succeeded(keys, [atAddress, anywhere]);
     await this.repository.touchLogin(user.id, this.clock.now());
     const token = await this.tokens.issue({ sub: user.id, usr: user.username, role: user.role, dist: user.districts, ver: user.tokenVersion });
     return { token, user: toUserView(user), expiresInS: this.config.gateway.tokenTtlS };

@@ -1,5 +1,5 @@
 import type { Queryable } from '@vulgraad/database';
-import { localTimeMs } from '../local-time';
+import { localTimeMs } from '@vulgraad/time';
 
 /**
  * An independent check of a published day, written apart from the solver:

@@ -1,6 +1,6 @@
 import { FillForecaster, type ContainerHistory } from '@vulgraad/forecasting';
 import type { RoutingSolution } from '@vulgraad/routing';
-import { localTimeMs } from '../local-time';
+import { localTimeMs } from '@vulgraad/time';
 import { smallCity } from '../testing/small-city';
 import type { ContainerDecision } from '../types';
 import { assembleRoutes } from './assemble';

@@ -1,5 +1,5 @@
 import { derivePrior, FillForecaster, type FillModel, type ForecastOptions } from '@vulgraad/forecasting';
-import { localTimeMs } from '../local-time';
+import { localTimeMs } from '@vulgraad/time';
 import type { ContainerOutlook } from '../select';
 import { nextCollectionDay } from '../settings';
 import type { ContainerInput, DistrictSettings } from '../types';

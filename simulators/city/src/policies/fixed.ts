@@ -1,5 +1,5 @@
 import { expectedLitresPerDay, meanDepositL, type CityContainer } from '@vulgraad/city-model';
-import { isoWeekday } from '@vulgraad/planning';
+import { isoWeekday } from '@vulgraad/time';
 import { routeStops } from '../route-stops';
 import type { DayContext, DayPlan, Policy } from './policy';
 

@@ -14,7 +14,7 @@ function tripLoads(items: ArrayLike<number>, demand: number[]): number[] {
   return trips;
 }
 
-describe('LocalSearch trip re-split', () => {
+describe('RouteOperators trip re-split', () => {
   // Six stops on a line east of the depot, a truck of 10, the disposal site at the depot.
   const demand = [5, 2, 3, 5, 5, 3];
   const problem: RoutingProblem = {
@@ -34,7 +34,7 @@ describe('LocalSearch trip re-split', () => {
     ls.refreshCosts();
     const before = ls.measure({} as SolutionFigures);
     expect(before.loadExcess).toBe(3);
-    const sut = (ls as unknown as { resplitTrips(r: number): boolean }).resplitTrips.bind(ls);
+    const sut = (r: number): boolean => ls.routeOperators.resplitTrips(r);
 
     expect(sut(0)).toBe(true);
 
@@ -57,7 +57,7 @@ describe('LocalSearch trip re-split', () => {
     ls.segs.penLoad = 1000;
     ls.segs.penTW = 1;
     ls.refreshCosts();
-    const sut = (ls as unknown as { resplitTrips(r: number): boolean }).resplitTrips.bind(ls);
+    const sut = (r: number): boolean => ls.routeOperators.resplitTrips(r);
 
     expect(sut(0)).toBe(false);
     expect(Array.from(ls.export()[0])).toEqual([0, siteItem(0), 1, 2, 3, siteItem(0), 4, 5, siteItem(0)]);
