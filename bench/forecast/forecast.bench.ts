@@ -22,8 +22,8 @@
  * `forecast_real ...` with --readings.
  */
 import { readFileSync } from 'node:fs';
-import { sharedPath } from '@vulgraad/config';
-import { backtest, FillForecaster, seededRandom, simulateFillHistory, type BacktestResult, type ContainerHistory } from '@vulgraad/forecasting';
+import { loadConfig, sharedPath } from '@vulgraad/config';
+import { backtest, createForecaster, FillForecaster, seededRandom, simulateFillHistory, type BacktestResult, type ContainerHistory } from '@vulgraad/forecasting';
 import { zoneOffsetMs } from '@vulgraad/time';
 import { readingsArgs, runReadings } from './readings';
 
@@ -165,6 +165,7 @@ function main(): void {
   const fitMs = (performance.now() - fitStart) / histories.length;
   const fitCpuMs = process.cpuUsage(fitCpu).user / 1000 / histories.length;
   const predictStart = performance.now();
+  const predictCpu = process.cpuUsage();
   const now = Math.max(...models.map((m) => m.seenUntilMs ?? 0));
   let silent = 0;
   for (const model of models) {
@@ -173,7 +174,21 @@ function main(): void {
     if (p.fromHistoryOnly) silent++;
   }
   const predictMs = (performance.now() - predictStart) / models.length;
-  console.log(`fit: ${fitMs.toFixed(2)} ms wall, ${fitCpuMs.toFixed(2)} ms cpu per container (${(readings / histories.length).toFixed(0)} readings each); predict + full time: ${predictMs.toFixed(3)} ms per container; ${silent} forecast from history only at the end`);
+  const predictCpuMs = process.cpuUsage(predictCpu).user / 1000 / models.length;
+  console.log(`fit: ${fitMs.toFixed(2)} ms wall, ${fitCpuMs.toFixed(2)} ms cpu per container (${(readings / histories.length).toFixed(0)} readings each); predict + full time: ${predictMs.toFixed(3)} ms wall, ${predictCpuMs.toFixed(3)} ms cpu per container; ${silent} forecast from history only at the end`);
+
+  // The city's forecaster as configured (FORECAST_*: the one the planner builds for its 6,308 containers), same histories.
+  const configured = createForecaster({ ...loadConfig().forecast, timeZone: TIME_ZONE });
+  const configuredCpu = process.cpuUsage();
+  const configuredModels = histories.map((h) => configured.fit(h));
+  const configuredFitCpuMs = process.cpuUsage(configuredCpu).user / 1000 / histories.length;
+  const configuredPredictCpu = process.cpuUsage();
+  for (const model of configuredModels) {
+    configured.predict(model, now + 24 * HOUR_MS, now);
+    configured.predictFullAt(model, now);
+  }
+  const configuredPredictCpuMs = process.cpuUsage(configuredPredictCpu).user / 1000 / histories.length;
+  console.log(`configured forecaster (${JSON.stringify(loadConfig().forecast)}): fit ${configuredFitCpuMs.toFixed(2)} ms cpu, predict + full time ${configuredPredictCpuMs.toFixed(3)} ms cpu per container`);
 
   const g = backtest(histories, { horizonH: 24, timeZone: TIME_ZONE });
   report('groningen backtest', g, baselines(histories));

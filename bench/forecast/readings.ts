@@ -55,8 +55,9 @@ const RISKS = [0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1];
 function run(containers: readonly RecordedContainer[], settings: ForecastSettings): ReadingsBacktestResult {
   return backtestReadings(containers, [
     { name: 'model', forecaster: createForecaster(settings) },
-    { name: 'flat', forecaster: createForecaster({ ...settings, timePattern: 'flat', levelCurve: false }) },
-    { name: 'last', forecaster: createForecaster({ ...settings, timePattern: 'flat', levelCurve: false }, { prior: { meanRatePctPerH: 0, strengthH: 1e9 } }) },
+    // The baselines are the plain rates: no calibration, the full time where the mean crosses.
+    { name: 'flat', forecaster: createForecaster({ ...settings, timePattern: 'flat', levelCurve: false, calibrate: false, fullAtProbability: 0.5 }) },
+    { name: 'last', forecaster: createForecaster({ ...settings, timePattern: 'flat', levelCurve: false, calibrate: false, fullAtProbability: 0.5 }, { prior: { meanRatePctPerH: 0, strengthH: 1e9 } }) },
   ], { overflowThresholds: RISKS });
 }
 

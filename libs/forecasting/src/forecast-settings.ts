@@ -23,6 +23,10 @@ export interface ForecastSettings {
   bandScale: number;
   /** Old behaviour fades with this half-life, days (0 = never). */
   halfLifeDays: number;
+  /** Calibrate the forecast on each container's own day-ahead outcomes (`ForecastOptions.calibrate`). Default false. */
+  calibrate?: boolean;
+  /** The "full at" time is when the container is full with this probability (`ForecastOptions.fullAtProbability`). Default 0.5. */
+  fullAtProbability?: number;
 }
 
 /** The model options the settings stand for. */
@@ -33,6 +37,8 @@ export function forecastOptions(settings: ForecastSettings): ForecastOptions {
     bandScale: settings.bandScale,
     halfLifeDays: settings.halfLifeDays,
     timePattern: settings.timePattern,
+    calibrate: settings.calibrate ?? false,
+    fullAtProbability: settings.fullAtProbability ?? 0.5,
   };
 }
 
@@ -43,6 +49,6 @@ export function createForecaster(settings: ForecastSettings, extra: Omit<Forecas
 
 /** The settings out of the validated configuration (`core.timezone` and the `forecast` section); the one mapping every process uses. */
 export function forecastSettingsFrom(config: { core: { timezone: string }; forecast: Omit<ForecastSettings, 'timeZone'> }): ForecastSettings {
-  const { timePattern, levelCurve, bandScale, halfLifeDays } = config.forecast;
-  return { timeZone: config.core.timezone, timePattern, levelCurve, bandScale, halfLifeDays };
+  const { timePattern, levelCurve, bandScale, halfLifeDays, calibrate, fullAtProbability } = config.forecast;
+  return { timeZone: config.core.timezone, timePattern, levelCurve, bandScale, halfLifeDays, calibrate, fullAtProbability };
 }

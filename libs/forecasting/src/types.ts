@@ -1,3 +1,5 @@
+import type { ResidualCalibration } from './calibration';
+
 /**
  * Inputs and outputs of the fill forecast. Times are epoch milliseconds
  * (numbers, not Dates: the planner forecasts thousands of containers per plan
@@ -107,6 +109,17 @@ export interface ForecastOptions {
    * that the fitted noise, arrival and day-to-day terms do not capture.
    */
   bandScale?: number;
+  /**
+   * Learn from the container's own day-ahead outcomes how far the rate model's forecast is
+   * off (by start level and end level) and answer with that calibrated distribution: median,
+   * band and overflow probability. Default false (the rate model as it is).
+   */
+  calibrate?: boolean;
+  /**
+   * `predictFullAt`'s `fullAtMs` is when the container is full with this probability (0.5: the
+   * median; lower answers earlier). Default 0.5.
+   */
+  fullAtProbability?: number;
   /** Pseudo-hours each level band's own rate is shrunk with towards the prior's level shape; 0 (default) estimates it from the data. */
   levelStrengthH?: number;
 }
@@ -147,6 +160,8 @@ export interface FillModel {
   decayedAtMs: number | null;
   /** Bumped whenever the learned pattern changes (cache key for derived rates). */
   revision: number;
+  /** Day-ahead outcomes of the container's own forecasts (with `calibrate`); absent until the first trusted reading. */
+  calibration?: ResidualCalibration;
   emptyingsDetected: number;
   readingsUsed: number;
   readingsIgnored: number;
@@ -155,7 +170,7 @@ export interface FillModel {
 /** The fill expected at one moment, with its uncertainty band. */
 export interface FillPrediction {
   atMs: number;
-  /** Expected fill, points; not capped at 100 (above 100 means overflowing by that much). */
+  /** Expected fill, points (with `calibrate`: the calibrated median); not capped at 100 (above 100 means overflowing by that much). */
   meanPct: number;
   /** Standard deviation of the fill, points. */
   sdPct: number;
