@@ -79,7 +79,9 @@ export type AlertCause =
   | 'battery_low'
   | 'doubtful_data'
   | 'temperature_high'
-  | 'sensor_tilted';
+  | 'sensor_tilted'
+  /** A must container's stop was skipped or blocked during the shift. */
+  | 'stop_skipped';
 
 export interface AlertChanged {
   alertId: string;

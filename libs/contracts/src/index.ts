@@ -4,3 +4,4 @@ export * from './events';
 export * from './plans';
 export * from './errors';
 export * from './runtime';
+export * from './live-feed';

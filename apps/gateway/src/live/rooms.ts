@@ -1,17 +1,12 @@
+import { LIVE_ROOMS, parseLiveRoom, type ParsedLiveRoom } from '@vulgraad/contracts';
 import { roleAllows, seesDistrict, type AuthUser } from '../auth/roles';
 
-/** Room names: `district:<name>` and `route:<vehicleId>:<YYYY-MM-DD>`. */
-export type ParsedRoom = { kind: 'district'; district: string } | { kind: 'route'; vehicleId: string; shiftDate: string };
+/** Room names: `district:<name>` and `route:<vehicleId>:<YYYY-MM-DD>`, as the live-feed contract declares them. */
+export type ParsedRoom = ParsedLiveRoom;
 
-export const districtRoom = (district: string): string => `district:${district}`;
+export const districtRoom = LIVE_ROOMS.district;
 
-export function parseRoom(room: unknown): ParsedRoom | null {
-  if (typeof room !== 'string' || room.length > 200) return null;
-  if (room.startsWith('district:') && room.length > 9) return { kind: 'district', district: room.slice(9) };
-  const route = /^route:(.+):(\d{4}-\d{2}-\d{2})$/.exec(room);
-  if (route) return { kind: 'route', vehicleId: route[1] as string, shiftDate: route[2] as string };
-  return null;
-}
+export const parseRoom = parseLiveRoom;
 
 /**
  * Whether a user may join a room: a district they may see; a truck's route
