@@ -64,7 +64,7 @@ let selectedId = null;
 let alertsDirty = false;
 let panelDirty = false;
 let routesDirty = false;
-let feedbackDirty = false;
+let feedbackDirty = true;
 let lastRate = 0;
 let lastUpdates = 0;
 
@@ -415,8 +415,11 @@ function progressOf(plan, route) {
 
 /** "14 of 22, 12 min behind" (or what is known of it). */
 function progressText(route, p) {
-  const containerStops = route.stops.filter((s) => s.kind === 'container').length;
-  if (!p) return t('routes.progress', { done: 0, total: containerStops });
+  if (!p) {
+    // No live progress (yet): what the plan itself records as done.
+    const containerStops = route.stops.filter((s) => s.kind === 'container');
+    return t('routes.progress', { done: containerStops.filter((s) => s.doneAt).length, total: containerStops.length });
+  }
   const parts = [t('routes.progress', { done: p.done, total: p.total })];
   if (p.skipped > 0) parts.push(t('routes.skipped', { n: p.skipped }));
   if (!p.position) parts.push(t('routes.notStarted'));
@@ -705,8 +708,13 @@ async function select(id, pan = false, focus = false) {
   drawFillChart($('c-chart'), history.points, forecast ? forecast.points : [], forecast ? Date.parse(forecast.at) : Date.now(), { timeZone: i18n.timeZone, locale: i18n.lang === 'nl' ? 'nl-NL' : 'en-GB' });
   $('c-chart').setAttribute('aria-label', t('container.chart'));
   $('c-forecast').textContent = forecast
-    ? `Fills ${forecast.meanRatePctPerH} points an hour; full ${forecast.fullAt ? `around ${formatTime(forecast.fullAt)} (between ${formatTime(forecast.fullEarliest)} and ${formatTime(forecast.fullLatest)})` : 'not within two weeks'}. Sensor: ${forecast.sensor.state}${forecast.fromHistoryOnly ? ', forecast from history only' : ''}.`
-    : 'No forecast.';
+    ? t('forecast.rate', {
+        rate: forecast.meanRatePctPerH,
+        when: forecast.fullAt ? t('forecast.around', { at: formatTime(forecast.fullAt), from: formatTime(forecast.fullEarliest), to: formatTime(forecast.fullLatest) }) : t('forecast.notSoon'),
+        sensor: forecast.sensor.state,
+        history: forecast.fromHistoryOnly ? t('forecast.historyOnly') : '',
+      })
+    : t('forecast.none');
   $('c-edits').replaceChildren(...edits.slice().reverse().map((e) => el('li', { textContent: `${e.action} · ${e.shiftDate ?? 'every shift'} · ${e.by}: ${e.reason}` })));
 }
 
@@ -730,7 +738,7 @@ function renderFacts() {
   const found = stopOf(c.id);
   const why = $('c-why');
   if (!found) {
-    why.textContent = 'Not on a route today.';
+    why.textContent = t('why.none');
     return;
   }
   const { plan, route, stop } = found;
@@ -738,13 +746,16 @@ function renderFacts() {
   const stopNumber = route.stops.filter((s) => s.kind === 'container').indexOf(stop) + 1;
   const live = progressOf(plan, route)?.stops.find((s) => s.containerId === c.id);
   const doneAt = live?.doneAt ?? stop.doneAt;
-  const lines = [`Stop ${stopNumber} of ${route.vehicleId} (${plan.district} ${plan.fraction}, plan v${plan.version}), planned ${formatTime(stop.arriveAt)}${doneAt ? `, done ${formatTime(doneAt)}` : ''}${live && live.status !== 'done' ? ` (${t(`stop.${live.status}`)}${live.eta ? `, ${t('stop.eta', { time: formatClock(live.eta) })}` : ''})` : ''}.`];
+  let head = t('why.stop', { n: stopNumber, truck: route.vehicleId, district: plan.district, fraction: t(`fraction.${plan.fraction}`), version: plan.version, planned: formatTime(stop.arriveAt) });
+  if (doneAt) head += `, ${t('why.done', { time: formatTime(doneAt) })}`;
+  if (live && live.status !== 'done') head += ` (${t(`stop.${live.status}`)}${live.eta ? `, ${t('stop.eta', { time: formatClock(live.eta) })}` : ''})`;
+  const lines = [`${head}.`];
   if (w) {
-    const reason = { must: 'it would overflow before the next chance to empty it', worth: 'it is fairly full and close to the route anyway', planner_added: 'a planner added it', locked: 'a planner locked it on the plan' }[w.category] ?? w.category;
-    lines.push(`Why: ${reason}.`);
-    lines.push(`Fill now ${fmtPct(w.fillNowPct)}, at arrival ${fmtPct(w.predictedFillAtArrivalPct)}${w.overflowRisk !== null ? `, overflow risk ${Math.round(w.overflowRisk * 100)} %` : ''}.`);
-    if (w.plannerDecision) lines.push(`Planner: ${w.plannerDecision.action} by ${w.plannerDecision.by}: "${w.plannerDecision.reason}".`);
-    if (w.fromHistoryOnly) lines.push('The sensor is silent or doubtful: the forecast comes from history only.');
+    lines.push(t('why.because', { reason: t(`why.${w.category}`) === `why.${w.category}` ? w.category : t(`why.${w.category}`) }));
+    const fill = t('why.fill', { now: fmtPct(w.fillNowPct), arrival: fmtPct(w.predictedFillAtArrivalPct) });
+    lines.push(`${fill}${w.overflowRisk !== null ? `, ${t('why.risk', { pct: Math.round(w.overflowRisk * 100) })}` : ''}.`);
+    if (w.plannerDecision) lines.push(t('why.planner', { action: w.plannerDecision.action, by: w.plannerDecision.by, reason: w.plannerDecision.reason }));
+    if (w.fromHistoryOnly) lines.push(t('why.history'));
   }
   why.replaceChildren(...lines.map((line) => el('div', { textContent: line })));
 }
