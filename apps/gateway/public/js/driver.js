@@ -87,6 +87,8 @@ async function start() {
   $('print').addEventListener('click', () => window.print());
   $('logout').addEventListener('click', () => {
     api.setToken(null);
+    if (socket) socket.close();
+    socket = null;
     showLogin();
   });
   $('login-form').addEventListener('submit', (event) => {
@@ -96,7 +98,7 @@ async function start() {
       .post('/api/auth/login', { username: form.get('username'), password: form.get('password') })
       .then((result) => {
         api.setToken(result.token);
-        return boot();
+        return state.ready ? refresh().then(() => outbox.flush()) : boot();
       })
       .catch((error) => ($('login-error').textContent = error.message));
   });
@@ -107,8 +109,6 @@ async function start() {
 }
 
 function showLogin() {
-  if (socket) socket.close();
-  socket = null;
   $('login').hidden = false;
   $('logout').hidden = true;
 }
@@ -121,6 +121,7 @@ async function boot() {
   $('driver-main').hidden = false;
   state.user = me;
   await refresh();
+  $('login').hidden = true;
   await renderOutbox();
   void outbox.flush();
   connect();

@@ -4,7 +4,7 @@
 // gateway stores an id once, so a tap sent twice (the answer was lost on the
 // way back) still counts once. Taps leave in the order they were made; a
 // tap the gateway refuses (4xx) is taken out and reported, a network error
-// or a 5xx keeps it for the next try.
+// a 5xx or an expired login keeps it for the next try.
 
 const DB_NAME = 'vulgraad-driver';
 const STORE = 'outbox';
@@ -79,7 +79,8 @@ export class Outbox {
         this.onSent(entry, answer);
       } catch (error) {
         const status = error && typeof error.status === 'number' ? error.status : 0;
-        if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        // 401: the login ran out while the tap waited; it stays for after the next login.
+        if (status >= 400 && status < 500 && status !== 401 && status !== 408 && status !== 429) {
           await this.remove(entry.actionId);
           this.onRefused(entry, error);
           continue;
