@@ -1,4 +1,4 @@
-/* global L, io, window, document, requestAnimationFrame, setInterval */
+/* global L, io, window, document, requestAnimationFrame, setInterval, performance */
 // The planners' live map: containers coloured by fill, today's routes per
 // truck with their progress, the trucks themselves, alerts, a container's
 // history and forecast, planner edits and why a stop is on a route.
@@ -20,6 +20,7 @@ import { TruckLayer } from './truck-layer.js';
 const MAX_ALERTS_SHOWN = 300;
 const MAX_FEEDBACK_SHOWN = 100;
 const SEARCH_RESULTS = 20;
+const ROUTES_REDRAW_MS = 1000;
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -67,6 +68,7 @@ let routesDirty = false;
 let feedbackDirty = true;
 let lastRate = 0;
 let lastUpdates = 0;
+let lastRoutesDrawMs = -Infinity;
 
 window.vulgraad = {
   containers, alerts, plans, progress, feedback, stats,
@@ -337,8 +339,10 @@ function frame() {
     alertsDirty = false;
     renderAlerts();
   }
-  if (routesDirty) {
+  // Progress may come for every truck every few seconds: the route list is rebuilt at most once a second.
+  if (routesDirty && performance.now() - lastRoutesDrawMs >= ROUTES_REDRAW_MS) {
     routesDirty = false;
+    lastRoutesDrawMs = performance.now();
     drawRoutes();
   }
   if (feedbackDirty) {
