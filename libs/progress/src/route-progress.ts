@@ -70,7 +70,7 @@ export function computeRouteProgress(input: RouteProgressInput, options: Progres
   const lastDoneLateMs = lastDone >= 0 ? (input.outcomes.get(out[lastDone]!.containerId)!.atMs - plannedMs[lastDone]!) : null;
 
   const left = out.map((s, i) => ({ s, i })).filter(({ s }) => s.status === 'planned');
-  let behindMs: number | null = null;
+  let behindMs: number;
   if (left.length > 0) {
     const first = left[0]!;
     let firstEtaMs: number;
