@@ -378,7 +378,7 @@ async function runDemo(
 /** Readings maintenance a minute after start-up: its first run refreshes every continuous aggregate, which holds the embedded database's one connection for seconds. */
 function scheduleMaintenance({ config, problem, parts }: Start, db: Database): void {
   if (config.database.maintenanceIntervalS <= 0) return;
-  const maintenance = new ReadingsMaintenance(db, { rejectedRetentionDays: config.database.rejectedRetentionDays, onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
+  const maintenance = new ReadingsMaintenance(db, { rejectedRetentionDays: config.database.rejectedRetentionDays, positionRetentionDays: config.database.positionRetentionDays, onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
   const delay = setTimeout(() => maintenance.start(config.database.maintenanceIntervalS * 1000), MAINTENANCE_DELAY_MS);
   delay.unref();
   parts.add('readings maintenance', async () => {

@@ -1,5 +1,6 @@
 import type { ReadingFlag } from './readings';
 import type { WasteFraction } from './containers';
+import type { TruckPosition } from './live-feed';
 
 /**
  * The messages that flow between the apps, one way: ingest -> planner/alerts
@@ -23,6 +24,10 @@ export interface EventMap {
   'vehicle.status': VehicleStatusChanged;
   /** A driver reported on a stop. */
   'driver.feedback': DriverFeedback;
+  /** A truck's position was stored. */
+  'vehicle.position': TruckPosition;
+  /** A truck's lift (its crane emptied a container) was stored. */
+  'vehicle.lift': VehicleLift;
 }
 export type EventName = keyof EventMap;
 
@@ -121,4 +126,15 @@ export interface DriverFeedback {
   observedFillPct?: number;
   note?: string;
   at: string;
+}
+
+export interface VehicleLift {
+  vehicleId: string;
+  /** ISO-8601 time of the lift. */
+  at: string;
+  /** The container, as sent or resolved from its RFID tag; null when the tag is not in the registry. */
+  containerId: string | null;
+  rfidTag: string | null;
+  lat: number | null;
+  lng: number | null;
 }

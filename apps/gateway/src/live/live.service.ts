@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { AlertsRepository, type Alert } from '@vulgraad/alerts';
 import type { Config } from '@vulgraad/config';
 import {
-  CLOCK, CONFIG, EVENT_BUS, LIVE_EVENTS, type AlertChanged, type Clock, type ContainerStateChanged, type DistrictSnapshot, type LiveAlert, type LiveEventMap, type Plan, type PlanPublished, type RouteSnapshot,
+  CLOCK, CONFIG, EVENT_BUS, LIVE_EVENTS, type AlertChanged, type Clock, type ContainerStateChanged, type DistrictSnapshot, type LiveAlert, type LiveEventMap, type Plan, type PlanPublished, type RouteProgress, type RouteSnapshot,
 } from '@vulgraad/contracts';
 import { ContainersRepository, ReadingsRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
@@ -59,6 +59,8 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   /** When each pending state arrived, and the recent time states spent in this process (arrival to emitted). */
   private readonly arrivedAt = new Map<string, number>();
   private readonly heldMs: number[] = [];
+  /** Today's route progress, from the progress tracker once it runs. */
+  private progress: (filter: { vehicleId?: string; district?: string }) => RouteProgress[] = () => [];
 
   constructor(
     private readonly containers: ContainersRepository,
@@ -102,6 +104,17 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     this.server = server;
   }
 
+  /** Where snapshots take today's route progress from. */
+  useProgress(source: (filter: { vehicleId?: string; district?: string }) => RouteProgress[]): void {
+    this.progress = source;
+  }
+
+  /** Sends a route's event to its route room and the rooms of the districts it passes. */
+  emitRoute<K extends 'position' | 'progress' | 'stop'>(vehicleId: string, shiftDate: string, districts: readonly string[], event: K, payload: LiveEventMap[K]): void {
+    this.emit(routeRoom(vehicleId, shiftDate), event, payload);
+    for (const district of districts) this.emit(districtRoom(district), event, payload);
+  }
+
   /** Containers were registered or changed through this replica: reload them now. */
   registryChanged(ids: readonly string[]): void {
     if (ids.length === 0) return;
@@ -136,7 +149,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     ]);
     return {
       room: districtRoom(district), kind: 'district', district, at: this.clock.now().toISOString(), containers, alerts: alerts.map(toLiveAlert),
-      plans: plans.map((p) => summarise(viewOfDistrict(p, district))), progress: [],
+      plans: plans.map((p) => summarise(viewOfDistrict(p, district))), progress: this.progress({ district }),
     };
   }
 
@@ -150,7 +163,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       const c = this.registry.get(id);
       return c ? [c] : [];
     });
-    return { room: routeRoom(room.vehicleId, room.shiftDate), kind: 'route', at: this.clock.now().toISOString(), plans: routes, containers, progress: [] };
+    return { room: routeRoom(room.vehicleId, room.shiftDate), kind: 'route', at: this.clock.now().toISOString(), plans: routes, containers, progress: room.shiftDate === this.today() ? this.progress({ vehicleId: room.vehicleId }) : [] };
   }
 
   /** Ends every socket of a user on every replica (role changed, disabled). */
