@@ -282,9 +282,15 @@ maybe('the day as it happens, in a real browser', () => {
     });
 
     it('speaks Dutch when asked, with times in the city\'s zone on a 24-hour clock', async () => {
+      const full = mine()[4]!;
+      await publishReading(full.id, 97);
+      await page.click('#side nav button[data-tab="alerts"]');
       await page.selectOption('#lang', 'nl');
       expect(await page.textContent('#tabbtn-alerts [data-i18n="tabs.alerts"]')).toBe('Meldingen');
-      const meta = await page.textContent('#alerts li .meta');
+      const alert = page.locator(`#alerts li[data-cause="container_full"][data-container-id="${full.id}"]`);
+      await alert.waitFor({ timeout: 20_000 });
+      expect(await alert.locator('.message').textContent()).toBe('Vulling 97 %, drempel 90 %');
+      const meta = await alert.locator('.meta').textContent();
       expect(meta).toMatch(/\b([01]\d|2[0-3]):[0-5]\d\b/);
       expect(meta).not.toMatch(/AM|PM|T\d\d:/);
       await page.selectOption('#lang', 'en');

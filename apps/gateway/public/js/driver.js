@@ -227,6 +227,7 @@ function renderStop({ stop, n, progress, container, status, pending }, isNext) {
       el('h3', {}, el('span', { className: 'n', textContent: String(n) }), el('span', { textContent: address ?? stop.containerId })),
       el('p', { className: 'what', textContent: [address ? stop.containerId : null, fraction ? t(`fraction.${fraction}`) : null, container?.volumeL ? `${container.volumeL} L` : null, expectPct !== undefined && expectPct !== null ? t('driver.expect', { pct: Math.round(expectPct) }) : null].filter(Boolean).join(' · ') }),
       el('p', { className: 'when' }, el('span', { className: 'status', textContent: t(`stop.${status}`) }), ` · ${formatClock(when)}${progress?.reason ? ` · ${progress.reason}` : ''}`),
+      el('p', { className: 'sheet-only', textContent: t('driver.planned', { time: formatClock(stop.arriveAt) }) }),
       el('a', { className: 'nav', href: geo, textContent: t('driver.navigate'), attrs: { 'aria-label': `${t('driver.navigate')}: ${address ?? stop.containerId}` } }),
       open
         ? el(
