@@ -15,6 +15,8 @@ jest.setTimeout(240_000);
 
 // Screenshots go to docs/ when VULGRAAD_SCREENSHOTS=docs (to refresh the README's pictures), else to a temp folder.
 const SHOTS = process.env.VULGRAAD_SCREENSHOTS === 'docs' ? path.resolve(__dirname, '..', '..', 'docs') : path.join(tmpdir(), 'vulgraad-screenshots');
+// The pictures of both sizes that only tests look at go to the temp folder always.
+const CHECKS = path.join(tmpdir(), 'vulgraad-screenshots');
 const maybe = existsSync(CHROMIUM) ? describe : describe.skip;
 
 const SIZES = [
@@ -72,6 +74,7 @@ maybe('the day as it happens, in a real browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(CHECKS, { recursive: true });
     scratch = await createScratchDatabase(testPostgresUrl(), { prefix: 'browser_live' });
     ({ city, deviceOf } = await seedGeneratedCity(scratch.db, 300, 'lv', { lng: 4.895, lat: 52.372 }));
     const district = city.containers[0]!.district;
@@ -198,7 +201,7 @@ maybe('the day as it happens, in a real browser', () => {
         await phone.waitForFunction(() => (globalThis as unknown as DriverPage).vulgraadDriver.state.queued === 1);
         expect(await phone.getAttribute('[data-testid=outbox]', 'data-waiting')).toBe('1');
         expect((await scratch.db.query('SELECT 1 FROM driver_actions WHERE container_id = $1', [stop.id])).rows).toHaveLength(0);
-        await phone.screenshot({ path: path.join(SHOTS, `driver-${name}.png`) });
+        await phone.screenshot({ path: path.join(name === 'phone' ? SHOTS : CHECKS, `driver-${name}.png`) });
 
         await driver.context.setOffline(false);
         await phone.waitForFunction(() => (globalThis as unknown as DriverPage).vulgraadDriver.state.queued === 0, undefined, { timeout: 30_000 });
@@ -214,9 +217,9 @@ maybe('the day as it happens, in a real browser', () => {
         await item.and(phone.locator('[data-status=done]')).waitFor({ timeout: 30_000 });
         const { rows } = await scratch.db.query<{ status: string; done_how: string }>('SELECT status, done_how FROM stop_outcomes WHERE container_id = $1', [stop.id]);
         expect(rows).toEqual([{ status: 'done', done_how: 'driver' }]);
-        await phone.screenshot({ path: path.join(SHOTS, `driver-${name}-sent.png`), fullPage: false });
+        await phone.screenshot({ path: path.join(CHECKS, `driver-${name}-sent.png`) });
         await phone.emulateMedia({ media: 'print' });
-        await phone.screenshot({ path: path.join(SHOTS, `driver-sheet-${name}.png`), fullPage: true });
+        await phone.screenshot({ path: path.join(name === 'phone' ? SHOTS : CHECKS, `driver-sheet-${name}.png`), fullPage: true });
         await phone.emulateMedia({ media: 'screen' });
       } finally {
         await driver.close();

@@ -189,7 +189,7 @@ function stopsOfDay() {
     .map((stop, k) => {
       const p = live.get(stop.containerId);
       const local = state.local.get(stop.containerId);
-      return { stop, n: k + 1, progress: p, container: about.get(stop.containerId), status: local?.status ?? p?.status ?? (stop.doneAt ? 'done' : 'planned'), pending: Boolean(local) };
+      return { stop, n: k + 1, progress: p, local, container: about.get(stop.containerId), status: local?.status ?? p?.status ?? (stop.doneAt ? 'done' : 'planned'), pending: Boolean(local) };
     });
 }
 
@@ -210,14 +210,14 @@ function render() {
   $('stops').replaceChildren(...stops.map((s) => renderStop(s, s === next)));
 }
 
-function renderStop({ stop, n, progress, container, status, pending }, isNext) {
+function renderStop({ stop, n, progress, local, container, status, pending }, isNext) {
   const address = container?.address ?? stop.address ?? null;
   const fraction = container?.wasteType ?? stop.wasteType ?? state.day.fraction ?? null;
   const expectPct = stop.why?.predictedFillAtArrivalPct;
   const label = `${n}. ${address ?? stop.containerId}`;
   const geo = `geo:${stop.lat},${stop.lng}?q=${stop.lat},${stop.lng}(${encodeURIComponent(address ?? stop.containerId)})`;
   const open = status === 'planned' || status === 'late';
-  const when = status === 'done' ? progress?.doneAt : progress?.eta ?? stop.arriveAt;
+  const when = local ? local.at : status === 'done' ? progress?.doneAt : status === 'skipped' ? null : progress?.eta ?? stop.arriveAt;
   return el(
     'li',
     { className: `stop ${status}${pending ? ' pending' : ''}${isNext ? ' next' : ''}`, dataset: { containerId: stop.containerId, status }, attrs: { 'aria-label': label } },
@@ -265,7 +265,7 @@ async function tapStop(stop, tap, button) {
   if (photo) body.photo = photo;
   state.photos.delete(stop.containerId);
   // waste_beside is a remark: the stop stays open.
-  if (tap.kind !== 'waste_beside') state.local.set(stop.containerId, { status: tap.kind === 'done' ? 'done' : 'skipped', kind: tap.kind });
+  if (tap.kind !== 'waste_beside') state.local.set(stop.containerId, { status: tap.kind === 'done' ? 'done' : 'skipped', kind: tap.kind, at: body.at });
   button.disabled = true;
   await outbox.add(body);
   render();
