@@ -104,6 +104,11 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     this.server = server;
   }
 
+  /** Resolves once every container's latest state is loaded. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
   /** Where snapshots take today's route progress from. */
   useProgress(source: (filter: { vehicleId?: string; district?: string }) => RouteProgress[]): void {
     this.progress = source;

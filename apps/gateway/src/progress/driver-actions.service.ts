@@ -46,6 +46,9 @@ const REASON_WORDS: Record<string, string> = {
  */
 @Injectable()
 export class DriverActionsService {
+  /** Taps being applied in this process, by actionId. */
+  private readonly running = new Map<string, Promise<DriverActionResult>>();
+
   constructor(
     private readonly progress: ProgressService,
     private readonly outcomes: StopOutcomesRepository,
@@ -81,7 +84,23 @@ export class DriverActionsService {
     };
   }
 
+  /**
+   * Stores and applies a tap. A retry that arrives while the first copy is
+   * still being applied waits for it, so it answers with the stop as the tap left it.
+   */
   async act(user: AuthUser, dto: DriverActionDto): Promise<DriverActionResult> {
+    const running = this.running.get(dto.actionId);
+    if (running) await running.catch(() => undefined);
+    const attempt = this.actOnce(user, dto);
+    this.running.set(dto.actionId, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.running.get(dto.actionId) === attempt) this.running.delete(dto.actionId);
+    }
+  }
+
+  private async actOnce(user: AuthUser, dto: DriverActionDto): Promise<DriverActionResult> {
     const vehicleId = this.vehicleFor(user, dto.vehicleId);
     if (dto.blockedBy !== undefined && dto.kind !== 'blocked') throw new DomainError('validation', 'blockedBy belongs to kind blocked', 'blockedBy');
     const photo = dto.photo ? this.checkPhoto(dto.photo.contentType, dto.photo.base64) : null;

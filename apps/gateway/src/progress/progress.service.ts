@@ -185,7 +185,7 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async onState(state: ContainerStateChanged): Promise<void> {
-    const previous = this.lastFill.has(state.containerId) ? (this.lastFill.get(state.containerId) as number | null) : (this.live.registry.get(state.containerId)?.fillPct ?? null);
+    const previous = this.lastFill.get(state.containerId) ?? null;
     this.lastFill.set(state.containerId, state.fillPct);
     const planned = this.routesByContainer.get(state.containerId);
     if (!planned || planned.length === 0) return;
@@ -257,6 +257,11 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
       }
     }
     for (const o of stored) this.routes.get(o.vehicleId)?.outcomes.set(o.containerId, toOutcome(o));
+    // The fill each planned container had when the day was read: the first drop after it counts.
+    await this.live.whenReady();
+    for (const containerId of this.routesByContainer.keys()) {
+      if (!this.lastFill.has(containerId)) this.lastFill.set(containerId, this.live.registry.get(containerId)?.fillPct ?? null);
+    }
   }
 }
 
