@@ -1,6 +1,5 @@
 import type { ReadingFlag } from './readings';
 import type { WasteFraction } from './containers';
-import type { TruckPosition } from './live-feed';
 
 /**
  * The messages that flow between the apps, one way: ingest -> planner/alerts
@@ -137,4 +136,17 @@ export interface VehicleLift {
   rfidTag: string | null;
   lat: number | null;
   lng: number | null;
+}
+
+/** A truck's position as it reported it. */
+export interface TruckPosition {
+  vehicleId: string;
+  /** ISO-8601 time the truck measured the position. */
+  at: string;
+  lat: number;
+  lng: number;
+  /** Speed over ground, km/h; null when the truck did not send one. */
+  speedKmh: number | null;
+  /** Heading in degrees clockwise from north, 0..360; null when not sent. */
+  heading: number | null;
 }

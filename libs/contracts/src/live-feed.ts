@@ -1,4 +1,4 @@
-import type { AlertCause, AlertChanged, DriverFeedback, PlanPublished, PlannerEditMade, VehicleStatusChanged } from './events';
+import type { AlertCause, AlertChanged, DriverFeedback, PlanPublished, PlannerEditMade, TruckPosition, VehicleStatusChanged } from './events';
 import type { WasteFraction } from './containers';
 import type { Plan, PlanRoute } from './plans';
 
@@ -139,19 +139,6 @@ export interface PlanSummary {
   durationS: number;
   routes: Array<{ id: string; vehicleId: string; room: string; districts: string[]; stops: number; containers: number; startAt: string; endAt: string; distanceM: number }>;
   unassigned: number;
-}
-
-/** A truck's position as it reported it. */
-export interface TruckPosition {
-  vehicleId: string;
-  /** ISO-8601 time the truck measured the position. */
-  at: string;
-  lat: number;
-  lng: number;
-  /** Speed over ground, km/h; null when the truck did not send one. */
-  speedKmh: number | null;
-  /** Heading in degrees clockwise from north, 0..360; null when not sent. */
-  heading: number | null;
 }
 
 /** A stop's state during the day. `late`: not yet done and its ETA (or the clock) is past its planned time by more than the tolerance. */

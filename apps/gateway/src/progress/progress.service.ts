@@ -49,6 +49,8 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
   private readonly lastFill = new Map<string, number | null>();
   private readonly unsubscribe: Array<() => Promise<void>> = [];
   private ready: Promise<void> = Promise.resolve();
+  /** The shift date the routes were read for: a new day reads them again. */
+  private loadedFor = '';
 
   constructor(
     private readonly live: LiveService,
@@ -72,8 +74,7 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
       }),
     );
     this.live.useProgress((filter) => this.progressOf(filter));
-    this.ready = this.reload().catch((error: unknown) => this.logger.warn({ msg: 'today\'s routes could not be read; progress starts empty', err: String(error) }));
-    await this.ready;
+    await this.whenReady();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -86,13 +87,23 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
     return localDateOf(this.clock.now().getTime(), this.config.core.timezone);
   }
 
-  /** Resolves once the routes of today are loaded (and after any reload started before). */
+  /** Resolves once the routes of today are loaded (and after any reload started before); a new day starts a reload first. */
   whenReady(): Promise<void> {
+    this.followTheDay();
     return this.ready;
+  }
+
+  /** At midnight in the city the day's routes are read again (a plan made the evening before names the new day). */
+  private followTheDay(): void {
+    const today = this.today();
+    if (this.loadedFor === today) return;
+    this.loadedFor = today;
+    this.ready = this.ready.then(() => this.reload()).catch((error: unknown) => this.logger.warn({ msg: 'today\'s routes could not be read', err: String(error) }));
   }
 
   /** The progress of today's routes, of one truck or of the routes passing a district. */
   progressOf(filter: { vehicleId?: string; district?: string; districts?: readonly string[] | null } = {}): RouteProgress[] {
+    this.followTheDay();
     const out: RouteProgress[] = [];
     for (const [vehicleId, tracked] of this.routes) {
       if (filter.vehicleId !== undefined && filter.vehicleId !== vehicleId) continue;
@@ -122,7 +133,7 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
    * Returns the outcome now stored.
    */
   async record(vehicleId: string, containerId: string, outcome: Omit<StopOutcome, 'containerId'>): Promise<StopOutcome | null> {
-    await this.ready;
+    await this.whenReady();
     const tracked = this.routes.get(vehicleId);
     if (!tracked) return null;
     const { stored } = await this.outcomes.record({
@@ -161,6 +172,7 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private onPosition(position: TruckPosition): void {
+    this.followTheDay();
     this.positions.set(position.vehicleId, position);
     const atMs = Date.parse(position.at);
     let track = this.tracks.get(position.vehicleId);
@@ -235,6 +247,7 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
   /** Reads today's published routes, the trucks' fractions and the outcomes stored so far. */
   private async reload(): Promise<void> {
     const today = this.today();
+    this.loadedFor = today;
     const [plans, vehicles, stored] = await Promise.all([this.plans.publishedOn(today), this.vehicles.list({ activeOnly: false }), this.outcomes.ofShift(today)]);
     for (const v of vehicles) this.fractions.set(v.id, [...v.fractions]);
     for (const r of this.routes.values()) if (r.emitTimer) clearTimeout(r.emitTimer);
