@@ -11,7 +11,7 @@ import { routeColor } from './colors.js';
 import { ContainerLayer } from './container-layer.js';
 import { BasemapLayer } from './basemap-layer.js';
 import { FleetPanel } from './fleet-panel.js';
-import { formatAlertMessage, formatClock, formatTime, i18n, initialLanguage, cityDate, setLanguage, t, translatePage } from './i18n.js';
+import { formatAlertMessage, formatClock, formatDay, formatTime, i18n, initialLanguage, cityDate, setLanguage, t, translatePage } from './i18n.js';
 import { ALERT_CAUSE_SEVERITY, ALERT_SEVERITIES, LIVE_EVENTS, LIVE_REQUESTS, LIVE_ROOMS } from './live-contract.js';
 import { RoadLayer } from './road-layer.js';
 import { RouteLayer } from './route-layer.js';
@@ -465,7 +465,7 @@ function drawRoutes() {
           { dataset: { vehicleId: route.vehicleId, planId: plan.id } },
           el('span', { className: 'swatch', style: `background:${color}`, attrs: { 'aria-hidden': 'true' } }),
           el('strong', { textContent: route.vehicleId }),
-          ` ${plan.district} · ${t(`fraction.${plan.fraction}`)} · v${plan.version}`,
+          ` ${plan.district} · ${t(`fraction.${plan.fraction}`)} · v${plan.version}${plan.shiftDate !== i18n.today ? ` · ${formatDay(plan.shiftDate)}` : ''}`,
           el('br'),
           el('span', { className: `progress${behind ? ' behind' : p && p.position && p.behindMin < 0 ? ' ahead' : ''}`, dataset: { testid: 'route-progress' }, textContent: progressText(route, p) }),
           status && status.status === 'out_of_service' ? el('span', { className: 'error', textContent: ` · ${status.status.replace(/_/g, ' ')}${status.reason ? `: ${status.reason}` : ''}` }) : null,

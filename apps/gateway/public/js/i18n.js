@@ -389,6 +389,13 @@ export function formatTime(iso) {
   return format('full').format(date);
 }
 
+/** A calendar day (YYYY-MM-DD) as people read it: "Tue 8 Dec". */
+export function formatDay(day) {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return String(day);
+  return new Intl.DateTimeFormat(i18n.lang === 'nl' ? 'nl-NL' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
+}
+
 /** Only the clock: "05:13". */
 export function formatClock(iso) {
   if (!iso) return '–';
