@@ -25,6 +25,8 @@ const SIZES = [
 ] as const;
 const TRUCK = 'truck-a';
 const STOPS_PER_SIZE = 6;
+/** A PNG of one pixel: the smallest photo a phone can send. */
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 /** What the dashboard exposes of its live state, typed just enough for these checks. */
 interface LivePage {
@@ -224,6 +226,28 @@ maybe('the day as it happens, in a real browser', () => {
       } finally {
         await driver.close();
       }
+    });
+
+    it('stores a photo taken at a stop with the driver\'s tap', async () => {
+      const stop = mine()[3]!;
+      const driver = await openBrowser(viewport);
+      try {
+        const phone = driver.page;
+        await phone.goto(`${stack.url}/driver.html`);
+        await phone.fill('#login-form input[name=username]', 'driver.a');
+        await phone.fill('#login-form input[name=password]', 'driver.a-password');
+        await phone.click('#login-form button[type=submit]');
+        await phone.waitForFunction(() => (globalThis as unknown as DriverPage).vulgraadDriver.state.ready);
+        const item = phone.locator(`#stops li[data-container-id="${stop.id}"]`);
+        await item.locator('input[type=file]').setInputFiles({ name: 'beside.png', mimeType: 'image/png', buffer: Buffer.from(ONE_PIXEL_PNG, 'base64') });
+        await item.locator('.result.ok').waitFor();
+        await item.locator('button[data-action=waste_beside]').click();
+        await phone.waitForFunction(() => (globalThis as unknown as DriverPage).vulgraadDriver.state.sent.length > 0, undefined, { timeout: 20_000 });
+      } finally {
+        await driver.close();
+      }
+      const { rows } = await scratch.db.query<{ kind: string; photo_type: string; bytes: number }>('SELECT kind, photo_type, octet_length(photo) AS bytes FROM driver_actions WHERE container_id = $1', [stop.id]);
+      expect(rows).toEqual([{ kind: 'waste_beside', photo_type: 'image/png', bytes: Buffer.from(ONE_PIXEL_PNG, 'base64').length }]);
     });
 
     it('raises an alert on the map when the driver finds a must stop blocked', async () => {
