@@ -179,7 +179,7 @@ async function main(): Promise<void> {
         `${describeCpu('this process (publisher and the clients\' worker)', machineBefore.bench, machineAfter.bench, seconds)}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     );
     log(`fleetlive: published ${positionsSent} positions and ${readingsSent} readings in ${seconds.toFixed(1)} s`);
-    // Wait while positions are still stored or delivered (a backed-up run is slow, not lossy), up to three minutes.
+    // Wait while positions are still stored or delivered (a backed-up run is slow, not lossy): until 15 s pass without either, at most three minutes.
     const stored = async (): Promise<number> => Number((await scratch.db.query<{ n: string }>('SELECT count(*) AS n FROM vehicle_positions')).rows[0]?.n ?? 0);
     const delivered = async (): Promise<number> => {
       const reply = expect<{ samples: number }>('count');
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
       const seen = `${await stored()}|${await delivered()}`;
       still = seen === previous ? still + 1 : 0;
       previous = seen;
-      if (still >= 5) break;
+      if (still >= 15) break;
     }
     log(`fleetlive: the last positions were stored or delivered ${((Date.now() - drainStart) / 1000 - still).toFixed(0)} s after publishing stopped`);
     const expected = clientDistricts.map((district) => {
