@@ -2,7 +2,7 @@ import type { AlertChanged, ContainerStateChanged, DriverActionResult, DriverFee
 import { LIVE_EVENTS, LIVE_ROOMS } from '@vulgraad/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
 import { localDateOf, PlansRepository } from '@vulgraad/planning';
-import { vehicleLiftTopic } from '@vulgraad/payloads';
+import { vehicleLiftTopic, vehiclePositionTopic } from '@vulgraad/payloads';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
 import { ADMIN_PASSWORD, call, login, startGateway, type RunningGateway } from '../gateway/support/gateway-app';
@@ -114,6 +114,15 @@ describe('proof of service, driver taps and route progress', () => {
     const answer = await join(socket, [room, LIVE_ROOMS.route('truck-1', today), LIVE_ROOMS.district('Centrum')]);
     expect(answer.joined).toEqual([room]);
     expect(answer.refused.map((r) => r.reason)).toEqual([expect.stringMatching(/own truck/), expect.stringMatching(/own truck/)]);
+  });
+
+  it('keeps a truck\'s day for its timeline: the track it reported over MQTT, its stops, and only for its own driver', async () => {
+    const at = new Date().toISOString();
+    await publisher.publishAsync(`${ingest.prefix}${vehiclePositionTopic('truck-9')}`, JSON.stringify({ time: at, lat: 52.3663, lng: 4.8882, speed: 12, heading: 45 }), { qos: 1 });
+    const timeline = async (token: string) => call<{ track: Array<{ at: string }>; progress: RouteProgress }>(`${gw.url}/api/progress/truck-9/timeline`, { token });
+    await waitFor(async () => (await timeline(tokens.drv9!)).body.track.some((p) => p.at === at), 10_000, 'the position in the timeline');
+    expect((await timeline(tokens.op!)).body.progress).toMatchObject({ vehicleId: 'truck-9', total: 4 });
+    expect((await timeline(tokens.drv1!)).status).toBe(403);
   });
 
   it('a driver\'s tap sent again and again (an offline queue) counts once, with its photo', async () => {

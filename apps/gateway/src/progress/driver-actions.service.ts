@@ -3,7 +3,7 @@ import type { Config } from '@vulgraad/config';
 import {
   CLOCK, CONFIG, DomainError, EVENT_BUS, SKIPPING_DRIVER_ACTIONS, type Clock, type DriverActionResult, type DriverFeedback, type PlanRoute, type RouteProgress, type StopStatus,
 } from '@vulgraad/contracts';
-import { ContainersRepository } from '@vulgraad/database';
+import { ContainersRepository, VehiclePositionsRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/roles';
@@ -20,6 +20,16 @@ export interface DriverRoute {
   route: PlanRoute;
   containers: Array<{ id: string; address: string | null; wasteType: string; volumeL: number; lat: number; lng: number }>;
   progress: RouteProgress | null;
+}
+
+/** A truck's day for its timeline. */
+export interface TruckTimeline {
+  vehicleId: string;
+  shiftDate: string;
+  /** Its positions, oldest first. */
+  track: Array<{ at: string; lat: number; lng: number; speedKmh: number | null; heading: number | null }>;
+  progress: RouteProgress | null;
+  actions: Array<{ actionId: string; containerId: string; kind: string; blockedBy: string | null; note: string | null; at: string; hasPhoto: boolean }>;
 }
 
 /** The first bytes of each image type the phone may send. */
@@ -53,6 +63,7 @@ export class DriverActionsService {
     private readonly progress: ProgressService,
     private readonly outcomes: StopOutcomesRepository,
     private readonly containers: ContainersRepository,
+    private readonly positions: VehiclePositionsRepository,
     private readonly audit: AuditService,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -122,6 +133,22 @@ export class DriverActionsService {
     return {
       actionId: action.actionId, vehicleId, containerId: action.containerId, shiftDate: action.shiftDate, kind: action.kind, blockedBy: action.blockedBy,
       note: action.note, at: action.at.toISOString(), status, hasPhoto: action.hasPhoto, created,
+    };
+  }
+
+  /** A truck's day so far: where it drove, each stop's outcome and the driver's taps, for a timeline. */
+  async timeline(user: AuthUser, vehicleId: string): Promise<TruckTimeline> {
+    if (user.role === 'driver') this.vehicleFor(user, vehicleId);
+    await this.progress.whenReady();
+    const today = this.progress.routeOf(vehicleId);
+    const now = this.clock.now();
+    const from = today ? new Date(Date.parse(today.route.startAt) - 2 * 3_600_000) : new Date(now.getTime() - 24 * 3_600_000);
+    const [track, actions] = await Promise.all([this.positions.track(vehicleId, from, new Date(now.getTime() + 60_000)), this.outcomes.actionsOf(this.progress.today(), vehicleId)]);
+    return {
+      vehicleId, shiftDate: this.progress.today(),
+      track: track.map((p) => ({ at: p.measuredAt.toISOString(), lat: p.lat, lng: p.lng, speedKmh: p.speedKmh, heading: p.heading })),
+      progress: this.progress.progressOf({ vehicleId })[0] ?? null,
+      actions: actions.map((a) => ({ actionId: a.actionId, containerId: a.containerId, kind: a.kind, blockedBy: a.blockedBy, note: a.note, at: a.at.toISOString(), hasPhoto: a.hasPhoto })),
     };
   }
 

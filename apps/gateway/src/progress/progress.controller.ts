@@ -26,6 +26,13 @@ export class ProgressController {
     return this.progress.progressOf({ district: query.district, districts: user.districts });
   }
 
+  @Roles('viewer', 'driver')
+  @Get('progress/:vehicleId/timeline')
+  @ApiOperation({ summary: "A truck's day so far: its track, each stop's outcome and the driver's taps (a driver: their own truck's)" })
+  timeline(@CurrentUser() user: AuthUser, @Param('vehicleId') vehicleId: string) {
+    return this.drivers.timeline(user, vehicleId);
+  }
+
   @Roles('driver', 'planner', 'operator')
   @Get('driver/route')
   @ApiOperation({ summary: "Today's route of a truck for its driver: stops in order with address and fraction, and its progress (a driver gets their own truck's)" })

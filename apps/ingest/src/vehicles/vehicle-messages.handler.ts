@@ -131,12 +131,15 @@ export class VehicleMessages {
       return;
     }
     this.stats.positions += batch.length;
-    for (const { message, row } of batch) {
-      const position: TruckPosition = { vehicleId: row.vehicleId, at: row.measuredAt.toISOString(), lat: row.lat, lng: row.lng, speedKmh: row.speedKmh, heading: row.heading };
-      await this.bus.publish('vehicle.position', position);
-      message.ack();
-      message.settled?.({ stored: true });
-    }
+    // Published together (one connection keeps their order), not one round trip after another.
+    await Promise.all(
+      batch.map(async ({ message, row }) => {
+        const position: TruckPosition = { vehicleId: row.vehicleId, at: row.measuredAt.toISOString(), lat: row.lat, lng: row.lng, speedKmh: row.speedKmh, heading: row.heading };
+        await this.bus.publish('vehicle.position', position);
+        message.ack();
+        message.settled?.({ stored: true });
+      }),
+    );
   }
 
   private storeLift(message: InboundMessage, lift: ParsedLift): void {
