@@ -5,11 +5,11 @@ import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database'
 import { PlansRepository } from '@vulgraad/planning';
 import { localDateOf } from '@vulgraad/time';
 import { buildNativeReading } from '@vulgraad/payloads';
-import type { Plan } from '@vulgraad/contracts';
 import type { CityModel } from '@vulgraad/city-model';
 import { sharedPath } from '@vulgraad/config';
 import { testPostgresUrl } from '../support/services';
 import { CHROMIUM, colourAt, loginAs, openBrowser, type Browser, type PageGlobals } from './support/browser';
+import { planFor } from './support/plans';
 import { ADMIN_PASSWORD, seedGeneratedCity, seedHistory, startStack, type Stack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -161,27 +161,3 @@ maybe('the dashboard in a real browser', () => {
     }
   });
 });
-
-function planFor(district: string, shiftDate: string, stops: ReadonlyArray<{ id: string; lng: number; lat: number }>): Plan {
-  const at = (min: number): string => new Date(Date.now() + min * 60_000).toISOString();
-  const depot = { lng: stops[0]!.lng - 0.01, lat: stops[0]!.lat - 0.005 };
-  return {
-    id: 'draft', district, fraction: 'residual', shiftDate, version: 0, status: 'published', trigger: 'daily', createdAt: at(0), solveSeconds: 1,
-    distanceM: 9000, durationS: 5400, unassigned: [],
-    routes: [
-      {
-        id: 'draft', vehicleId: 'truck-a', startAt: at(0), endAt: at(120), distanceM: 9000, durationS: 5400, geometry: null,
-        stops: [
-          { seq: 0, kind: 'depot_start', containerId: null, disposalSiteId: null, ...depot, arriveAt: at(0), departAt: at(0), loadAfterL: 0, loadAfterKg: 0, why: null, doneAt: null },
-          ...stops.map((s, i) => ({
-            seq: i + 1, kind: 'container' as const, containerId: s.id, disposalSiteId: null, lng: s.lng, lat: s.lat, arriveAt: at(10 + i * 6), departAt: at(13 + i * 6),
-            loadAfterL: 800 * (i + 1), loadAfterKg: 90 * (i + 1),
-            why: { category: i % 3 === 0 ? ('must' as const) : ('worth' as const), fillNowPct: 70, predictedFillAtArrivalPct: 88, overflowRisk: i % 3 === 0 ? 0.62 : 0.2, plannerDecision: null, fromHistoryOnly: false },
-            doneAt: null,
-          })),
-          { seq: stops.length + 1, kind: 'depot_end', containerId: null, disposalSiteId: null, ...depot, arriveAt: at(120), departAt: at(120), loadAfterL: 0, loadAfterKg: 0, why: null, doneAt: null },
-        ],
-      },
-    ],
-  };
-}

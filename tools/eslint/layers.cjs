@@ -15,7 +15,7 @@ const path = require('node:path');
 /** The project's layers; eslint.config.mjs and the rule's spec both use these. */
 const layerOptions = {
   adapterLibs: ['database', 'events', 'jobs', 'runtime'],
-  pureLibs: ['config', 'contracts', 'csv', 'distances', 'forecasting', 'ingest-core', 'payloads', 'routing', 'time'],
+  pureLibs: ['config', 'contracts', 'csv', 'distances', 'forecasting', 'ingest-core', 'payloads', 'progress', 'routing', 'time'],
   frameworksAndDrivers: [
     '@nestjs/*',
     'pg',

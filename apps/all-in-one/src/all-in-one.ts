@@ -21,6 +21,7 @@ import { PLANNER_PORT, PlannerModule, type PlannerPort } from '../../planner/src
 import { chooseDemoCity, configForDemo, prepareDemoCity, type DemoCity, type DemoCityChoice } from './demo/demo-city';
 import { injectDemoFaults, type InjectedFault } from './demo/demo-faults';
 import { DemoFleet } from './demo/demo-fleet';
+import { MqttTruckRadio } from './demo/truck-radio';
 import { DemoPlanningCadence } from './demo/demo-planning';
 import { SimulatedPace } from './demo/simulated-pace';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
@@ -104,7 +105,7 @@ export async function startAllInOne(given: Config, options: StartOptions = {}): 
     const app = await startApplications(start, { runConfig, db, bus, clock, demo: demo !== null });
     const url = await listenAt(start, app);
     timer.step('applications');
-    const faults = demo ? await runDemo(start, { app, db, bus, clock, demo }) : [];
+    const faults = demo ? await runDemo(start, { app, db, bus, clock, demo, mqttUrl, runConfig }) : [];
     timer.step('simulator');
     scheduleMaintenance(start, db);
 
@@ -331,12 +332,17 @@ async function listenAt({ config }: Start, app: NestExpressApplication): Promise
  */
 async function runDemo(
   { config, logger, problem, parts }: Start,
-  running: { app: NestExpressApplication; db: Database; bus: EventBus; clock: Clock; demo: DemoCity },
+  running: { app: NestExpressApplication; db: Database; bus: EventBus; clock: Clock; demo: DemoCity; mqttUrl: string; runConfig: Config },
 ): Promise<InjectedFault[]> {
   const { app, db, bus, clock, demo } = running;
   const simulator = demo.simulator;
   const planner = app.get<PlannerPort>(PLANNER_PORT);
-  const fleet = new DemoFleet(new PlansRepository(db), bus, clock, (containerId, atMs) => fillSeen(demo, containerId, atMs), problem);
+  // The trucks report their positions and lifts over MQTT, as real ones would, so the map and the proof of service see them drive.
+  const radio = config.allInOne.fleet
+    ? await MqttTruckRadio.connect({ url: running.mqttUrl, username: running.runConfig.core.mqttUsername ?? undefined, password: running.runConfig.core.mqttPassword ?? undefined, topicPrefix: config.ingest.topicPrefix })
+    : null;
+  if (radio) parts.add('demo trucks MQTT connection', () => radio.close());
+  const fleet = new DemoFleet(new PlansRepository(db), bus, clock, (containerId, atMs) => fillSeen(demo, containerId, atMs), problem, radio);
   const cadence = new DemoPlanningCadence(planner, clock, problem);
   const pace = new SimulatedPace(simulator.clock, {
     targetSpeed: config.allInOne.speed,
@@ -378,7 +384,7 @@ async function runDemo(
 /** Readings maintenance a minute after start-up: its first run refreshes every continuous aggregate, which holds the embedded database's one connection for seconds. */
 function scheduleMaintenance({ config, problem, parts }: Start, db: Database): void {
   if (config.database.maintenanceIntervalS <= 0) return;
-  const maintenance = new ReadingsMaintenance(db, { rejectedRetentionDays: config.database.rejectedRetentionDays, onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
+  const maintenance = new ReadingsMaintenance(db, { rejectedRetentionDays: config.database.rejectedRetentionDays, positionRetentionDays: config.database.positionRetentionDays, onError: (error) => problem(`readings maintenance failed: ${error instanceof Error ? error.message : String(error)}`) });
   const delay = setTimeout(() => maintenance.start(config.database.maintenanceIntervalS * 1000), MAINTENANCE_DELAY_MS);
   delay.unref();
   parts.add('readings maintenance', async () => {

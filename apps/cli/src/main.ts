@@ -89,6 +89,13 @@ const COMMANDS: CommandSpec[] = [
       'device reference, and it may publish on its own topic only',
   },
   {
+    name: 'vehicle-secret',
+    args: ['<vehicle-id>'],
+    description:
+      "a new MQTT secret for a truck's telematics (printed once, stored hashed); its user name and client id on the broker are the " +
+      "truck's id, and it may publish under vulgraad/v1/vehicles/<id>/ only (position, lift)",
+  },
+  {
     name: 'mqtt-account',
     args: ['<username>'],
     options: [
@@ -276,6 +283,18 @@ export async function run(db: Database, parsed: Parsed): Promise<string[]> {
       if (!deviceId) throw new UsageError(`no device is registered as ${ref}`);
       if (!SAFE_USERNAME.test(ref)) return [`secret: ${secret}`, `note: "${ref}" has characters Mosquitto's files cannot hold; only the embedded broker will accept it`];
       return [`secret: ${secret}`, `user name on the broker: ${ref}; shown once, stored hashed: keep it in the device's configuration now`];
+    }
+    case 'vehicle-secret': {
+      const [vehicleId] = args;
+      if (!vehicleId) throw new UsageError('vehicle-secret needs a truck id');
+      const secret = generateSecret();
+      const found = await db.transaction(async (tx) => {
+        const id = await new MqttAccountsRepository(tx).setVehicleSecret(vehicleId, hashSecret(secret));
+        if (id) await recordAudit(tx, { actor: cliActor(), action: 'vehicle.secret', targetType: 'vehicle', targetId: id, detail: {} });
+        return id;
+      });
+      if (!found) throw new UsageError(`no truck has the id ${vehicleId}`);
+      return [`secret: ${secret}`, `user name and client id on the broker: ${vehicleId}; topics vulgraad/v1/vehicles/${vehicleId}/position and .../lift; shown once, stored hashed`];
     }
     case 'mqtt-account': {
       const [username] = args;

@@ -55,8 +55,10 @@ export function configureGateway(app: NestExpressApplication, config: Config, op
       res.status(411).json({ statusCode: 411, error: 'Length Required', message: `send the body with a Content-Length (at most ${BODY_LIMIT_BYTES} bytes)`, field: 'body' });
       return;
     }
-    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) {
-      res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `bodies are limited to ${BODY_LIMIT_BYTES} bytes`, field: 'body' });
+    // A driver's tap may carry a photo (base64 takes 4 bytes per 3).
+    const limit = req.path === '/api/driver/actions' ? Math.ceil((config.gateway.driverPhotoMaxBytes * 4) / 3) + 65_536 : BODY_LIMIT_BYTES;
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `bodies are limited to ${limit} bytes`, field: 'body' });
       return;
     }
     // The limit above reads Content-Length, which for a compressed body says nothing of what it inflates to.

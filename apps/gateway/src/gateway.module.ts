@@ -28,6 +28,10 @@ import { FleetService } from './fleet/fleet.service';
 import { LiveController } from './live/live.controller';
 import { LiveGateway } from './live/live.gateway';
 import { LiveService } from './live/live.service';
+import { DriverActionsService } from './progress/driver-actions.service';
+import { ProgressController } from './progress/progress.controller';
+import { ProgressService } from './progress/progress.service';
+import { StopOutcomesRepository } from './progress/stop-outcomes.repository';
 import { SlowConsumerGuard } from './live/slow-consumers';
 import { MapController } from './map/map.controller';
 import { GatewayMetrics } from './observability/gateway.metrics';
@@ -93,6 +97,7 @@ class FirstAdmin implements OnApplicationBootstrap {
     OpenDataController,
     MapController,
     LiveController,
+    ProgressController,
     AuditController,
     HealthController,
     GatewayHealthController,
@@ -123,9 +128,12 @@ class FirstAdmin implements OnApplicationBootstrap {
     MapService,
     LiveService,
     LiveGateway,
+    StopOutcomesRepository,
+    ProgressService,
+    DriverActionsService,
     SlowConsumerGuard,
     GatewayMetrics,
   ],
-  exports: [LiveService, UsersService],
+  exports: [LiveService, UsersService, ProgressService],
 })
 export class GatewayModule {}

@@ -9,6 +9,7 @@ import { IngestMetrics } from './ingest.metrics';
 import { IngestPipeline, type UplinkDecoder } from './ingest.pipeline';
 import { INGEST_PORT } from './ingest.port';
 import { MqttIngestHandler } from './mqtt-ingest.handler';
+import { VehicleMessages } from './vehicles/vehicle-messages.handler';
 
 /** Token of the LoRaWAN decoder the pipeline uses; the registry of @vulgraad/payloads by default. */
 export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
@@ -58,9 +59,15 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
           },
         }),
     },
+    {
+      provide: VehicleMessages,
+      inject: [DATABASE, EVENT_BUS, CLOCK, CONFIG],
+      useFactory: (db: Database, bus: EventBus, clock: Clock, config: Config) =>
+        new VehicleMessages(db, bus, clock, { batchSize: config.ingest.batchSize, batchWaitMs: config.ingest.batchWaitMs, futureSkewS: config.ingest.futureSkewS, rejectKeepBytes: config.ingest.rejectKeepBytes }),
+    },
     MqttIngestHandler,
     { provide: INGEST_PORT, useExisting: IngestPipeline },
   ],
-  exports: [INGEST_PORT, IngestPipeline, IngestMetrics],
+  exports: [INGEST_PORT, IngestPipeline, IngestMetrics, VehicleMessages],
 })
 export class IngestModule {}

@@ -2,9 +2,10 @@ import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock, CONFIG } from '@vulgraad/contracts';
 import type { Config } from '@vulgraad/config';
-import { INGEST_TOPIC_FILTERS } from '@vulgraad/payloads';
+import { INGEST_TOPIC_FILTERS, isVehicleTopic } from '@vulgraad/payloads';
 import { IngestMqttClient } from './ingest-mqtt.client';
 import { IngestPipeline } from './ingest.pipeline';
+import { VehicleMessages } from './vehicles/vehicle-messages.handler';
 
 /**
  * The MQTT transport of the ingest: subscribes, hands every message to the
@@ -20,6 +21,7 @@ export class MqttIngestHandler implements OnApplicationBootstrap, BeforeApplicat
     @Inject(CONFIG) config: Config,
     private readonly pipeline: IngestPipeline,
     @Inject(CLOCK) clock: Clock,
+    private readonly vehicles: VehicleMessages,
   ) {
     const embedded = config.core.mqttUrl === null;
     this.client = new IngestMqttClient({
@@ -45,12 +47,13 @@ export class MqttIngestHandler implements OnApplicationBootstrap, BeforeApplicat
       else this.client.resume();
       this.logger.log({ msg: paused ? 'buffer full, reading paused' : 'reading resumed', buffered: this.pipeline.buffered });
     };
-    this.client.start((message) => this.pipeline.accept(message));
+    // Trucks' positions and lifts share the broker and the subscription; they go to their own handler, not the readings pipeline.
+    this.client.start((message) => (isVehicleTopic(message.topic) ? this.vehicles.accept(message) : this.pipeline.accept(message)));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.client.pause();
-    await this.pipeline.drain(10_000);
+    await Promise.all([this.pipeline.drain(10_000), this.vehicles.drain()]);
     await this.client.stop();
   }
 }

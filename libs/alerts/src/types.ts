@@ -1,8 +1,8 @@
-import type { AlertCause, AlertChanged } from '@vulgraad/contracts';
+import type { AlertCause, AlertChanged, AlertSeverity } from '@vulgraad/contracts';
 
 export type AlertStatus = AlertChanged['status'];
 export type AlertChange = AlertChanged['change'];
-export type AlertSeverity = 'info' | 'warning' | 'critical';
+export type { AlertSeverity } from '@vulgraad/contracts';
 
 /** Every cause the rules know, in the order the dashboard lists them. */
 export const ALERT_CAUSES: readonly AlertCause[] = [

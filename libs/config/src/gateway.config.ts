@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { int, oneOf, optionalStr, str, type VarSpec } from './env';
+import { bool, int, oneOf, optionalStr, str, type VarSpec } from './env';
 
 /** The gateway: REST, socket.io, the dashboard, and who may log in first. */
 export const gatewaySpec = {
@@ -19,6 +19,14 @@ export const gatewaySpec = {
   openDataCacheS: int('GATEWAY_OPEN_DATA_CACHE_S', 60, 'Seconds an open-data answer is served from memory before it is computed again', 0, 86400),
   trustProxy: optionalStr('GATEWAY_TRUST_PROXY', 'Proxies in front of the gateway whose X-Forwarded-For is believed: a number of hops (1 behind one nginx) or a comma-separated list of addresses/subnets (loopback, 10.0.0.0/8). Unset = none: the client address (login throttling counts per address) is the TCP peer'),
   internalFrom: networkList('GATEWAY_INTERNAL_FROM', 'loopback', 'Clients that /metrics and /internal/* answer (everyone else gets 404): loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), addresses and subnets, comma-separated; behind GATEWAY_TRUST_PROXY the forwarded client counts'),
+  proofRadiusM: int('GATEWAY_PROOF_RADIUS_M', 50, 'Proof of service: a fill drop counts a stop done when a truck of the container\'s fraction was within this many metres of it', 5, 1000),
+  proofWindowS: int('GATEWAY_PROOF_WINDOW_S', 600, 'Proof of service: ... and that truck was there at most this many seconds before or after the reading that showed the drop', 10, 7200),
+  proofDropPct: int('GATEWAY_PROOF_DROP_PCT', 30, 'Proof of service: the fill must fall by at least this many percentage points between two readings', 5, 100),
+  etaSpeedKmh: int('GATEWAY_ETA_SPEED_KMH', 25, 'ETAs: average speed of a truck from its position to its next stop (straight-line distance times 1.3 for the roads)', 5, 120),
+  lateAfterMin: int('GATEWAY_LATE_AFTER_MIN', 15, 'A stop not yet done is late when its ETA (or the clock) is this many minutes past its planned arrival', 1, 600),
+  progressEmitMs: int('GATEWAY_PROGRESS_EMIT_MS', 2000, 'A route\'s progress is sent to its rooms at most this often on positions alone (a stop done or skipped is sent at once)', 100, 60000),
+  driverPhotoMaxBytes: int('GATEWAY_DRIVER_PHOTO_MAX_BYTES', 2_000_000, 'Largest photo a driver may attach to a stop, bytes (decoded)', 10_000, 20_000_000),
+  replanOnSkip: bool('GATEWAY_REPLAN_ON_SKIP', true, 'A stop the driver skips (blocked, not accessible, damaged, contaminated) excludes the container and re-plans the rest of that truck\'s day'),
   corsOrigin: optionalStr('GATEWAY_CORS_ORIGIN', 'Origin allowed to call the API from another site (unset = same origin only)'),
 };
 

@@ -23,6 +23,10 @@ export interface EventMap {
   'vehicle.status': VehicleStatusChanged;
   /** A driver reported on a stop. */
   'driver.feedback': DriverFeedback;
+  /** A truck's position was stored. */
+  'vehicle.position': TruckPosition;
+  /** A truck's lift (its crane emptied a container) was stored. */
+  'vehicle.lift': VehicleLift;
 }
 export type EventName = keyof EventMap;
 
@@ -79,7 +83,9 @@ export type AlertCause =
   | 'battery_low'
   | 'doubtful_data'
   | 'temperature_high'
-  | 'sensor_tilted';
+  | 'sensor_tilted'
+  /** A must container's stop was skipped or blocked during the shift. */
+  | 'stop_skipped';
 
 export interface AlertChanged {
   alertId: string;
@@ -119,4 +125,28 @@ export interface DriverFeedback {
   observedFillPct?: number;
   note?: string;
   at: string;
+}
+
+export interface VehicleLift {
+  vehicleId: string;
+  /** ISO-8601 time of the lift. */
+  at: string;
+  /** The container, as sent or resolved from its RFID tag; null when the tag is not in the registry. */
+  containerId: string | null;
+  rfidTag: string | null;
+  lat: number | null;
+  lng: number | null;
+}
+
+/** A truck's position as it reported it. */
+export interface TruckPosition {
+  vehicleId: string;
+  /** ISO-8601 time the truck measured the position. */
+  at: string;
+  lat: number;
+  lng: number;
+  /** Speed over ground, km/h; null when the truck did not send one. */
+  speedKmh: number | null;
+  /** Heading in degrees clockwise from north, 0..360; null when not sent. */
+  heading: number | null;
 }

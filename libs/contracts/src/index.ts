@@ -5,3 +5,4 @@ export * from './plans';
 export * from './errors';
 export * from './runtime';
 export * from './queues';
+export * from './live-feed';

@@ -1,10 +1,13 @@
 import type { Database } from './database';
 import { RejectedMessagesRepository } from './repositories/rejected-messages.repository';
+import { VehiclePositionsRepository } from './repositories/vehicle-positions.repository';
 
 /** How long raw readings are kept; the TimescaleDB retention policy in migration 0002 says the same. */
 export const READINGS_RETENTION_DAYS = 730;
 /** How long a rejected message is kept unless configured (DB_REJECTED_RETENTION_DAYS). */
 export const REJECTED_RETENTION_DAYS = 30;
+/** How long trucks' positions and lifts are kept unless configured (DB_POSITION_RETENTION_DAYS). */
+export const POSITION_RETENTION_DAYS = 90;
 
 const MAINTENANCE_LOCK_KEY = 7_391_004_212;
 const POLICY_PROCS = ['policy_refresh_continuous_aggregate', 'policy_compression', 'policy_retention'];
@@ -12,6 +15,8 @@ const POLICY_PROCS = ['policy_refresh_continuous_aggregate', 'policy_compression
 export interface MaintenanceReport {
   /** Rejected messages older than the retention removed. */
   rejectedDeleted: number;
+  /** Truck positions and lifts older than their retention removed (rows; dropped TimescaleDB chunks are not counted). */
+  positionsDeleted: number;
   partitionsCreated: number;
   partitionsDropped: number;
   jobsRun: number[];
@@ -37,6 +42,8 @@ export class ReadingsMaintenance {
       retentionDays?: number;
       /** Days a rejected message is kept (default 30). */
       rejectedRetentionDays?: number;
+      /** Days a truck's position or lift is kept (default 90). */
+      positionRetentionDays?: number;
       monthsAhead?: number;
       now?: () => Date;
       onError?: (error: unknown) => void;
@@ -44,10 +51,12 @@ export class ReadingsMaintenance {
   ) {}
 
   async runOnce(): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = { rejectedDeleted: 0, partitionsCreated: 0, partitionsDropped: 0, jobsRun: [] };
+    const report: MaintenanceReport = { rejectedDeleted: 0, positionsDeleted: 0, partitionsCreated: 0, partitionsDropped: 0, jobsRun: [] };
     const now = this.options.now?.() ?? new Date();
     const rejectedCutoff = new Date(now.getTime() - (this.options.rejectedRetentionDays ?? REJECTED_RETENTION_DAYS) * 86_400_000);
     report.rejectedDeleted = await new RejectedMessagesRepository(this.db).deleteOlderThan(rejectedCutoff);
+    const positionCutoff = new Date(now.getTime() - (this.options.positionRetentionDays ?? POSITION_RETENTION_DAYS) * 86_400_000);
+    report.positionsDeleted = await new VehiclePositionsRepository(this.db).deleteOlderThan(positionCutoff, { timescale: this.db.hasTimescale });
     if (!this.db.hasTimescale) {
       const retentionDays = this.options.retentionDays ?? READINGS_RETENTION_DAYS;
       const monthsAhead = this.options.monthsAhead ?? 3;

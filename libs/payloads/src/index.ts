@@ -7,3 +7,4 @@ export { withoutNul } from './fields';
 export * from './decoders';
 export * from './uplink-builders';
 export * from './codecs';
+export * from './vehicle';

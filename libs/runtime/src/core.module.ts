@@ -105,7 +105,7 @@ export class CoreModule implements NestModule {
           const enabled = options.maintenance ?? config.database.maintenanceIntervalS > 0;
           if (!enabled || config.database.maintenanceIntervalS <= 0) return null;
           const logger = new Logger('ReadingsMaintenance');
-          const maintenance = new ReadingsMaintenance(db, { rejectedRetentionDays: config.database.rejectedRetentionDays, onError: (error) => logger.warn({ msg: 'maintenance run failed', err: error }) });
+          const maintenance = new ReadingsMaintenance(db, { rejectedRetentionDays: config.database.rejectedRetentionDays, positionRetentionDays: config.database.positionRetentionDays, onError: (error) => logger.warn({ msg: 'maintenance run failed', err: error }) });
           maintenance.start(config.database.maintenanceIntervalS * 1000);
           return maintenance;
         },

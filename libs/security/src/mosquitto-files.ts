@@ -1,4 +1,4 @@
-import { INGEST_TOPIC_FILTERS, nativeTopic } from '@vulgraad/payloads';
+import { INGEST_TOPIC_FILTERS, nativeTopic, vehicleTopicTree } from '@vulgraad/payloads';
 import type { MqttIdentity } from './topic-rules';
 import { SAFE_USERNAME, SERVICE_CLIENT_ID_PREFIX } from './topic-rules';
 
@@ -50,7 +50,7 @@ export function mosquittoFiles(accounts: MqttAccount[], options: { topicPrefix?:
     }
     // The devices' listener makes the user name the client id: a device or network server named vulgraad-... would take a service's session.
     if (identity.kind !== 'service' && name.startsWith(SERVICE_CLIENT_ID_PREFIX)) {
-      skipped.push({ username: name, reason: `names starting with ${SERVICE_CLIENT_ID_PREFIX} are client ids of the system's services; register the ${identity.kind === 'device' ? 'device' : 'account'} under another name` });
+      skipped.push({ username: name, reason: `names starting with ${SERVICE_CLIENT_ID_PREFIX} are client ids of the system's services; register the ${identity.kind === 'device' ? 'device' : identity.kind === 'vehicle' ? 'truck' : 'account'} under another name` });
       continue;
     }
     if (seen.has(name)) {
@@ -81,6 +81,8 @@ function topicLines(identity: MqttIdentity, prefix: string): string[] {
   switch (identity.kind) {
     case 'device':
       return [`topic write ${prefix}${nativeTopic(identity.username)}`];
+    case 'vehicle':
+      return [`topic write ${prefix}${vehicleTopicTree(identity.username)}`];
     case 'network_server': {
       const apps = identity.applications ?? ['+'];
       return apps.flatMap((app) => [`topic write ${prefix}v3/${app}/devices/+/up`, `topic write ${prefix}application/${app}/device/+/event/up`]);
@@ -90,4 +92,4 @@ function topicLines(identity: MqttIdentity, prefix: string): string[] {
   }
 }
 
-const kindOrder = (identity: MqttIdentity): number => ({ service: 0, network_server: 1, device: 2 })[identity.kind];
+const kindOrder = (identity: MqttIdentity): number => ({ service: 0, network_server: 1, device: 2, vehicle: 3 })[identity.kind];

@@ -1,8 +1,10 @@
-import { matchTopic, nativeTopic } from '@vulgraad/payloads';
+import { matchTopic, nativeTopic, VEHICLE_TOPIC_PREFIX } from '@vulgraad/payloads';
 
 /** Who is on the broker, and what that identity may do. */
 export type MqttIdentity =
   | { kind: 'device'; username: string }
+  /** A truck (or its telematics box): logs in with the truck's id, publishes under its own `vulgraad/v1/vehicles/{id}/` only. */
+  | { kind: 'vehicle'; username: string }
   /** The system's own processes (ingest, simulators, bridges): read every reading topic, publish anywhere under them. */
   | { kind: 'service'; username: string }
   /**
@@ -26,8 +28,9 @@ export const SERVICE_CLIENT_ID_PREFIX = 'vulgraad-';
  */
 export function clientIdRefusal(identity: MqttIdentity, clientId: string): string | null {
   if (identity.kind === 'service') return null;
-  if (clientId.startsWith(SERVICE_CLIENT_ID_PREFIX)) return `client ids starting with ${SERVICE_CLIENT_ID_PREFIX} are kept for the system's services, not ${identity.kind === 'device' ? 'device' : 'network server'} ${identity.username}`;
+  if (clientId.startsWith(SERVICE_CLIENT_ID_PREFIX)) return `client ids starting with ${SERVICE_CLIENT_ID_PREFIX} are kept for the system's services, not ${identity.kind === 'network_server' ? 'network server' : identity.kind === 'vehicle' ? 'truck' : 'device'} ${identity.username}`;
   if (identity.kind === 'device') return clientId === identity.username ? null : `device ${identity.username} must connect with its own reference as client id, not "${clientId}"`;
+  if (identity.kind === 'vehicle') return clientId === identity.username ? null : `truck ${identity.username} must connect with its own id as client id, not "${clientId}"`;
   return null;
 }
 
@@ -37,6 +40,10 @@ export function mayPublish(identity: MqttIdentity, topic: string, topicPrefix = 
   if (!topic.startsWith(topicPrefix)) return false;
   const bare = topic.slice(topicPrefix.length);
   if (identity.kind === 'device') return bare === nativeTopic(identity.username);
+  if (identity.kind === 'vehicle') {
+    const own = `${VEHICLE_TOPIC_PREFIX}${identity.username}/`;
+    return bare.startsWith(own) && !bare.slice(own.length).includes('/') && bare.length > own.length;
+  }
   const match = matchTopic(bare);
   if (!match || match.format === 'native') return false;
   if (identity.applications === null) return true;

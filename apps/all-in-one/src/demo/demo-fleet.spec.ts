@@ -1,7 +1,7 @@
 import type { Clock, DriverFeedback, Plan, PlanStop } from '@vulgraad/contracts';
 import { InProcessEventBus } from '@vulgraad/events';
 import type { PlansRepository } from '@vulgraad/planning';
-import { DemoFleet } from './demo-fleet';
+import { DemoFleet, positionOnRoute } from './demo-fleet';
 
 const T0 = Date.parse('2024-03-08T07:00:00Z');
 const MIN = 60_000;
@@ -57,5 +57,35 @@ describe(DemoFleet.name, () => {
     setNow(T0 + 30 * MIN);
     await sut.tick();
     expect(reports.map((r) => r.containerId)).toEqual(['c1', 'c3']);
+  });
+});
+
+describe(positionOnRoute.name, () => {
+  const at = (min: number): string => new Date(T0 + min * MIN).toISOString();
+  const placed = (seq: number, lng: number, arriveMin: number, departMin: number): PlanStop => ({ ...stop(seq, `c${seq}`, 0), lng, lat: 52, arriveAt: at(arriveMin), departAt: at(departMin) });
+  const stops = [placed(0, 5.0, 0, 0), placed(1, 5.01, 10, 12), placed(2, 5.02, 22, 24)];
+
+  it('stands at a stop while there, drives the straight line between stops, and is off the road after the day', () => {
+    expect(positionOnRoute(stops, T0 + 11 * MIN)).toEqual({ lat: 52, lng: 5.01, speedKmh: 0, heading: 0 });
+    const halfway = positionOnRoute(stops, T0 + 17 * MIN)!;
+    expect(halfway.lng).toBeCloseTo(5.015, 6);
+    expect(halfway.heading).toBe(90);
+    // 685 m in 10 minutes: about 4 km/h.
+    expect(halfway.speedKmh).toBeCloseTo(4.1, 0);
+    expect(positionOnRoute(stops, T0 + 30 * MIN)).toBeNull();
+  });
+
+  it('has the radio send a lift for each stop it reports emptied, and positions while on the road', async () => {
+    let nowMs = T0;
+    const sent: string[] = [];
+    const radio = {
+      position: async (vehicleId: string, p: { lng: number }) => void sent.push(`position ${vehicleId} ${p.lng.toFixed(3)}`),
+      lift: async (vehicleId: string, containerId: string) => void sent.push(`lift ${vehicleId} ${containerId}`),
+    };
+    const sut = new DemoFleet({} as PlansRepository, new InProcessEventBus(), { now: () => new Date(nowMs) }, () => null, () => undefined, radio, 0);
+    sut.follow(plan('p1', 1, stops));
+    nowMs = T0 + 11 * MIN;
+    await sut.tick();
+    expect(sent).toEqual(['position t1 5.010', 'lift t1 c0', 'lift t1 c1']);
   });
 });

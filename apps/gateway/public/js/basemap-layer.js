@@ -1,12 +1,12 @@
-/* global document, window, requestAnimationFrame, performance */
+/* global performance */
 // The offline base map: vector tiles from the gateway (/api/map/basemap/z/x/y,
 // made from OpenStreetMap data) drawn on a canvas of their own under the
 // routes and containers. Parks, water, waterways, buildings, then streets
 // by class with a casing; street names along their longest straight piece
 // at close zoom. Tiles are fetched once and kept; the canvas is redrawn at
 // most once per animation frame after a move or a tile's arrival.
+import { CanvasLayer, TILE } from './canvas-layer.js';
 
-const TILE = 256;
 const LAYERS = ['park', 'water', 'waterway', 'building', 'street'];
 const LABEL_FROM_ZOOM = 16;
 const MAX_TILES = 600;
@@ -40,36 +40,21 @@ export function bandFor(zoom) {
   return 16;
 }
 
-export class BasemapLayer {
+export class BasemapLayer extends CanvasLayer {
   constructor(map, api, { attribution = '', enabled = true } = {}) {
-    this.map = map;
+    super(map, { className: 'basemap-layer', zIndex: 300 });
     this.api = api;
     this.attribution = attribution;
     this.enabled = enabled;
     this.tiles = new Map();
     this.pending = new Set();
     this.stats = { frames: 0, lastDrawMs: 0, recentDrawMs: [], labels: [], tilesLoaded: 0 };
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'basemap-layer';
-    Object.assign(this.canvas.style, { position: 'absolute', left: '0', top: '0', zIndex: '300', pointerEvents: 'none' });
-    map.getContainer().appendChild(this.canvas);
-    this.scheduled = false;
-    map.on('move zoom viewreset resize', () => this.schedule());
     this.schedule();
   }
 
   setEnabled(enabled) {
     this.enabled = enabled;
     this.schedule();
-  }
-
-  schedule() {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
-      this.draw();
-    });
   }
 
   /** Tiles of the band that cover the view, as [z, x, y]. */
@@ -109,26 +94,13 @@ export class BasemapLayer {
     return this.visibleTiles().every(([z, x, y]) => this.tiles.has(`${z}/${x}/${y}`));
   }
 
-  draw() {
+  draw(ctx, { size, zoom, origin }) {
     const started = performance.now();
-    const size = this.map.getSize();
-    const ratio = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(size.x * ratio) || this.canvas.height !== Math.round(size.y * ratio)) {
-      this.canvas.width = Math.round(size.x * ratio);
-      this.canvas.height = Math.round(size.y * ratio);
-      this.canvas.style.width = `${size.x}px`;
-      this.canvas.style.height = `${size.y}px`;
-    }
-    const ctx = this.canvas.getContext('2d');
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, size.x, size.y);
     this.stats.labels = [];
     if (!this.enabled) return;
     ctx.fillStyle = '#f2efe9';
     ctx.fillRect(0, 0, size.x, size.y);
 
-    const zoom = this.map.getZoom();
-    const origin = this.map.getPixelBounds().min;
     const visible = [];
     for (const [z, x, y] of this.visibleTiles()) {
       const tile = this.tiles.get(`${z}/${x}/${y}`);

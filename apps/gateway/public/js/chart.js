@@ -2,7 +2,8 @@
 // Fill history (hourly) and forecast (mean with its 80 % band) on one canvas.
 import { fillColor } from './colors.js';
 
-export function drawFillChart(canvas, history, forecast, nowMs) {
+/** `where` gives the time zone and locale of the day labels (the city's, the page's language). */
+export function drawFillChart(canvas, history, forecast, nowMs, where = {}) {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || canvas.width;
   const height = canvas.clientHeight || canvas.height;
@@ -32,7 +33,7 @@ export function drawFillChart(canvas, history, forecast, nowMs) {
   for (let d = 0; d <= 9; d++) {
     const ms = startMs + d * 86400000;
     if (ms > endMs) break;
-    ctx.fillText(new Date(ms).toLocaleDateString(undefined, { weekday: 'short' }), x(ms) - 8, height - 4);
+    ctx.fillText(new Date(ms).toLocaleDateString(where.locale, { weekday: 'short', timeZone: where.timeZone }), x(ms) - 8, height - 4);
   }
 
   if (forecast.length > 0) {

@@ -1,23 +1,14 @@
-/* global document, window, requestAnimationFrame */
 // The road network under the map on a canvas of its own: lines kept in
 // world pixels at zoom 0, culled to the view, minor roads left out when
 // zoomed out, redrawn at most once per animation frame after a move.
 // (As Leaflet vectors, a city's tens of thousands of streets made every pan crawl.)
+import { CanvasLayer, worldX, worldY } from './canvas-layer.js';
 
-const TILE = 256;
 const MAJOR = /^(motorway|trunk|primary|secondary|tertiary)/;
 
-function worldX(lng) {
-  return ((lng + 180) / 360) * TILE;
-}
-function worldY(lat) {
-  const s = Math.sin((Math.max(-85.05, Math.min(85.05, lat)) * Math.PI) / 180);
-  return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * TILE;
-}
-
-export class RoadLayer {
+export class RoadLayer extends CanvasLayer {
   constructor(map, geojson, { minorFromZoom = 14 } = {}) {
-    this.map = map;
+    super(map, { className: 'road-layer', zIndex: 350 });
     this.minorFromZoom = minorFromZoom;
     this.lines = [];
     for (const feature of geojson.features ?? []) {
@@ -41,37 +32,10 @@ export class RoadLayer {
         this.lines.push({ xy, minX, minY, maxX, maxY, major });
       }
     }
-    this.canvas = document.createElement('canvas');
-    Object.assign(this.canvas.style, { position: 'absolute', left: '0', top: '0', zIndex: '350', pointerEvents: 'none' });
-    map.getContainer().appendChild(this.canvas);
-    this.scheduled = false;
-    const schedule = () => {
-      if (this.scheduled) return;
-      this.scheduled = true;
-      requestAnimationFrame(() => {
-        this.scheduled = false;
-        this.draw();
-      });
-    };
-    map.on('move zoom viewreset resize', schedule);
-    schedule();
+    this.schedule();
   }
 
-  draw() {
-    const size = this.map.getSize();
-    const ratio = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(size.x * ratio) || this.canvas.height !== Math.round(size.y * ratio)) {
-      this.canvas.width = Math.round(size.x * ratio);
-      this.canvas.height = Math.round(size.y * ratio);
-      this.canvas.style.width = `${size.x}px`;
-      this.canvas.style.height = `${size.y}px`;
-    }
-    const ctx = this.canvas.getContext('2d');
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, size.x, size.y);
-    const zoom = this.map.getZoom();
-    const scale = 2 ** zoom;
-    const origin = this.map.getPixelBounds().min;
+  draw(ctx, { size, zoom, scale, origin }) {
     const viewMinX = origin.x / scale;
     const viewMinY = origin.y / scale;
     const viewMaxX = (origin.x + size.x) / scale;

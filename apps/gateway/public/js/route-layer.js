@@ -1,37 +1,23 @@
-/* global document, window, requestAnimationFrame */
 // Today's routes on a canvas of their own, between the base map and the
 // containers: each truck's path along the streets (or straight legs when a
 // plan has no geometry), arrows every so often in the driving direction,
-// and from zoom 14 the number of each container stop in driving order.
+// and from zoom 14 the number of each container stop in driving order;
+// stops already done are faded, skipped ones crossed in red.
+import { CanvasLayer, worldX, worldY } from './canvas-layer.js';
 
-const TILE = 256;
 const ARROW_EVERY_PX = 110;
 const NUMBERS_FROM_ZOOM = 14;
 
-function worldX(lng) {
-  return ((lng + 180) / 360) * TILE;
-}
-function worldY(lat) {
-  const s = Math.sin((Math.max(-85.05, Math.min(85.05, lat)) * Math.PI) / 180);
-  return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * TILE;
-}
-
-export class RouteLayer {
+export class RouteLayer extends CanvasLayer {
   constructor(map) {
-    this.map = map;
+    super(map, { className: 'route-layer', zIndex: 400 });
     this.routes = [];
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'route-layer';
-    Object.assign(this.canvas.style, { position: 'absolute', left: '0', top: '0', zIndex: '400', pointerEvents: 'none' });
-    map.getContainer().appendChild(this.canvas);
-    this.scheduled = false;
-    this.stats = { numbers: 0, arrows: 0 };
-    map.on('move zoom viewreset resize', () => this.schedule());
+    this.stats = { numbers: 0, arrows: 0, faded: 0 };
   }
 
   /**
-   * routes: [{ vehicleId, color, coordinates: [[lng, lat], ...], stops: [{ seq, lng, lat }] }] where
-   * `stops` are the container stops in driving order.
+   * routes: [{ vehicleId, color, coordinates: [[lng, lat], ...], stops: [{ n, lng, lat, status }] }] where
+   * `stops` are the container stops in driving order and `status` is planned, done, skipped or late.
    */
   setRoutes(routes) {
     this.routes = routes.map((r) => {
@@ -40,39 +26,15 @@ export class RouteLayer {
         xy[2 * i] = worldX(lng);
         xy[2 * i + 1] = worldY(lat);
       });
-      return { ...r, xy, stopXY: r.stops.map((s) => ({ n: s.n, x: worldX(s.lng), y: worldY(s.lat) })) };
+      return { ...r, xy, stopXY: r.stops.map((s) => ({ n: s.n, status: s.status ?? 'planned', x: worldX(s.lng), y: worldY(s.lat) })) };
     });
     this.schedule();
   }
 
-  schedule() {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
-      this.draw();
-    });
-  }
-
-  draw() {
-    const size = this.map.getSize();
-    const ratio = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(size.x * ratio) || this.canvas.height !== Math.round(size.y * ratio)) {
-      this.canvas.width = Math.round(size.x * ratio);
-      this.canvas.height = Math.round(size.y * ratio);
-      this.canvas.style.width = `${size.x}px`;
-      this.canvas.style.height = `${size.y}px`;
-    }
-    const ctx = this.canvas.getContext('2d');
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, size.x, size.y);
-    const zoom = this.map.getZoom();
-    const scale = 2 ** zoom;
-    const origin = this.map.getPixelBounds().min;
-    const sx = (x) => x * scale - origin.x;
-    const sy = (y) => y * scale - origin.y;
+  draw(ctx, { size, zoom, sx, sy }) {
     let arrows = 0;
     let numbers = 0;
+    let faded = 0;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
     for (const route of this.routes) {
@@ -120,8 +82,8 @@ export class RouteLayer {
           const x = sx(stop.x);
           const y = sy(stop.y);
           const last = badges[badges.length - 1];
-          if (last && Math.hypot(last.x - x, last.y - y) < 8) last.to = stop.n;
-          else badges.push({ x, y, from: stop.n, to: stop.n });
+          if (last && last.status === stop.status && Math.hypot(last.x - x, last.y - y) < 8) last.to = stop.n;
+          else badges.push({ x, y, from: stop.n, to: stop.n, status: stop.status });
         }
         for (const badge of badges) {
           // Up and to the right of the container, so the container's own dot stays visible.
@@ -130,20 +92,31 @@ export class RouteLayer {
           if (x < -10 || y < -10 || x > size.x + 10 || y > size.y + 10) continue;
           const label = badge.from === badge.to ? String(badge.from) : `${badge.from}-${badge.to}`;
           const w = Math.max(14, ctx.measureText(label).width + 6);
+          const done = badge.status === 'done';
+          const skipped = badge.status === 'skipped';
+          ctx.globalAlpha = done ? 0.4 : 1;
           ctx.beginPath();
           ctx.roundRect(x - w / 2, y - 7, w, 14, 7);
-          ctx.fillStyle = '#fff';
+          ctx.fillStyle = done ? '#e8eaed' : '#fff';
           ctx.fill();
           ctx.lineWidth = 1.5;
-          ctx.strokeStyle = route.color;
+          ctx.strokeStyle = skipped ? '#c62828' : route.color;
           ctx.stroke();
-          ctx.fillStyle = route.color;
+          ctx.fillStyle = done ? '#57606a' : skipped ? '#c62828' : route.color;
           ctx.fillText(label, x, y + 0.5);
+          if (skipped) {
+            ctx.beginPath();
+            ctx.moveTo(x - w / 2 + 2, y + 5);
+            ctx.lineTo(x + w / 2 - 2, y - 5);
+            ctx.stroke();
+          }
+          ctx.globalAlpha = 1;
+          if (done) faded++;
           numbers++;
         }
       }
     }
-    this.stats = { numbers, arrows };
+    this.stats = { numbers, arrows, faded };
   }
 }
 

@@ -26,7 +26,8 @@ export class AuthController {
     }
   }
 
-  @Roles('viewer')
+  // A driver too: the pages ask who is signed in to know where a driver belongs.
+  @Roles('viewer', 'driver')
   @Get('me')
   @ApiOperation({ summary: 'The signed-in user' })
   me(@CurrentUser() user: AuthUser): AuthUser {

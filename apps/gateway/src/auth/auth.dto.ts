@@ -41,6 +41,12 @@ export class CreateUserDto {
   @ArrayMaxSize(500)
   @IsString({ each: true })
   districts?: string[] | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'role driver: the id of their truck (required for that role)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  vehicleId?: string | null;
 }
 
 export class UpdateUserDto {
@@ -72,4 +78,10 @@ export class UpdateUserDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, description: 'role driver: the id of their truck (required for that role)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  vehicleId?: string | null;
 }

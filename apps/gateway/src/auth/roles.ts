@@ -1,5 +1,8 @@
-/** Who may do what: viewer < planner/operator < admin. Planner and operator are peers with different writes. */
-export const ROLES = ['viewer', 'planner', 'operator', 'admin'] as const;
+/**
+ * Who may do what: viewer < planner/operator < admin. Planner and operator are peers with different writes.
+ * A driver sits beside them: it sees its own truck's route and reports on its stops, nothing else.
+ */
+export const ROLES = ['viewer', 'planner', 'operator', 'admin', 'driver'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -9,6 +12,8 @@ export type Role = (typeof ROLES)[number];
  */
 export function roleAllows(role: Role, required: readonly Role[]): boolean {
   if (role === 'admin') return true;
+  // A driver passes only what names it: `viewer` routes (every plan, every container) are not a driver's.
+  if (role === 'driver') return required.includes('driver');
   return required.some((r) => r === role || r === 'viewer');
 }
 
@@ -19,6 +24,8 @@ export interface AuthUser {
   role: Role;
   /** Districts the user may see; null = every district. */
   districts: string[] | null;
+  /** The truck of a user with role driver (null or absent for the other roles). */
+  vehicleId?: string | null;
 }
 
 /** Whether the user may see a district. */

@@ -17,6 +17,8 @@ export interface UserView {
   displayName: string | null;
   role: Role;
   districts: string[] | null;
+  /** Role driver: their truck. */
+  vehicleId: string | null;
   active: boolean;
   lastLoginAt: string | null;
   createdAt: string;
@@ -28,6 +30,7 @@ export const toUserView = (u: UserRecord): UserView => ({
   displayName: u.displayName,
   role: u.role,
   districts: u.districts,
+  vehicleId: u.vehicleId,
   active: u.active,
   lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
   createdAt: u.createdAt.toISOString(),
@@ -135,28 +138,30 @@ export class UsersService {
     if (!user || !user.active || user.tokenVersion !== claims.ver) {
       throw new DomainError('unauthenticated', 'this login is no longer valid (user changed or disabled); log in again');
     }
-    return { id: user.id, username: user.username, role: user.role, districts: user.districts };
+    return { id: user.id, username: user.username, role: user.role, districts: user.districts, vehicleId: user.vehicleId };
   }
 
   async list(): Promise<UserView[]> {
     return (await this.repository.list()).map(toUserView);
   }
 
-  async create(by: AuthUser, input: { username: string; password: string; role: Role; displayName?: string | null; districts?: string[] | null }): Promise<UserView> {
+  async create(by: AuthUser, input: { username: string; password: string; role: Role; displayName?: string | null; districts?: string[] | null; vehicleId?: string | null }): Promise<UserView> {
     this.checkPassword(input.password);
+    if (input.role === 'driver' && !input.vehicleId) throw new DomainError('validation', 'a user with role driver needs the vehicleId of their truck', 'vehicleId');
     const created = await this.repository.create({
       username: input.username.trim().toLowerCase(),
       displayName: input.displayName ?? null,
       role: input.role,
       districts: input.districts ?? null,
       passwordHash: await hashPassword(input.password),
+      vehicleId: input.vehicleId ?? null,
     });
     if (!created) throw new DomainError('conflict', `user name ${input.username} is taken`, 'username');
     await this.audit.record(by, 'user.create', { type: 'user', id: created.id }, { username: created.username, role: created.role, districts: created.districts });
     return toUserView(created);
   }
 
-  async update(by: AuthUser, id: string, changes: { displayName?: string | null; role?: Role; districts?: string[] | null; password?: string; active?: boolean }): Promise<UserView> {
+  async update(by: AuthUser, id: string, changes: { displayName?: string | null; role?: Role; districts?: string[] | null; password?: string; active?: boolean; vehicleId?: string | null }): Promise<UserView> {
     if (changes.password !== undefined) this.checkPassword(changes.password);
     if (id === by.id && (changes.active === false || (changes.role !== undefined && changes.role !== 'admin'))) {
       throw new DomainError('conflict', 'an admin cannot disable or demote themselves; ask another admin', changes.active === false ? 'active' : 'role');
@@ -167,11 +172,15 @@ export class UsersService {
       districts: changes.districts,
       passwordHash: changes.password === undefined ? undefined : await hashPassword(changes.password),
       active: changes.active,
+      vehicleId: changes.vehicleId,
+    }).catch((error: unknown) => {
+      if (String(error).includes('users_driver_vehicle_check')) throw new DomainError('validation', 'a user with role driver needs the vehicleId of their truck', 'vehicleId');
+      throw error;
     });
     if (!updated) throw new DomainError('not_found', `user ${id} does not exist`, 'id');
     this.cache.delete(id);
     // Sockets keep the rights they were opened with: end them on every replica.
-    if (changes.role !== undefined || changes.districts !== undefined || changes.active === false || changes.password !== undefined) this.live.disconnectUser(id);
+    if (changes.role !== undefined || changes.districts !== undefined || changes.active === false || changes.password !== undefined || changes.vehicleId !== undefined) this.live.disconnectUser(id);
     const { password: _password, ...shown } = changes;
     await this.audit.record(by, 'user.update', { type: 'user', id }, { ...shown, passwordChanged: changes.password !== undefined });
     return toUserView(updated);

@@ -8,7 +8,7 @@ export interface HttpResponse {
   type(contentType: string): HttpResponse;
   setHeader(name: string, value: string): HttpResponse;
   json(body: unknown): void;
-  send(body: string): void;
+  send(body: string | Buffer): void;
 }
 
 export interface HttpRequest {

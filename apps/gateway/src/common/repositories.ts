@@ -8,6 +8,7 @@ import {
   DisposalSitesRepository,
   ReadingsRepository,
   RejectedMessagesRepository,
+  VehiclePositionsRepository,
   VehiclesRepository,
 } from '@vulgraad/database';
 import { DistrictSettingsRepository, PlannerEditsRepository, PlansRepository } from '@vulgraad/planning';
@@ -21,6 +22,7 @@ const classes: RepositoryClass[] = [
   CollectionsRepository,
   RejectedMessagesRepository,
   VehiclesRepository,
+  VehiclePositionsRepository,
   DepotsRepository,
   DisposalSitesRepository,
   DistrictSettingsRepository,

@@ -1,29 +1,9 @@
-import type { Container, ContainerStateChanged } from '@vulgraad/contracts';
+import type { Container, ContainerStateChanged, LiveContainer, LiveState } from '@vulgraad/contracts';
 
 /** What the live registry keeps of a container (the fields of the contracts' Container that the map draws). */
 export type RegistryContainer = Pick<Container, 'id' | 'district' | 'wasteType' | 'lng' | 'lat' | 'volumeL'>;
 
-/** What a browser gets of a container on joining a room. */
-export interface LiveContainer extends RegistryContainer {
-  fillPct: number | null;
-  temperatureC: number | null;
-  batteryPct: number | null;
-  flags: string[];
-  /** ISO-8601 time of the latest reading, or null when it never reported. */
-  measuredAt: string | null;
-}
-
-/** What a browser gets when a container's state changes. */
-export interface LiveState {
-  id: string;
-  fillPct: number | null;
-  temperatureC: number | null;
-  batteryPct: number | null;
-  flags: string[];
-  measuredAt: string;
-  /** The ingest's id of the MQTT message this state came from (in its log line and stored row), when known. */
-  correlationId?: string;
-}
+export type { LiveContainer, LiveState } from '@vulgraad/contracts';
 
 /**
  * Every active container and its latest state, in memory, so a browser that

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { DomainError } from '@vulgraad/contracts';
+import { DomainError, LIVE_EVENTS, LIVE_REQUESTS, type JoinAnswer, type LiveEventMap } from '@vulgraad/contracts';
 import type { Server, Socket } from 'socket.io';
 import type { AuthUser } from '../auth/roles';
 import { UsersService } from '../auth/users.service';
-import { LIVE_EVENTS, LiveService } from './live.service';
+import { LiveService } from './live.service';
 import { parseRoom, refusal } from './rooms';
 import { SlowConsumerGuard } from './slow-consumers';
 
@@ -55,8 +55,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     void socket.join(`user:${user.id}`);
   }
 
-  @SubscribeMessage('join')
-  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ joined: string[]; refused: Array<{ room: string; reason: string }> }> {
+  @SubscribeMessage(LIVE_REQUESTS.join)
+  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<JoinAnswer> {
     const user = (socket.data as SocketData).user;
     const rooms = (body as { rooms?: unknown } | null)?.rooms;
     if (!Array.isArray(rooms) || rooms.length === 0 || rooms.length > MAX_ROOMS_PER_REQUEST) {
@@ -83,7 +83,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
         }
         // Join before the snapshot is taken, so no change falls between the two; the browser keeps the newer of both.
         await socket.join(name as string);
-        const snapshot = room.kind === 'district' ? await this.live.districtSnapshot(room.district) : await this.live.routeSnapshot(room);
+        const snapshot: LiveEventMap['snapshot'] = room.kind === 'district' ? await this.live.districtSnapshot(room.district) : await this.live.routeSnapshot(room);
         socket.emit(LIVE_EVENTS.snapshot, snapshot);
         joined.push(name as string);
       } catch (error) {
@@ -94,7 +94,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection {
     return { joined, refused };
   }
 
-  @SubscribeMessage('leave')
+  @SubscribeMessage(LIVE_REQUESTS.leave)
   async leave(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ left: string[] }> {
     const rooms = (body as { rooms?: unknown } | null)?.rooms;
     if (!Array.isArray(rooms)) return { left: [] };

@@ -1,44 +1,29 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AlertsRepository, type Alert } from '@vulgraad/alerts';
 import type { Config } from '@vulgraad/config';
-import { CLOCK, CONFIG, EVENT_BUS, type AlertChanged, type Clock, type ContainerStateChanged, type Plan, type PlanPublished } from '@vulgraad/contracts';
+import {
+  CLOCK, CONFIG, EVENT_BUS, LIVE_EVENTS, type AlertChanged, type Clock, type ContainerStateChanged, type DistrictSnapshot, type LiveAlert, type LiveEventMap, type Plan, type PlanPublished, type RouteProgress, type RouteSnapshot,
+} from '@vulgraad/contracts';
 import { ContainersRepository, ReadingsRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { PlansRepository } from '@vulgraad/planning';
 import { localDateOf } from '@vulgraad/time';
 import type { Server } from 'socket.io';
-import { districtsOfRoute, routeRoom, summarise, viewOfDistrict, type PlanSummary } from '../plans/plans.service';
+import { districtsOfRoute, routeRoom, summarise, viewOfDistrict } from '../plans/plans.service';
 import { Coalescer } from './coalescer';
-import { LiveRegistry, type LiveContainer, type LiveState } from './live-registry';
+import { LiveRegistry, type LiveState } from './live-registry';
 import { districtRoom, type ParsedRoom } from './rooms';
 
-/** Server-to-browser events. */
-export const LIVE_EVENTS = {
-  snapshot: 'snapshot',
-  containers: 'containers',
-  alert: 'alert',
-  plan: 'plan',
-  edit: 'edit',
-  vehicle: 'vehicle',
-  feedback: 'feedback',
-} as const;
+export type { DistrictSnapshot, RouteSnapshot } from '@vulgraad/contracts';
 
-export interface DistrictSnapshot {
-  room: string;
-  kind: 'district';
-  district: string;
-  at: string;
-  containers: LiveContainer[];
-  alerts: Alert[];
-  plans: PlanSummary[];
-}
-
-export interface RouteSnapshot {
-  room: string;
-  kind: 'route';
-  at: string;
-  plans: Array<{ plan: PlanSummary; route: Plan['routes'][number] }>;
-  containers: LiveContainer[];
+/** An alert as the live feed sends it: times as ISO-8601 strings. */
+export function toLiveAlert(alert: Alert): LiveAlert {
+  return {
+    ...alert,
+    openedAt: alert.openedAt.toISOString(),
+    acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
+    resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+  };
 }
 
 /** How often the registry is read again in full (containers registered through another replica). */
@@ -75,6 +60,8 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   /** When each pending state arrived, and the recent time states spent in this process (arrival to emitted). */
   private readonly arrivedAt = new Map<string, number>();
   private readonly heldMs: number[] = [];
+  /** Today's route progress, from the progress tracker once it runs. */
+  private progress: (filter: { vehicleId?: string; district?: string }) => RouteProgress[] = () => [];
 
   constructor(
     private readonly containers: ContainersRepository,
@@ -95,11 +82,11 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       await this.bus.subscribe('container.state', (e) => this.onState(e)),
       await this.bus.subscribe('alert.changed', (e) => this.onAlert(e)),
       await this.bus.subscribe('plan.published', (e) => this.onPlan(e)),
-      await this.bus.subscribe('planner.edit', (e) => this.emit(districtRoom(e.district), LIVE_EVENTS.edit, e)),
+      await this.bus.subscribe('planner.edit', (e) => this.emit(districtRoom(e.district), 'edit', e)),
       await this.bus.subscribe('vehicle.status', (e) => this.onVehicle(e.vehicleId, e.district, e)),
       await this.bus.subscribe('driver.feedback', (e) => {
         const container = this.registry.get(e.containerId);
-        if (container) this.emit(districtRoom(container.district), LIVE_EVENTS.feedback, e);
+        if (container) this.emit(districtRoom(container.district), 'feedback', e);
       }),
     );
     this.ready = this.loadAll();
@@ -116,6 +103,22 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
 
   attach(server: Server): void {
     this.server = server;
+  }
+
+  /** Resolves once every container's latest state is loaded. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Where snapshots take today's route progress from. */
+  useProgress(source: (filter: { vehicleId?: string; district?: string }) => RouteProgress[]): void {
+    this.progress = source;
+  }
+
+  /** Sends a route's event to its route room and the rooms of the districts it passes. */
+  emitRoute<K extends 'position' | 'progress' | 'stop'>(vehicleId: string, shiftDate: string, districts: readonly string[], event: K, payload: LiveEventMap[K]): void {
+    this.emit(routeRoom(vehicleId, shiftDate), event, payload);
+    for (const district of districts) this.emit(districtRoom(district), event, payload);
   }
 
   /** Containers were registered or changed through this replica: reload them now. */
@@ -150,7 +153,10 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       this.alerts.list({ status: 'unresolved', district, limit: 2000 }),
       this.plans.publishedOn(this.today(), district),
     ]);
-    return { room: districtRoom(district), kind: 'district', district, at: this.clock.now().toISOString(), containers, alerts, plans: plans.map((p) => summarise(viewOfDistrict(p, district))) };
+    return {
+      room: districtRoom(district), kind: 'district', district, at: this.clock.now().toISOString(), containers, alerts: alerts.map(toLiveAlert),
+      plans: plans.map((p) => summarise(viewOfDistrict(p, district))), progress: this.progress({ district }),
+    };
   }
 
   /** What a browser gets on joining a route room: the truck's route(s) that shift with every stop and its why. */
@@ -163,7 +169,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       const c = this.registry.get(id);
       return c ? [c] : [];
     });
-    return { room: routeRoom(room.vehicleId, room.shiftDate), kind: 'route', at: this.clock.now().toISOString(), plans: routes, containers };
+    return { room: routeRoom(room.vehicleId, room.shiftDate), kind: 'route', at: this.clock.now().toISOString(), plans: routes, containers, progress: room.shiftDate === this.today() ? this.progress({ vehicleId: room.vehicleId }) : [] };
   }
 
   /** Ends every socket of a user on every replica (role changed, disabled). */
@@ -237,7 +243,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     this.stats.batches++;
     for (const [room, states] of byRoom) {
       this.stats.statesOut += states.length;
-      this.server.local.to(room).emit(LIVE_EVENTS.containers, { room, states });
+      this.emit(room, 'containers', { room, states });
     }
     const sent = performance.now();
     for (const state of batch) {
@@ -249,28 +255,29 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private onAlert(event: AlertChanged): void {
-    this.emit(districtRoom(event.district), LIVE_EVENTS.alert, event);
-    for (const room of this.routesByContainer.get(event.containerId) ?? []) this.emit(room, LIVE_EVENTS.alert, event);
+    this.emit(districtRoom(event.district), 'alert', event);
+    for (const room of this.routesByContainer.get(event.containerId) ?? []) this.emit(room, 'alert', event);
   }
 
   private async onPlan(event: PlanPublished): Promise<void> {
     const plan = await this.plans.findById(event.planId);
     const summary = plan ? summarise(plan) : null;
-    for (const district of event.districts ?? [event.district]) this.emit(districtRoom(district), LIVE_EVENTS.plan, { event, plan: plan ? summarise(viewOfDistrict(plan, district)) : null });
+    for (const district of event.districts ?? [event.district]) this.emit(districtRoom(district), 'plan', { event, plan: plan ? summarise(viewOfDistrict(plan, district)) : null });
     if (!plan) return;
     if (plan.shiftDate === this.today()) await this.reloadRoutes();
     for (const route of plan.routes) {
-      this.emit(routeRoom(route.vehicleId, plan.shiftDate), LIVE_EVENTS.plan, { event, plan: summary, route });
+      this.emit(routeRoom(route.vehicleId, plan.shiftDate), 'plan', { event, plan: summary, route });
     }
   }
 
-  private onVehicle(vehicleId: string, district: string | null, event: unknown): void {
-    if (district) this.emit(districtRoom(district), LIVE_EVENTS.vehicle, event);
-    this.emit(routeRoom(vehicleId, this.today()), LIVE_EVENTS.vehicle, event);
+  private onVehicle(vehicleId: string, district: string | null, event: LiveEventMap['vehicle']): void {
+    if (district) this.emit(districtRoom(district), 'vehicle', event);
+    this.emit(routeRoom(vehicleId, this.today()), 'vehicle', event);
   }
 
-  private emit(room: string, event: string, payload: unknown): void {
-    this.server?.local.to(room).emit(event, payload);
+  /** Sends one event of the live-feed contract to a room of this replica's sockets. */
+  private emit<K extends keyof LiveEventMap>(room: string, event: K, payload: LiveEventMap[K]): void {
+    this.server?.local.to(room).emit(LIVE_EVENTS[event], payload);
   }
 
   private async loadAll(): Promise<void> {

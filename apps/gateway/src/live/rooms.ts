@@ -1,24 +1,24 @@
+import { LIVE_ROOMS, parseLiveRoom, type ParsedLiveRoom } from '@vulgraad/contracts';
 import { roleAllows, seesDistrict, type AuthUser } from '../auth/roles';
 
-/** Room names: `district:<name>` and `route:<vehicleId>:<YYYY-MM-DD>`. */
-export type ParsedRoom = { kind: 'district'; district: string } | { kind: 'route'; vehicleId: string; shiftDate: string };
+/** Room names: `district:<name>` and `route:<vehicleId>:<YYYY-MM-DD>`, as the live-feed contract declares them. */
+export type ParsedRoom = ParsedLiveRoom;
 
-export const districtRoom = (district: string): string => `district:${district}`;
+export const districtRoom = LIVE_ROOMS.district;
 
-export function parseRoom(room: unknown): ParsedRoom | null {
-  if (typeof room !== 'string' || room.length > 200) return null;
-  if (room.startsWith('district:') && room.length > 9) return { kind: 'district', district: room.slice(9) };
-  const route = /^route:(.+):(\d{4}-\d{2}-\d{2})$/.exec(room);
-  if (route) return { kind: 'route', vehicleId: route[1] as string, shiftDate: route[2] as string };
-  return null;
-}
+export const parseRoom = parseLiveRoom;
 
 /**
  * Whether a user may join a room: a district they may see; a truck's route
  * (stop by stop, with the why) only for planners, operators and admins,
- * and only in a district they may see. Null = allowed, else the reason.
+ * and only in a district they may see; a driver only their own truck's route. Null = allowed, else the reason.
  */
 export function refusal(user: AuthUser, room: ParsedRoom, routeDistricts: readonly string[] | null): string | null {
+  // A driver follows their own truck's route, nothing else.
+  if (user.role === 'driver') {
+    if (room.kind !== 'route' || room.vehicleId !== user.vehicleId) return 'a driver follows their own truck\'s route only';
+    return routeDistricts && routeDistricts.length > 0 ? null : `no published route for ${room.vehicleId} on ${room.shiftDate}`;
+  }
   if (room.kind === 'district') return seesDistrict(user, room.district) ? null : `you may not see district ${room.district}`;
   if (!roleAllows(user.role, ['planner', 'operator'])) return `role ${user.role} may not follow a route; it needs planner or operator`;
   if (!routeDistricts || routeDistricts.length === 0) return `no published route for ${room.vehicleId} on ${room.shiftDate}`;

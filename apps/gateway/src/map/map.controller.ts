@@ -10,7 +10,8 @@ import { ApiController } from '../common/api-controller';
 export class MapController {
   constructor(private readonly map: MapService) {}
 
-  @Roles('viewer')
+  // A driver too: the driver's screen shows times in the city's zone it names.
+  @Roles('viewer', 'driver')
   @Get('config')
   @ApiOperation({ summary: 'What the dashboard map stands on: tiles if configured, else roads or district outlines; and the bounds' })
   config(): Promise<MapConfig> {

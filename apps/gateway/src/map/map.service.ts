@@ -18,6 +18,8 @@ export interface MapConfig {
   bounds: [number, number, number, number] | null;
   /** The offline base map (vector tiles at `/api/map/basemap/{z}/{x}/{y}` for each band), or null without one. */
   basemap: { bands: number[]; attribution: string; features: number } | null;
+  /** The city's IANA time zone (CITY_TIMEZONE): the pages show every time in it. */
+  timezone: string;
 }
 
 /** Outlines are padded this far around the outermost containers. */
@@ -100,6 +102,7 @@ export class MapService implements OnApplicationBootstrap {
       background: this.roadSource() ? 'roads' : 'districts',
       bounds,
       basemap: basemap ? { bands: [...BASEMAP_BANDS], attribution: basemap.attribution, features: basemap.tiles.featureCount } : null,
+      timezone: this.config.core.timezone,
     };
   }
 

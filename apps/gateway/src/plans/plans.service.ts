@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Config } from '@vulgraad/config';
-import { CLOCK, CONFIG, DomainError, EVENT_BUS, type Clock, type DriverFeedback, type Plan } from '@vulgraad/contracts';
+import { CLOCK, CONFIG, DomainError, EVENT_BUS, LIVE_ROOMS, type Clock, type DriverFeedback, type Plan, type PlanSummary } from '@vulgraad/contracts';
 import { ContainersRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { PlannerEditsRepository, planToCsv, planToGeoJson, planToGpx, PlansRepository, type PlannerEdit } from '@vulgraad/planning';
@@ -9,26 +9,10 @@ import { AuditService } from '../audit/audit.service';
 import { seesDistrict, type AuthUser } from '../auth/roles';
 import type { FeedbackDto, PlannerEditDto } from './plans.dto';
 
-/** A plan without its stops: what a list shows. */
-export interface PlanSummary {
-  id: string;
-  /** A district, or `fleet` for the plan of the whole fleet; `districts` lists what it covers. */
-  district: string;
-  districts: string[];
-  fraction: Plan['fraction'];
-  shiftDate: string;
-  version: number;
-  status: Plan['status'];
-  trigger: string;
-  createdAt: string;
-  distanceM: number;
-  durationS: number;
-  routes: Array<{ id: string; vehicleId: string; room: string; districts: string[]; stops: number; containers: number; startAt: string; endAt: string; distanceM: number }>;
-  unassigned: number;
-}
+export type { PlanSummary } from '@vulgraad/contracts';
 
 /** The live room of a truck's route on a shift: stable across re-planned versions. */
-export const routeRoom = (vehicleId: string, shiftDate: string): string => `route:${vehicleId}:${shiftDate}`;
+export const routeRoom = LIVE_ROOMS.route;
 
 /** The districts a plan covers. */
 export const districtsOfPlan = (plan: Pick<Plan, 'district' | 'districts'>): string[] => (plan.districts && plan.districts.length > 0 ? plan.districts : [plan.district]);

@@ -5,3 +5,4 @@ export * from './rejected-messages.repository';
 export * from './collections.repository';
 export * from './fleet.repository';
 export * from './districts.repository';
+export * from './vehicle-positions.repository';

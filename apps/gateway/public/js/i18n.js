@@ -1,0 +1,418 @@
+/* global document, navigator, localStorage */
+// The pages' words in Dutch and English, and how they show times: in the
+// city's time zone (from /api/map/config), 24-hour. The language comes from
+// the browser until the user picks one; the pick is kept in localStorage.
+
+const LANGUAGE_KEY = 'vulgraad.lang';
+export const LANGUAGES = ['nl', 'en'];
+
+const WORDS = {
+  en: {
+    'app.subtitle': 'live operations',
+    'nav.fleetLink': 'Sensors & onboarding',
+    'nav.fleetLinkShort': 'Sensors',
+    'nav.logout': 'Log out',
+    'nav.language': 'Language',
+    'connection.live': 'live',
+    'connection.offline': 'offline',
+    'search.label': 'Find a container by id or address',
+    'search.placeholder': 'Container id or address',
+    'search.none': 'No container matches',
+    'search.results': '{n} found',
+    'tabs.label': 'Panels',
+    'tabs.alerts': 'Alerts',
+    'tabs.alertsCount': 'Alerts, {n} open',
+    'tabs.container': 'Container',
+    'tabs.routes': 'Routes',
+    'tabs.edits': 'Edits',
+    'tabs.fleet': 'Fleet',
+    'alerts.acknowledge': 'Acknowledge',
+    'alerts.resolve': 'Resolve',
+    'alerts.acknowledged': 'acknowledged',
+    'alerts.more': 'and {n} more',
+    'alerts.none': 'No open alerts.',
+    'summary': '{alerts} open alerts · {containers} containers · {full} at 90 % or more · {rate} updates/s',
+    'container.empty': 'Click a container on the map, or find it with the search.',
+    'container.chart': 'Fill: last 7 days and the next 48 hours',
+    'container.editTitle': 'Planner edit',
+    'container.decisions': 'Decisions on this container',
+    'fact.district': 'District',
+    'fact.address': 'Address',
+    'fact.fill': 'Fill',
+    'fact.measured': 'Measured',
+    'fact.temperature': 'Temperature',
+    'fact.battery': 'Battery',
+    'fact.flags': 'Flags',
+    'fact.volume': 'Volume',
+    'fact.alerts': 'Alerts',
+    'none': 'none',
+    'routes.none': 'No routes today.',
+    'routes.show': 'Show',
+    'routes.progress': '{done} of {total}',
+    'routes.skipped': '{n} skipped',
+    'routes.behind': '{n} min behind',
+    'routes.ahead': '{n} min ahead',
+    'routes.onTime': 'on time',
+    'routes.notStarted': 'not reported yet',
+    'routes.timeline': 'Timeline of the day',
+    'routes.containers': '{n} containers',
+    'routes.feedback': 'Reports from drivers',
+    'routes.noFeedback': 'No reports yet today.',
+    'stop.planned': 'planned',
+    'stop.done': 'done',
+    'stop.skipped': 'skipped',
+    'stop.late': 'late',
+    'stop.eta': 'expected {time}',
+    'how.lift': 'lift',
+    'how.driver': 'driver',
+    'how.fill-drop': 'fill dropped near the truck',
+    'legend.noReading': 'no reading',
+    'legend.truck': 'truck',
+    'legend.label': 'Fill colours',
+    'login.title': 'Log in',
+    'login.user': 'User name',
+    'login.password': 'Password',
+    'login.submit': 'Log in',
+    'map.label': 'Map of containers, routes and trucks',
+    'cause.temperature_high': 'Fire / temperature',
+    'cause.container_full': 'Full',
+    'cause.predicted_overflow': 'Will overflow',
+    'cause.sensor_tilted': 'Sensor tilted / alarm',
+    'cause.sensor_silent': 'Sensor silent',
+    'cause.doubtful_data': 'Doubtful data',
+    'cause.battery_low': 'Battery low',
+    'cause.stop_skipped': 'Stop skipped',
+    'feedback.emptied': 'emptied',
+    'feedback.blocked': 'blocked',
+    'feedback.damaged': 'damaged',
+    'edit.action': 'Action',
+    'edit.lock': 'lock: keep it on the plan',
+    'edit.exclude': 'exclude: leave it out',
+    'edit.add': 'add: take it anyway',
+    'edit.clear': 'clear: withdraw my edits',
+    'edit.shift': 'Shift',
+    'edit.truck': 'Truck (lock only)',
+    'edit.anyTruck': 'any truck',
+    'edit.reason': 'Reason',
+    'edit.why': 'why',
+    'edit.save': 'Save edit',
+    'why.none': 'Not on a route today.',
+    'why.stop': 'Stop {n} of {truck} ({district} {fraction}, plan v{version}), planned {planned}',
+    'why.done': 'done {time}',
+    'why.because': 'Why: {reason}.',
+    'why.must': 'it would overflow before the next chance to empty it',
+    'why.worth': 'it is fairly full and close to the route anyway',
+    'why.planner_added': 'a planner added it',
+    'why.locked': 'a planner locked it on the plan',
+    'why.fill': 'Fill now {now}, at arrival {arrival}',
+    'why.risk': 'overflow risk {pct} %',
+    'why.planner': 'Planner: {action} by {by}: "{reason}".',
+    'why.history': 'The sensor is silent or doubtful: the forecast comes from history only.',
+    'forecast.rate': 'Fills {rate} points an hour; full {when}. Sensor: {sensor}{history}.',
+    'forecast.around': 'around {at} (between {from} and {to})',
+    'forecast.notSoon': 'not within two weeks',
+    'forecast.historyOnly': ', forecast from history only',
+    'forecast.none': 'No forecast.',
+    // The driver's page.
+    'driver.title': 'My route',
+    'driver.noRoute': 'No route for your truck today.',
+    'driver.print': 'Print route sheet',
+    'driver.queued': '{n} taps waiting for the network',
+    'driver.allSent': 'All taps sent',
+    'driver.navigate': 'Navigate',
+    'driver.expect': 'expect about {pct} % full',
+    'driver.photo': 'Photo (optional)',
+    'driver.photoTooBig': 'The photo is too big ({size}); at most {max}.',
+    'driver.saved': 'Saved',
+    'driver.sentLater': 'Saved on the phone; it is sent when the network is back',
+    'driver.refused': 'Refused: {message}',
+    'driver.stop': 'Stop {n}',
+    'driver.progress': '{done} of {total} done',
+    'driver.truck': 'Truck {id}',
+    'driver.sheet': 'Route sheet',
+    'driver.tick': 'Done',
+    'driver.planned': 'planned {time}',
+    'action.done': 'Done',
+    'action.blocked': 'Blocked',
+    'action.not_accessible': 'Not accessible',
+    'action.damaged': 'Damaged',
+    'action.contaminated': 'Contaminated',
+    'action.waste_beside': 'Waste beside it',
+    'blocked.parked_car': 'Parked car',
+    'blocked.road_works': 'Road works',
+    'blocked.other': 'Other',
+    'fraction.residual': 'residual',
+    'fraction.paper': 'paper',
+    'fraction.glass': 'glass',
+    'fraction.plastic': 'plastic',
+    'fraction.organic': 'organic',
+    'fraction.textile': 'textile',
+  },
+  nl: {
+    'app.subtitle': 'live operatie',
+    'nav.fleetLink': 'Sensoren & aanmelden',
+    'nav.fleetLinkShort': 'Sensoren',
+    'nav.logout': 'Uitloggen',
+    'nav.language': 'Taal',
+    'connection.live': 'live',
+    'connection.offline': 'offline',
+    'search.label': 'Zoek een container op id of adres',
+    'search.placeholder': 'Container-id of adres',
+    'search.none': 'Geen container gevonden',
+    'search.results': '{n} gevonden',
+    'tabs.label': 'Panelen',
+    'tabs.alerts': 'Meldingen',
+    'tabs.alertsCount': 'Meldingen, {n} open',
+    'tabs.container': 'Container',
+    'tabs.routes': 'Routes',
+    'tabs.edits': 'Wijzigingen',
+    'tabs.fleet': 'Wagenpark',
+    'alerts.acknowledge': 'Bevestigen',
+    'alerts.resolve': 'Afhandelen',
+    'alerts.acknowledged': 'bevestigd',
+    'alerts.more': 'en nog {n}',
+    'alerts.none': 'Geen open meldingen.',
+    'summary': '{alerts} open meldingen · {containers} containers · {full} op 90 % of meer · {rate} updates/s',
+    'container.empty': 'Klik op een container op de kaart, of zoek hem op.',
+    'container.chart': 'Vulling: afgelopen 7 dagen en komende 48 uur',
+    'container.editTitle': 'Wijziging door planner',
+    'container.decisions': 'Besluiten over deze container',
+    'fact.district': 'Stadsdeel',
+    'fact.address': 'Adres',
+    'fact.fill': 'Vulling',
+    'fact.measured': 'Gemeten',
+    'fact.temperature': 'Temperatuur',
+    'fact.battery': 'Batterij',
+    'fact.flags': 'Vlaggen',
+    'fact.volume': 'Inhoud',
+    'fact.alerts': 'Meldingen',
+    'none': 'geen',
+    'routes.none': 'Vandaag geen routes.',
+    'routes.show': 'Toon',
+    'routes.progress': '{done} van {total}',
+    'routes.skipped': '{n} overgeslagen',
+    'routes.behind': '{n} min achter',
+    'routes.ahead': '{n} min voor',
+    'routes.onTime': 'op schema',
+    'routes.notStarted': 'nog niet gemeld',
+    'routes.timeline': 'Tijdlijn van de dag',
+    'routes.containers': '{n} containers',
+    'routes.feedback': 'Meldingen van chauffeurs',
+    'routes.noFeedback': 'Vandaag nog geen meldingen.',
+    'stop.planned': 'gepland',
+    'stop.done': 'geleegd',
+    'stop.skipped': 'overgeslagen',
+    'stop.late': 'te laat',
+    'stop.eta': 'verwacht {time}',
+    'how.lift': 'lift',
+    'how.driver': 'chauffeur',
+    'how.fill-drop': 'vulling daalde bij de wagen',
+    'legend.noReading': 'geen meting',
+    'legend.truck': 'wagen',
+    'legend.label': 'Kleuren van de vulling',
+    'login.title': 'Inloggen',
+    'login.user': 'Gebruikersnaam',
+    'login.password': 'Wachtwoord',
+    'login.submit': 'Inloggen',
+    'map.label': 'Kaart met containers, routes en wagens',
+    'cause.temperature_high': 'Brand / temperatuur',
+    'cause.container_full': 'Vol',
+    'cause.predicted_overflow': 'Loopt over',
+    'cause.sensor_tilted': 'Sensor gekanteld / alarm',
+    'cause.sensor_silent': 'Sensor stil',
+    'cause.doubtful_data': 'Twijfelachtige meting',
+    'cause.battery_low': 'Batterij bijna leeg',
+    'cause.stop_skipped': 'Stop overgeslagen',
+    'feedback.emptied': 'geleegd',
+    'feedback.blocked': 'geblokkeerd',
+    'feedback.damaged': 'beschadigd',
+    'edit.action': 'Actie',
+    'edit.lock': 'vastzetten: op het plan houden',
+    'edit.exclude': 'uitsluiten: niet meenemen',
+    'edit.add': 'toevoegen: toch meenemen',
+    'edit.clear': 'wissen: mijn wijzigingen intrekken',
+    'edit.shift': 'Dienst',
+    'edit.truck': 'Wagen (alleen vastzetten)',
+    'edit.anyTruck': 'elke wagen',
+    'edit.reason': 'Reden',
+    'edit.why': 'waarom',
+    'edit.save': 'Wijziging opslaan',
+    'why.none': 'Vandaag op geen route.',
+    'why.stop': 'Stop {n} van {truck} ({district} {fraction}, plan v{version}), gepland {planned}',
+    'why.done': 'geleegd {time}',
+    'why.because': 'Waarom: {reason}.',
+    'why.must': 'hij loopt over voor de volgende kans om hem te legen',
+    'why.worth': 'hij is tamelijk vol en ligt toch langs de route',
+    'why.planner_added': 'een planner heeft hem toegevoegd',
+    'why.locked': 'een planner heeft hem op het plan vastgezet',
+    'why.fill': 'Vulling nu {now}, bij aankomst {arrival}',
+    'why.risk': 'kans op overlopen {pct} %',
+    'why.planner': 'Planner: {action} door {by}: "{reason}".',
+    'why.history': 'De sensor is stil of twijfelachtig: de verwachting komt alleen uit de geschiedenis.',
+    'forecast.rate': 'Vult {rate} punten per uur; vol {when}. Sensor: {sensor}{history}.',
+    'forecast.around': 'rond {at} (tussen {from} en {to})',
+    'forecast.notSoon': 'niet binnen twee weken',
+    'forecast.historyOnly': ', verwachting alleen uit de geschiedenis',
+    'forecast.none': 'Geen verwachting.',
+    'driver.title': 'Mijn route',
+    'driver.noRoute': 'Vandaag geen route voor je wagen.',
+    'driver.print': 'Routeblad afdrukken',
+    'driver.queued': '{n} tikken wachten op het netwerk',
+    'driver.allSent': 'Alles verstuurd',
+    'driver.navigate': 'Navigeer',
+    'driver.expect': 'verwacht ongeveer {pct} % vol',
+    'driver.photo': 'Foto (mag)',
+    'driver.photoTooBig': 'De foto is te groot ({size}); hoogstens {max}.',
+    'driver.saved': 'Opgeslagen',
+    'driver.sentLater': 'Bewaard op de telefoon; gaat mee zodra er netwerk is',
+    'driver.refused': 'Geweigerd: {message}',
+    'driver.stop': 'Stop {n}',
+    'driver.progress': '{done} van {total} klaar',
+    'driver.truck': 'Wagen {id}',
+    'driver.sheet': 'Routeblad',
+    'driver.tick': 'Klaar',
+    'driver.planned': 'gepland {time}',
+    'action.done': 'Geleegd',
+    'action.blocked': 'Geblokkeerd',
+    'action.not_accessible': 'Niet bereikbaar',
+    'action.damaged': 'Beschadigd',
+    'action.contaminated': 'Vervuild',
+    'action.waste_beside': 'Bijplaatsing',
+    'blocked.parked_car': 'Geparkeerde auto',
+    'blocked.road_works': 'Werk in uitvoering',
+    'blocked.other': 'Anders',
+    'fraction.residual': 'restafval',
+    'fraction.paper': 'papier',
+    'fraction.glass': 'glas',
+    'fraction.plastic': 'plastic',
+    'fraction.organic': 'gft',
+    'fraction.textile': 'textiel',
+  },
+};
+
+/** Alert texts come from the server in English; these say the same in Dutch (times are formatted after). */
+const DUTCH_ALERTS = [
+  [/^Fill (\S+) % at or above (\S+) %$/, 'Vulling $1 %, drempel $2 %'],
+  [/^Temperature (\S+) °C at or above (\S+) °C: possible fire$/, 'Temperatuur $1 °C, drempel $2 °C: mogelijk brand'],
+  [/^Fire alarm raised by the sensor at (\S+) °C$/, 'Brandalarm van de sensor bij $1 °C'],
+  [/^Fire alarm raised by the sensor$/, 'Brandalarm van de sensor'],
+  [/^Battery (\S+) % below (\S+) %$/, 'Batterij $1 %, onder $2 %'],
+  [/^Doubtful reading: (.*)$/, 'Twijfelachtige meting: $1'],
+  [/^Sensor tilted: it cannot see the waste(.*)$/, 'Sensor gekanteld: ziet het afval niet$1'],
+  [/^Device alarm(.*)$/, 'Apparaatalarm$1'],
+  [/^No reading for (\S+) h \(reports every (\S+) min\)$/, 'Geen meting sinds $1 u (meldt elke $2 min)'],
+  [/^Never reported since it was fitted (\S+) h ago$/, 'Nooit gemeld sinds plaatsing, $1 u geleden'],
+  [/^Overflow (\S+) % likely before the planned visit at (\S+)$/, 'Kans op overlopen $1 % vóór het geplande bezoek om $2'],
+  [/^Overflow (\S+) % likely before (\S+) \(no visit planned\)$/, 'Kans op overlopen $1 % vóór $2 (geen bezoek gepland)'],
+];
+
+const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})\b/g;
+
+export const i18n = {
+  lang: 'en',
+  /** IANA zone of the city; until the page knows it, the browser's own. */
+  timeZone: undefined,
+  /** The city's "today" (YYYY-MM-DD): times on it are shown without their date. */
+  today: null,
+};
+
+/** The language to start with: a pick kept earlier, else the browser's first language we speak, else English. */
+export function initialLanguage(stored = readStored(), languages = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]) {
+  if (LANGUAGES.includes(stored)) return stored;
+  for (const l of languages) {
+    const base = String(l).slice(0, 2).toLowerCase();
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return 'en';
+}
+
+function readStored() {
+  try {
+    return localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setLanguage(lang) {
+  i18n.lang = LANGUAGES.includes(lang) ? lang : 'en';
+  try {
+    localStorage.setItem(LANGUAGE_KEY, i18n.lang);
+  } catch {
+    // A private window may refuse storage: the pick then lasts for the page only.
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = i18n.lang;
+}
+
+/** A text in the current language, with {name} filled from params. */
+export function t(key, params = {}) {
+  const text = WORDS[i18n.lang]?.[key] ?? WORDS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] === undefined ? `{${name}}` : String(params[name])));
+}
+
+/** Fills every element with data-i18n (text), data-i18n-label (aria-label) or data-i18n-placeholder under root. */
+export function translatePage(root = document) {
+  for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of root.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+  for (const node of root.querySelectorAll('[data-i18n-placeholder]')) node.setAttribute('placeholder', t(node.dataset.i18nPlaceholder));
+}
+
+const formats = new Map();
+function format(kind) {
+  const key = `${i18n.lang}|${i18n.timeZone}|${kind}`;
+  let f = formats.get(key);
+  if (!f) {
+    const locale = i18n.lang === 'nl' ? 'nl-NL' : 'en-GB';
+    const options = {
+      clock: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+      day: { year: 'numeric', month: '2-digit', day: '2-digit' },
+      full: { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+    }[kind];
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone: i18n.timeZone });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** The city's date (YYYY-MM-DD) of an instant. */
+export function cityDate(iso) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: i18n.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** A time as people read it: "05:13" on the city's today, else "Tue 8 Dec 05:13"; 24-hour, in the city's zone. */
+export function formatTime(iso) {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  if (i18n.today && cityDate(iso) === i18n.today) return format('clock').format(date);
+  return format('full').format(date);
+}
+
+/** A calendar day (YYYY-MM-DD) as people read it: "Tue 8 Dec". */
+export function formatDay(day) {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return String(day);
+  return new Intl.DateTimeFormat(i18n.lang === 'nl' ? 'nl-NL' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
+}
+
+/** Only the clock: "05:13". */
+export function formatClock(iso) {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : format('clock').format(date);
+}
+
+/** An alert's text in the current language, its ISO-8601 times made readable. */
+export function formatAlertMessage(message) {
+  let text = String(message ?? '');
+  if (i18n.lang === 'nl') {
+    for (const [pattern, dutch] of DUTCH_ALERTS) {
+      if (pattern.test(text)) {
+        text = text.replace(pattern, dutch);
+        break;
+      }
+    }
+  }
+  return text.replace(ISO_TIME, (iso) => formatTime(iso));
+}

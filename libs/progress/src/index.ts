@@ -1,0 +1,2 @@
+export * from './route-progress';
+export * from './proof-of-service';
