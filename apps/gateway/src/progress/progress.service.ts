@@ -201,6 +201,8 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
     this.lastFill.set(state.containerId, state.fillPct);
     const planned = this.routesByContainer.get(state.containerId);
     if (!planned || planned.length === 0) return;
+    // Most readings show no drop: the trucks' tracks are looked at only when one does.
+    if (previous === null || state.fillPct === null || previous - state.fillPct < this.config.gateway.proofDropPct) return;
     const container = this.live.registry.get(state.containerId);
     if (!container) return;
     const trucks = [...this.tracks.entries()].map(([vehicleId, track]) => ({ vehicleId, fractions: this.fractions.get(vehicleId) ?? [], track }));
