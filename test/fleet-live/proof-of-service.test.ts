@@ -1,7 +1,8 @@
 import type { AlertChanged, ContainerStateChanged, DriverActionResult, DriverFeedback, RouteProgress, StopEvent } from '@vulgraad/contracts';
 import { LIVE_EVENTS, LIVE_ROOMS } from '@vulgraad/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
-import { localDateOf, PlansRepository } from '@vulgraad/planning';
+import { PlansRepository } from '@vulgraad/planning';
+import { localDateOf } from '@vulgraad/time';
 import { vehicleLiftTopic, vehiclePositionTopic } from '@vulgraad/payloads';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';

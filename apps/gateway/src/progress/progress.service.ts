@@ -7,7 +7,8 @@ import {
 } from '@vulgraad/contracts';
 import { ContainersRepository, VehiclesRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
-import { localDateOf, PlansRepository } from '@vulgraad/planning';
+import { PlansRepository } from '@vulgraad/planning';
+import { localDateOf } from '@vulgraad/time';
 import { computeRouteProgress, fillDropProof, type StopOutcome, type TrackPoint } from '@vulgraad/progress';
 import { LiveService } from '../live/live.service';
 import { districtsOfRoute } from '../plans/plans.service';
