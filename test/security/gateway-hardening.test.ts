@@ -79,12 +79,12 @@ function postFrom(localAddress: string, url: string, body: unknown, headers: Rec
   });
 }
 
-// The gateway's hardening, end to end over HTTP and socket.io on the machine's PostgreSQL:
-// login throttling, body size limit, security headers, CORS, the role of every route,
-// socket.io rooms by role, and no secret in the logs.
 /** The truck the test's driver drives. */
 const DRIVER_TRUCK = 'truck-1';
 
+// The gateway's hardening, end to end over HTTP and socket.io on the machine's PostgreSQL:
+// login throttling, body size limit, security headers, CORS, the role of every route,
+// socket.io rooms by role, and no secret in the logs.
 describe('gateway hardening', () => {
   let scratch: ScratchDatabase;
   let gw: RunningGateway;
