@@ -34,7 +34,7 @@ interface LivePage {
   vulgraad: {
     ready: boolean;
     alertCount(): number;
-    map: { setView(center: [number, number], zoom: number): void };
+    map: { fitBounds(bounds: readonly (readonly [number, number])[], options: { padding: [number, number]; maxZoom: number; animate: boolean }): void };
     trucks: { pointOf(id: string): { x: number; y: number } | null; canvas: { getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } } };
     routes: { routes: Array<{ vehicleId: string; stops: Array<{ containerId: string; status: string }> }> };
   };
@@ -142,11 +142,14 @@ maybe('the day as it happens, in a real browser', () => {
 
     it('moves a truck\'s marker when its position arrives over MQTT', async () => {
       const [first, second] = mine();
-      await page.evaluate(([lat, lng]) => (globalThis as unknown as LivePage).vulgraad.map.setView([lat!, lng!], 16), [first!.lat, first!.lng]);
-      await publishPosition(first!.lat - 0.0008, first!.lng - 0.0008);
+      const start = [first!.lat - 0.0008, first!.lng - 0.0008] as const;
+      const end = [(first!.lat + second!.lat) / 2, (first!.lng + second!.lng) / 2] as const;
+      // Both positions inside the map, at a phone's width too, so the marker is drawn at each.
+      await page.evaluate(([a, b]) => (globalThis as unknown as LivePage).vulgraad.map.fitBounds([a, b], { padding: [40, 40], maxZoom: 16, animate: false }), [start, end] as const);
+      await publishPosition(start[0], start[1]);
       await page.waitForFunction((id) => (globalThis as unknown as LivePage).vulgraad.trucks.pointOf(id) !== null, TRUCK, { timeout: 20_000 });
       const before = (await page.evaluate((id) => (globalThis as unknown as LivePage).vulgraad.trucks.pointOf(id), TRUCK))!;
-      await publishPosition((first!.lat + second!.lat) / 2, (first!.lng + second!.lng) / 2);
+      await publishPosition(end[0], end[1]);
       await page.waitForFunction(([id, x, y]) => {
         const p = (globalThis as unknown as LivePage).vulgraad.trucks.pointOf(id as string);
         return p !== null && Math.hypot(p.x - (x as number), p.y - (y as number)) > 10;
