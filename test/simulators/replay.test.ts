@@ -44,9 +44,12 @@ describe('replay record and deposits (no shared data needed)', () => {
     const kgBetween = (from: number, to: number): number => (depositedUpTo(d, to) - depositedUpTo(d, from)) * DENSITY_KG_PER_L;
     expect(kgBetween(-Infinity, visits[0]?.atMs ?? 0)).toBeCloseTo(150, 6);
     expect(kgBetween(visits[0]?.atMs ?? 0, visits[1]?.atMs ?? 0)).toBeCloseTo(300, 6);
-    // After the last visit: the month's rate (300 kg over the 2 days between the visits) for 48 hours.
-    const rate = 300 / ((visits[1]?.atMs ?? 0) - (visits[0]?.atMs ?? 0));
-    expect(kgBetween(visits[1]?.atMs ?? 0, endMs)).toBeCloseTo(rate * 48 * HOUR, 6);
+    // After the last visit: the month's rate (300 kg over the 2 days 1 hour between the visits) for 48 hours,
+    // less than its usual interval; a longer silence of the record is not filled in.
+    const gap = (visits[1]?.atMs ?? 0) - (visits[0]?.atMs ?? 0);
+    expect(kgBetween(visits[1]?.atMs ?? 0, endMs)).toBeCloseTo((300 / gap) * 48 * HOUR, 6);
+    const long = inferDeposits(visits, { seed: 3, dailyShares: flatDay, localHour: (ms) => new Date(ms).getUTCHours(), endMs: endMs + 10 * 24 * HOUR, fallbackIntervalDays: 5 }, new Rng(3));
+    expect((depositedUpTo(long, Infinity) - depositedUpTo(long, visits[1]?.atMs ?? 0)) * DENSITY_KG_PER_L).toBeCloseTo(300, 6);
     expect(d.intervalKg).toEqual([150, 300]);
     // Another seed moves the bags in time, never the kilograms of an interval.
     const other = inferDeposits(visits, { seed: 4, dailyShares: flatDay, localHour: (ms) => new Date(ms).getUTCHours(), endMs, fallbackIntervalDays: 5 }, new Rng(4));

@@ -32,7 +32,7 @@ const HELP = `npm run sim:replay -- [options]
   --warmup <n>          days run as recorded by both policies before measuring (default 7)
   --cpu-ms <n>          solver budget per plan, both policies: CPU milliseconds of this process (default 1000)
   --iterations <n>      solver budget per plan as genetic iterations instead (the same routes on any machine)
-  --trucks <n>          fleet size (default 20)
+  --trucks <n>          fleet size (default 22)
   --risk <p> --worth-fill <pct> --worth-prize <x> --worth-detour <m>   vulgraad's choosing settings
   --quick               --seeds 1 --days 9 --warmup 7 --cpu-ms 500 (a smoke run)
   --merge <a,b,...>     report the raw results (.raw.json) of runs of other seeds together (same options otherwise)
@@ -41,7 +41,7 @@ const HELP = `npm run sim:replay -- [options]
 export function parseReplayCli(argv: readonly string[]): ReplayCliOptions {
   const o: ReplayCliOptions = {
     weighings: sharedPath('data', 'amsterdam', 'containers', 'rest_weighings_2021-03.csv') ?? '',
-    seeds: REPORTED_SEEDS, tuning: false, warmupDays: 7, budget: { kind: 'cpu', ms: 1000 }, trucks: 20, settings: { ...DEFAULT_VULGRAAD_SETTINGS }, out: 'docs/replay-report.md', merge: [],
+    seeds: REPORTED_SEEDS, tuning: false, warmupDays: 7, budget: { kind: 'cpu', ms: 1000 }, trucks: 22, settings: { ...DEFAULT_VULGRAAD_SETTINGS }, out: 'docs/replay-report.md', merge: [],
   };
   const args = [...argv];
   const value = (flag: string): string => {

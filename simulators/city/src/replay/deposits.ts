@@ -35,7 +35,7 @@ export interface DepositOptions {
  * recorded visit's kilograms were put in the cluster between the previous
  * visit and this one; the first visit's over the cluster's median interval
  * before it; after the last visit the cluster goes on filling at its mean
- * rate of the month until the end. Within an interval the kilograms are
+ * rate of the month until the end, for at most its median interval. Within an interval the kilograms are
  * spread over time by the hourly profile (deposits by local hour of day),
  * as bags of `MEAN_DEPOSIT_L` on average at random times drawn from that
  * profile (the seed): the kilograms of each interval are kept exactly.
@@ -54,8 +54,11 @@ export function inferDeposits(visits: readonly RecordedVisit[], options: Deposit
   // The month's rate: kilograms of every visit after the first over the time they took; one visit: its kg over the assumed interval.
   const spanMs = last.atMs - first.atMs;
   const kgPerMs = visits.length > 1 && spanMs > 0 ? visits.slice(1).reduce((s, v) => s + v.kg, 0) / spanMs : first.kg / firstGap;
-  const tailKg = options.endMs > last.atMs ? kgPerMs * (options.endMs - last.atMs) : 0;
-  if (tailKg > 0) intervals.push({ fromMs: last.atMs, toMs: options.endMs, kg: tailKg });
+  // After the last visit the cluster fills for at most its usual interval: a cluster the record stops emptying for longer
+  // was most likely taken out of use (or its weighings lost); inventing its waste would give vulgraad work the city never had.
+  const tailEndMs = Math.min(options.endMs, last.atMs + firstGap);
+  const tailKg = tailEndMs > last.atMs ? kgPerMs * (tailEndMs - last.atMs) : 0;
+  if (tailKg > 0) intervals.push({ fromMs: last.atMs, toMs: tailEndMs, kg: tailKg });
 
   const times: number[] = [];
   const litres: number[] = [];
