@@ -3,7 +3,7 @@ import { cpuUsage } from 'node:process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { sharedPath } from '@vulgraad/config';
-import { CachedMatrixProvider, MatrixCache, RoadGraphProvider } from '@vulgraad/distances';
+import { CachedMatrixProvider, MatrixCache, RoadGraphProvider, StraightLineProvider, type MatrixProvider } from '@vulgraad/distances';
 import { parseReplayCli, ReplayCliError, type ReplayCliOptions } from './cli';
 import { Replay, type SeedResult } from './replay';
 import { replayMarkdown, replayPlots } from './report';
@@ -32,12 +32,7 @@ async function main(): Promise<void> {
   const log = (message: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
   const cpu0 = cpuUsage();
   const load0 = loadavg();
-  const graphPath = sharedPath('data', 'amsterdam', 'roads', 'citywide_osm2009');
-  if (!graphPath) throw new Error('the Amsterdam road graph (shared data/amsterdam/roads/citywide_osm2009) is absent: sim:replay needs ../shared');
-  log(`road graph ${graphPath}`);
-  const road = await RoadGraphProvider.fromFile(graphPath);
-  road.prepare();
-  const matrix = new CachedMatrixProvider(road, new MatrixCache({ maxBytes: 1536 * 1024 * 1024 }));
+  const matrix = options.merge.length > 0 ? new StraightLineProvider({ detourFactor: 1.3, speedKmh: 25 }) : await roadMatrix(log);
   const world = await buildWorld({ weighingsPath: options.weighings, trucks: options.trucks, matrix, dayLimit: options.days, clusterLimit: options.clusters, onProgress: log });
   const measuredDays = Math.max(0, world.record.dates.length - options.warmupDays);
   const raw: SeedResult[] = [];
@@ -79,6 +74,16 @@ async function main(): Promise<void> {
   process.stdout.write(`${line}\n`);
 }
 
+/** The whole-city road graph behind a matrix cache (a merge only reports, and needs no roads). */
+async function roadMatrix(log: (message: string) => void): Promise<MatrixProvider> {
+  const graphPath = sharedPath('data', 'amsterdam', 'roads', 'citywide_osm2009');
+  if (!graphPath) throw new Error('the Amsterdam road graph (shared data/amsterdam/roads/citywide_osm2009) is absent: sim:replay needs ../shared');
+  log(`road graph ${graphPath}`);
+  const road = await RoadGraphProvider.fromFile(graphPath);
+  road.prepare();
+  return new CachedMatrixProvider(road, new MatrixCache({ maxBytes: 1536 * 1024 * 1024 }));
+}
+
 function writeReport(options: ReplayCliOptions, world: ReplayWorld, raw: SeedResult[], seeds: SeedSummary[], line: string, cpuS: number, load: [number[], number[]], final: boolean): void {
   const out = options.out as string;
   const dir = path.dirname(out);
@@ -95,7 +100,7 @@ function writeReport(options: ReplayCliOptions, world: ReplayWorld, raw: SeedRes
   writeFileSync(path.join(plotDir, `${stem}.json`), `${JSON.stringify({ options, cpuS, line, seeds }, null, 1)}\n`);
   const args = process.argv.slice(2);
   const command = args.length > 0 ? `npm run sim:replay -- ${args.join(' ')}` : 'npm run sim:replay';
-  const partial = final ? '' : ` (written after seed ${raw.at(-1)?.seed}; the run goes on)`;
+  const partial = final ? (options.merge.length > 0 ? ` (the seeds were run by separate processes, \`npm run sim:replay -- --seeds <part> --out <file>\`, and their results merged from ${options.merge.map((f) => path.basename(f)).join(', ')}; CPU is theirs added up)` : '') : ` (written after seed ${raw.at(-1)?.seed}; the run goes on)`;
   writeFileSync(out, replayMarkdown({ world, options, seeds, raw, line, command: `${command}${partial}`, cpuS, load, plots }));
 }
 
