@@ -15,6 +15,10 @@ export interface PolicySummary {
   liftsPerDay: number;
   emptyingsPerDay: number;
   tonnesPerDay: number;
+  /** Kilometres per tonne collected (the policies collect different tonnes in a month when one leaves more in the clusters). */
+  kmPerTonne: number;
+  /** Tonnes left in the clusters at the end of the replay. */
+  tonnesLeftAtEnd: number;
   kgPerLift: number;
   meanFillPct: number;
   medianFillPct: number;
@@ -59,6 +63,8 @@ export function summarise(result: PolicyResult, clusters: number): PolicySummary
     liftsPerDay: lifts / n,
     emptyingsPerDay: emptyings / n,
     tonnesPerDay: sum((d) => d.kg) / 1000 / n,
+    kmPerTonne: sum((d) => d.kg) > 0 ? sum((d) => d.km) / (sum((d) => d.kg) / 1000) : 0,
+    tonnesLeftAtEnd: result.balance.remainingKg / 1000,
     kgPerLift: lifts > 0 ? sum((d) => d.kg) / lifts : 0,
     meanFillPct: fills.length > 0 ? fills.reduce((s, v) => s + v, 0) / fills.length : 0,
     medianFillPct: fills.length > 0 ? (fills[Math.floor(fills.length / 2)] as number) : 0,
