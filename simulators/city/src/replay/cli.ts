@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { sharedPath } from '@vulgraad/config';
 import { DEFAULT_VULGRAAD_SETTINGS, type SolverBudget, type VulgraadSettings } from './replay';
 
@@ -85,6 +86,7 @@ export function parseReplayCli(argv: readonly string[]): ReplayCliOptions {
     }
   }
   if (o.weighings === '') throw new ReplayCliError('no weighings file: the shared data folder (../shared) is absent; pass --weighings <csv>');
+  if (!existsSync(o.weighings)) throw new ReplayCliError(`--weighings: no file ${o.weighings}`);
   if (o.days !== undefined && o.days <= o.warmupDays) throw new ReplayCliError(`--days ${o.days} leaves no day after the ${o.warmupDays}-day warm-up`);
   if (o.tuning && o.seeds.some((s) => !TUNING_SEEDS.includes(s))) throw new ReplayCliError(`--tuning runs only the tuning seeds ${TUNING_SEEDS.join(', ')}`);
   if (!o.tuning && o.seeds.some((s) => TUNING_SEEDS.includes(s))) throw new ReplayCliError(`seeds ${TUNING_SEEDS.join(', ')} are the tuning seeds: pass --tuning to run them`);
