@@ -39,20 +39,6 @@ const KPN = /^kpn\/([^/]+)\/devices\/([0-9A-Fa-f]{16})\/up$/;
 
 /** The format a topic belongs to, or null for a topic none of the three formats uses. */
 export function matchTopic(topic: string): TopicMatch | null {
-  // A fleet sends on a few thousand topics again and again: each is read once and remembered (frozen, shared by every caller).
-  const known = matched.get(topic);
-  if (known !== undefined) return known;
-  const match = readTopic(topic);
-  if (matched.size >= MATCHED_MAX) matched.clear();
-  matched.set(topic, match && Object.freeze(match));
-  return match;
-}
-
-/** Topics read so far; emptied when full, so a stream of ever new topics cannot grow it without end. */
-const matched = new Map<string, TopicMatch | null>();
-const MATCHED_MAX = 20_000;
-
-function readTopic(topic: string): TopicMatch | null {
   let m = NATIVE.exec(topic);
   if (m) return { format: 'native', deviceRef: m[1] as string };
   m = TTN.exec(topic);
