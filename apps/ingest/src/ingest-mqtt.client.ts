@@ -78,6 +78,11 @@ export class IngestMqttClient {
   /** Packet ids committed and not yet acknowledged, all of the current connection. */
   private pendingAcks: number[] = [];
   private onMessage: (message: InboundMessage) => void = () => undefined;
+  /** The time of receipt of the messages being read now (see receivedNow). */
+  private receivedAt: Date | null = null;
+  private readonly forgetReceivedAt = (): void => {
+    this.receivedAt = null;
+  };
 
   constructor(private readonly options: IngestMqttOptions) {}
 
@@ -120,7 +125,7 @@ export class IngestMqttClient {
       const socket = build(c);
       this.socket = socket;
       if (this.wantPaused) this.pause();
-      return new PublishTap(socket, o.protocolVersion, (p) => this.take(client, connection, p.topic, p.messageId, p.payload));
+      return new PublishTap(socket, o.protocolVersion, (topic, messageId, payload) => this.take(client, connection, topic, messageId, payload));
     };
 
     // What the tap leaves to mqtt.js: QoS 0 and 2, and publishes with properties.
@@ -155,8 +160,18 @@ export class IngestMqttClient {
     if (this.closing) return;
     const prefix = this.options.topicPrefix;
     const topic = brokerTopic.startsWith(prefix) ? brokerTopic.slice(prefix.length) : brokerTopic;
-    this.onMessage(new MqttMessage(this, client, connection, messageId, topic, brokerTopic, payload, this.options.now?.() ?? new Date()));
+    this.onMessage(new MqttMessage(this, client, connection, messageId, topic, brokerTopic, payload, this.receivedNow()));
   }
+
+  /** The time of receipt, read once for all the messages of one read from the socket (they arrived together; Dates are never changed). */
+  private receivedNow(): Date {
+    if (this.receivedAt === null) {
+      this.receivedAt = this.options.now?.() ?? new Date();
+      queueMicrotask(this.forgetReceivedAt);
+    }
+    return this.receivedAt;
+  }
+
 
   /** Queues the PUBACK of a committed message, once, on the connection it came in on. */
   acknowledge(message: MqttMessage, client: MqttClient): void {

@@ -1,5 +1,11 @@
 import { PassThrough } from 'node:stream';
-import { PublishTap, type TappedPublish } from './publish-tap';
+import { PublishTap } from './publish-tap';
+
+interface TappedPublish {
+  topic: string;
+  messageId: number;
+  payload: Buffer;
+}
 
 /** The remaining length as MQTT writes it: 7 bits a byte, low first. */
 function varint(n: number): number[] {
@@ -30,7 +36,7 @@ const SUBACK = Buffer.from([0x90, 0x03, 0x00, 0x01, 0x01]);
 function tapOf(version: 4 | 5): { tap: PublishTap; socket: PassThrough; taken: TappedPublish[]; passed: () => Buffer } {
   const socket = new PassThrough();
   const taken: TappedPublish[] = [];
-  const tap = new PublishTap(socket, version, (p) => taken.push({ ...p, payload: Buffer.from(p.payload) }));
+  const tap = new PublishTap(socket, version, (topic, messageId, payload) => taken.push({ topic, messageId, payload: Buffer.from(payload) }));
   const passedChunks: Buffer[] = [];
   tap.on('data', (chunk: Buffer) => passedChunks.push(chunk));
   return { tap, socket, taken, passed: () => Buffer.concat(passedChunks) };

@@ -1,12 +1,7 @@
 import { Duplex } from 'node:stream';
 
-/** A QoS 1 PUBLISH as read from the wire: what the ingest needs of it, nothing more. */
-export interface TappedPublish {
-  topic: string;
-  messageId: number;
-  /** A view into the bytes received (no copy). */
-  payload: Buffer;
-}
+/** Told each QoS 1 PUBLISH read from the wire: its topic, packet id and payload (a view into the bytes received, no copy). Must not throw. */
+export type OnPublish = (topic: string, messageId: number, payload: Buffer) => void;
 
 const PUBLISH = 3;
 
@@ -31,8 +26,7 @@ export class PublishTap extends Duplex {
   constructor(
     readonly socket: Duplex,
     private readonly protocolVersion: 4 | 5,
-    /** Told each QoS 1 publish taken out; returns nothing, must not throw. */
-    private readonly onPublish: (publish: TappedPublish) => void,
+    private readonly onPublish: OnPublish,
   ) {
     super({ allowHalfOpen: false });
     socket.on('data', (chunk: Buffer) => this.feed(chunk));
@@ -123,7 +117,7 @@ export class PublishTap extends Duplex {
       if (at >= packetEnd || bytes[at] !== 0) return false;
       at += 1;
     }
-    this.onPublish({ topic: bytes.toString('utf8', body + 2, topicEnd), messageId, payload: bytes.subarray(at, packetEnd) });
+    this.onPublish(bytes.toString('utf8', body + 2, topicEnd), messageId, bytes.subarray(at, packetEnd));
     return true;
   }
 }
