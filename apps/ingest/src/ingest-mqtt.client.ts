@@ -124,7 +124,6 @@ export class IngestMqttClient {
       this.pausedStream = null;
       const socket = build(c);
       this.socket = socket;
-      if (this.wantPaused) this.pause();
       return new PublishTap(socket, o.protocolVersion, (topic, messageId, payload) => this.take(client, connection, topic, messageId, payload));
     };
 
@@ -138,6 +137,8 @@ export class IngestMqttClient {
     client.connect();
 
     client.on('connect', (connack) => {
+      // Still holding too much from before the reconnect: hold this connection too, once its CONNACK is in (a socket paused earlier would never see it).
+      if (this.wantPaused) this.pause();
       this.logger.log({ msg: 'connected to broker', url: o.url, clientId: o.clientId, sessionPresent: connack.sessionPresent });
       client.subscribe(this.subscriptions, { qos: 1 }, (error, granted) => {
         if (error) {
@@ -171,7 +172,6 @@ export class IngestMqttClient {
     }
     return this.receivedAt;
   }
-
 
   /** Queues the PUBACK of a committed message, once, on the connection it came in on. */
   acknowledge(message: MqttMessage, client: MqttClient): void {
