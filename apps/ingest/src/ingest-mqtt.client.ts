@@ -78,6 +78,8 @@ export class IngestMqttClient {
   /** Packet ids committed and not yet acknowledged, all of the current connection. */
   private pendingAcks: number[] = [];
   private onMessage: (message: InboundMessage) => void = () => undefined;
+  /** The connection whose subscriptions the broker granted (0: none yet). */
+  private subscribedOn = 0;
   /** The time of receipt of the messages being read now (see receivedNow). */
   private receivedAt: Date | null = null;
   private readonly forgetReceivedAt = (): void => {
@@ -86,8 +88,9 @@ export class IngestMqttClient {
 
   constructor(private readonly options: IngestMqttOptions) {}
 
+  /** Connected, and the current connection's SUBACK is in: before it the broker would not route a message to it. */
   get connected(): boolean {
-    return this.client?.connected === true;
+    return this.client?.connected === true && this.subscribedOn === this.connection;
   }
 
   /** The filters as subscribed: prefix, and the share group when one is set. */
@@ -137,6 +140,7 @@ export class IngestMqttClient {
     client.connect();
 
     client.on('connect', (connack) => {
+      const connection = this.connection;
       // Still holding too much from before the reconnect: hold this connection too, once its CONNACK is in (a socket paused earlier would never see it).
       if (this.wantPaused) this.pause();
       this.logger.log({ msg: 'connected to broker', url: o.url, clientId: o.clientId, sessionPresent: connack.sessionPresent });
@@ -145,6 +149,8 @@ export class IngestMqttClient {
           this.logger.error({ msg: 'subscribe failed', err: error });
           return;
         }
+        // The broker has answered: what it granted is routed from now on (a refused filter is logged, as before).
+        this.subscribedOn = connection;
         const refused = (granted ?? []).filter((g) => g.qos > 2);
         if (refused.length > 0) this.logger.error({ msg: 'broker refused subscriptions', topics: refused.map((g) => g.topic) });
         else this.logger.log({ msg: 'subscribed', topics: this.subscriptions });
