@@ -28,8 +28,11 @@
  * Env: BENCH_INGEST_MESSAGES (default 200000), BENCH_INGEST_DEVICES (1000),
  * BENCH_INGEST_DRAIN (1; 0 leaves the drain mode out and prints drain_ratio=-),
  * BENCH_INGEST_BROKER (private | machine), TEST_DATABASE_URL / TEST_MQTT_URL
- * (the machine's services), and any INGEST_* variable to try another setting
- * of the ingest.
+ * (the machine's services), any INGEST_* variable to try another setting
+ * of the ingest, and BENCH_INGEST_NODE_ARGS for Node options of the ingest
+ * process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it; Node
+ * refuses --cpu-prof in NODE_OPTIONS). The last two apply to bench:http-ingest
+ * and bench:live too.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -6,7 +6,7 @@ import { loadConfig } from '@vulgraad/config';
 import type { Database } from '@vulgraad/database';
 import { CoreModule, JsonLogger } from '@vulgraad/runtime';
 import { generateSecret, hashSecret, type HttpIntegrationKind, HttpIntegrationsRepository, MqttAccountsRepository } from '@vulgraad/security';
-import { HttpIngestModule, HttpIngestService, httpUplinkDoors } from '../../apps/ingest/src/http';
+import { HttpIngestModule, HttpIngestService, serveUplinkDoorsFirst } from '../../apps/ingest/src/http';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { testMqttUrl } from '../support/services';
 import { uniqueName, waitFor } from './harness';
@@ -35,7 +35,7 @@ export async function startHttpIngest(databaseUrl: string, env: Record<string, s
   class TestHttpIngestModule {}
 
   const app = await NestFactory.create(TestHttpIngestModule, { logger: new JsonLogger({ level: 'error' }), abortOnError: false, bodyParser: false });
-  app.use(httpUplinkDoors(app.get(HttpIngestService), config.ingest.maxPayloadBytes));
+  serveUplinkDoorsFirst(app.getHttpServer(), app.get(HttpIngestService), config.ingest.maxPayloadBytes);
   await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   await waitFor(async () => (await fetch(`${baseUrl}/health`)).ok, 15_000, 'ingest connected to the broker');

@@ -17,11 +17,17 @@ export interface IngestProcess {
 }
 
 /**
+ * Node options for the ingest process from BENCH_INGEST_NODE_ARGS (space-separated), for a
+ * benchmark to profile it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS).
+ */
+const nodeArgs = (): string[] => (process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/**
  * Starts `node -r ./tools/register.js apps/ingest/src/main.ts` with env on top
  * of the current environment, and resolves when it listens on its HTTP port.
  */
 export function spawnIngest(env: Record<string, string>, startTimeoutMs = 60_000): Promise<IngestProcess> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/ingest/src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs(), '-r', './tools/register.js', 'apps/ingest/src/main.ts'], {
     cwd: REPO_ROOT,
     // The start is recognised by the 'ingest listening' entry, so the level is at least info.
     env: { ...process.env, INGEST_HTTP_PORT: '0', ...env, LOG_JSON: 'true', LOG_LEVEL: env.LOG_LEVEL === 'debug' ? 'debug' : 'info' },

@@ -16,7 +16,7 @@ import { MqttSink, type UplinkMessage, type UplinkSink } from '@vulgraad/sensor-
 import { createBrokerAuth, generateSecret, MqttAccountsRepository } from '@vulgraad/security';
 import { AlertsModule } from '../../alerts/src';
 import { configureGateway, GatewayModule } from '../../gateway/src';
-import { HttpIngestModule, HttpIngestService, httpUplinkDoors, INGEST_PORT, IngestModule, type IngestPort } from '../../ingest/src';
+import { HttpIngestModule, HttpIngestService, INGEST_PORT, IngestModule, type IngestPort, serveUplinkDoorsFirst } from '../../ingest/src';
 import { PLANNER_PORT, PlannerModule, type PlannerPort } from '../../planner/src';
 import { chooseDemoCity, configForDemo, prepareDemoCity, type DemoCity, type DemoCityChoice } from './demo/demo-city';
 import { injectDemoFaults, type InjectedFault } from './demo/demo-faults';
@@ -306,8 +306,8 @@ async function startApplications(
   class AllInOneModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(AllInOneModule, { logger, bufferLogs: true, bodyParser: false, abortOnError: false });
-  // First, before the gateway's middleware and body parsers: the ingest's HTTP uplinks are read raw and answered there.
-  app.use(httpUplinkDoors(app.get(HttpIngestService), runConfig.ingest.maxPayloadBytes));
+  // First, before the framework, the gateway's middleware and body parsers: the ingest's HTTP uplinks are read raw and answered there.
+  serveUplinkDoorsFirst(app.getHttpServer(), app.get(HttpIngestService), runConfig.ingest.maxPayloadBytes);
   configureGateway(app, runConfig, { shutdownHooks: false });
   parts.add('applications', () => app.close());
   // Runs after the simulator has stopped: what the broker still holds for the ingest is taken in and committed first.

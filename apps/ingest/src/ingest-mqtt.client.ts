@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { InboundMessage } from './ingest.pipeline';
+import { PublishTap } from './publish-tap';
 
 export interface IngestMqttOptions {
   url: string;
@@ -50,6 +51,9 @@ class MqttMessage implements InboundMessage {
 /** mqtt.js calls handleMessage's callback with an error to skip its automatic PUBACK. */
 const DEFER_ACK = new Error('acknowledged after commit');
 
+/** How mqtt.js opens the connection's stream (a field it keeps private): wrapped to put a PublishTap in front of its parser. */
+type StreamBuilder = (client: MqttClient) => Duplex;
+
 /**
  * The ingest's MQTT connection. A persistent session (fixed client id, no
  * clean start) so that the broker keeps unacknowledged messages for a
@@ -57,21 +61,36 @@ const DEFER_ACK = new Error('acknowledged after commit');
  * soon as a message is handed over, before it is stored. Here the PUBACK goes
  * out when the pipeline calls ack() after the commit, and only on the same
  * connection the message came in on (after a reconnect the broker sends it
- * again and the unique key absorbs the copy).
+ * again and the unique key absorbs the copy). QoS 1 publishes are read off
+ * the socket by a PublishTap, the rest of the protocol by mqtt.js.
  */
 export class IngestMqttClient {
   private readonly logger = new Logger(IngestMqttClient.name);
   private client: MqttClient | null = null;
+  /** Counts the connections (one stream each): a message is acknowledged only on the one it came in on. */
   private connection = 0;
+  /** The socket of the current connection, under its PublishTap. */
+  private socket: Duplex | null = null;
+  /** The ingest wants reading held: also applies to a connection opened meanwhile. */
+  private wantPaused = false;
   private pausedStream: Duplex | null = null;
   private closing = false;
   /** Packet ids committed and not yet acknowledged, all of the current connection. */
   private pendingAcks: number[] = [];
+  private onMessage: (message: InboundMessage) => void = () => undefined;
+  /** The connection whose subscriptions the broker granted (0: none yet). */
+  private subscribedOn = 0;
+  /** The time of receipt of the messages being read now (see receivedNow). */
+  private receivedAt: Date | null = null;
+  private readonly forgetReceivedAt = (): void => {
+    this.receivedAt = null;
+  };
 
   constructor(private readonly options: IngestMqttOptions) {}
 
+  /** Connected, and the current connection's SUBACK is in: before it the broker would not route a message to it. */
   get connected(): boolean {
-    return this.client?.connected === true;
+    return this.client?.connected === true && this.subscribedOn === this.connection;
   }
 
   /** The filters as subscribed: prefix, and the share group when one is set. */
@@ -96,30 +115,42 @@ export class IngestMqttClient {
       password: o.password ?? undefined,
       ...(o.protocolVersion === 5 ? { properties: { sessionExpiryInterval: o.sessionExpiryS, receiveMaximum: o.receiveMaximum } } : {}),
     };
-    const client = mqtt.connect(o.url, clientOptions);
+    this.onMessage = onMessage;
+    // Connected by hand once the stream builder is wrapped: every connection's socket gets a PublishTap in front of mqtt.js.
+    const client = mqtt.connect(o.url, { ...clientOptions, manualConnect: true });
     this.client = client;
-
-    client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
-      const needsAckNow = packet.qos > 0 && packet.messageId !== undefined;
-      // Stopping: not taken in, so not acknowledged; the broker keeps it for the next session.
-      if (this.closing) return callback(needsAckNow ? DEFER_ACK : undefined);
-      const topic = packet.topic.startsWith(o.topicPrefix) ? packet.topic.slice(o.topicPrefix.length) : packet.topic;
-      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-      const needsAck = packet.qos > 0 && packet.messageId !== undefined;
-      onMessage(new MqttMessage(this, client, this.connection, needsAck ? (packet.messageId as number) : -1, topic, packet.topic, payload, o.now?.() ?? new Date()));
-      callback(needsAck ? DEFER_ACK : undefined);
-    };
-
-    client.on('connect', (connack) => {
-      this.connection += 1;
+    const withBuilder = client as unknown as { streamBuilder: StreamBuilder };
+    const build = withBuilder.streamBuilder;
+    withBuilder.streamBuilder = (c) => {
+      const connection = ++this.connection;
       this.pendingAcks = [];
       this.pausedStream = null;
+      const socket = build(c);
+      this.socket = socket;
+      return new PublishTap(socket, o.protocolVersion, (topic, messageId, payload) => this.take(client, connection, topic, messageId, payload));
+    };
+
+    // What the tap leaves to mqtt.js: QoS 0 and 2, and publishes with properties.
+    client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
+      const needsAck = packet.qos > 0 && packet.messageId !== undefined;
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      this.take(client, this.connection, packet.topic, needsAck ? (packet.messageId as number) : -1, payload);
+      callback(needsAck ? DEFER_ACK : undefined);
+    };
+    client.connect();
+
+    client.on('connect', (connack) => {
+      const connection = this.connection;
+      // Still holding too much from before the reconnect: hold this connection too, once its CONNACK is in (a socket paused earlier would never see it).
+      if (this.wantPaused) this.pause();
       this.logger.log({ msg: 'connected to broker', url: o.url, clientId: o.clientId, sessionPresent: connack.sessionPresent });
       client.subscribe(this.subscriptions, { qos: 1 }, (error, granted) => {
         if (error) {
           this.logger.error({ msg: 'subscribe failed', err: error });
           return;
         }
+        // The broker has answered: what it granted is routed from now on (a refused filter is logged, as before).
+        this.subscribedOn = connection;
         const refused = (granted ?? []).filter((g) => g.qos > 2);
         if (refused.length > 0) this.logger.error({ msg: 'broker refused subscriptions', topics: refused.map((g) => g.topic) });
         else this.logger.log({ msg: 'subscribed', topics: this.subscriptions });
@@ -128,6 +159,24 @@ export class IngestMqttClient {
     client.on('reconnect', () => this.logger.warn({ msg: 'reconnecting to broker', url: o.url }));
     client.on('error', (error) => this.logger.error({ msg: 'broker connection error', err: error }));
     client.on('offline', () => this.logger.warn({ msg: 'broker offline' }));
+  }
+
+  /** One message in, from the tap or from mqtt.js; messageId -1 for QoS 0. */
+  private take(client: MqttClient, connection: number, brokerTopic: string, messageId: number, payload: Buffer): void {
+    // Stopping: not taken in, so not acknowledged; the broker keeps it for the next session.
+    if (this.closing) return;
+    const prefix = this.options.topicPrefix;
+    const topic = brokerTopic.startsWith(prefix) ? brokerTopic.slice(prefix.length) : brokerTopic;
+    this.onMessage(new MqttMessage(this, client, connection, messageId, topic, brokerTopic, payload, this.receivedNow()));
+  }
+
+  /** The time of receipt, read once for all the messages of one read from the socket (they arrived together; Dates are never changed). */
+  private receivedNow(): Date {
+    if (this.receivedAt === null) {
+      this.receivedAt = this.options.now?.() ?? new Date();
+      queueMicrotask(this.forgetReceivedAt);
+    }
+    return this.receivedAt;
   }
 
   /** Queues the PUBACK of a committed message, once, on the connection it came in on. */
@@ -162,16 +211,17 @@ export class IngestMqttClient {
 
   /** Stops reading from the socket (back-pressure); the broker's in-flight limit holds the rest. */
   pause(): void {
-    const stream = this.client?.stream as Duplex | undefined;
+    this.wantPaused = true;
+    const stream = this.socket;
     if (!stream || this.pausedStream) return;
-    // mqtt.js pipes the socket into its parser, and a pipe resumes its source whenever the parser drains:
-    // pause again on every such resume, or the socket keeps flowing whatever the ingest holds.
+    // Only the tap reads the socket; should anything resume it, it is paused again while the ingest wants it paused.
     stream.on('resume', this.keepPaused);
     stream.pause();
     this.pausedStream = stream;
   }
 
   resume(): void {
+    this.wantPaused = false;
     const stream = this.pausedStream;
     this.pausedStream = null;
     if (!stream) return;

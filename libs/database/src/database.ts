@@ -70,8 +70,21 @@ function escapeCopy(text: string): string {
 }
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
+const ARRAY_SPECIAL = /[\\"]/;
+
 /** A PostgreSQL array literal ({"a","b"}) of strings or numbers; elements are always quoted. */
 export function toArrayLiteral(values: readonly unknown[]): string {
-  const items = values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/[\\"]/g, (c) => '\\' + c)}"`));
-  return `{${items.join(',')}}`;
+  // Built in one pass, escaping only the elements that need it: the ingest writes one per state column per batch.
+  let literal = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) literal += ',';
+    if (v === null || v === undefined) {
+      literal += 'NULL';
+      continue;
+    }
+    const text = String(v);
+    literal += ARRAY_SPECIAL.test(text) ? `"${text.replace(/[\\"]/g, (c) => '\\' + c)}"` : `"${text}"`;
+  }
+  return literal + '}';
 }

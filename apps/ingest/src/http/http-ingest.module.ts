@@ -13,8 +13,8 @@ import { UplinkAuth } from './uplink-auth';
 /**
  * The ingest's HTTP doors (webhooks of network servers, sensors posting
  * directly), feeding the same pipeline as MQTT. The process that imports it
- * installs `httpUplinkDoors(app.get(HttpIngestService), ...)` as its first
- * middleware (see the ingest's main and the all-in-one).
+ * puts `serveUplinkDoorsFirst(app.getHttpServer(), app.get(HttpIngestService), ...)`
+ * in front of the framework (see the ingest's main and the all-in-one).
  */
 @Module({
   imports: [IngestModule],

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
 import type { HttpIngestService, UplinkAnswer } from './http-ingest.service';
 import { readUplinkBody } from './uplink-body';
 import type { UplinkRoute } from './uplink-envelope';
@@ -13,10 +14,9 @@ const DOOR = /^\/uplinks\/([a-z]+)\/([^/?]+)\/?(?:\?(.*))?$/;
  * Things Stack webhook), `/uplinks/chirpstack/{integration}?event=up`
  * (ChirpStack v4 HTTP integration, JSON), `/uplinks/kpn/{integration}` (KPN
  * Things, SenML) and `/uplinks/devices/{deviceRef}` (a sensor posting its
- * native reading). Installed as the first middleware of the process, before
- * any body parser, so that bodies are read raw, and answered here without
- * the framework's routing: at a thousand requests a second its cost per
- * request shows. Reads the body, hands it to HttpIngestService, writes the
+ * native reading). Put in front of the framework (serveUplinkDoorsFirst) or
+ * installed as the first middleware, before any body parser, so that bodies
+ * are read raw. Reads the body, hands it to HttpIngestService, writes the
  * answer; everything else goes to next().
  */
 export function httpUplinkDoors(service: HttpIngestService, maxPayloadBytes: number) {
@@ -58,15 +58,49 @@ export function httpUplinkDoors(service: HttpIngestService, maxPayloadBytes: num
   };
 }
 
+/**
+ * Puts the uplink doors in front of the framework on the process's HTTP
+ * server: a request under /uplinks/ is answered by httpUplinkDoors without
+ * passing through Express's router and the middleware before it, whose cost
+ * per request was about a tenth of the ingest's work on a webhook; every
+ * other request goes to the listeners the server had (the application).
+ */
+export function serveUplinkDoorsFirst(server: Server, service: HttpIngestService, maxPayloadBytes: number): void {
+  const doors = httpUplinkDoors(service, maxPayloadBytes);
+  const application = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith(UPLINK_PATH_PREFIX)) {
+      doors(req, res, (error) => failed(res, error));
+      return;
+    }
+    for (const listener of application) listener.call(server, req, res);
+  });
+}
+
+const logger = new Logger('HttpUplinks');
+
+/** What the framework's error handler did for the doors: a 500 the sender retries, and the error in the log. */
+function failed(res: ServerResponse, error: unknown): void {
+  logger.error({ msg: 'HTTP uplink not taken', err: error });
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  send(res, { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'the uplink could not be taken; send it again' } });
+}
+
+/** The body of every stored uplink's answer, written once. */
+const STORED_TEXT = JSON.stringify({ status: 'stored' });
+
 function send(res: ServerResponse, answer: UplinkAnswer): void {
-  res.statusCode = answer.status;
-  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
   if (answer.status === 204) {
+    res.writeHead(204, answer.headers);
     res.end();
     return;
   }
-  const text = JSON.stringify(answer.body);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
+  const text = answer.status === 200 && answer.body.status === 'stored' && Object.keys(answer.body).length === 1 ? STORED_TEXT : JSON.stringify(answer.body);
+  // One writeHead with every header: cheaper than a setHeader each (headers set before, such as Connection: close, are kept).
+  res.writeHead(answer.status, { ...answer.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Queryable } from '@vulgraad/database';
 import { type HttpIntegration, HttpIntegrationsRepository, MqttAccountsRepository, verifySecret } from '@vulgraad/security';
@@ -27,7 +27,8 @@ interface Credential {
   active: boolean;
 }
 
-const sha256 = (text: string | Buffer): Buffer => createHash('sha256').update(text).digest();
+/** One-shot digest (no Hash object per request). */
+const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer') as unknown as Buffer;
 const sameBytes = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 /** The secret a request carries in X-Vulgraad-Secret or as a bearer token. */

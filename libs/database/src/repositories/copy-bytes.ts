@@ -29,7 +29,7 @@ export class CopyBytes {
   private bytes: Buffer;
   private at = 0;
   /** The date part (`YYYY-MM-DDT`) of the last day written, per column: a batch's times lie within a few days. */
-  private readonly days = new Map<number, { dayMs: number; text: string }>();
+  private readonly days: Array<{ dayMs: number; text: string } | undefined> = [];
 
   constructor(sizeHint: number) {
     this.bytes = Buffer.allocUnsafe(Math.max(256, sizeHint));
@@ -67,9 +67,28 @@ export class CopyBytes {
     this.bytes[this.at++] = 78;
   }
 
-  /** A text field, UTF-8 encoded; escaped when it holds one of COPY's special characters. */
+  /**
+   * A text field, UTF-8 encoded; escaped when it holds one of COPY's special
+   * characters. Ids and formats are plain ASCII: copied character by
+   * character, which costs less than a regular expression and an encoder call
+   * for each of the four text fields of every row.
+   */
   text(value: string | null | undefined): void {
     if (value === null || value === undefined) return this.nullField();
+    const n = value.length;
+    this.room(n);
+    const bytes = this.bytes;
+    let at = this.at;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      // Backslash, tab, newline, carriage return or beyond ASCII: the whole field the general way (nothing of it is kept yet).
+      if (c >= 128 || c === 92 || c === 9 || c === 10 || c === 13) return this.encodedText(value);
+      bytes[at++] = c;
+    }
+    this.at = at;
+  }
+
+  private encodedText(value: string): void {
     const field = COPY_SPECIAL.test(value) ? copyField(value) : value;
     this.room(field.length * 3);
     this.at += this.bytes.write(field, this.at, 'utf8');
@@ -113,10 +132,10 @@ export class CopyBytes {
     const ms = date.getTime();
     if (!(ms >= 0 && ms <= LAST_FOUR_DIGIT_YEAR_MS)) return this.ascii(date.toISOString());
     const dayMs = ms - (ms % DAY_MS);
-    let day = this.days.get(column);
+    let day = this.days[column];
     if (!day || day.dayMs !== dayMs) {
       day = { dayMs, text: new Date(dayMs).toISOString().slice(0, 11) };
-      this.days.set(column, day);
+      this.days[column] = day;
     }
     this.ascii(day.text);
     let rest = ms - dayMs;

@@ -304,11 +304,26 @@ function columnLiterals(rows: readonly ReadingRow[]): string[] {
   ];
 }
 
-/** A PostgreSQL array literal of numbers (NULL for null and for what is not finite). */
-const numbersLiteral = (values: ReadonlyArray<number | null | undefined>): string =>
-  `{${values.map((v) => (v === null || v === undefined || !Number.isFinite(v) ? 'NULL' : String(v))).join(',')}}`;
+/** A PostgreSQL array literal of numbers (NULL for null and for what is not finite); one pass, as it runs per state column per batch. */
+function numbersLiteral(values: ReadonlyArray<number | null | undefined>): string {
+  let literal = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) literal += ',';
+    literal += v === null || v === undefined || !Number.isFinite(v) ? 'NULL' : String(v);
+  }
+  return literal + '}';
+}
 /** A PostgreSQL array literal of times, ISO-8601 in UTC. */
-const timesLiteral = (values: ReadonlyArray<Date | null>): string => `{${values.map((v) => (v === null ? 'NULL' : v.toISOString())).join(',')}}`;
+function timesLiteral(values: ReadonlyArray<Date | null>): string {
+  let literal = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) literal += ',';
+    literal += v === null || v === undefined ? 'NULL' : v.toISOString();
+  }
+  return literal + '}';
+}
 
 const isDatabase = (db: Queryable): db is Database => typeof (db as Partial<Database>).transaction === 'function';
 
