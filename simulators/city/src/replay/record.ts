@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseCsvRecords } from '@vulgraad/csv';
-import { addDays, localTimeMs } from '@vulgraad/planning';
+import { addDays, localTimeMs } from '@vulgraad/time';
 
 /** One weighing of the city's record: a container lifted into the truck, and what it weighed. */
 export interface Weighing {

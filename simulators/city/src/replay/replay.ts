@@ -1,9 +1,10 @@
 import { Rng, type CityContainer } from '@vulgraad/city-model';
 import { FLEET_SCOPE, type Plan } from '@vulgraad/contracts';
 import {
-  checkDay, FillModelCache, localTimeMs, planFleetShift,
+  checkDay, FillModelCache, planFleetShift,
   type DayCheck, type DistrictSettings, type PlanningContainer, type PlanningSite, type PublishedDay, type SolveFn,
 } from '@vulgraad/planning';
+import { localTimeMs } from '@vulgraad/time';
 import { InfeasibleProblemError, solve, type RoutingProblem, type Stop, type Vehicle } from '@vulgraad/routing';
 import type { TravelNetwork } from '../network';
 import { TruckRun, type RouteAction, type RoutePlan, type TruckSetting } from '../truck';
