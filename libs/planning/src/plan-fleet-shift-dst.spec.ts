@@ -5,6 +5,7 @@ import { solve } from '@vulgraad/routing';
 import { localMidnightMs, localTimeMs } from '@vulgraad/time';
 import { checkDay, type PublishedDay } from './check/check-day';
 import { planFleetShift } from './plan-fleet-shift';
+import { wallClockS } from './steps/build-problem';
 import { smallCity, smallCitySettings } from './testing/small-city';
 import type { FleetShiftInput } from './types';
 
@@ -89,7 +90,7 @@ describe.each([
     expect(check.overShift).toBe(0);
   });
 
-  it('starts the trucks at 07:00 on the wall clock and brings them back by 10:30', () => {
+  it('starts no truck before 07:00 on the wall clock and brings every one back by 10:30', () => {
     const from = localTimeMs(shiftDate, SHIFT_START_MIN, input.timeZone);
     const to = localTimeMs(shiftDate, SHIFT_END_MIN, input.timeZone);
     for (const route of plan.routes) {
@@ -104,5 +105,14 @@ describe.each([
     const stops = plan.routes.flatMap((r) => r.stops).filter((s) => s.containerId && windowed.has(s.containerId));
     expect(stops.length).toBeGreaterThan(0);
     for (const stop of stops) expect(Date.parse(stop.arriveAt) + 1000).toBeGreaterThanOrEqual(opens);
+  });
+});
+
+describe(wallClockS.name, () => {
+  it('puts 07:00 on the wall clock at the seconds elapsed since local midnight, also on the days the clocks change', () => {
+    expect(wallClockS('2021-03-27', 'Europe/Amsterdam')(420)).toBe(7 * 3600);
+    expect(wallClockS('2021-03-28', 'Europe/Amsterdam')(420)).toBe(6 * 3600);
+    expect(wallClockS('2021-10-31', 'Europe/Amsterdam')(420)).toBe(8 * 3600);
+    expect(wallClockS('2021-10-31', 'Europe/Amsterdam')(90)).toBe(1.5 * 3600);
   });
 });

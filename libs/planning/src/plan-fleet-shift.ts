@@ -3,7 +3,7 @@ import type { RoutingProblem } from '@vulgraad/routing';
 import { localTimeMs } from '@vulgraad/time';
 import { isMustLike } from './select';
 import { addGeometry, assembleRoutes } from './steps/assemble';
-import { buildSites, buildStop, buildVehicles, DIMENSIONS, layoutPoints, type VehicleSlot } from './steps/build-problem';
+import { buildSites, buildStop, buildVehicles, DIMENSIONS, layoutPoints, type VehicleSlot, wallClockS } from './steps/build-problem';
 import { chooseForDistricts } from './steps/choose';
 import { districtsPerVehicle } from './steps/eligibility';
 import { forecastOutlooks } from './steps/forecast';
@@ -38,6 +38,7 @@ export async function planFleetShift(input: FleetShiftInput, deps: PlanShiftDeps
     return c ? districtOfContainer(c) : undefined;
   };
   const midnightMs = localTimeMs(shiftDate, 0, timeZone);
+  const wallS = wallClockS(shiftDate, timeZone);
   const version = input.version ?? (input.previous ? input.previous.version + 1 : 1);
   const planId = input.planId ?? `plan-${input.scope}-${fraction}-${shiftDate}-v${version}`;
   const planShiftMin = {
@@ -107,7 +108,7 @@ export async function planFleetShift(input: FleetShiftInput, deps: PlanShiftDeps
     report(0.4, 'solve');
     slots = buildVehicles({
       vehicles: usableVehicles, districtsOf: eligible, settingsOf, districtTags, layout, siteCount: sites.length, progressByVehicle,
-      doneCount: (id) => doneStops.get(id)?.length ?? 0, busy: input.busy ?? [], midnightMs, nowMs, defaultCompactionFactor: input.defaultCompactionFactor,
+      doneCount: (id) => doneStops.get(id)?.length ?? 0, busy: input.busy ?? [], midnightMs, wallS, nowMs, defaultCompactionFactor: input.defaultCompactionFactor,
     });
     if (slots.length === 0) {
       for (const d of stopDecisions) {
@@ -115,7 +116,7 @@ export async function planFleetShift(input: FleetShiftInput, deps: PlanShiftDeps
       }
       stopDecisions = [];
     }
-    const routingSites = buildSites(sites, layout);
+    const routingSites = buildSites(sites, layout, wallS);
     const vehicleIds = new Set(slots.map((s) => s.routing.id));
     const problemOf = (chosen: readonly ContainerDecision[]): RoutingProblem => ({
       locationCount: matrix.n,
@@ -126,7 +127,7 @@ export async function planFleetShift(input: FleetShiftInput, deps: PlanShiftDeps
       stops: chosen.map((decision) => {
         const container = containersById.get(decision.containerId) as PlanningContainer;
         return buildStop({
-          decision, container, settings: settingsOf(districtOfContainer(container)), layout, edit: editsByContainer.get(container.id), vehicleIds, districtTags, planShiftMin,
+          decision, container, settings: settingsOf(districtOfContainer(container)), layout, edit: editsByContainer.get(container.id), vehicleIds, districtTags, planShiftMin, wallS,
         });
       }),
       disposalSites: routingSites,

@@ -1,5 +1,6 @@
 import type { LngLat } from '@vulgraad/distances';
 import type { DisposalSite as RoutingSite, Stop, Vehicle as RoutingVehicle } from '@vulgraad/routing';
+import { localTimeMs } from '@vulgraad/time';
 import type { ContainerDecision, DistrictSettings, PlannerEdit, PlanningContainer, PlanningSite, PlanningVehicle, VehicleProgressInput } from '../types';
 
 /** Cost of a truck that states none: money units per km and per hour (a crew of two and a heavy truck). */
@@ -13,6 +14,21 @@ export interface VehicleSlot {
   vehicle: PlanningVehicle;
   compaction: number;
   routing: RoutingVehicle;
+}
+
+/**
+ * Where a local wall-clock time of the shift's day (minutes after local
+ * midnight) falls on the problem's time axis: seconds elapsed since local
+ * midnight. The two differ on a day the clocks change (06:00 is five hours
+ * after midnight on a 23-hour day), so shift times, breaks and windows go
+ * through the time zone, never `minutes * 60`.
+ */
+export type WallClockS = (minutes: number) => number;
+
+/** The wall-clock converter of a shift's day in a zone (see WallClockS). */
+export function wallClockS(shiftDate: string, timeZone: string): WallClockS {
+  const midnightMs = localTimeMs(shiftDate, 0, timeZone);
+  return (minutes) => (localTimeMs(shiftDate, minutes, timeZone) - midnightMs) / 1000;
 }
 
 /** A time a truck is already taken on this day (a route of another fraction's plan), epoch ms. */
@@ -84,6 +100,7 @@ export function buildVehicles(args: {
   doneCount: (vehicleId: string) => number;
   busy: readonly VehicleBusy[];
   midnightMs: number;
+  wallS: WallClockS;
   nowMs: number;
   defaultCompactionFactor: number;
 }): VehicleSlot[] {
@@ -98,8 +115,8 @@ export function buildVehicles(args: {
     const breakMin = v.breakMin ?? Math.max(...served.map((s) => s.breakMin));
     const compaction = v.compactionFactor && v.compactionFactor >= 1 ? v.compactionFactor : args.defaultCompactionFactor;
     const free = freeWindow(
-      Math.max(v.shiftStartMin ?? districtFrom, districtFrom) * 60,
-      Math.min(v.shiftEndMin ?? districtTo, districtTo) * 60,
+      args.wallS(Math.max(v.shiftStartMin ?? districtFrom, districtFrom)),
+      args.wallS(Math.min(v.shiftEndMin ?? districtTo, districtTo)),
       args.busy.filter((b) => b.vehicleId === v.id).map((b) => [startS(b.fromMs), startS(b.toMs)] as const),
     );
     if (!free) continue;
@@ -162,10 +179,10 @@ export function freeWindow(from: number, to: number, busy: ReadonlyArray<readonl
 }
 
 /** Step 3c: the disposal sites of the problem with their opening hours and unloading time. */
-export function buildSites(sites: readonly PlanningSite[], layout: Layout): RoutingSite[] {
+export function buildSites(sites: readonly PlanningSite[], layout: Layout, wallS: WallClockS): RoutingSite[] {
   return sites.map((s, k) => {
     const site: RoutingSite = { id: s.id, locationIndex: layout.siteIndex[k] as number, serviceTimeS: s.serviceTimeS ?? 900 };
-    if (s.openFromMin !== undefined && s.openToMin !== undefined) site.openingWindow = { startS: s.openFromMin * 60, endS: s.openToMin * 60 };
+    if (s.openFromMin !== undefined && s.openToMin !== undefined) site.openingWindow = { startS: wallS(s.openFromMin), endS: wallS(s.openToMin) };
     return site;
   });
 }
@@ -186,6 +203,7 @@ export function buildStop(args: {
   districtTags: boolean;
   /** The window the plan's trucks work in, minutes: a district with a narrower shift gets its own as a window. */
   planShiftMin: { from: number; to: number };
+  wallS: WallClockS;
 }): Stop {
   const { decision: d, container: c, settings } = args;
   const stop: Stop = {
@@ -201,7 +219,7 @@ export function buildStop(args: {
     fromMin = Math.max(fromMin ?? settings.shiftStartMin, settings.shiftStartMin);
     toMin = Math.min(toMin ?? settings.shiftEndMin, settings.shiftEndMin);
   }
-  if (fromMin !== null && toMin !== null) stop.timeWindow = { startS: fromMin * 60, endS: Math.max(fromMin, toMin) * 60 };
+  if (fromMin !== null && toMin !== null) stop.timeWindow = { startS: args.wallS(fromMin), endS: args.wallS(Math.max(fromMin, toMin)) };
   if (d.category === 'worth' && d.prize !== null) stop.prize = d.prize;
   const lockedTo = args.edit?.vehicleId;
   if (d.category === 'locked' && lockedTo && args.vehicleIds.has(lockedTo)) stop.pin = { vehicleId: lockedTo };

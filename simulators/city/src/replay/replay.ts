@@ -250,12 +250,12 @@ export class Replay {
         truck: { bodyL: FLEET.bodyL, compactionFactor: FLEET.compaction, payloadKg: FLEET.payloadKg, densityKgPerL: DENSITY_KG_PER_L, unloadS: FLEET.unloadS },
         breaks: { kind: 'planner', durationMin: FLEET.breakMin },
         midnightMs,
-        shiftStartMs: midnightMs + FLEET.shiftStartMin * 60_000,
-        plannedShiftEndMs: midnightMs + FLEET.shiftEndMin * 60_000,
+        shiftStartMs: localTimeMs(date, FLEET.shiftStartMin, TIME_ZONE),
+        plannedShiftEndMs: localTimeMs(date, FLEET.shiftEndMin, TIME_ZONE),
         serviceTimeS: (id) => stopServiceS(lifts(id)),
         windowEndMs: (id) => {
           const w = world.byId.get(id)?.accessWindow;
-          return w ? midnightMs + w.toMin * 60_000 : null;
+          return w ? localTimeMs(date, w.toMin, TIME_ZONE) : null;
         },
       };
       const run = new TruckRun(route, setting, {
@@ -387,10 +387,13 @@ export async function routeRecorded(world: ReplayWorld, date: string, visits: re
   }
   const depotAt = new Map(world.depots.map((d, k) => [d.id, k]));
   const disposalAt = world.depots.length;
-  const middle = ((FLEET.shiftStartMin + FLEET.shiftEndMin) / 2) * 60;
+  // Seconds since local midnight of a wall-clock time: not minutes * 60 on a day the clocks change.
+  const dayStartMs = localTimeMs(date, 0, TIME_ZONE);
+  const wallS = (minutes: number): number => (localTimeMs(date, minutes, TIME_ZONE) - dayStartMs) / 1000;
+  const middle = (wallS(FLEET.shiftStartMin) + wallS(FLEET.shiftEndMin)) / 2;
   const vehicles: Vehicle[] = world.vehicles.map((v) => ({
     id: v.id, startLocationIndex: depotAt.get(v.depotId) as number, endLocationIndex: depotAt.get(v.depotId) as number,
-    capacity: [FLEET.bodyL * FLEET.compaction, FLEET.payloadKg], shift: { startS: FLEET.shiftStartMin * 60, endS: FLEET.shiftEndMin * 60 },
+    capacity: [FLEET.bodyL * FLEET.compaction, FLEET.payloadKg], shift: { startS: wallS(FLEET.shiftStartMin), endS: wallS(FLEET.shiftEndMin) },
     costPerDistanceM: 1.5 / 1000, costPerDurationS: 45 / 3600, equipment: ['underground', 'fraction:residual'], disposalSiteIndices: [0], endWithDisposal: true,
     break: { durationS: FLEET.breakMin * 60, window: { startS: middle - 5400, endS: middle + 3600 } },
   }));
@@ -403,7 +406,7 @@ export async function routeRecorded(world: ReplayWorld, date: string, visits: re
       const litres = v.kg / DENSITY_KG_PER_L;
       const stop: Stop = { id: v.clusterId, locationIndex: disposalAt + 1 + visits.indexOf(v), demand: [litres, v.kg], serviceTimeS: stopServiceS(v.lifts), requiredEquipment: ['underground', 'fraction:residual'] };
       void k;
-      if (c.accessWindow) stop.timeWindow = { startS: c.accessWindow.fromMin * 60, endS: c.accessWindow.toMin * 60 };
+      if (c.accessWindow) stop.timeWindow = { startS: wallS(c.accessWindow.fromMin), endS: wallS(c.accessWindow.toMin) };
       return stop;
     });
     const problem: RoutingProblem = {
