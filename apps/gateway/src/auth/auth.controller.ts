@@ -7,6 +7,7 @@ import { UsersService, type UserView } from './users.service';
 import { ApiController } from '../common/api-controller';
 import type { HttpResponse } from '../common/http';
 import { TooManyLoginsError } from './too-many-logins.error';
+import { ADMIN_COOKIE, ADMIN_COOKIE_PATH, ADMIN_COOKIE_TTL_S } from './admin-cookie';
 
 @ApiController('api/auth', 'auth')
 export class AuthController {
@@ -24,6 +25,18 @@ export class AuthController {
       if (error instanceof TooManyLoginsError) res.setHeader('Retry-After', String(error.retryAfterS));
       throw error;
     }
+  }
+
+  // The admin pages (the job queues board) are opened by the browser, which sends no Authorization header: the
+  // dashboard trades its bearer token here for a short-lived cookie that only /admin receives and no script can read.
+  @Roles('admin')
+  @Post('admin-session')
+  @HttpCode(204)
+  @ApiOperation({ summary: `For admins: sets the HttpOnly cookie (Path=${ADMIN_COOKIE_PATH}, ${ADMIN_COOKIE_TTL_S} s) that opens the job queues board in a browser` })
+  async adminSession(@CurrentUser() user: AuthUser, @Req() req: { secure?: boolean }, @Res({ passthrough: true }) res: HttpResponse): Promise<void> {
+    const token = await this.users.issueAdminBoardToken(user, ADMIN_COOKIE_TTL_S);
+    const secure = req.secure === true ? '; Secure' : '';
+    res.setHeader('Set-Cookie', `${ADMIN_COOKIE}=${token}; Path=${ADMIN_COOKIE_PATH}; Max-Age=${ADMIN_COOKIE_TTL_S}; HttpOnly; SameSite=Strict${secure}`);
   }
 
   // A driver too: the pages ask who is signed in to know where a driver belongs.

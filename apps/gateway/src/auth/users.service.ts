@@ -6,7 +6,7 @@ import { LiveService } from '../live/live.service';
 import { LoginAttempts } from './login-attempts';
 import { hashPassword, verifyPassword } from './password';
 import type { AuthUser, Role } from './roles';
-import { TokenService } from './token.service';
+import { TokenService, type TokenPurpose } from './token.service';
 import { TooManyLoginsError } from './too-many-logins.error';
 import { UsersRepository, type UserRecord } from './users.repository';
 
@@ -130,8 +130,8 @@ export class UsersService {
   }
 
   /** The user behind a token, checked against the stored user (still active, same token version). */
-  async authenticate(token: string): Promise<AuthUser> {
-    const claims = await this.tokens.verify(token);
+  async authenticate(token: string, purpose: TokenPurpose = 'login'): Promise<AuthUser> {
+    const claims = await this.tokens.verify(token, purpose);
     let user = await this.cachedUser(claims.sub);
     // A token newer than the cached user was issued after a change made elsewhere (another replica, a restart with a new admin password): read it again.
     if (user && user.tokenVersion < claims.ver) user = await this.cachedUser(claims.sub, true);
@@ -139,6 +139,13 @@ export class UsersService {
       throw new DomainError('unauthenticated', 'this login is no longer valid (user changed or disabled); log in again');
     }
     return { id: user.id, username: user.username, role: user.role, districts: user.districts, vehicleId: user.vehicleId };
+  }
+
+  /** A token for the admin pages' cookie, for a user already authenticated; it ends with the user's logins (same token version). */
+  async issueAdminBoardToken(user: AuthUser, ttlS: number): Promise<string> {
+    const stored = await this.cachedUser(user.id);
+    if (!stored || !stored.active) throw new DomainError('unauthenticated', 'this login is no longer valid (user changed or disabled); log in again');
+    return this.tokens.issueAdminBoard({ sub: stored.id, usr: stored.username, role: stored.role, dist: stored.districts, ver: stored.tokenVersion }, ttlS);
   }
 
   async list(): Promise<UserView[]> {

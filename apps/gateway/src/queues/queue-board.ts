@@ -7,12 +7,31 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { Config } from '@vulgraad/config';
 import { CONFIG, DomainError, PLANNER_QUEUE } from '@vulgraad/contracts';
+import { adminCookieToken } from '../auth/admin-cookie';
 import { roleAllows } from '../auth/roles';
 import { UsersService } from '../auth/users.service';
 import type { HttpRequest, HttpResponse } from '../common/http';
 
 /** Where the board is served. */
 export const QUEUE_BOARD_PATH = '/admin/queues';
+
+/**
+ * The board's own page: its scripts and styles from its static folder, inline styles and style attributes, and the
+ * IBM Plex fonts its page asks Google Fonts for. Only under QUEUE_BOARD_PATH; the rest of the gateway keeps the
+ * strict policy of app-setup.
+ */
+const BOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com",
+  "font-src 'self' data: https://fonts.gstatic.com",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+  "object-src 'none'",
+].join('; ');
 
 const STATUS: Record<'unauthenticated' | 'forbidden', { statusCode: number; error: string }> = {
   unauthenticated: { statusCode: 401, error: 'Unauthorized' },
@@ -24,8 +43,9 @@ const STATUS: Record<'unauthenticated' | 'forbidden', { statusCode: number; erro
  * running, failed (with their reasons) and done, and retrying a failed one.
  * Served at /admin/queues when REDIS_URL is set (without Redis the jobs run
  * in the planner's process and there is no queue to show). The board is
- * Express middleware, not a Nest route, so it checks the bearer token and
- * the admin role itself, as the AuthGuard does for the API.
+ * Express middleware, not a Nest route, so it checks the bearer token (or
+ * the admin cookie of POST /api/auth/admin-session, for a browser) and the
+ * admin role itself, as the AuthGuard does for the API.
  */
 @Injectable()
 export class QueueBoard implements OnModuleDestroy {
@@ -49,7 +69,8 @@ export class QueueBoard implements OnModuleDestroy {
     serverAdapter.setBasePath(QUEUE_BOARD_PATH);
     createBullBoard({ queues: this.queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });
     app.use(QUEUE_BOARD_PATH, (req: HttpRequest, res: HttpResponse, next: (error?: unknown) => void) => {
-      this.admit(req.headers.authorization).then(
+      res.setHeader('Content-Security-Policy', BOARD_CSP);
+      this.admit(req.headers.authorization, req.headers.cookie).then(
         () => next(),
         (error: unknown) => {
           if (error instanceof DomainError && (error.code === 'unauthenticated' || error.code === 'forbidden')) {
@@ -67,10 +88,12 @@ export class QueueBoard implements OnModuleDestroy {
     await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
 
-  private async admit(authorization: string | string[] | undefined): Promise<void> {
+  /** The bearer header (a login token) or, from a browser, the admin cookie (an admin-board token); either of a current admin. */
+  private async admit(authorization: string | string[] | undefined, cookie: string | string[] | undefined): Promise<void> {
     const match = /^Bearer\s+(\S+)$/i.exec(typeof authorization === 'string' ? authorization : '');
-    if (!match) throw new DomainError('unauthenticated', 'log in first: send Authorization: Bearer <token>', 'authorization');
-    const user = await this.users.authenticate(match[1] as string);
+    const cookieToken = match ? null : adminCookieToken(cookie);
+    if (!match && !cookieToken) throw new DomainError('unauthenticated', 'log in first: send Authorization: Bearer <token>, or open the board from the dashboard', 'authorization');
+    const user = match ? await this.users.authenticate(match[1] as string) : await this.users.authenticate(cookieToken as string, 'admin-board');
     if (!roleAllows(user.role, ['admin'])) throw new DomainError('forbidden', `role ${user.role} may not see the job queues; it needs admin`);
   }
 }
