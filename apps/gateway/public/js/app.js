@@ -97,6 +97,15 @@ async function start() {
     rerenderAll();
   });
   $('logout').addEventListener('click', () => logout());
+  // The board is a page of its own that the browser opens without our bearer header: first trade the token for the
+  // short-lived HttpOnly cookie that only /admin receives (the token never goes into a URL).
+  $('queues-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    api
+      .post('/api/auth/admin-session')
+      .then(() => window.location.assign('/admin/queues'))
+      .catch((error) => ($('queues-link').title = error.message));
+  });
   $('login-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const form = new window.FormData(event.target);
@@ -122,6 +131,7 @@ function logout() {
   window.vulgraad.ready = false;
   $('login').hidden = false;
   $('logout').hidden = true;
+  $('queues-link').hidden = true;
   $('who').textContent = '';
 }
 
@@ -134,6 +144,7 @@ async function boot() {
   }
   $('login').hidden = true;
   $('logout').hidden = false;
+  $('queues-link').hidden = user.role !== 'admin';
   $('who').textContent = `${user.username} · ${user.role}`;
   $('who').dataset.role = user.role;
   const [mapConfig, districts] = await Promise.all([api.get('/api/map/config'), api.get('/api/districts')]);
