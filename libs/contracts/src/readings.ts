@@ -118,3 +118,17 @@ export interface ReadingRow {
   format: string;
   correlationId: string | null;
 }
+
+/** The latest known state of a container after a batch (a row of the container_state table). */
+export interface ContainerState {
+  containerId: string;
+  deviceId: string;
+  measuredAt: Date;
+  fillPct: number | null;
+  distanceMm: number | null;
+  temperatureC: number | null;
+  batteryPct: number | null;
+  flags: string[];
+  unchangedSince: Date | null;
+  unchangedCount: number;
+}

@@ -1,4 +1,4 @@
-import type { ContainerStateChanged, ParsedReading, ParseResult, ReadingRow, RejectReason } from '@vulgraad/contracts';
+import type { ContainerState, ContainerStateChanged, ParsedReading, ParseResult, ReadingRow, RejectReason } from '@vulgraad/contracts';
 import type { QualityMemory, QualityThresholds } from '@vulgraad/payloads';
 
 /** One message as a transport hands it over, before it is read. */
@@ -99,15 +99,4 @@ export interface RejectedRow {
 export type ReadingRowOut = ReadingRow;
 
 /** The latest state of a container after a batch (shape of the container_state table). */
-export interface ContainerStateOut {
-  containerId: string;
-  deviceId: string;
-  measuredAt: Date;
-  fillPct: number | null;
-  distanceMm: number | null;
-  temperatureC: number | null;
-  batteryPct: number | null;
-  flags: string[];
-  unchangedSince: Date | null;
-  unchangedCount: number;
-}
+export type ContainerStateOut = ContainerState;

@@ -1,25 +1,12 @@
-import type { ReadingRow } from '@vulgraad/contracts';
+import type { ContainerState, ReadingRow } from '@vulgraad/contracts';
 import type { Database, Queryable } from '../database';
 import { copyField, toArrayLiteral } from '../database';
 import { CopyBytes } from './copy-bytes';
 import { toDate, toDateOrNull } from './sql-helpers';
 
 /** One stored reading, mapped to its container, with its quality flags (declared in @vulgraad/contracts). */
-export type { ReadingRow } from '@vulgraad/contracts';
+export type { ContainerState, ReadingRow } from '@vulgraad/contracts';
 
-/** The latest known state of a container (table container_state). */
-export interface ContainerState {
-  containerId: string;
-  deviceId: string;
-  measuredAt: Date;
-  fillPct: number | null;
-  distanceMm: number | null;
-  temperatureC: number | null;
-  batteryPct: number | null;
-  flags: string[];
-  unchangedSince: Date | null;
-  unchangedCount: number;
-}
 
 /** One bucket of readings_hourly or readings_daily. */
 export interface ReadingRollup {
