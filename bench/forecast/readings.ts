@@ -98,6 +98,28 @@ function describe(name: string, count: number, result: ReadingsBacktestResult, r
   ].join('\n');
 }
 
+/**
+ * Where the overflow answer wins and loses: per container with any overflow, how often the
+ * sensor reached full within a day and each rate's precision and recall at its chosen risk.
+ */
+function overflowByContainer(containers: readonly RecordedContainer[], settings: ForecastSettings, risks: ReadingsMap): string {
+  const lines = ['overflow within 24 h by container (model / flat at their risks):'];
+  for (const container of containers) {
+    const result = backtestReadings([container], [
+      { name: 'model', forecaster: createForecaster(settings) },
+      { name: 'flat', forecaster: createForecaster({ ...settings, timePattern: 'flat', levelCurve: false, calibrate: false, fullAtProbability: 0.5 }) },
+    ], { overflowThresholds: RISKS, horizonsH: [24] });
+    const [model, flat] = result.scores as [CompetitorScore, CompetitorScore];
+    const m = overflowAt(model, risks);
+    const fl = overflowAt(flat, risks);
+    if (m.positives === 0) continue;
+    lines.push(
+      `  ${container.containerId} ${container.fraction ?? ''}: ${m.positives} of ${m.cases} (${f((m.positives / m.cases) * 100, 0)} %); model P ${f(m.precision)} R ${f(m.recall)} F1 ${f(m.f1, 3)}, flat P ${f(fl.precision)} R ${f(fl.recall)} F1 ${f(fl.f1, 3)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** Runs the back-test on a readings file and prints the report; the last line in the issue's format. */
 export function runReadings(args: ReadingsArgs): void {
   const file = parseFillReadingsCsv(readFileSync(args.file, 'utf8'), { timeZone: args.timeZone });
@@ -119,6 +141,7 @@ export function runReadings(args: ReadingsArgs): void {
   }
   const all = run(file.containers, settings);
   console.log(describe('all', file.containers.length, all, risks));
+  console.log(overflowByContainer(file.containers, settings, risks));
   const [model, flat, last] = all.scores as [typeof all.scores[number], typeof all.scores[number], typeof all.scores[number]];
   const mae = (s: typeof model): number => (s.horizons[0] as { maePct: number }).maePct;
   console.log(`cpu: ${((process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1e6).toFixed(1)} s for all runs`);

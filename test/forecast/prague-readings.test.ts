@@ -22,7 +22,7 @@ withPrague('forecast on the recorded Prague sensors', () => {
     const [model, flat] = result.scores;
     expect(model?.horizons[0]?.pairs).toBe(flat?.horizons[0]?.pairs);
     expect(model?.horizons[0]?.pairs).toBeGreaterThan(15_000);
-    // Measured: 5.23 against 5.82, full time 14.7 against 15.6 h (bench/RESULTS.md); the test holds the gain, not the decimals.
+    // Measured: 5.23 against 5.82, full time 14.4 against 15.6 h (bench/RESULTS.md); the test holds the gain, not the decimals.
     expect(model?.horizons[0]?.maePct).toBeLessThan(0.93 * (flat?.horizons[0]?.maePct as number));
     expect(model?.fullTime.maeH).toBeLessThan(flat?.fullTime.maeH as number);
     expect(model?.horizons[0]?.bandCoverage).toBeGreaterThan(0.75);

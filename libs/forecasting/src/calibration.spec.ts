@@ -1,4 +1,4 @@
-import { calibrationCell, cellDistributions, cellQuantile, emptyCalibration, normalBins, recordOutcomes, addPending } from './calibration';
+import { CALIBRATION_CELLS, calibrationCell, cellDistributions, cellQuantile, emptyCalibration, normalBins, recordOutcomes, addPending } from './calibration';
 import { FillForecaster } from './fill-forecaster';
 import type { FillObservation } from './types';
 
@@ -43,6 +43,14 @@ describe('calibration on day-ahead outcomes', () => {
     const b = calibrated.predict(calibrated.fit({ containerId: 'n', readings }), nowMs + 12 * HOUR_MS, nowMs);
     expect(b.meanPct).toBeCloseTo(a.meanPct, 1);
     expect(b.highPct - b.lowPct).toBeCloseTo(a.highPct - a.lowPct, 0);
+  });
+
+  it('groups start levels in quarters, a reading at full with the top one', () => {
+    expect(calibrationCell(0, 0)).toBe(calibrationCell(24.9, 0));
+    expect(calibrationCell(25, 0)).not.toBe(calibrationCell(24.9, 0));
+    expect(calibrationCell(75, 0)).toBe(calibrationCell(100, 0));
+    expect(calibrationCell(100, -5)).not.toBe(calibrationCell(100, 0));
+    expect(new Set([0, 30, 60, 90].flatMap((level) => [-5, 0, 3, 9].map((step) => calibrationCell(level, step)))).size).toBe(CALIBRATION_CELLS);
   });
 
   it('gives no outcome across an emptying', () => {

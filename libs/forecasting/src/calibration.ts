@@ -10,7 +10,7 @@ import { normalCdf } from './normal';
  * rate model's mean and standard deviation from that moment. When the sensor
  * reaches that time without an emptying in between, the standardised
  * residual z = (level read - mean) / sd is counted in a histogram of the cell
- * (`calibrationCell`: the level at the start in five groups of 20 points x how
+ * (`calibrationCell`: the level at the start in four groups of 25 points x how
  * that reading moved from the one before) and in the container's overall
  * histogram. Predictions take quantiles
  * of the cell's histogram, backed off to the overall one and to a normal of
@@ -47,7 +47,11 @@ const OUTCOME_MAX_GAP_MS = 6 * HOUR_MS;
 const Z_MIN = -4;
 const Z_STEP = 0.2;
 export const Z_BINS = 41;
-const LEVEL_GROUPS = 5;
+/**
+ * Four groups of 25 points: on the tuning half of the Prague recordings 5.190 (24-hour MAE)
+ * against 5.203 with five of 20 and 5.203 with ten of 10; fewer cells fill up sooner.
+ */
+const LEVEL_GROUPS = 4;
 const STEP_CLASSES = 4;
 export const CALIBRATION_CELLS = LEVEL_GROUPS * STEP_CLASSES;
 const OVERALL = CALIBRATION_CELLS;
@@ -61,7 +65,7 @@ export function emptyCalibration(): ResidualCalibration {
 }
 
 /**
- * The cell of a forecast: the level it starts from (five groups of 20 points) and how the reading
+ * The cell of a forecast: the level it starts from (four groups of 25 points) and how the reading
  * it starts from moved from the one before (down more than a point, within a point, up to 5, more):
  * a reading that just dipped tends to come back, one in a fast rise tends to go on.
  */
