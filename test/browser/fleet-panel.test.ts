@@ -60,7 +60,7 @@ maybe('the dashboard\'s fleet tab in a real browser', () => {
     await page.selectOption('#lang', 'nl');
     expect(await page.textContent('#tabbtn-fleet')).toBe('Wagenpark');
     await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=fleet-panel] h3')?.textContent === 'Wagens (1)');
-    expect(await panelText()).toMatch(/Stortplaatsen[\s\S]*AEB · restafval · open 06:00–22:00 · lossen 15 min/);
+    expect(await panelText()).toMatch(/Stortplaatsen[\s\S]*AEB \(aeb\) · restafval · open 06:00–22:00 · lossen 15 min/);
     const truck = (await page.textContent('li[data-vehicle-id=crane-7]')) ?? '';
     expect(truck).toContain('defect: hydraulics');
     expect(truck).toContain('pauze 45 min');
