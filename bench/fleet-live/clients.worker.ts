@@ -5,6 +5,7 @@
  * position it receives from its publish (the position's `at` is the
  * publisher's clock at publish) to its arrival.
  */
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_EVENTS, LIVE_REQUESTS, type JoinAnswer, type TruckPosition } from '@vulgraad/contracts';
@@ -23,6 +24,11 @@ let warmupEndTs = Infinity;
 /** Per client: the latest `at` received per truck, and how many distinct positions after warm-up. */
 const lastAt: Array<Map<string, number>> = [];
 const received: Array<Map<string, number>> = [];
+/** This thread's own share of the latency: how busy its loop was and how late it ran, from warm-up on. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+let eluAtWarmup: EventLoopUtilization | null = null;
+/** Messages of each live event the clients received, from warm-up on. */
+const messagesOf: Record<string, number> = {};
 
 async function init(message: Init): Promise<void> {
   warmupEndTs = message.warmupEndTs;
@@ -31,6 +37,9 @@ async function init(message: Init): Promise<void> {
     message.rooms.map(async (room, i) => {
       const socket = io(message.url, { transports: ['websocket'], auth: { token: message.token }, reconnection: false, forceNew: true });
       sockets.push(socket);
+      socket.onAny((event: string) => {
+        if (eluAtWarmup) messagesOf[event] = (messagesOf[event] ?? 0) + 1;
+      });
       lastAt[i] = new Map();
       received[i] = new Map();
       socket.on(LIVE_EVENTS.position, (p: TruckPosition) => {
@@ -56,7 +65,13 @@ async function init(message: Init): Promise<void> {
 
 port.on('message', (message: { type: string } & Init & { expected: Array<Array<[string, number]>> }) => {
   if (message.type === 'init') init(message).catch((error: unknown) => port.postMessage({ type: 'error', error: String(error) }));
-  if (message.type === 'warmup') warmupEndTs = message.warmupEndTs;
+  if (message.type === 'warmup') {
+    warmupEndTs = message.warmupEndTs;
+    setTimeout(() => {
+      eluAtWarmup = performance.eventLoopUtilization();
+      loopDelay.enable();
+    }, Math.max(0, warmupEndTs - Date.now())).unref();
+  }
   if (message.type === 'count') port.postMessage({ type: 'count', samples: latencies.length });
   if (message.type === 'result') {
     // expected[i]: for client i, [vehicleId, positions published after warm-up] of every truck its room gets.
@@ -75,6 +90,8 @@ port.on('message', (message: { type: string } & Init & { expected: Array<Array<[
       return rank < latencies.length ? latencies[rank]! : Infinity;
     };
     for (const s of sockets) s.close();
-    port.postMessage({ type: 'result', samples: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1] ?? 0, lost, expectedPairs });
+    const busy = eluAtWarmup ? performance.eventLoopUtilization(eluAtWarmup).utilization : NaN;
+    const thread = { busyShare: busy, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, messagesOf };
+    port.postMessage({ type: 'result', samples: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1] ?? 0, lost, expectedPairs, thread });
   }
 });

@@ -55,6 +55,12 @@ const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+interface GatewayStats {
+  positionAgeMs: { p50: number; p99: number; max: number };
+  eventLoopDelayMs: { p99: number; max: number };
+  gcPauses: { count: number; totalMs: number; maxMs: number };
+}
+
 /** The city, its sensors, the trucks, and today's plan: each truck empties two containers of one district. */
 async function seed(scratch: ScratchDatabase): Promise<{ devices: string[]; truckDistricts: string[]; districts: string[] }> {
   const city = generateCity({ containers: CONTAINERS, seed: 17, idPrefix: `fl${run}`, name: 'Benchdorp' });
@@ -117,6 +123,7 @@ async function main(): Promise<void> {
     ]);
     const login = await fetch(`${gateway.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
     const { token } = (await login.json()) as { token: string };
+    const gatewayStats = (): Promise<GatewayStats> => fetch(`${gateway!.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then((res) => res.json() as Promise<GatewayStats>);
 
     const clientDistricts = Array.from({ length: CLIENTS }, (_, i) => districts[i % districts.length]!);
     worker = new Worker(path.join(__dirname, 'clients.worker.ts'), { execArgv: process.execArgv });
@@ -148,7 +155,9 @@ async function main(): Promise<void> {
     let positionsSent = 0;
     let nextDevice = 0;
     let lastPositionAt = 0;
+    let statsReset: Promise<unknown> | null = null;
     while (Date.now() < end) {
+      if (!statsReset && Date.now() >= warmEnd) statsReset = fetch(`${gateway.url}/api/live/stats/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
       const elapsedS = (Date.now() - t0) / 1000;
       // Trucks: each publishes once per second, spread over the second; a position's time is its publish time (ms), which the clients time against.
       const positionsDue = Math.floor(elapsedS * TRUCKS) - positionsSent;
@@ -180,6 +189,12 @@ async function main(): Promise<void> {
         `${describeCpu('this process (publisher and the clients\' worker)', machineBefore.bench, machineAfter.bench, seconds)}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     );
     log(`fleetlive: published ${positionsSent} positions and ${readingsSent} readings in ${seconds.toFixed(1)} s`);
+    await statsReset;
+    const g = await gatewayStats();
+    log(
+      `fleetlive: gateway after warm-up: positions handed to socket.io at age p50 ${g.positionAgeMs.p50} ms, p99 ${g.positionAgeMs.p99} ms, max ${g.positionAgeMs.max} ms (publish to emit); ` +
+        `event loop delay p99 ${g.eventLoopDelayMs.p99} ms, max ${g.eventLoopDelayMs.max} ms; GC ${g.gcPauses.count} pauses, ${g.gcPauses.totalMs} ms in all, longest ${g.gcPauses.maxMs} ms`,
+    );
     // Wait while positions are still stored or delivered (a backed-up run is slow, not lossy): until 15 s pass without either, at most three minutes.
     const stored = async (): Promise<number> => Number((await scratch.db.query<{ n: string }>('SELECT count(*) AS n FROM vehicle_positions')).rows[0]?.n ?? 0);
     const delivered = async (): Promise<number> => {
@@ -198,15 +213,28 @@ async function main(): Promise<void> {
       if (still >= 15) break;
     }
     log(`fleetlive: the last positions were stored or delivered ${((Date.now() - drainStart) / 1000 - still).toFixed(0)} s after publishing stopped`);
+    // CPU until everything published was handled, whatever the machine's load: a cost per message, not a rate.
+    const drained = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid) };
+    const perMessage = (before: { cpuSeconds: number }, after: { cpuSeconds: number }): string =>
+      `${(after.cpuSeconds - before.cpuSeconds).toFixed(1)} s, ${(((after.cpuSeconds - before.cpuSeconds) * 1e6) / (positionsSent + readingsSent)).toFixed(1)} us per message (position or reading)`;
+    log(
+      `fleetlive: cpu from the first publish until drained: gateway ${perMessage(machineBefore.gateway, drained.gateway)}; ingest ${perMessage(machineBefore.ingest, drained.ingest)}; ` +
+        `this process ${perMessage(machineBefore.bench, drained.bench)}`,
+    );
     const expected = clientDistricts.map((district) => {
       const list: Array<[string, number]> = [];
       for (let t = 0; t < TRUCKS; t++) if (truckDistricts[t] === district) list.push([`truck-${t}`, afterWarmup[t]!]);
       return list;
     });
-    const result = expect<{ samples: number; p50: number; p99: number; max: number; lost: number; expectedPairs: number }>('result');
+    const result = expect<{ samples: number; p50: number; p99: number; max: number; lost: number; expectedPairs: number; thread: { busyShare: number; loopDelayP99Ms: number; loopDelayMaxMs: number; messagesOf: Record<string, number> } }>('result');
     worker.postMessage({ type: 'result', expected });
     const r = await Promise.race([result, failed]);
     log(`fleetlive: stored ${await stored()} of ${positionsSent} positions; ${r.samples} (position, client) deliveries after warm-up of ${r.expectedPairs} expected: p50 ${r.p50} ms, p99 ${r.p99} ms (over every pair expected), max ${r.max} ms`);
+    const perClientS = (n: number | undefined): string => ((n ?? 0) / CLIENTS / SECONDS).toFixed(0);
+    log(
+      `fleetlive: the clients' thread was busy ${(r.thread.busyShare * 100).toFixed(0)} % of the time after warm-up, its loop ran late by p99 ${r.thread.loopDelayP99Ms.toFixed(0)} ms, max ${r.thread.loopDelayMaxMs.toFixed(0)} ms; ` +
+        `each client got per second ${perClientS(r.thread.messagesOf.position)} position, ${perClientS(r.thread.messagesOf.containers)} containers and ${perClientS(r.thread.messagesOf.progress)} progress messages`,
+    );
     const ms = (x: number): string => (Number.isFinite(x) ? String(x) : 'inf');
     log(`fleetlive trucks=${TRUCKS} positions_per_s=${Math.round(positionsSent / seconds)} readings_per_s=${Math.round(readingsSent / seconds)} clients=${CLIENTS} p99_ms=${ms(r.p99)} lost=${r.lost}`);
   } finally {

@@ -12,11 +12,17 @@ export interface ServiceProcess {
 }
 
 /**
+ * Node options for the service from BENCH_SERVICE_NODE_ARGS (space-separated), for a benchmark to
+ * profile it, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS).
+ */
+const nodeArgs = (): string[] => (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/**
  * Starts an app's main.ts as its own process (as in production) with env on
  * top of this one's, and resolves when its "listening" log line names the port.
  */
 export function spawnService(main: string, readyMessage: string, env: Record<string, string>, startTimeoutMs = 90_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['-r', './tools/register.js', main], {
+  const child = spawn(process.execPath, [...nodeArgs(), '-r', './tools/register.js', main], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, LOG_JSON: 'true', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -52,4 +52,28 @@ maybe('the sensors-and-onboarding page in a real browser', () => {
     expect(rows[0]!.secret_hash).toMatch(/^\$7\$/);
     expect(rows[0]!.secret_hash).not.toContain(secret);
   });
+
+  it('speaks Dutch when asked: headings, columns, flags and the result of a form', async () => {
+    const page = browser.page;
+    await page.selectOption('#lang', 'nl');
+    expect(await page.getAttribute('html', 'lang')).toBe('nl');
+    expect(await page.textContent('[data-testid=fleet-health] h2')).toBe('Gezondheid van de sensoren');
+    expect(await page.textContent('[data-testid=onboarding] h2')).toBe('Aanmelden');
+    expect(await page.$$eval('#fleet-table thead th', (ths) => ths.map((th) => (th as unknown as { textContent: string }).textContent))).toEqual(
+      expect.arrayContaining(['laatste bericht', 'batterij %', 'vlaggen']),
+    );
+    expect(await page.textContent('#fleet-summary')).toMatch(/^\d+ sensoren, \d+ met vlaggen$/);
+    expect(await page.textContent(`#fleet-table tbody tr:has-text("${devices[1]!.externalRef}") .flag[data-flag=silent]`)).toBe('stil');
+    expect(await page.getAttribute('#form-device input[name=containerId]', 'placeholder')).toBe('koppelen aan (mag)');
+
+    await page.fill('#form-device input[name=externalRef]', 'page-dutch-sensor');
+    await page.uncheck('#form-device input[name=secret]');
+    await page.click('#form-device button[type=submit]');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('#onboard-result')?.textContent.includes('page-dutch-sensor') === true);
+    expect(await page.textContent('#onboard-result')).toMatch(/^sensor page-dutch-sensor geregistreerd \(id /);
+
+    await page.selectOption('#lang', 'en');
+    expect(await page.textContent('[data-testid=fleet-health] h2')).toBe('Sensor fleet health');
+    expect(await page.textContent('#fleet-summary')).toMatch(/^\d+ sensors, \d+ with flags$/);
+  });
 });

@@ -53,4 +53,25 @@ maybe('the dashboard\'s fleet tab in a real browser', () => {
     await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('li[data-vehicle-id=crane-7]')?.textContent.includes('broken down: hydraulics') === true);
     expect((await new VehiclesRepository(scratch.db).findById('crane-7'))?.status).toBe('out_of_service');
   });
+
+  it('speaks Dutch when asked, and English again', async () => {
+    const page = browser.page;
+    const panelText = async (): Promise<string> => (await page.textContent('[data-testid=fleet-panel]')) ?? '';
+    await page.selectOption('#lang', 'nl');
+    expect(await page.textContent('#tabbtn-fleet')).toBe('Wagenpark');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=fleet-panel] h3')?.textContent === 'Wagens (1)');
+    expect(await panelText()).toMatch(/Stortplaatsen[\s\S]*AEB \(aeb\) · restafval · open 06:00–22:00 · lossen 15 min/);
+    const truck = (await page.textContent('li[data-vehicle-id=crane-7]')) ?? '';
+    expect(truck).toContain('defect: hydraulics');
+    expect(truck).toContain('pauze 45 min');
+    expect(truck).toContain('laadbak 22000 L');
+    expect(await page.textContent('li[data-vehicle-id=crane-7] button')).toBe('Weer in dienst');
+    await page.click('li[data-vehicle-id=crane-7] button:text("Bewerken")');
+    expect(await page.textContent('li[data-vehicle-id=crane-7] button[type=submit]')).toBe('Wagen opslaan');
+    expect(await panelText()).not.toMatch(/Trucks|Disposal sites|broken down|Save truck/);
+
+    await page.selectOption('#lang', 'en');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=fleet-panel] h3')?.textContent === 'Trucks (1)');
+    expect(await page.textContent('li[data-vehicle-id=crane-7]')).toContain('broken down: hydraulics');
+  });
 });

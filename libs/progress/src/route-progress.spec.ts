@@ -1,5 +1,5 @@
 import type { PlanStop, TruckPosition } from '@vulgraad/contracts';
-import { computeRouteProgress, type StopOutcome } from './route-progress';
+import { computeRouteProgress, progressShownKey, type StopOutcome } from './route-progress';
 import { fillDropProof } from './proof-of-service';
 
 const T0 = Date.parse('2026-03-02T07:00:00Z');
@@ -78,5 +78,28 @@ describe(fillDropProof.name, () => {
     expect(fillDropProof({ container, previousFillPct: 90, fillPct: 5, measuredAtMs: min(10), trucks: [truck('t', 4.91, 10, ['paper'])] }, options)).toBeNull();
     expect(fillDropProof({ container, previousFillPct: 90, fillPct: 5, measuredAtMs: min(30), trucks: [truck('t', 4.91, 10)] }, options)).toBeNull();
     expect(fillDropProof({ container, previousFillPct: null, fillPct: 5, measuredAtMs: min(10), trucks: [truck('t', 4.91, 10)] }, options)).toBeNull();
+  });
+});
+
+describe(progressShownKey.name, () => {
+  const at = (lng: number, atMin: number): TruckPosition => ({ vehicleId: 'truck-1', at: new Date(min(atMin)).toISOString(), lat: 52.37, lng, speedKmh: 25, heading: 90 });
+
+  it('stays the same while the truck drives towards its next stop at the expected speed', () => {
+    // 20 s later and 20 s of driving (at 30 km/h after the road factor) closer to c1: the ETA stays on the same minute.
+    const metresIn20s = ((30_000 / 3600) * 20) / 1.3;
+    const lngStep = metresIn20s / 68_000;
+    const before = computeRouteProgress({ ...base, outcomes: new Map(), position: at(4.9, 3), nowMs: min(3) }, options);
+    const after = computeRouteProgress({ ...base, outcomes: new Map(), position: at(4.9 + lngStep, 3 + 1 / 3), nowMs: min(3 + 1 / 3) }, options);
+    expect(after.at).not.toBe(before.at);
+    expect(progressShownKey(after)).toBe(progressShownKey(before));
+  });
+
+  it('changes when a stop is done, when the ETA moves to another minute, or when the route falls further behind', () => {
+    const sut = computeRouteProgress({ ...base, outcomes: new Map(), position: at(4.9, 3), nowMs: min(3) }, options);
+    const done1 = computeRouteProgress({ ...base, outcomes: new Map([done('c1', 3)]), position: at(4.9, 3), nowMs: min(3) }, options);
+    const stuck = computeRouteProgress({ ...base, outcomes: new Map(), position: at(4.9, 3), nowMs: min(5) }, options);
+    expect(progressShownKey(done1)).not.toBe(progressShownKey(sut));
+    expect(progressShownKey(stuck)).not.toBe(progressShownKey(sut));
+    expect(stuck.behindMin).toBeGreaterThan(sut.behindMin);
   });
 });

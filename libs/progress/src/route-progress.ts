@@ -116,3 +116,16 @@ export function computeRouteProgress(input: RouteProgressInput, options: Progres
     at: new Date(input.nowMs).toISOString(),
   };
 }
+
+/**
+ * What a person sees of a route's progress, as one comparable key: how many
+ * stops are done and skipped, minutes behind, and each stop's status and ETA
+ * to the minute (pages show ETAs as hh:mm). Two progresses with the same key
+ * look the same on a page, so a position that leaves the key unchanged need
+ * not send the route's progress again (the position itself is sent anyway).
+ */
+export function progressShownKey(progress: Pick<RouteProgress, 'done' | 'skipped' | 'total' | 'behindMin' | 'stops'>): string {
+  let key = `${progress.done}/${progress.skipped}/${progress.total}/${progress.behindMin}`;
+  for (const stop of progress.stops) key += `|${stop.sequence}:${stop.status}:${stop.eta === null ? '' : Math.floor(Date.parse(stop.eta) / 60_000)}`;
+  return key;
+}

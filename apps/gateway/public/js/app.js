@@ -170,6 +170,7 @@ function rerenderAll() {
   feedbackDirty = true;
   loadEdits();
   renderSummary();
+  fleetPanel.rerender();
 }
 
 // ---------- the map ----------

@@ -3,16 +3,18 @@
 // status), depots and disposal sites from /api/vehicles, /api/depots and
 // /api/disposal-sites. Planners and admins edit a truck; planners, operators
 // and admins mark it broken down or back in service (the planner re-plans).
+import { t } from './i18n.js';
 
 const hhmm = (min) => `${String(Math.floor(min / 60) % 24).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 function shiftText(v) {
-  if (!v.shiftByWeekday) return `${hhmm(v.shiftStartMin)}–${hhmm(v.shiftEndMin)} daily`;
+  if (!v.shiftByWeekday) return t('fleet.daily', { from: hhmm(v.shiftStartMin), to: hhmm(v.shiftEndMin) });
   return Object.entries(v.shiftByWeekday)
-    .map(([day, [from, to]]) => `${WEEKDAYS[Number(day) - 1]} ${hhmm(from)}–${hhmm(to)}`)
+    .map(([day, [from, to]]) => `${t(`weekday.${day}`)} ${hhmm(from)}–${hhmm(to)}`)
     .join(', ');
 }
+
+const fractions = (list) => list.map((f) => t(`fraction.${f}`)).join(', ');
 
 const node = (tag, props = {}, ...children) => {
   const el = document.createElement(tag);
@@ -30,16 +32,24 @@ export class FleetPanel {
     this.api = api;
     this.root = root;
     this.permissions = permissions;
+    /** What was shown last, to show it again in another language. */
+    this.shown = null;
   }
 
   async load() {
-    this.root.replaceChildren(node('p', { className: 'hint', textContent: 'Loading the fleet…' }));
+    this.root.replaceChildren(node('p', { className: 'hint', textContent: t('fleet.loading') }));
     try {
       const [vehicles, depots, sites] = await Promise.all([this.api.get('/api/vehicles'), this.api.get('/api/depots'), this.api.get('/api/disposal-sites')]);
+      this.shown = { vehicles, depots, sites };
       this.render(vehicles, depots, sites);
     } catch (error) {
       this.root.replaceChildren(node('p', { className: 'result error', textContent: error.message }));
     }
+  }
+
+  /** Shows what was loaded last again (the language changed). */
+  rerender() {
+    if (this.shown) this.render(this.shown.vehicles, this.shown.depots, this.shown.sites);
   }
 
   render(vehicles, depots, sites) {
@@ -52,30 +62,30 @@ export class FleetPanel {
         'li',
         { dataset: { vehicleId: v.id } },
         node('strong', { textContent: `${v.name} ` }),
-        node('span', { className: broken ? 'result error' : 'result ok', textContent: broken ? `broken down${v.statusReason ? `: ${v.statusReason}` : ''}` : 'in service' }),
-        node('div', { className: 'hint', textContent: `${v.id} · ${depotName.get(v.depotId) ?? v.depotId} · ${v.fractions.join(', ')} · ${v.capacityL} L body × ${v.compactionFactor ?? 'default'} / ${v.capacityKg} kg` }),
-        node('div', { className: 'hint', textContent: `shift ${shiftText(v)}${v.breakMin !== null ? `, break ${v.breakMin} min` : ''}${v.active ? '' : ' · retired'}` }),
+        node('span', { className: broken ? 'result error' : 'result ok', textContent: broken ? (v.statusReason ? t('fleet.brokenBecause', { reason: v.statusReason }) : t('fleet.broken')) : t('fleet.inService') }),
+        node('div', { className: 'hint', textContent: `${v.id} · ${depotName.get(v.depotId) ?? v.depotId} · ${fractions(v.fractions)} · ${t('fleet.capacity', { litres: v.capacityL, compaction: v.compactionFactor ?? t('fleet.defaultCompaction'), kg: v.capacityKg })}` }),
+        node('div', { className: 'hint', textContent: `${t('fleet.shift', { shift: shiftText(v) })}${v.breakMin !== null ? `, ${t('fleet.break', { n: v.breakMin })}` : ''}${v.active ? '' : ` · ${t('fleet.retired')}`}` }),
       );
       if (canSetStatus) {
-        item.append(node('button', { type: 'button', textContent: broken ? 'Back in service' : 'Broken down', onclick: () => this.setStatus(v, broken ? 'in_service' : 'out_of_service') }));
+        item.append(node('button', { type: 'button', textContent: broken ? t('fleet.backInService') : t('fleet.breakDown'), onclick: () => this.setStatus(v, broken ? 'in_service' : 'out_of_service') }));
       }
-      if (canEdit) item.append(node('button', { type: 'button', textContent: 'Edit', onclick: () => item.append(this.editForm(v)) }));
+      if (canEdit) item.append(node('button', { type: 'button', textContent: t('fleet.edit'), onclick: () => item.append(this.editForm(v)) }));
       trucks.append(item);
     }
     const places = (list, describe) => node('ul', { className: 'edits' }, ...list.map((p) => node('li', { textContent: `${p.name} (${p.id}) ${describe(p)}` })));
     this.root.replaceChildren(
-      node('h3', { textContent: `Trucks (${vehicles.length})` }),
+      node('h3', { textContent: t('fleet.trucks', { n: vehicles.length }) }),
       trucks,
-      node('h3', { textContent: 'Depots' }),
+      node('h3', { textContent: t('fleet.depots') }),
       places(depots, (d) => `${d.lat.toFixed(4)}, ${d.lng.toFixed(4)}`),
-      node('h3', { textContent: 'Disposal sites' }),
-      places(sites, (s) => `· ${s.fractions.join(', ')} · open ${hhmm(s.openFromMin)}–${hhmm(s.openToMin)} · unloading ${Math.round(s.serviceTimeS / 60)} min`),
+      node('h3', { textContent: t('fleet.sites') }),
+      places(sites, (s) => `· ${fractions(s.fractions)} · ${t('fleet.open', { from: hhmm(s.openFromMin), to: hhmm(s.openToMin) })} · ${t('fleet.unloading', { n: Math.round(s.serviceTimeS / 60) })}`),
       node('p', { className: 'result', id: 'fleet-result' }),
     );
   }
 
   async setStatus(v, status) {
-    const reason = status === 'out_of_service' ? window.prompt(`Why is ${v.name} out of service?`, 'broken down') : null;
+    const reason = status === 'out_of_service' ? window.prompt(t('fleet.whyBroken', { name: v.name }), t('fleet.broken')) : null;
     if (status === 'out_of_service' && reason === null) return;
     await this.save(() => this.api.post(`/api/vehicles/${encodeURIComponent(v.id)}/status`, { status, reason: reason || undefined }));
   }
@@ -96,13 +106,13 @@ export class FleetPanel {
         };
         void this.save(() => this.api.request('PUT', `/api/vehicles/${encodeURIComponent(v.id)}`, body));
       } },
-      field('Body, litres', 'capacityL', v.capacityL, { type: 'number', min: 1 }),
-      field('Payload, kg', 'capacityKg', v.capacityKg, { type: 'number', min: 1 }),
-      field('Compaction (empty = default)', 'compactionFactor', v.compactionFactor, { type: 'number', min: 1, step: 0.1 }),
-      field('Shift start, minutes after midnight', 'shiftStartMin', v.shiftStartMin, { type: 'number', min: 0 }),
-      field('Shift end, minutes after midnight', 'shiftEndMin', v.shiftEndMin, { type: 'number', min: 0 }),
-      field('Break, minutes (empty = the district\'s)', 'breakMin', v.breakMin, { type: 'number', min: 0 }),
-      node('button', { type: 'submit', textContent: 'Save truck' }),
+      field(t('fleet.field.capacityL'), 'capacityL', v.capacityL, { type: 'number', min: 1 }),
+      field(t('fleet.field.capacityKg'), 'capacityKg', v.capacityKg, { type: 'number', min: 1 }),
+      field(t('fleet.field.compactionFactor'), 'compactionFactor', v.compactionFactor, { type: 'number', min: 1, step: 0.1 }),
+      field(t('fleet.field.shiftStartMin'), 'shiftStartMin', v.shiftStartMin, { type: 'number', min: 0 }),
+      field(t('fleet.field.shiftEndMin'), 'shiftEndMin', v.shiftEndMin, { type: 'number', min: 0 }),
+      field(t('fleet.field.breakMin'), 'breakMin', v.breakMin, { type: 'number', min: 0 }),
+      node('button', { type: 'submit', textContent: t('fleet.save') }),
     );
     return form;
   }
@@ -114,7 +124,7 @@ export class FleetPanel {
       const result = document.getElementById('fleet-result');
       if (result) {
         result.className = 'result ok';
-        result.textContent = 'Saved.';
+        result.textContent = t('fleet.saved');
       }
     } catch (error) {
       const result = document.getElementById('fleet-result');

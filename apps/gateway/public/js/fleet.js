@@ -2,10 +2,14 @@
 // The sensors-and-onboarding page: fleet health for operations staff and the
 // onboarding forms. It uses the dashboard's login (the same token) and the REST API only.
 import { Api, ApiError } from './api.js';
+import { formatTime, i18n, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
 
 const api = new Api(() => showLogin());
 const $ = (id) => document.getElementById(id);
 const BAD = new Set(['silent', 'battery_failing', 'gaps_growing']);
+/** The rows and the rejected messages shown last, to show them again in another language. */
+let shownRows = null;
+let shownRejected = null;
 
 function showLogin() {
   $('need-login').hidden = false;
@@ -32,7 +36,11 @@ function filterQuery() {
 
 async function loadFleet() {
   const params = filterQuery();
-  const rows = await api.get(`/api/fleet-health?${params}`);
+  shownRows = await api.get(`/api/fleet-health?${params}`);
+  renderFleet(shownRows);
+}
+
+function renderFleet(rows) {
   const body = $('fleet-table').querySelector('tbody');
   body.replaceChildren();
   let flagged = 0;
@@ -44,7 +52,7 @@ async function loadFleet() {
     cell(tr, r.externalRef);
     cell(tr, r.containerRef);
     cell(tr, r.district);
-    cell(tr, r.lastMeasuredAt ? new Date(r.lastMeasuredAt).toLocaleString() : 'never');
+    cell(tr, r.lastMeasuredAt ? formatTime(r.lastMeasuredAt) : t('sensors.never'));
     cell(tr, r.batteryPct);
     cell(tr, r.batteryTrendPctPerDay);
     cell(tr, r.batteryEmptyInDays);
@@ -57,24 +65,29 @@ async function loadFleet() {
     for (const f of r.flags) {
       const span = document.createElement('span');
       span.className = 'flag';
-      span.textContent = f;
+      span.dataset.flag = f;
+      span.textContent = t(`flag.${f}`);
       flags.appendChild(span);
     }
     tr.addEventListener('click', () => void showRejected(r));
     body.appendChild(tr);
   }
-  $('fleet-summary').textContent = `${rows.length} sensors, ${flagged} with flags`;
+  $('fleet-summary').textContent = t('sensors.summary', { n: rows.length, flagged });
 }
 
 async function showRejected(row) {
-  const list = await api.get(`/api/fleet-health/${encodeURIComponent(row.deviceId)}/rejected`);
+  shownRejected = { row, list: await api.get(`/api/fleet-health/${encodeURIComponent(row.deviceId)}/rejected`) };
+  renderRejected(shownRejected);
+}
+
+function renderRejected({ row, list }) {
   $('fleet-rejected').hidden = false;
-  $('fleet-rejected-title').textContent = `Rejected messages of ${row.externalRef} (${list.length})`;
+  $('fleet-rejected-title').textContent = t('sensors.rejectedOf', { ref: row.externalRef, n: list.length });
   const ul = $('fleet-rejected-list');
   ul.replaceChildren();
   for (const m of list) {
     const li = document.createElement('li');
-    li.textContent = `${new Date(m.receivedAt).toLocaleString()} ${m.reason}: ${m.detail} (${m.topic})`;
+    li.textContent = `${formatTime(m.receivedAt)} ${m.reason}: ${m.detail} (${m.topic})`;
     ul.appendChild(li);
   }
 }
@@ -95,7 +108,7 @@ function show(lines, secret) {
   out.replaceChildren();
   out.appendChild(document.createTextNode(lines.join('\n')));
   if (secret) {
-    out.appendChild(document.createTextNode('\nsecret (shown once): '));
+    out.appendChild(document.createTextNode(`\n${t('sensors.secretShownOnce')}`));
     const span = document.createElement('span');
     span.className = 'secret';
     span.textContent = secret;
@@ -104,7 +117,7 @@ function show(lines, secret) {
 }
 
 function fail(error) {
-  show([error instanceof ApiError ? `refused (${error.status}${error.field ? `, ${error.field}` : ''}): ${error.message}` : String(error)]);
+  show([error instanceof ApiError ? t('sensors.refused', { status: `${error.status}${error.field ? `, ${error.field}` : ''}`, message: error.message }) : String(error)]);
 }
 
 const values = (form) => Object.fromEntries([...new window.FormData(form).entries()].filter(([, v]) => v !== '').map(([k, v]) => [k, String(v).trim()]));
@@ -114,14 +127,14 @@ async function registerDevice(event) {
   event.preventDefault();
   const v = values(event.target);
   const device = await api.post('/api/devices', { externalRef: v.externalRef, devEui: v.devEui, model: v.model, lorawanApplicationId: v.lorawanApplicationId });
-  const lines = [`sensor ${device.externalRef} registered (id ${device.id})`];
+  const lines = [t('sensors.registered', { ref: device.externalRef, id: device.id })];
   if (v.containerId) {
     await api.post(`/api/devices/${encodeURIComponent(device.id)}/bind`, { containerId: v.containerId });
-    lines.push(`fitted to container ${v.containerId} from now on`);
+    lines.push(t('sensors.fitted', { container: v.containerId }));
   }
   if (v.secret) {
     const issued = await api.post(`/api/devices/${encodeURIComponent(device.id)}/secret`);
-    lines.push(`broker login: user ${issued.username}`, issued.broker, `HTTP: ${issued.http}`, issued.note);
+    lines.push(t('sensors.brokerLogin', { user: issued.username }), issued.broker, `HTTP: ${issued.http}`, issued.note);
     show(lines, issued.secret);
   } else {
     show(lines);
@@ -132,27 +145,37 @@ async function saveApplication(event) {
   event.preventDefault();
   const v = values(event.target);
   const app = await api.request('PUT', `/api/lorawan-applications/${encodeURIComponent(v.applicationId)}`, { name: v.name, defaultModel: v.defaultModel });
-  show([`LoRaWAN application ${app.applicationId} saved; default model ${app.defaultModel ?? 'none'}; ${app.devices} devices`]);
+  show([t('sensors.applicationSaved', { id: app.applicationId, model: app.defaultModel ?? t('none'), n: app.devices })]);
 }
 
 async function saveIntegration(event) {
   event.preventDefault();
   const v = values(event.target);
   const made = await api.post('/api/http-integrations', { name: v.name, kind: v.kind, applications: list(v.applications) });
-  show([`${made.kind} integration ${made.name}: POST ${made.path}`, `configure: ${JSON.stringify(made.configure, null, 2)}`, made.note], made.secret);
+  show([t('sensors.integrationMade', { kind: made.kind, name: made.name, path: made.path }), t('sensors.configure', { json: JSON.stringify(made.configure, null, 2) }), made.note], made.secret);
 }
 
 async function saveAccount(event) {
   event.preventDefault();
   const v = values(event.target);
   const made = await api.post('/api/mqtt-accounts', { username: v.username, kind: v.kind, applications: v.kind === 'service' ? undefined : list(v.applications) });
-  show([`${made.kind} account ${made.username}`, made.broker, made.note], made.secret);
+  show([t('sensors.accountMade', { kind: made.kind, name: made.username }), made.broker, made.note], made.secret);
 }
 
 async function start() {
+  setLanguage(initialLanguage());
+  $('lang').value = i18n.lang;
+  translatePage();
+  $('lang').addEventListener('change', (event) => {
+    setLanguage(event.target.value);
+    translatePage();
+    if (shownRows) renderFleet(shownRows);
+    if (shownRejected) renderRejected(shownRejected);
+  });
   if (!api.token) return showLogin();
   $('fleet-main').hidden = false;
-  const me = await api.get('/api/auth/me').catch(() => null);
+  const [me, config] = await Promise.all([api.get('/api/auth/me').catch(() => null), api.get('/api/map/config').catch(() => null)]);
+  if (config?.timezone) i18n.timeZone = config.timezone;
   if (me) $('who').textContent = `${me.username} (${me.role})`;
   const decoders = await api.get('/api/onboarding/decoders').catch(() => []);
   $('decoder-models').replaceChildren(...decoders.map((d) => Object.assign(document.createElement('option'), { value: d.model })));

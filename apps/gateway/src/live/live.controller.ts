@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
@@ -9,6 +9,15 @@ import { ApiController } from '../common/api-controller';
 /** How late this process's event loop runs: the first thing to look at when the live feed lags. */
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+/** Garbage-collection pauses of this process since the last reset: a long one holds every socket's messages. */
+const gc = { pauses: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.pauses++;
+    gc.totalMs += entry.duration;
+    gc.maxMs = Math.max(gc.maxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 @ApiController('api/live', 'live')
 export class LiveController {
@@ -38,6 +47,7 @@ export class LiveController {
   @ApiOperation({ summary: 'Start the event-loop delay histogram afresh (before a measurement)' })
   resetStats(): void {
     loopDelay.reset();
+    Object.assign(gc, { pauses: 0, totalMs: 0, maxMs: 0 });
     this.live.resetHeldStats();
   }
 
@@ -52,6 +62,8 @@ export class LiveController {
       ...this.live.stats,
       eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
       heldMs: this.live.heldStats(),
+      positionAgeMs: this.live.positionAgeStats(),
+      gcPauses: { count: gc.pauses, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs * 10) / 10 },
       cpuSeconds: Math.round((usage.user + usage.system) / 1e4) / 100,
     };
   }

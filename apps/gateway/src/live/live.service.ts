@@ -60,6 +60,8 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   /** When each pending state arrived, and the recent time states spent in this process (arrival to emitted). */
   private readonly arrivedAt = new Map<string, number>();
   private readonly heldMs: number[] = [];
+  /** The recent ages of truck positions when handed to socket.io (their measured time to then: the trucks' and the ingest's share included). */
+  private readonly positionAgeMs: number[] = [];
   /** Today's route progress, from the progress tracker once it runs. */
   private progress: (filter: { vehicleId?: string; district?: string }) => RouteProgress[] = () => [];
 
@@ -117,8 +119,16 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Sends a route's event to its route room and the rooms of the districts it passes. */
   emitRoute<K extends 'position' | 'progress' | 'stop'>(vehicleId: string, shiftDate: string, districts: readonly string[], event: K, payload: LiveEventMap[K]): void {
-    this.emit(routeRoom(vehicleId, shiftDate), event, payload);
-    for (const district of districts) this.emit(districtRoom(district), event, payload);
+    if (this.server) {
+      // One emit to every room that has a socket here: encoded once, and a socket in several of them gets it once.
+      const local = this.server.sockets.adapter.rooms;
+      const rooms = [routeRoom(vehicleId, shiftDate), ...districts.map((d) => districtRoom(d))].filter((room) => local.has(room));
+      if (rooms.length > 0) this.server.local.to(rooms).emit(LIVE_EVENTS[event], payload);
+    }
+    if (event === 'position') {
+      this.positionAgeMs.push(Date.now() - Date.parse((payload as LiveEventMap['position']).at));
+      if (this.positionAgeMs.length > 50_000) this.positionAgeMs.splice(0, this.positionAgeMs.length - 50_000);
+    }
   }
 
   /** Containers were registered or changed through this replica: reload them now. */
@@ -199,13 +209,17 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** How long states stayed in this process before they were handed to socket.io, over the recent batches. */
   heldStats(): { samples: number; p50: number; p99: number; max: number } {
-    const sorted = [...this.heldMs].sort((a, b) => a - b);
-    const at = (p: number): number => (sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! * 10) / 10);
-    return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+    return quantiles(this.heldMs);
+  }
+
+  /** How old truck positions were when handed to socket.io, over the recent ones. */
+  positionAgeStats(): { samples: number; p50: number; p99: number; max: number } {
+    return quantiles(this.positionAgeMs);
   }
 
   resetHeldStats(): void {
     this.heldMs.length = 0;
+    this.positionAgeMs.length = 0;
   }
 
   /** States of containers this replica does not know yet: read them from the registry, then apply. */
@@ -317,4 +331,10 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     this.routesByContainer = byContainer;
     this.routeDistricts = districts;
   }
+}
+
+function quantiles(values: readonly number[]): { samples: number; p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number): number => (sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! * 10) / 10);
+  return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
 }

@@ -9,7 +9,7 @@ import { ContainersRepository, VehiclesRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { PlansRepository } from '@vulgraad/planning';
 import { localDateOf } from '@vulgraad/time';
-import { computeRouteProgress, fillDropProof, type StopOutcome, type TrackPoint } from '@vulgraad/progress';
+import { computeRouteProgress, fillDropProof, progressShownKey, type StopOutcome, type TrackPoint } from '@vulgraad/progress';
 import { LiveService } from '../live/live.service';
 import { districtsOfRoute } from '../plans/plans.service';
 import { StopOutcomesRepository, type StoredOutcome } from './stop-outcomes.repository';
@@ -24,6 +24,8 @@ interface TrackedRoute {
   outcomes: Map<string, StopOutcome>;
   lastEmitMs: number;
   emitTimer: NodeJS.Timeout | null;
+  /** What the rooms were last shown of the route's progress (`progressShownKey`). */
+  shownKey: string | null;
 }
 
 /**
@@ -52,6 +54,8 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
   private ready: Promise<void> = Promise.resolve();
   /** The shift date the routes were read for: a new day reads them again. */
   private loadedFor = '';
+  /** Today's shift date and the minute it was worked out for: a position needs no time-zone arithmetic of its own. */
+  private todayOf = { minute: NaN, date: '' };
 
   constructor(
     private readonly live: LiveService,
@@ -85,7 +89,11 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
 
   /** Today's shift date in the city's time zone. */
   today(): string {
-    return localDateOf(this.clock.now().getTime(), this.config.core.timezone);
+    const nowMs = this.clock.now().getTime();
+    // Midnight in any city falls on a whole minute, so the date found once holds for the rest of that minute.
+    const minute = Math.floor(nowMs / 60_000);
+    if (minute !== this.todayOf.minute) this.todayOf = { minute, date: localDateOf(nowMs, this.config.core.timezone) };
+    return this.todayOf.date;
   }
 
   /** Resolves once the routes of today are loaded (and after any reload started before); a new day starts a reload first. */
@@ -226,12 +234,22 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
-  /** Sends a route's progress: at once for a stop, at most every GATEWAY_PROGRESS_EMIT_MS for positions. */
+  /**
+   * Sends a route's progress: at once for a stop; for positions, at most every
+   * GATEWAY_PROGRESS_EMIT_MS and only when what a page shows of it changed
+   * (counts, minutes behind, a stop's status or ETA minute). Most positions
+   * change none of it, and the position itself goes out as its own event, so
+   * the rooms are spared a message of every stop per truck every few seconds.
+   */
   private emitProgress(vehicleId: string, tracked: TrackedRoute, now: boolean): void {
     const send = (): void => {
       tracked.emitTimer = null;
       tracked.lastEmitMs = performance.now();
-      this.live.emitRoute(vehicleId, tracked.shiftDate, tracked.districts, 'progress', this.compute(vehicleId, tracked));
+      const progress = this.compute(vehicleId, tracked);
+      const shownKey = progressShownKey(progress);
+      if (!now && shownKey === tracked.shownKey) return;
+      tracked.shownKey = shownKey;
+      this.live.emitRoute(vehicleId, tracked.shiftDate, tracked.districts, 'progress', progress);
     };
     if (now) {
       if (tracked.emitTimer) clearTimeout(tracked.emitTimer);
@@ -261,7 +279,7 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
     for (const plan of sorted) {
       for (const route of plan.routes) {
         if (!route.stops.some((s) => s.kind === 'container')) continue;
-        this.routes.set(route.vehicleId, { planId: plan.id, fraction: plan.fraction, shiftDate: today, districts: districtsOfRoute(plan, route), route, outcomes: new Map(), lastEmitMs: 0, emitTimer: null });
+        this.routes.set(route.vehicleId, { planId: plan.id, fraction: plan.fraction, shiftDate: today, districts: districtsOfRoute(plan, route), route, outcomes: new Map(), lastEmitMs: 0, emitTimer: null, shownKey: null });
       }
     }
     for (const [vehicleId, tracked] of this.routes) {
