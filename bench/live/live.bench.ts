@@ -125,6 +125,24 @@ function describeByNice(before: Map<number, number>, after: Map<number, number>)
   return phrases.length === 0 ? 'no threads seen' : phrases.join(', ');
 }
 
+/** The ingest's batch durations (preparation + transaction, from its Prometheus histogram): cumulative count per upper bound in seconds. */
+async function batchSecondsHistogram(baseUrl: string): Promise<Map<string, number>> {
+  const text = await fetch(`${baseUrl}/metrics`).then((res) => res.text()).catch(() => '');
+  const buckets = new Map<string, number>();
+  for (const match of text.matchAll(/^vulgraad_ingest_batch_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) buckets.set(match[1]!, Number(match[2]));
+  return buckets;
+}
+
+/** Two histogram samples as "<= 10 ms 93.1 %, ..." (the share of the batches between them at or under each bound). */
+function describeBatchSeconds(before: Map<string, number>, after: Map<string, number>): string {
+  const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+  if (total <= 0) return 'no batches seen';
+  const shares = [...after]
+    .filter(([le]) => le !== '+Inf')
+    .map(([le, count]) => `<= ${Number(le) * 1000} ms ${((100 * (count - (before.get(le) ?? 0))) / total).toFixed(1)} %`);
+  return `${total} batches; ${shares.join(', ')}`;
+}
+
 /** bench:plan in a process of its own, with a solver budget that outlasts the measurement; resolves when its solver starts. */
 function startSolving(budgetS: number): { child: ChildProcess; solving: Promise<void>; solved: () => boolean; solverPid: () => number | undefined } {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/plan/plan.bench.ts', `--budget=${budgetS}`, '--worker'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -247,6 +265,7 @@ async function main(): Promise<void> {
     }
     const machineBefore = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid), planner: sampleCpu(planner?.child.pid) };
     const solveBefore = { planner: cpuByNice(planner?.child.pid), solver: cpuByNice(planner?.solverPid()) };
+    const batchesBefore = await batchSecondsHistogram(ingest.baseUrl);
     const fills = new Float64Array(ids.length).map((_, i) => (i * 7) % 60);
     const seqs = new Uint32Array(ids.length);
     // The schedule starts now; the warm-up window is re-based on the real start.
@@ -307,6 +326,7 @@ async function main(): Promise<void> {
     const r = await results;
     const ingestStats = await fetch(`${ingest.baseUrl}/stats`).then((res) => res.json() as Promise<Record<string, unknown>>).catch(() => null);
     log(`live: ingest /stats after the run: ${JSON.stringify(ingestStats)}`);
+    log(`live: ingest batches (preparation + transaction) from the first publish to the end: ${describeBatchSeconds(batchesBefore, await batchSecondsHistogram(ingest.baseUrl))}`);
     const complaints = ingest.logs.filter((l) => l.level === 'warn' || l.level === 'error');
     if (complaints.length > 0) log(`live: ingest logged ${complaints.length} warnings/errors, first: ${JSON.stringify(complaints.slice(0, 3))}`);
     const stats = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then(
