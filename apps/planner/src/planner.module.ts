@@ -58,7 +58,7 @@ class PlannerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {}
 
   onApplicationBootstrap(): void {
-    // The thread loads while the first plan's data is read, not after.
+    // The solver's process loads while the first plan's data is read, not after.
     this.solver?.warmUp();
   }
 
