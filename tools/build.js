@@ -2,7 +2,7 @@
 // Second half of `npm run build`, after `tsc -p tsconfig.build.json` has
 // compiled apps, libs and simulators into dist/ (or the folder given as the
 // first argument): copies what the compiled code reads from beside itself
-// (the dashboard, the demo city, the migrations, the solver's worker entry)
+// (the dashboard, the demo city, the migrations, the solver's entries)
 // and makes `@vulgraad/*` resolvable there. tsc keeps those import names as
 // they are; a small package per name under dist/node_modules points Node at
 // the compiled index of the lib, so the compiled processes run on plain
@@ -21,6 +21,7 @@ function copy(from, to) {
 copy('apps/gateway/public');
 copy('apps/all-in-one/demo-data');
 copy('libs/routing/src/worker/worker-entry.js');
+copy('libs/routing/src/worker/solver-process-entry.js');
 // libs/database/src/migrate.ts looks for them three folders above itself: dist/migrations.
 copy('migrations');
 

@@ -26,9 +26,10 @@
  * `npm run bench:live -- --solving` measures while a plan is solved on the
  * same machine, as in the all-in-one or a small deployment where the planner
  * shares the cores: bench:plan's Amsterdam problem runs as a process of its
- * own, solving in the solver's worker thread as the planner does, and
+ * own, solving in the solver's process (SolverWorker) as the planner does, and
  * publishing starts when its solver does (its budget is stretched to outlast
- * the measurement); solving=yes then.
+ * the measurement); solving=yes then. The CPU the solve took is printed by the
+ * threads' nice value: at the live work's priority, and at background priority.
  *
  * Env: BENCH_LIVE_RATE (5000), BENCH_LIVE_CLIENTS (200), BENCH_LIVE_CONTAINERS
  * (10000), BENCH_LIVE_SECONDS (20, measured), BENCH_LIVE_WARMUP_S (3),
@@ -37,6 +38,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -90,19 +92,73 @@ interface WorkerResult {
   gatewayP99: number;
 }
 
+/**
+ * CPU seconds of every thread of a process by the threads' nice value (Linux;
+ * empty elsewhere): what a solve took at the live work's priority and what
+ * at background priority.
+ */
+function cpuByNice(pid: number | undefined): Map<number, number> {
+  const byNice = new Map<number, number>();
+  if (pid === undefined) return byNice;
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byNice;
+  }
+  for (const tid of threads) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const nice = Number(fields[16]);
+      byNice.set(nice, (byNice.get(nice) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return byNice;
+}
+
+/** The CPU used between two cpuByNice samples, as "<s> s at nice <n>" phrases. */
+function describeByNice(before: Map<number, number>, after: Map<number, number>): string {
+  const phrases = [...after].sort(([a], [b]) => a - b).map(([nice, seconds]) => `${(seconds - (before.get(nice) ?? 0)).toFixed(1)} s at nice ${nice}`);
+  return phrases.length === 0 ? 'no threads seen' : phrases.join(', ');
+}
+
+/** The ingest's batch durations (preparation + transaction, from its Prometheus histogram): cumulative count per upper bound in seconds. */
+async function batchSecondsHistogram(baseUrl: string): Promise<Map<string, number>> {
+  const text = await fetch(`${baseUrl}/metrics`).then((res) => res.text()).catch(() => '');
+  const buckets = new Map<string, number>();
+  for (const match of text.matchAll(/^vulgraad_ingest_batch_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) buckets.set(match[1]!, Number(match[2]));
+  return buckets;
+}
+
+/** Two histogram samples as "<= 10 ms 93.1 %, ..." (the share of the batches between them at or under each bound). */
+function describeBatchSeconds(before: Map<string, number>, after: Map<string, number>): string {
+  const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+  if (total <= 0) return 'no batches seen';
+  const shares = [...after]
+    .filter(([le]) => le !== '+Inf')
+    .map(([le, count]) => `<= ${Number(le) * 1000} ms ${((100 * (count - (before.get(le) ?? 0))) / total).toFixed(1)} %`);
+  return `${total} batches; ${shares.join(', ')}`;
+}
+
 /** bench:plan in a process of its own, with a solver budget that outlasts the measurement; resolves when its solver starts. */
-function startSolving(budgetS: number): { child: ChildProcess; solving: Promise<void>; solved: () => boolean } {
+function startSolving(budgetS: number): { child: ChildProcess; solving: Promise<void>; solved: () => boolean; solverPid: () => number | undefined } {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/plan/plan.bench.ts', `--budget=${budgetS}`, '--worker'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let solved = false;
+  let solverPid: number | undefined;
   const solving = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      const pid = /in the solver's process (\d+)/.exec(line)?.[1];
+      if (pid) solverPid = Number(pid);
       if (line.startsWith('solve: started')) resolve();
       if (line.startsWith('timings')) solved = true;
       if (line.startsWith('plan ') || line.startsWith('solve:') || line.startsWith('timings') || line.startsWith('road graph')) log(`live: planner: ${line}`);
     });
     child.on('exit', (code) => reject(new Error(`bench:plan ended (${code}) before its solver started`)));
   });
-  return { child, solving, solved: () => solved };
+  return { child, solving, solved: () => solved, solverPid: () => solverPid };
 }
 
 /** Registers the city: containers, one native sensor each, bound in one statement. */
@@ -208,6 +264,8 @@ async function main(): Promise<void> {
       log(`live: the planner's solver is running; publishing starts`);
     }
     const machineBefore = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid), planner: sampleCpu(planner?.child.pid) };
+    const solveBefore = { planner: cpuByNice(planner?.child.pid), solver: cpuByNice(planner?.solverPid()) };
+    const batchesBefore = await batchSecondsHistogram(ingest.baseUrl);
     const fills = new Float64Array(ids.length).map((_, i) => (i * 7) % 60);
     const seqs = new Uint32Array(ids.length);
     // The schedule starts now; the warm-up window is re-based on the real start.
@@ -244,8 +302,13 @@ async function main(): Promise<void> {
     }
     const seconds = (now() - t0) / 1000;
     const machineAfter = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid), planner: sampleCpu(planner?.child.pid) };
+    const solveAfter = { planner: cpuByNice(planner?.child.pid), solver: cpuByNice(planner?.solverPid()) };
     if (planner) {
       log(`live: while publishing: ${describeCpu('planner (bench:plan)', machineBefore.planner, machineAfter.planner, (now() - t0) / 1000)}; its solver ${planner.solved() ? 'had finished before publishing ended' : 'was still running when publishing ended'}`);
+      log(
+        `live: while publishing, by the threads' priority: planner (bench:plan) ${describeByNice(solveBefore.planner, solveAfter.planner)}; ` +
+          `the solver's process ${planner.solverPid() === undefined ? 'not seen (the solve ran in the planner)' : describeByNice(solveBefore.solver, solveAfter.solver)}`,
+      );
     }
     log(
       `live: while publishing: ${describeCpu('ingest', machineBefore.ingest, machineAfter.ingest, seconds, { count: sent, unit: 'reading published' })}; ` +
@@ -263,6 +326,7 @@ async function main(): Promise<void> {
     const r = await results;
     const ingestStats = await fetch(`${ingest.baseUrl}/stats`).then((res) => res.json() as Promise<Record<string, unknown>>).catch(() => null);
     log(`live: ingest /stats after the run: ${JSON.stringify(ingestStats)}`);
+    log(`live: ingest batches (preparation + transaction) from the first publish to the end: ${describeBatchSeconds(batchesBefore, await batchSecondsHistogram(ingest.baseUrl))}`);
     const complaints = ingest.logs.filter((l) => l.level === 'warn' || l.level === 'error');
     if (complaints.length > 0) log(`live: ingest logged ${complaints.length} warnings/errors, first: ${JSON.stringify(complaints.slice(0, 3))}`);
     const stats = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then(

@@ -31,13 +31,13 @@ import { RoadGraphProvider, haversineM } from '@vulgraad/distances';
 import { backtest, seededRandom, type ContainerHistory, type FillObservation } from '@vulgraad/forecasting';
 import { planShift, type DistrictSettings, type PlanningSite, type PlanningVehicle } from '@vulgraad/planning';
 import { LocalWeekClock, localTimeMs } from '@vulgraad/time';
-import { solve, solveInWorker } from '@vulgraad/routing';
+import { solve, SolverWorker } from '@vulgraad/routing';
 
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const CONTAINERS = arg('containers', 2400);
 const BUDGET_S = arg('budget', 30);
 const SEED = arg('seed', 1);
-/** --worker: solve in the solver's worker thread, at its lower priority, as the planner does (default: on this thread). */
+/** --worker: solve in the solver's process, at its background priority, as the planner does (default: on this thread). */
 const IN_WORKER = process.argv.includes('--worker');
 const TRUCKS = 7;
 const HISTORY_DAYS = 21;
@@ -131,6 +131,9 @@ async function main(): Promise<void> {
   };
 
   const historyOf = new Map(histories.map((h) => [h.containerId, h]));
+  // Started ahead of the plan, as the planner starts its own.
+  const solver = IN_WORKER ? new SolverWorker() : null;
+  solver?.warmUp();
   const t0 = performance.now();
   const result = await planShift(
     {
@@ -142,14 +145,20 @@ async function main(): Promise<void> {
       matrix: road,
       // Said when the solver starts, for whoever runs this beside another measurement (bench:live --solving).
       solve: async (problem, options) => {
-        console.log(`solve: started at ${Date.now()}${IN_WORKER ? ' in a worker thread' : ''}`);
-        return IN_WORKER ? solveInWorker(problem, options) : solve(problem, options);
+        if (!solver) {
+          console.log(`solve: started at ${Date.now()}`);
+          return solve(problem, options);
+        }
+        const solution = solver.solve(problem, options);
+        console.log(`solve: started at ${Date.now()} in the solver's process ${solver.pid ?? '?'}`);
+        return solution;
       },
       seed: SEED,
       timeBudgetMs: BUDGET_S * 1000,
     },
   );
   const seconds = secondsSince(t0);
+  await solver?.close();
   const { plan, decisions, timings } = result;
   const count = (category: string): number => decisions.filter((d) => d.category === category).length;
   const served = plan.routes.flatMap((r) => r.stops.filter((s) => s.kind === 'container'));

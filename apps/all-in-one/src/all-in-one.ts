@@ -281,7 +281,7 @@ async function startApplications(
   shared: { runConfig: Config; db: Database; bus: EventBus; clock: Clock; demo: boolean },
 ): Promise<NestExpressApplication> {
   const { runConfig, db, bus, clock, demo } = shared;
-  // Started now, so the thread loads while the applications do.
+  // Started now, so the solver's process loads while the applications do.
   const solver = new SolverWorker();
   solver.warmUp();
   parts.add('solver', () => solver.close());

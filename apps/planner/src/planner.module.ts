@@ -58,7 +58,7 @@ class PlannerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {}
 
   onApplicationBootstrap(): void {
-    // The thread loads while the first plan's data is read, not after.
+    // The solver's process loads while the first plan's data is read, not after.
     this.solver?.warmUp();
   }
 
@@ -97,7 +97,7 @@ export class PlannerModule {
           return createMatrixProvider(config.distances, { onWarning: (message) => logger.warn({ msg: message }) });
         },
       },
-      // In a long-lived worker thread: a plan's search must not stall health checks, metrics and event handling.
+      // In a long-lived process of its own at background priority: a plan's search must not stall health checks, metrics and event handling, nor take the CPU live work needs.
       { provide: SOLVER_WORKER, useFactory: () => (options.solve ? null : new SolverWorker()) },
       { provide: SOLVER, inject: [SOLVER_WORKER], useFactory: (worker: SolverWorker | null): SolveFn => options.solve ?? (worker as SolverWorker).solve },
       { provide: MODEL_CACHE, inject: [CONFIG], useFactory: (config: Config) => new FillModelCache(forecastOptions(forecastSettingsFrom(config))) },

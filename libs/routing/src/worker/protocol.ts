@@ -22,3 +22,8 @@ export type WorkerMessage = { id: number } & (
   | { type: 'infeasible'; reason: InfeasibleReason; message: string; stopIndex?: number; stopId?: string; field?: string }
   | { type: 'failed'; message: string }
 );
+
+/** Messages to the solver's process: a problem, or stop the search of request `id` and answer with the best so far. */
+export type ProcessRequest =
+  | { type: 'solve'; id: number; problem: RoutingProblem; options: PortableSolveOptions; progress: boolean }
+  | { type: 'stop'; id: number };

@@ -14,7 +14,7 @@ describe(solveInWorker.name, () => {
     stops: points.slice(1).map((_, i) => stopAt(i + 1, [2 + (i % 3)])),
   };
 
-  it('solves in a worker thread and leaves the event loop free meanwhile', async () => {
+  it('solves in the solver\'s process and leaves the event loop free meanwhile', async () => {
     let timerFired = false;
     setTimeout(() => (timerFired = true), 10);
     const progress: number[] = [];

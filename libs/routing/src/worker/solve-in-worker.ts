@@ -2,8 +2,8 @@ import type { RoutingProblem, RoutingSolution, SolveOptions } from '../model';
 import { SolverWorker } from './solver-worker';
 
 /**
- * Runs one `solve` in a thread of its own, closed when it answers (see
- * SolverWorker, which keeps one thread for many solves and is what a
+ * Runs one `solve` in a solver's process of its own, closed when it answers
+ * (see SolverWorker, which keeps one process for many solves and is what a
  * process that plans repeatedly should hold).
  */
 export async function solveInWorker(problem: RoutingProblem, options: SolveOptions = {}): Promise<RoutingSolution> {

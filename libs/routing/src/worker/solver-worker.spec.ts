@@ -1,9 +1,20 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { InfeasibleProblemError } from '../errors';
 import type { RoutingProblem } from '../model';
 import { solve } from '../solve';
 import { gridMatrices, stopAt, truck } from '../testing/grid';
 import { verifySolution } from '../verify';
 import { SolverWorker } from './solver-worker';
+import { BACKGROUND_NICE } from './thread-priority';
+
+/** The nice value of each thread of a process, field 19 of /proc/<pid>/task/<tid>/stat. */
+const nicesOf = (pid: number): number[] =>
+  readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+
+const linux = existsSync('/proc/thread-self');
 
 describe(SolverWorker.name, () => {
   const points: Array<[number, number]> = [[0, 0]];
@@ -20,7 +31,32 @@ describe(SolverWorker.name, () => {
   });
   afterEach(() => sut.close());
 
-  it('answers several problems on one thread, each as solve would in the caller', async () => {
+  (linux ? it : it.skip)('solves in a process of its own whose every thread runs at background priority, the caller\'s unchanged', async () => {
+    const callerBefore = nicesOf(process.pid);
+    sut.warmUp();
+    const solution = await sut.solve(problem, { seed: 2, maxIterations: 50 });
+    expect(verifySolution(problem, solution).problems).toEqual([]);
+    const pid = sut.pid as number;
+    expect(pid).not.toBe(process.pid);
+    const nices = nicesOf(pid);
+    // main, V8's helpers, libuv's, and the search's own thread
+    expect(nices.length).toBeGreaterThan(3);
+    expect(nices.filter((nice) => nice < BACKGROUND_NICE)).toEqual([]);
+    expect(nicesOf(process.pid)).toEqual(callerBefore);
+  });
+
+  it('starts a new process for the next solve when its process dies', async () => {
+    sut.warmUp();
+    const first = sut.pid as number;
+    // Killed in the middle of a search, once it has reported progress.
+    const failed = sut.solve(problem, { seed: 1, timeLimitMs: 60_000, onProgress: () => void (sut.pid === first && process.kill(first, 'SIGKILL')) }).catch((e: unknown) => e);
+    expect(await failed).toMatchObject({ message: expect.stringContaining("the solver's process ended") });
+    const solution = await sut.solve(problem, { seed: 1, maxIterations: 20 });
+    expect(verifySolution(problem, solution).problems).toEqual([]);
+    expect(sut.pid).not.toBe(first);
+  });
+
+  it('answers several problems on one process, each as solve would in the caller', async () => {
     sut.warmUp();
     const options = { seed: 5, maxIterations: 200 };
     const [first, second, third] = await Promise.all([sut.solve(problem, options), sut.solve(problem, { ...options, seed: 6 }), sut.solve(problem, options)]);

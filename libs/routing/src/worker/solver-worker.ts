@@ -1,8 +1,8 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { InfeasibleProblemError } from '../errors';
 import type { RoutingProblem, RoutingSolution, SolveOptions } from '../model';
-import type { SolveRequest, WorkerMessage } from './protocol';
+import type { ProcessRequest, WorkerMessage } from './protocol';
 
 interface Pending {
   resolve(solution: RoutingSolution): void;
@@ -11,18 +11,20 @@ interface Pending {
 }
 
 /**
- * `solve` in one long-lived worker thread, one problem at a time, so the
- * caller's event loop stays free and no solve pays for starting a thread
- * (1-4 s of loading on a 2-core machine, more than a plan's whole search
- * budget). Same options as `solve`: `onProgress` is called on the caller's
- * thread, and aborting `signal` stops the search, which then resolves with
- * the best solution so far; refused input rejects with
- * InfeasibleProblemError. A thread that dies fails the solve in hand and is
- * started again for the next. The matrices are copied to the thread unless
- * they live in a SharedArrayBuffer.
+ * `solve` in one long-lived process of its own at background priority (nice
+ * 19, every thread of it: the search and V8's garbage-collector and compiler
+ * threads that serve it), one problem at a time. The caller's event loop
+ * stays free, a solve sharing the cores with the ingest and the gateway (the
+ * all-in-one, a small deployment) takes only the CPU they leave, and no solve
+ * pays for starting the process (1-4 s of loading on a 2-core machine, more
+ * than a plan's whole search budget). Same options as `solve`: `onProgress`
+ * is called on the caller's thread, and aborting `signal` stops the search,
+ * which then resolves with the best solution so far; refused input rejects
+ * with InfeasibleProblemError. A process that dies fails the solve in hand
+ * and is started again for the next. The problem is copied to the process.
  */
 export class SolverWorker {
-  private worker: Worker | null = null;
+  private child: ChildProcess | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private tail: Promise<unknown> = Promise.resolve();
@@ -35,58 +37,85 @@ export class SolverWorker {
     return run;
   };
 
-  /** Starts the thread now rather than at the first solve. */
-  warmUp(): void {
-    if (!this.closed) this.ensureWorker();
+  /** The solver's process id while it runs (to watch its CPU). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
-  /** Stops the thread; solves in hand or queued fail. */
+  /** Starts the process now rather than at the first solve. */
+  warmUp(): void {
+    if (!this.closed) this.ensureChild();
+  }
+
+  /** Stops the process; solves in hand or queued fail. */
   async close(): Promise<void> {
     this.closed = true;
-    const worker = this.worker;
-    this.worker = null;
-    if (worker) await worker.terminate();
+    const child = this.child;
+    this.child = null;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill();
+      await exited;
+    }
     this.failAll(new Error('the solver was closed'));
   }
 
   private run(problem: RoutingProblem, options: SolveOptions): Promise<RoutingSolution> {
     if (this.closed) return Promise.reject(new Error('the solver is closed'));
     const { onProgress, signal, ...portable } = options;
-    const worker = this.ensureWorker();
-    const stopFlag = new SharedArrayBuffer(4);
-    const stop = (): void => {
-      Atomics.store(new Int32Array(stopFlag), 0, 1);
-    };
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
+    const child = this.ensureChild();
     const id = this.nextId++;
-    const request: SolveRequest = { id, problem, options: portable, stopFlag, progress: onProgress !== undefined };
+    const stop = (): void => this.send(child, { type: 'stop', id });
     return new Promise<RoutingSolution>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
-      worker.ref();
-      worker.postMessage(request);
+      this.hold(child, true);
+      this.send(child, { type: 'solve', id, problem, options: portable, progress: onProgress !== undefined });
+      if (signal?.aborted) stop();
+      signal?.addEventListener('abort', stop, { once: true });
     }).finally(() => {
       signal?.removeEventListener('abort', stop);
-      if (this.pending.size === 0) this.worker?.unref();
+      if (this.pending.size === 0 && this.child) this.hold(this.child, false);
     });
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(path.join(__dirname, 'worker-entry.js'));
-    // An idle solver does not keep the process alive; a solve in hand does (see run).
-    worker.unref();
-    worker.on('message', (message: WorkerMessage) => this.settle(message));
-    worker.on('error', (error) => {
-      if (this.worker === worker) this.worker = null;
-      this.failAll(new Error(`routing worker failed: ${error.message}`));
+  private send(child: ChildProcess, request: ProcessRequest): void {
+    if (!child.connected) return;
+    child.send(request, (error) => {
+      if (!error) return;
+      const pending = this.pending.get(request.id);
+      this.pending.delete(request.id);
+      pending?.reject(new Error(`the solver's process refused the request: ${error.message}`));
     });
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = null;
-      if (!this.closed) this.failAll(new Error(`routing worker exited with code ${code} before answering`));
+  }
+
+  /** An idle solver does not keep the caller's process alive; a solve in hand does. */
+  private hold(child: ChildProcess, held: boolean): void {
+    const channel = child.channel as { ref?(): void; unref?(): void } | null | undefined;
+    if (held) {
+      child.ref();
+      channel?.ref?.();
+    } else {
+      child.unref();
+      channel?.unref?.();
+    }
+  }
+
+  private ensureChild(): ChildProcess {
+    if (this.child) return this.child;
+    // No inherited execArgv: a debugger's or a test runner's flags are not the solver's; the entry loads sources itself.
+    const child = fork(path.join(__dirname, 'solver-process-entry.js'), [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (message: WorkerMessage) => this.settle(message));
+    child.on('error', (error) => {
+      if (this.child === child) this.child = null;
+      this.failAll(new Error(`the solver's process failed: ${error.message}`));
     });
-    this.worker = worker;
-    return worker;
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = null;
+      if (!this.closed) this.failAll(new Error(`the solver's process ended (${signal ?? `code ${code}`}) before answering`));
+    });
+    this.hold(child, false);
+    this.child = child;
+    return child;
   }
 
   private settle(message: WorkerMessage): void {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { lowerThreadPriority } from './thread-priority';
+import { BACKGROUND_NICE, lowerThreadPriority } from './thread-priority';
 
 /** The nice value of the calling thread, field 19 of /proc/thread-self/stat. */
 const niceOfThisThread = (): number => {
@@ -29,7 +29,7 @@ describe(lowerThreadPriority.name, () => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-    expect(result).toEqual({ ok: true, nice: Math.max(10, before) });
+    expect(result).toEqual({ ok: true, nice: Math.max(BACKGROUND_NICE, before) });
     expect(niceOfThisThread()).toBe(before);
   });
 });
