@@ -59,7 +59,13 @@ interface LoadSummary {
   maxMs?: number;
   statuses?: Record<string, number>;
   retries?: number;
+  /** The generator's own CPU (user + system), whole process. */
+  cpuSeconds?: number;
 }
+
+/** The load generator's CPU per message, for the phase's line. */
+const generatorCpu = (summary: LoadSummary, count: number, unit: string): string =>
+  summary.cpuSeconds === undefined ? '' : `; load generator cpu ${summary.cpuSeconds.toFixed(1)} s, ${((summary.cpuSeconds * 1e6) / count).toFixed(1)} us per ${unit}`;
 
 function runLoad(env: Record<string, string>): { started: Promise<number>; done: Promise<LoadSummary> } {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/http-ingest/load.ts'], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -127,21 +133,21 @@ async function main(): Promise<void> {
         if (last.stored !== previous) quietSince = Date.now();
         previous = last.stored;
       }
-      await mqttLoad.done;
+      const mqttSummary = await mqttLoad.done;
       const mqttSeconds = ((last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now()) - mqttStart) / 1000;
       const mqttPerS = last.stored / mqttSeconds;
-      log(`mqtt: ${last.stored} readings committed in ${mqttSeconds.toFixed(2)} s = ${Math.round(mqttPerS)}/s; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), mqttSeconds, { count: last.stored, unit: 'reading' })}; load ${load()}`);
+      log(`mqtt: ${last.stored} readings committed in ${mqttSeconds.toFixed(2)} s = ${Math.round(mqttPerS)}/s; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), mqttSeconds, { count: last.stored, unit: 'reading' })}${generatorCpu(mqttSummary, MQTT_MESSAGES, 'message')}; load ${load()}`);
 
       // 2. HTTP throughput
       const httpEnv = { BENCH_KIND: 'http', BENCH_URL: `${ingest.baseUrl}/uplinks/tts/bench`, BENCH_SECRET: secret, BENCH_DEVICES: httpDevices.map((d) => `${d.ref}:${d.eui}`).join(',') };
       cpu = sampleCpu(ingest.child.pid);
       const throughput = await runLoad({ ...httpEnv, BENCH_MESSAGES: String(HTTP_MESSAGES), BENCH_CONCURRENCY: String(CONCURRENCY) }).done;
-      log(`http, ${CONCURRENCY} concurrent clients: ${throughput.sent} requests in ${throughput.seconds.toFixed(2)} s = ${Math.round(throughput.perSecond)}/s, p50 ${throughput.p50Ms?.toFixed(1)} ms, p99 ${throughput.p99Ms?.toFixed(1)} ms, answers ${JSON.stringify(throughput.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), throughput.seconds, { count: throughput.sent, unit: 'request' })}; load ${load()}`);
+      log(`http, ${CONCURRENCY} concurrent clients: ${throughput.sent} requests in ${throughput.seconds.toFixed(2)} s = ${Math.round(throughput.perSecond)}/s, p50 ${throughput.p50Ms?.toFixed(1)} ms, p99 ${throughput.p99Ms?.toFixed(1)} ms, answers ${JSON.stringify(throughput.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), throughput.seconds, { count: throughput.sent, unit: 'request' })}${generatorCpu(throughput, throughput.sent, 'request')}; load ${load()}`);
 
       // 3. HTTP latency at a fixed rate
       cpu = sampleCpu(ingest.child.pid);
       const latency = await runLoad({ ...httpEnv, BENCH_MESSAGES: String(RATE * RATE_SECONDS), BENCH_RATE: String(RATE), BENCH_CONCURRENCY: '1024', BENCH_FCNT_BASE: String(LATENCY_FCNT_BASE) }).done;
-      log(`http at ${RATE}/s: ${latency.sent} requests in ${latency.seconds.toFixed(2)} s = ${Math.round(latency.perSecond)}/s, p50 ${latency.p50Ms?.toFixed(1)} ms, p99 ${latency.p99Ms?.toFixed(1)} ms, max ${latency.maxMs?.toFixed(1)} ms, answers ${JSON.stringify(latency.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), latency.seconds, { count: latency.sent, unit: 'request' })}; load ${load()}`);
+      log(`http at ${RATE}/s: ${latency.sent} requests in ${latency.seconds.toFixed(2)} s = ${Math.round(latency.perSecond)}/s, p50 ${latency.p50Ms?.toFixed(1)} ms, p99 ${latency.p99Ms?.toFixed(1)} ms, max ${latency.maxMs?.toFixed(1)} ms, answers ${JSON.stringify(latency.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), latency.seconds, { count: latency.sent, unit: 'request' })}${generatorCpu(latency, latency.sent, 'request')}; load ${load()}`);
 
       const { rows } = await scratch.db.query<{ prefix: string; stored: number; distinct_readings: number; throughput_phase: number }>(
         `SELECT left(d.external_ref, 2) AS prefix, count(*)::int AS stored, count(DISTINCT (r.device_id, r.seq))::int AS distinct_readings,
