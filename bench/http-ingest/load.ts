@@ -52,6 +52,8 @@ class Connection {
   private socket: net.Socket | null = null;
   private received: Buffer | null = null;
   private answer: ((status: number) => void) | null = null;
+  /** When its last answer came (performance.now()). */
+  lastUsedMs = performance.now();
 
   constructor(private readonly host: string, private readonly port: number) {}
 
@@ -94,6 +96,7 @@ class Connection {
       return;
     }
     this.received = null;
+    this.lastUsedMs = performance.now();
     // An answer with Connection: close (an oversize body) ends the connection; the next request opens another.
     if (/\r\nconnection: *close/i.test(head)) this.close();
     this.settle(Number(head.slice(9, 12)));
@@ -106,17 +109,27 @@ class Connection {
   }
 }
 
-/** Connections of the latency phase: an idle one when there is one, a new one up to `most`, else the request waits for one. */
+/** A connection idle this long is closed rather than used: the server closes it at 5 s (Node's keep-alive timeout), and a request written just then fails and is sent again. */
+const IDLE_CLOSE_MS = 4000;
+
+/** Connections of the latency phase: the idle one used last when there is one, a new one up to `most`, else the request waits for one. */
+
 class ConnectionPool {
   private readonly idle: Connection[] = [];
   private readonly waiting: Array<(connection: Connection) => void> = [];
   private readonly all: Connection[] = [];
+  /** Connections closed for having been idle too long. */
+  closedIdle = 0;
 
   constructor(private readonly host: string, private readonly port: number, private readonly most: number) {}
 
   acquire(): Promise<Connection> | Connection {
-    const idle = this.idle.pop();
-    if (idle) return idle;
+    for (let idle = this.idle.pop(); idle; idle = this.idle.pop()) {
+      if (performance.now() - idle.lastUsedMs < IDLE_CLOSE_MS) return idle;
+      idle.close();
+      this.all.splice(this.all.indexOf(idle), 1);
+      this.closedIdle++;
+    }
     if (this.all.length < this.most) {
       const connection = new Connection(this.host, this.port);
       this.all.push(connection);
@@ -131,8 +144,9 @@ class ConnectionPool {
     else this.idle.push(connection);
   }
 
+  /** Connections open now plus those closed for idleness: every connection the phase opened. */
   get opened(): number {
-    return this.all.length;
+    return this.all.length + this.closedIdle;
   }
 
   close(): void {
