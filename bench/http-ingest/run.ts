@@ -8,12 +8,16 @@
  * processes of their own (load.ts). Three phases, each on fresh readings:
  *   1. MQTT: TTN v3 uplinks published at QoS 1 as fast as the broker takes
  *      them; readings committed per second (until the last commit).
- *   2. HTTP, throughput: webhook requests from BENCH_HTTP_CONCURRENCY
- *      concurrent keep-alive clients as fast as answers come; each answer
- *      comes after the commit, so readings per second = answered per second.
+ *   2. HTTP, throughput: webhook requests on BENCH_HTTP_CONCURRENCY
+ *      keep-alive connections, one request at a time on each, as fast as
+ *      answers come; each answer comes after the commit, so readings per
+ *      second = answered per second.
  *   3. HTTP, latency: BENCH_HTTP_RATE (1,000) requests a second, open loop;
  *      p99 from when each request was due to its answer.
  * Then counts what is stored: every sent reading once (lost, duplicated).
+ * Each phase's line gives the ingest's CPU per message and the load
+ * generator's: they share the machine's cores, so a generator that costs
+ * less leaves more to the ingest (and to PostgreSQL, the broker).
  * Last line:
  *   httpingest requests_per_s=<x> readings_per_s=<x> mqtt_readings_per_s=<x> p99_ms=<x> lost=<n> duplicated=<n>
  *
@@ -59,7 +63,15 @@ interface LoadSummary {
   maxMs?: number;
   statuses?: Record<string, number>;
   retries?: number;
+  /** Connections the HTTP generator opened. */
+  connections?: number;
+  /** The generator's own CPU (user + system) from its start line on. */
+  cpuSeconds?: number;
 }
+
+/** The load generator's CPU per message, for the phase's line. */
+const generatorCpu = (summary: LoadSummary, count: number, unit: string): string =>
+  summary.cpuSeconds === undefined ? '' : `; load generator cpu ${summary.cpuSeconds.toFixed(1)} s, ${((summary.cpuSeconds * 1e6) / count).toFixed(1)} us per ${unit}`;
 
 function runLoad(env: Record<string, string>): { started: Promise<number>; done: Promise<LoadSummary> } {
   const child = spawn(process.execPath, ['-r', './tools/register.js', 'bench/http-ingest/load.ts'], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -127,21 +139,21 @@ async function main(): Promise<void> {
         if (last.stored !== previous) quietSince = Date.now();
         previous = last.stored;
       }
-      await mqttLoad.done;
+      const mqttSummary = await mqttLoad.done;
       const mqttSeconds = ((last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now()) - mqttStart) / 1000;
       const mqttPerS = last.stored / mqttSeconds;
-      log(`mqtt: ${last.stored} readings committed in ${mqttSeconds.toFixed(2)} s = ${Math.round(mqttPerS)}/s; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), mqttSeconds, { count: last.stored, unit: 'reading' })}; load ${load()}`);
+      log(`mqtt: ${last.stored} readings committed in ${mqttSeconds.toFixed(2)} s = ${Math.round(mqttPerS)}/s; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), mqttSeconds, { count: last.stored, unit: 'reading' })}${generatorCpu(mqttSummary, MQTT_MESSAGES, 'message')}; load ${load()}`);
 
       // 2. HTTP throughput
       const httpEnv = { BENCH_KIND: 'http', BENCH_URL: `${ingest.baseUrl}/uplinks/tts/bench`, BENCH_SECRET: secret, BENCH_DEVICES: httpDevices.map((d) => `${d.ref}:${d.eui}`).join(',') };
       cpu = sampleCpu(ingest.child.pid);
       const throughput = await runLoad({ ...httpEnv, BENCH_MESSAGES: String(HTTP_MESSAGES), BENCH_CONCURRENCY: String(CONCURRENCY) }).done;
-      log(`http, ${CONCURRENCY} concurrent clients: ${throughput.sent} requests in ${throughput.seconds.toFixed(2)} s = ${Math.round(throughput.perSecond)}/s, p50 ${throughput.p50Ms?.toFixed(1)} ms, p99 ${throughput.p99Ms?.toFixed(1)} ms, answers ${JSON.stringify(throughput.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), throughput.seconds, { count: throughput.sent, unit: 'request' })}; load ${load()}`);
+      log(`http, ${CONCURRENCY} concurrent clients: ${throughput.sent} requests in ${throughput.seconds.toFixed(2)} s = ${Math.round(throughput.perSecond)}/s, p50 ${throughput.p50Ms?.toFixed(1)} ms, p99 ${throughput.p99Ms?.toFixed(1)} ms, answers ${JSON.stringify(throughput.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), throughput.seconds, { count: throughput.sent, unit: 'request' })}${generatorCpu(throughput, throughput.sent, 'request')}; load ${load()}`);
 
       // 3. HTTP latency at a fixed rate
       cpu = sampleCpu(ingest.child.pid);
       const latency = await runLoad({ ...httpEnv, BENCH_MESSAGES: String(RATE * RATE_SECONDS), BENCH_RATE: String(RATE), BENCH_CONCURRENCY: '1024', BENCH_FCNT_BASE: String(LATENCY_FCNT_BASE) }).done;
-      log(`http at ${RATE}/s: ${latency.sent} requests in ${latency.seconds.toFixed(2)} s = ${Math.round(latency.perSecond)}/s, p50 ${latency.p50Ms?.toFixed(1)} ms, p99 ${latency.p99Ms?.toFixed(1)} ms, max ${latency.maxMs?.toFixed(1)} ms, answers ${JSON.stringify(latency.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), latency.seconds, { count: latency.sent, unit: 'request' })}; load ${load()}`);
+      log(`http at ${RATE}/s: ${latency.sent} requests in ${latency.seconds.toFixed(2)} s = ${Math.round(latency.perSecond)}/s, p50 ${latency.p50Ms?.toFixed(1)} ms, p99 ${latency.p99Ms?.toFixed(1)} ms, max ${latency.maxMs?.toFixed(1)} ms, answers ${JSON.stringify(latency.statuses)} on ${latency.connections} connections; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), latency.seconds, { count: latency.sent, unit: 'request' })}${generatorCpu(latency, latency.sent, 'request')}; load ${load()}`);
 
       const { rows } = await scratch.db.query<{ prefix: string; stored: number; distinct_readings: number; throughput_phase: number }>(
         `SELECT left(d.external_ref, 2) AS prefix, count(*)::int AS stored, count(DISTINCT (r.device_id, r.seq))::int AS distinct_readings,

@@ -3,7 +3,7 @@ import { createDatabase, type Database, migrate, ReadingsRepository, RejectedMes
 import { InProcessEventBus } from '@vulgraad/events';
 import { buildNativeReading, decodeUplink, DEFAULT_QUALITY_THRESHOLDS, parseMessage } from '@vulgraad/payloads';
 import { IngestMetrics } from '../../apps/ingest/src/ingest.metrics';
-import { type InboundMessage, IngestPipeline } from '../../apps/ingest/src/ingest.pipeline';
+import { type InboundMessage, IngestPipeline, type MessageOutcome } from '../../apps/ingest/src/ingest.pipeline';
 import { seedDevices } from './harness';
 
 // The all-in-one runs the ingest on the embedded PGlite with TimescaleDB:
@@ -68,5 +68,29 @@ describe('ingest pipeline on the embedded database', () => {
     expect(rows).toEqual([expect.objectContaining({ fillPct: 42, seq: 1, correlationId: 'http-req-1' })]);
     const rejected = await new RejectedMessagesRepository(db).recent({ reason: 'missing_field' });
     expect(rejected).toEqual(expect.arrayContaining([expect.objectContaining({ topic: 'POST /api/readings', detail: 'body: fillPct is missing', deviceRef: device!.externalRef })]));
+  }, 60_000);
+
+  it('writes a batch that holds a message whose sender waits after the shorter wait, with the messages that came before it', async () => {
+    const [device] = await seedDevices(db, 'pgl-waiting', 1);
+    const acked: string[] = [];
+    const pipeline = new IngestPipeline(db, new InProcessEventBus(), systemClock, { decode: decodeUplink }, new IngestMetrics(), {
+      // Without a sender that waits, nothing would be written for ten minutes.
+      batchSize: 100, batchWaitMs: 600_000, waitingSenderBatchWaitMs: 0, writers: 1, maxBuffered: 100, writeStrategy: 'copy', maxPayloadBytes: 16384, rejectKeepBytes: 256,
+      cacheTtlS: 30, thresholds: DEFAULT_QUALITY_THRESHOLDS,
+    });
+    const message = (seq: number): InboundMessage => {
+      const { topic, payload } = buildNativeReading(device!.externalRef, { ts: new Date(Date.now() - 60_000 + seq).toISOString(), seq, fillPct: 40 + seq });
+      return { topic, payload: Buffer.from(payload), receivedAt: new Date(), ack: () => acked.push(`${seq}`) };
+    };
+    pipeline.accept(message(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(acked).toEqual([]);
+    expect(pipeline.buffered).toBe(1);
+
+    const outcome = await new Promise<MessageOutcome>((settled) => pipeline.accept({ ...message(2), settled }));
+    expect(outcome).toEqual({ stored: true });
+    expect(acked).toEqual(['1', '2']);
+    const rows = await new ReadingsRepository(db).range(device!.containerId, new Date(0), new Date('2100-01-01'));
+    expect(rows.map((r) => r.seq).sort()).toEqual([1, 2]);
   }, 60_000);
 });

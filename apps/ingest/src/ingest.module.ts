@@ -40,6 +40,7 @@ export const UPLINK_DECODER = Symbol('vulgraad.ingest.uplinkDecoder');
         new IngestPipeline(db, bus, clock, decoder, metrics, {
           batchSize: config.ingest.batchSize,
           batchWaitMs: config.ingest.batchWaitMs,
+          waitingSenderBatchWaitMs: config.ingest.httpBatchWaitMs,
           writers: config.ingest.writers,
           maxBuffered: config.ingest.maxBufferedMessages,
           maxBufferedBytes: config.ingest.maxBufferedBytes,

@@ -47,6 +47,13 @@ const STORED: MessageOutcome = { stored: true };
 export interface IngestPipelineOptions {
   batchSize: number;
   batchWaitMs: number;
+  /**
+   * The same for a message whose sender waits for the commit to be answered
+   * (HTTP, settled()): a batch holding one is written after at most this
+   * long (default batchWaitMs). At low rates a shorter wait is what the sender
+   * sees as latency; at high rates the writers are busy and batches fill anyway.
+   */
+  waitingSenderBatchWaitMs?: number;
   /** Batches written at the same time, each in its own transaction. */
   writers: number;
   /** Above this many messages held, the transport is asked to stop reading until a batch is written. */
@@ -123,6 +130,8 @@ export class IngestPipeline {
   private readonly prepareOptions: PrepareOptions;
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** When the batch timer fires (performance.now()); Infinity without one. */
+  private timerDueAt = Infinity;
   private readonly running = new Set<Promise<void>>();
   private inFlightMessages = 0;
   /** Payload bytes of the messages held (pending and in flight). */
@@ -173,7 +182,7 @@ export class IngestPipeline {
     this.pending.push(taken);
     this.heldBytes += taken.message.payload.byteLength;
     this.updateFlow();
-    this.schedule();
+    this.schedule(taken.message.settled ? (this.options.waitingSenderBatchWaitMs ?? this.options.batchWaitMs) : this.options.batchWaitMs);
   }
 
   /** Messages received and not yet committed. */
@@ -202,19 +211,25 @@ export class IngestPipeline {
     this.timer = null;
   }
 
-  private schedule(): void {
+  /** Starts the batch at once when it is full, else makes sure it starts within waitMs. */
+  private schedule(waitMs: number): void {
     if (this.running.size >= this.options.writers) return;
     if (this.pending.length >= this.options.batchSize) {
       this.kick();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => this.kick(), this.options.batchWaitMs);
+      return;
     }
+    const dueAt = performance.now() + waitMs;
+    if (this.timer && this.timerDueAt <= dueAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDueAt = dueAt;
+    this.timer = setTimeout(() => this.kick(), waitMs);
   }
 
   /** Starts batches while writers are free. */
   private kick(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.timerDueAt = Infinity;
     while (this.running.size < this.options.writers && this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.batchSize);
       this.inFlightMessages += batch.length;

@@ -11,6 +11,7 @@ export const ingestSpec = {
   batchSize: int('INGEST_BATCH_SIZE', 5000, 'Most readings written in one transaction', 1, 100000),
   writers: int('INGEST_WRITERS', 2, 'Batches written at the same time, each in its own transaction and connection', 1, 16),
   batchWaitMs: int('INGEST_BATCH_WAIT_MS', 50, 'Longest a message waits for its batch to fill before it is written', 0, 60000),
+  httpBatchWaitMs: int('INGEST_HTTP_BATCH_WAIT_MS', 10, 'The same for an HTTP uplink, whose sender waits for the commit: its batch is written after at most this long (when a writer is free; under load batches fill while the writers are busy)', 0, 60000),
   maxBufferedMessages: int('INGEST_MAX_BUFFERED', 20000, 'Messages held before the ingest stops reading from the broker until a batch is written (MQTT 5 is bounded by INGEST_RECEIVE_MAXIMUM first)', 1, 1000000),
   maxBufferedBytes: int('INGEST_MAX_BUFFERED_BYTES', 67108864, 'Payload bytes held before the ingest stops reading from the broker until a batch is written (the same as INGEST_MAX_BUFFERED, for large messages)', 65536, 4294967296),
   writeStrategy: oneOf('INGEST_WRITE_STRATEGY', 'copy', ['copy', 'staging', 'unnest'] as const, 'How a batch reaches the readings table: copy = COPY straight in (staging after a duplicate), staging = COPY into a staging table + INSERT ON CONFLICT, unnest = INSERT from arrays; a batch of fewer than 256 rows always goes as unnest (one statement)'),

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Clock, RejectReason } from '@vulgraad/contracts';
 import type { IngestPipeline, MessageOutcome } from '../ingest.pipeline';
 import type { RateLimiter } from './rate-limiter';
-import type { UplinkAuth } from './uplink-auth';
+import type { AuthOutcome, UplinkAuth } from './uplink-auth';
 import { envelopeOf, type UplinkRoute } from './uplink-envelope';
 import type { HttpIngestMetrics } from './http-ingest.metrics';
 
@@ -13,6 +13,9 @@ export interface UplinkAnswer {
   headers?: Record<string, string>;
   body: Record<string, unknown>;
 }
+
+/** The answer to every uplink whose reading was committed (or already stored), one object for all. */
+export const STORED_ANSWER: UplinkAnswer = Object.freeze({ status: 200, body: Object.freeze({ status: 'stored' }) });
 
 /** One HTTP uplink as the controller hands it over. */
 export interface UplinkRequestInput {
@@ -91,7 +94,8 @@ export class HttpIngestService {
     return answer;
   }
 
-  private async answer(input: UplinkRequestInput): Promise<UplinkAnswer> {
+  /** The answer at once when it needs no commit, else its promise; no promise per step on the way. */
+  private answer(input: UplinkRequestInput): UplinkAnswer | Promise<UplinkAnswer> {
     const { route, name } = input;
     if (this.pipeline.buffered >= this.options.maxBuffered) {
       return error(503, 'the ingest holds as many messages as it may; send again shortly', {}, { 'Retry-After': '1' });
@@ -101,7 +105,13 @@ export class HttpIngestService {
       this.noteRefusal(input, 'rate', `over the rate limit, retry after ${rate.retryAfterS} s`);
       return error(429, `${route === 'device' ? 'device' : 'integration'} "${name}" sends faster than allowed (INGEST_HTTP_${route === 'device' ? 'DEVICE_RATE_PER_MIN' : 'RATE_PER_S'})`, {}, { 'Retry-After': String(rate.retryAfterS) });
     }
-    const auth = await this.auth.check(route, name, input.headers, input.body);
+    const auth = this.auth.check(route, name, input.headers, input.body);
+    return auth instanceof Promise ? auth.then((outcome) => this.admitted(input, outcome)) : this.admitted(input, auth);
+  }
+
+  /** What follows the secret check: the body's checks, then the pipeline. */
+  private admitted(input: UplinkRequestInput, auth: AuthOutcome): UplinkAnswer | Promise<UplinkAnswer> {
+    const { route, name } = input;
     if (!auth.ok) {
       this.noteRefusal(input, 'auth', auth.detail);
       return error(auth.status, auth.detail, { field: 'headers' });
@@ -160,7 +170,7 @@ export class HttpIngestService {
           if (answered) return;
           answered = true;
           clearTimeout(timer);
-          resolve(outcome.stored ? { status: 200, body: { status: 'stored' } } : error(STATUS_OF[outcome.reason] ?? 400, outcome.detail, { reason: outcome.reason, field: 'body' }));
+          resolve(outcome.stored ? STORED_ANSWER : error(STATUS_OF[outcome.reason] ?? 400, outcome.detail, { reason: outcome.reason, field: 'body' }));
         },
       });
     });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
-import type { HttpIngestService, UplinkAnswer } from './http-ingest.service';
+import { type HttpIngestService, STORED_ANSWER, type UplinkAnswer } from './http-ingest.service';
 import { readUplinkBody } from './uplink-body';
 import type { UplinkRoute } from './uplink-envelope';
 
@@ -90,8 +90,9 @@ function failed(res: ServerResponse, error: unknown): void {
   send(res, { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'the uplink could not be taken; send it again' } });
 }
 
-/** The body of every stored uplink's answer, written once. */
-const STORED_TEXT = JSON.stringify({ status: 'stored' });
+/** The body of every stored uplink's answer, written once, and its headers as one flat list (no header object per answer). */
+const STORED_TEXT = JSON.stringify(STORED_ANSWER.body);
+const STORED_HEADERS = ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(STORED_TEXT))];
 
 function send(res: ServerResponse, answer: UplinkAnswer): void {
   if (answer.status === 204) {
@@ -99,7 +100,12 @@ function send(res: ServerResponse, answer: UplinkAnswer): void {
     res.end();
     return;
   }
-  const text = answer.status === 200 && answer.body.status === 'stored' && Object.keys(answer.body).length === 1 ? STORED_TEXT : JSON.stringify(answer.body);
+  if (answer === STORED_ANSWER) {
+    res.writeHead(200, STORED_HEADERS);
+    res.end(STORED_TEXT);
+    return;
+  }
+  const text = JSON.stringify(answer.body);
   // One writeHead with every header: cheaper than a setHeader each (headers set before, such as Connection: close, are kept).
   res.writeHead(answer.status, { ...answer.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);

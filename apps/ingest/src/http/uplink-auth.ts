@@ -1,4 +1,4 @@
-import { createHash, hash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Queryable } from '@vulgraad/database';
 import { type HttpIntegration, HttpIntegrationsRepository, MqttAccountsRepository, verifySecret } from '@vulgraad/security';
@@ -27,8 +27,6 @@ interface Credential {
   active: boolean;
 }
 
-/** One-shot digest (no Hash object per request). */
-const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer') as unknown as Buffer;
 const sameBytes = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 /** The secret a request carries in X-Vulgraad-Secret or as a bearer token. */
@@ -46,13 +44,16 @@ export function presentedSecret(headers: IncomingHttpHeaders): string | null {
 /**
  * Checks the secret of an HTTP uplink against the registry. The stored hash
  * is PBKDF2 (about a millisecond a check), too slow to run per request at a
- * thousand requests a second; so a secret that passed is remembered as its
- * SHA-256 next to the hash it passed against, for `ttlMs`. A changed or
- * revoked secret is read again when the remembered entry expires.
+ * thousand requests a second; so a secret that passed is remembered, next to
+ * the hash it passed against, for `ttlMs`, and the next request's secret is
+ * compared with it byte for byte in constant time. A changed or revoked
+ * secret is read again when the remembered entry expires. While the
+ * registry's entry is remembered the check is synchronous: no promise per
+ * request.
  */
 export class UplinkAuth {
   private readonly credentials = new Map<string, { credential: Credential | null; untilMs: number; readAtMs: number }>();
-  private readonly passed = new Map<string, { secretHash: string; digest: Buffer }>();
+  private readonly passed = new Map<string, { secretHash: string; secret: Buffer }>();
   private readonly integrations: HttpIntegrationsRepository;
   private readonly accounts: MqttAccountsRepository;
 
@@ -61,20 +62,20 @@ export class UplinkAuth {
     this.accounts = new MqttAccountsRepository(db);
   }
 
-  async check(route: UplinkRoute, name: string, headers: IncomingHttpHeaders, body: Buffer): Promise<AuthOutcome> {
+  /** The outcome at once when the sender's registry entry is remembered, else a promise of it (the registry is read). */
+  check(route: UplinkRoute, name: string, headers: IncomingHttpHeaders, body: Buffer): AuthOutcome | Promise<AuthOutcome> {
     const key = `${route}:${name}`;
-    const outcome = await this.checkWith(route, name, headers, body, key);
-    // A secret set a moment ago fails against the hash remembered before it: read the registry again, at most once a second.
+    const nowMs = this.now();
     const cached = this.credentials.get(key);
-    if (!outcome.ok && outcome.status === 401 && cached && cached.readAtMs < this.now() - 1000) {
-      this.credentials.delete(key);
-      return this.checkWith(route, name, headers, body, key);
-    }
-    return outcome;
+    if (!cached || cached.untilMs <= nowMs) return this.read(route, name, key).then((credential) => this.verify(route, name, headers, body, key, credential));
+    const outcome = this.verify(route, name, headers, body, key, cached.credential);
+    // A secret set a moment ago fails against the hash remembered before it: read the registry again, at most once a second.
+    if (outcome.ok || outcome.status !== 401 || cached.readAtMs >= nowMs - 1000) return outcome;
+    this.credentials.delete(key);
+    return this.read(route, name, key).then((credential) => this.verify(route, name, headers, body, key, credential));
   }
 
-  private async checkWith(route: UplinkRoute, name: string, headers: IncomingHttpHeaders, body: Buffer, key: string): Promise<AuthOutcome> {
-    const credential = await this.credential(route, name, key);
+  private verify(route: UplinkRoute, name: string, headers: IncomingHttpHeaders, body: Buffer, key: string, credential: Credential | null): AuthOutcome {
     const who = route === 'device' ? `device "${name}"` : `${route} integration "${name}"`;
     if (!credential || !credential.active) return { ok: false, status: 401, detail: `${who} is not registered (or not active, or has no secret)` };
     if (route !== 'device' && credential.kind !== route) return { ok: false, status: 403, detail: `integration "${name}" is registered for ${credential.kind}, not ${route}` };
@@ -87,11 +88,14 @@ export class UplinkAuth {
     }
     const secret = presentedSecret(headers);
     if (secret === null) return { ok: false, status: 401, detail: `send the secret of ${who} in the ${SECRET_HEADER} header${route === 'kpn' ? ` (or sign with ${KPN_TOKEN_HEADER})` : ''}` };
-    const digest = sha256(secret);
+    // Header values reach Node as latin1 strings: these are the bytes that were sent.
+    const bytes = Buffer.from(secret, 'latin1');
     const remembered = this.passed.get(key);
-    const ok = (remembered && remembered.secretHash === credential.secretHash && sameBytes(remembered.digest, digest)) || verifySecret(secret, credential.secretHash);
-    if (!ok) return { ok: false, status: 401, detail: `wrong secret for ${who}` };
-    this.passed.set(key, { secretHash: credential.secretHash, digest });
+    const asBefore = remembered !== undefined && remembered.secretHash === credential.secretHash && sameBytes(remembered.secret, bytes);
+    if (!asBefore) {
+      if (!verifySecret(secret, credential.secretHash)) return { ok: false, status: 401, detail: `wrong secret for ${who}` };
+      this.passed.set(key, { secretHash: credential.secretHash, secret: bytes });
+    }
     return { ok: true, sender: { route, name, applications: route === 'device' ? null : credential.applications } };
   }
 
@@ -106,9 +110,8 @@ export class UplinkAuth {
     this.passed.clear();
   }
 
-  private async credential(route: UplinkRoute, name: string, key: string): Promise<Credential | null> {
-    const cached = this.credentials.get(key);
-    if (cached && cached.untilMs > this.now()) return cached.credential;
+  /** Reads the sender's registry entry and remembers it for ttlMs. */
+  private async read(route: UplinkRoute, name: string, key: string): Promise<Credential | null> {
     let credential: Credential | null = null;
     if (route === 'device') {
       const account = await this.accounts.find(name);
