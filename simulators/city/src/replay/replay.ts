@@ -1,7 +1,7 @@
 import { Rng, type CityContainer } from '@vulgraad/city-model';
 import { FLEET_SCOPE, type Plan } from '@vulgraad/contracts';
 import {
-  checkDay, FillModelCache, planFleetShift,
+  checkDay, FillModelCache, planFleetShift, wallClockS,
   type DayCheck, type DistrictSettings, type PlanningContainer, type PlanningSite, type PublishedDay, type SolveFn,
 } from '@vulgraad/planning';
 import type { ForecastOptions } from '@vulgraad/forecasting';
@@ -392,8 +392,7 @@ export async function routeRecorded(world: ReplayWorld, date: string, visits: re
   const depotAt = new Map(world.depots.map((d, k) => [d.id, k]));
   const disposalAt = world.depots.length;
   // Seconds since local midnight of a wall-clock time: not minutes * 60 on a day the clocks change.
-  const dayStartMs = localTimeMs(date, 0, TIME_ZONE);
-  const wallS = (minutes: number): number => (localTimeMs(date, minutes, TIME_ZONE) - dayStartMs) / 1000;
+  const wallS = wallClockS(date, TIME_ZONE);
   const middle = (wallS(FLEET.shiftStartMin) + wallS(FLEET.shiftEndMin)) / 2;
   const vehicles: Vehicle[] = world.vehicles.map((v) => ({
     id: v.id, startLocationIndex: depotAt.get(v.depotId) as number, endLocationIndex: depotAt.get(v.depotId) as number,
