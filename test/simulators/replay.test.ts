@@ -1,6 +1,7 @@
 import { Rng, amsterdamFiles } from '@vulgraad/city-model';
-import { sharedPath } from '@vulgraad/config';
+import { loadConfig, sharedPath } from '@vulgraad/config';
 import { StraightLineProvider } from '@vulgraad/distances';
+import { forecastOptions, forecastSettingsFrom } from '@vulgraad/forecasting';
 import { DENSITY_KG_PER_L, depositedUpTo, inferDeposits, ReplayContainers } from '../../simulators/city/src/replay/deposits';
 import { buildRecord, parseWeighings } from '../../simulators/city/src/replay/record';
 import { Replay, type SeedResult } from '../../simulators/city/src/replay/replay';
@@ -40,7 +41,7 @@ describe('replay record and deposits (no shared data needed)', () => {
     const record = buildRecord(parseWeighings(csv, TIME_ZONE), TIME_ZONE);
     const visits = record.visits.get('a-Rest') ?? [];
     const endMs = (visits[1]?.atMs ?? 0) + 48 * HOUR;
-    const d = inferDeposits(visits, { seed: 3, dailyShares: flatDay, localHour: (ms) => new Date(ms).getUTCHours(), endMs, fallbackIntervalDays: 5 }, new Rng(3));
+    const d = inferDeposits(visits, { seed: 3, dailyShares: flatDay, localHour: (ms) => new Date(ms).getUTCHours(), startMs: (visits[0]?.atMs ?? 0) - 48 * HOUR, endMs, fallbackIntervalDays: 5 }, new Rng(3));
     const kgBetween = (from: number, to: number): number => (depositedUpTo(d, to) - depositedUpTo(d, from)) * DENSITY_KG_PER_L;
     expect(kgBetween(-Infinity, visits[0]?.atMs ?? 0)).toBeCloseTo(150, 6);
     expect(kgBetween(visits[0]?.atMs ?? 0, visits[1]?.atMs ?? 0)).toBeCloseTo(300, 6);
@@ -48,11 +49,11 @@ describe('replay record and deposits (no shared data needed)', () => {
     // less than its usual interval; a longer silence of the record is not filled in.
     const gap = (visits[1]?.atMs ?? 0) - (visits[0]?.atMs ?? 0);
     expect(kgBetween(visits[1]?.atMs ?? 0, endMs)).toBeCloseTo((300 / gap) * 48 * HOUR, 6);
-    const long = inferDeposits(visits, { seed: 3, dailyShares: flatDay, localHour: (ms) => new Date(ms).getUTCHours(), endMs: endMs + 10 * 24 * HOUR, fallbackIntervalDays: 5 }, new Rng(3));
+    const long = inferDeposits(visits, { seed: 3, dailyShares: flatDay, localHour: (ms) => new Date(ms).getUTCHours(), startMs: (visits[0]?.atMs ?? 0) - 48 * HOUR, endMs: endMs + 10 * 24 * HOUR, fallbackIntervalDays: 5 }, new Rng(3));
     expect((depositedUpTo(long, Infinity) - depositedUpTo(long, visits[1]?.atMs ?? 0)) * DENSITY_KG_PER_L).toBeCloseTo(300, 6);
     expect(d.intervalKg).toEqual([150, 300]);
     // Another seed moves the bags in time, never the kilograms of an interval.
-    const other = inferDeposits(visits, { seed: 4, dailyShares: flatDay, localHour: (ms) => new Date(ms).getUTCHours(), endMs, fallbackIntervalDays: 5 }, new Rng(4));
+    const other = inferDeposits(visits, { seed: 4, dailyShares: flatDay, localHour: (ms) => new Date(ms).getUTCHours(), startMs: (visits[0]?.atMs ?? 0) - 48 * HOUR, endMs, fallbackIntervalDays: 5 }, new Rng(4));
     expect(Array.from(other.times)).not.toEqual(Array.from(d.times));
     expect((depositedUpTo(other, visits[1]?.atMs ?? 0) - depositedUpTo(other, visits[0]?.atMs ?? 0)) * DENSITY_KG_PER_L).toBeCloseTo(300, 6);
   });
@@ -79,7 +80,7 @@ maybe('replay of a slice of the March 2021 record (60 clusters, 4 days)', () => 
 
   beforeAll(async () => {
     world = await buildWorld({ weighingsPath: weighings as string, trucks: 3, matrix: new StraightLineProvider({ detourFactor: 1.3, speedKmh: 25 }), clusterLimit: 60, dayLimit: 4 });
-    replay = new Replay(world, { warmupDays: 2, budget: { kind: 'iterations', count: 5 }, settings: { riskLevel: 0.1, worthFillPct: 70, worthPrize: 6, worthMaxDetourM: 1500, planAtMin: 360 } });
+    replay = new Replay(world, { forecast: forecastOptions(forecastSettingsFrom({ core: { timezone: TIME_ZONE }, forecast: loadConfig({}).forecast })), warmupDays: 2, budget: { kind: 'iterations', count: 5 }, settings: { riskLevel: 0.1, worthFillPct: 70, worthPrize: 6, worthMaxDetourM: 1500, planAtMin: 360 } });
     result = await replay.runSeed(7);
   }, 110_000);
 

@@ -4,7 +4,7 @@ export { chooseContainers, isMustLike, stopReason, type ContainerOutlook, type S
 export { planShift, DEFAULT_COST_PER_HOUR, DEFAULT_COST_PER_KM, DIMENSIONS } from './plan-shift';
 export { planFleetShift } from './plan-fleet-shift';
 export { districtsPerVehicle } from './steps/eligibility';
-export { freeWindow, type VehicleBusy } from './steps/build-problem';
+export { freeWindow, wallClockS, type VehicleBusy, type WallClockS } from './steps/build-problem';
 export * from './exports';
 export * from './repositories';
 export { FillModelCache } from './model-cache';

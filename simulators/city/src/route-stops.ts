@@ -1,4 +1,5 @@
 import type { CityContainer } from '@vulgraad/city-model';
+import { wallClockS } from '@vulgraad/planning';
 import { InfeasibleProblemError, solve, type RoutingProblem, type Stop, type Vehicle } from '@vulgraad/routing';
 import { plannedShiftEndMin, tripCapacity, type PlanningUnit, type SimSetup } from './setups/setup';
 import type { RouteAction, RoutePlan } from './truck';
@@ -27,7 +28,7 @@ const UNLIMITED = 1e12;
  * (the study routed its baseline for distance with PyVRP). Used by the
  * practice and fixed-schedule policies.
  */
-export async function routeStops(setup: SimSetup, unit: PlanningUnit, requests: readonly StopRequest[], options: { maxIterations: number; seed: number }): Promise<RoutedDay> {
+export async function routeStops(setup: SimSetup, unit: PlanningUnit, requests: readonly StopRequest[], options: { maxIterations: number; seed: number; shiftDate: string }): Promise<RoutedDay> {
   const started = performance.now();
   if (requests.length === 0) return { routes: [], unassigned: [], plannedDistanceM: 0, solveMs: 0 };
   const points = [unit.depot, ...(unit.disposal ? [unit.disposal] : []), ...requests.map((r) => r.container)];
@@ -38,13 +39,15 @@ export async function routeStops(setup: SimSetup, unit: PlanningUnit, requests: 
   const density = setup.truck.densityKgPerL;
   const shift = setup.shift;
   const shiftEndMin = plannedShiftEndMin(shift);
+  // Seconds since local midnight: not minutes * 60 on a day the clocks change.
+  const wallS = wallClockS(options.shiftDate, setup.model.timezone);
   const vehicles: Vehicle[] = unit.truckIds.map((id) => {
     const v: Vehicle = {
       id,
       startLocationIndex: 0,
       endLocationIndex: 0,
       capacity: [finiteOr(capacity.looseL), finiteOr(capacity.kg)],
-      shift: { startS: shift.startMin * 60, endS: shiftEndMin * 60 },
+      shift: { startS: wallS(shift.startMin), endS: wallS(shiftEndMin) },
       costPerDistanceM: 1,
       costPerDurationS: 0,
       disposalSiteIndices: unit.disposal ? [0] : [],
@@ -52,7 +55,7 @@ export async function routeStops(setup: SimSetup, unit: PlanningUnit, requests: 
     };
     if (shift.breaks.kind === 'planner') {
       // The window planShift gives its trucks, so both kinds of plan carry the same break.
-      const middle = ((shift.startMin + shiftEndMin) / 2) * 60;
+      const middle = (wallS(shift.startMin) + wallS(shiftEndMin)) / 2;
       v.break = { durationS: shift.breaks.durationMin * 60, window: { startS: middle - 5400, endS: middle + 3600 } };
     }
     return v;
@@ -64,7 +67,7 @@ export async function routeStops(setup: SimSetup, unit: PlanningUnit, requests: 
       const c = r.container;
       const loadL = Math.min(Math.max(0, r.expectedL), c.volumeL);
       const stop: Stop = { id: c.id, locationIndex: locationOf.get(c.id) as number, demand: [loadL, loadL * density], serviceTimeS: setup.serviceTimeS(c) };
-      if (c.accessWindow) stop.timeWindow = { startS: c.accessWindow.fromMin * 60, endS: c.accessWindow.toMin * 60 };
+      if (c.accessWindow) stop.timeWindow = { startS: wallS(c.accessWindow.fromMin), endS: wallS(c.accessWindow.toMin) };
       return stop;
     });
     const problem: RoutingProblem = {

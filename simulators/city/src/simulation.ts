@@ -185,7 +185,7 @@ export function truckSetting(setup: SimSetup, unit: PlanningUnit, date: string, 
     serviceTimeS: (id) => setup.serviceTimeS(byId.get(id) as CityContainer),
     windowEndMs: (id) => {
       const window = byId.get(id)?.accessWindow;
-      return window ? midnightMs + window.toMin * 60_000 : null;
+      return window ? localTimeMs(date, window.toMin, tz) : null;
     },
   };
 }

@@ -108,7 +108,7 @@ export class FixedSchedulePolicy implements Policy {
         const container = byId.get(a.containerId) as CityContainer;
         return { container, expectedL: expectedLitresPerDay(container) * daysSincePreviousVisit(a.weekdays, weekday) };
       }),
-      { maxIterations: context.solverIterations, seed: context.seed },
+      { maxIterations: context.solverIterations, seed: context.seed, shiftDate: context.shiftDate },
     );
     return { routes: routed.routes, unassigned: routed.unassigned, planned: today.length - routed.unassigned.length, plannedDistanceM: routed.plannedDistanceM, solveMs: routed.solveMs };
   }

@@ -61,7 +61,7 @@ export class PracticePolicy implements Policy {
       context.setup,
       unit,
       chosen.map((container) => ({ container, expectedL: (counts.get(container.id) ?? 0) * meanDepositL(container.demand.depositVolumeL) })),
-      { maxIterations: context.solverIterations, seed: context.seed },
+      { maxIterations: context.solverIterations, seed: context.seed, shiftDate: context.shiftDate },
     );
     return { routes: routed.routes, unassigned: routed.unassigned, planned: chosen.length - routed.unassigned.length, plannedDistanceM: routed.plannedDistanceM, solveMs: routed.solveMs };
   }

@@ -24,6 +24,8 @@ export interface DepositOptions {
   dailyShares: readonly number[];
   /** Local hour (0-23) of an epoch ms. */
   localHour: (ms: number) => number;
+  /** The start of the replayed horizon: a cluster's first recorded visit holds at least what was deposited since then. */
+  startMs: number;
   /** The end of the replayed horizon: deposits go on after a cluster's last visit until then. */
   endMs: number;
   /** Days before a cluster's first visit that its first visit's kilograms were deposited over when the cluster has a single visit. */
@@ -48,7 +50,11 @@ export function inferDeposits(visits: readonly RecordedVisit[], options: Deposit
   const sortedGaps = [...gaps].sort((a, b) => a - b);
   const firstGap = sortedGaps.length > 0 ? (sortedGaps[Math.floor(sortedGaps.length / 2)] as number) : options.fallbackIntervalDays * 24 * HOUR_MS;
   const first = visits[0] as RecordedVisit;
-  intervals.push({ fromMs: first.atMs - firstGap, toMs: first.atMs, kg: first.kg });
+  // The record shows no emptying between its start and the first visit, so the cluster was last emptied before
+  // the start: its first kilograms came in over the usual interval or since the start, whichever is longer. Starting
+  // them later would leave the cluster without deposits for its first days, and a forecast that learns those
+  // empty days expects too little on the same weekdays later.
+  intervals.push({ fromMs: Math.min(first.atMs - firstGap, options.startMs), toMs: first.atMs, kg: first.kg });
   for (let k = 1; k < visits.length; k++) intervals.push({ fromMs: (visits[k - 1] as RecordedVisit).atMs, toMs: (visits[k] as RecordedVisit).atMs, kg: (visits[k] as RecordedVisit).kg });
   const last = visits[visits.length - 1] as RecordedVisit;
   // The month's rate: kilograms of every visit after the first over the time they took; one visit: its kg over the assumed interval.

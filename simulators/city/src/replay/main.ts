@@ -2,13 +2,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpuUsage } from 'node:process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { sharedPath } from '@vulgraad/config';
+import { loadConfig, sharedPath } from '@vulgraad/config';
+import { forecastOptions, forecastSettingsFrom, type ForecastOptions } from '@vulgraad/forecasting';
 import { CachedMatrixProvider, MatrixCache, RoadGraphProvider, StraightLineProvider, type MatrixProvider } from '@vulgraad/distances';
 import { parseReplayCli, ReplayCliError, type ReplayCliOptions } from './cli';
 import { Replay, type SeedResult } from './replay';
 import { replayMarkdown, replayPlots } from './report';
 import { replayLine, summariseSeed, type SeedSummary } from './summary';
-import { buildWorld, type ReplayWorld } from './world';
+import { buildWorld, TIME_ZONE, type ReplayWorld } from './world';
 
 /**
  * `npm run sim:replay`: replays a month of Amsterdam's recorded residual
@@ -44,8 +45,10 @@ async function main(): Promise<void> {
     log(`merged ${saved.raw.length} seed(s) from ${file}`);
   }
   const seedsToRun = options.merge.length > 0 ? [] : options.seeds;
+  // The forecast as the planner service builds it from its configuration (the FORECAST_* variables).
+  const forecast = forecastOptions(forecastSettingsFrom({ core: { timezone: TIME_ZONE }, forecast: loadConfig().forecast }));
   const replay = new Replay(world, {
-    warmupDays: options.warmupDays, budget: options.budget, settings: options.settings,
+    forecast, warmupDays: options.warmupDays, budget: options.budget, settings: options.settings,
     onDay: (seed, policy, date, f) => log(`seed ${seed} ${policy} ${date}${f ? `: ${f.km.toFixed(0)} km (${f.disposalKm.toFixed(0)} AEB, ${f.depotKm.toFixed(0)} depot), ${(f.drivingH + f.liftingH + f.unloadingH).toFixed(1)} h, ${(f.kg / 1000).toFixed(0)} t, ${f.unloads} unloads, ${f.lifts} lifts, ${f.emptyings} emptied (${f.overflowEmptyings} overflowing), ${f.clusterDaysOver} over capacity, ${f.unplaced} unplaced, ${f.trucks} trucks` : ' (warm-up)'}`),
   });
   const report = (final: boolean): string => {
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     const line = replayLine(measuredDays, world.containers.length, seeds);
     const cpu = cpuUsage(cpu0);
     const cpuS = earlierCpuS + (cpu.user + cpu.system) / 1e6;
-    if (options.out) writeReport(options, world, raw, seeds, line, cpuS, [load0, loadavg()], final);
+    if (options.out) writeReport(options, world, raw, seeds, line, cpuS, [load0, loadavg()], final, forecast);
     return line;
   };
   for (const seed of seedsToRun) {
@@ -84,7 +87,7 @@ async function roadMatrix(log: (message: string) => void): Promise<MatrixProvide
   return new CachedMatrixProvider(road, new MatrixCache({ maxBytes: 1536 * 1024 * 1024 }));
 }
 
-function writeReport(options: ReplayCliOptions, world: ReplayWorld, raw: SeedResult[], seeds: SeedSummary[], line: string, cpuS: number, load: [number[], number[]], final: boolean): void {
+function writeReport(options: ReplayCliOptions, world: ReplayWorld, raw: SeedResult[], seeds: SeedSummary[], line: string, cpuS: number, load: [number[], number[]], final: boolean, forecast: ForecastOptions): void {
   const out = options.out as string;
   const dir = path.dirname(out);
   const stem = path.basename(out, '.md');
@@ -101,7 +104,7 @@ function writeReport(options: ReplayCliOptions, world: ReplayWorld, raw: SeedRes
   const args = process.argv.slice(2);
   const command = args.length > 0 ? `npm run sim:replay -- ${args.join(' ')}` : 'npm run sim:replay';
   const partial = final ? (options.merge.length > 0 ? ` (the seeds were run by separate processes, \`npm run sim:replay -- --seeds <part> --out <file>\`, and their results merged from ${options.merge.map((f) => path.basename(f)).join(', ')}; CPU is theirs added up)` : '') : ` (written after seed ${raw.at(-1)?.seed}; the run goes on)`;
-  writeFileSync(out, replayMarkdown({ world, options, seeds, raw, line, command: `${command}${partial}`, cpuS, load, plots }));
+  writeFileSync(out, replayMarkdown({ world, options, seeds, raw, line, command: `${command}${partial}`, cpuS, load, plots, forecast }));
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,10 @@
 import { Rng, type CityContainer } from '@vulgraad/city-model';
 import { FLEET_SCOPE, type Plan } from '@vulgraad/contracts';
 import {
-  checkDay, FillModelCache, planFleetShift,
+  checkDay, FillModelCache, planFleetShift, wallClockS,
   type DayCheck, type DistrictSettings, type PlanningContainer, type PlanningSite, type PublishedDay, type SolveFn,
 } from '@vulgraad/planning';
+import type { ForecastOptions } from '@vulgraad/forecasting';
 import { localTimeMs } from '@vulgraad/time';
 import { InfeasibleProblemError, solve, type RoutingProblem, type Stop, type Vehicle } from '@vulgraad/routing';
 import type { TravelNetwork } from '../network';
@@ -102,6 +103,8 @@ export interface ReplayOptions {
   /** The solver's budget per plan (recorded and vulgraad alike): CPU milliseconds of this process, or genetic iterations. */
   budget: SolverBudget;
   settings: VulgraadSettings;
+  /** The fill forecast's options, as the planner service builds them from its configuration (`forecastOptions`). */
+  forecast: ForecastOptions;
   onDay?: (seed: number, policy: ReplayPolicy, date: string, figures: DayFigures | null) => void;
 }
 
@@ -133,12 +136,13 @@ export class Replay {
 
   /** The deposits of a seed. */
   deposits(seed: number): Map<string, ClusterDeposits> {
+    const startMs = this.midnights()[0] as number;
     const endMs = this.midnights().at(-1) as number;
     const root = new Rng(seed).fork('replay-deposits');
     const out = new Map<string, ClusterDeposits>();
     for (const c of this.world.containers) {
       const visits = this.world.record.visits.get(c.id) ?? [];
-      out.set(c.id, inferDeposits(visits, { seed, dailyShares: this.world.dailyShares, localHour: this.world.localHour, endMs, fallbackIntervalDays: 5 }, root.fork(c.id)));
+      out.set(c.id, inferDeposits(visits, { seed, dailyShares: this.world.dailyShares, localHour: this.world.localHour, startMs, endMs, fallbackIntervalDays: 5 }, root.fork(c.id)));
     }
     return out;
   }
@@ -161,7 +165,7 @@ export class Replay {
     const sensors = policy === 'vulgraad'
       ? new ReplaySensors({ ...world.model, containers: world.containers }, { seed, startMs: midnights[0] as number, endMs: midnights.at(-1) as number, nearest: (id) => this.nearestOther(id) })
       : null;
-    const models = new FillModelCache({ timeZone: TIME_ZONE });
+    const models = new FillModelCache(this.options.forecast);
     const ids = world.containers.map((c) => c.id);
     const days: DayFigures[] = [];
     const allDays: DayFigures[] = [];
@@ -329,7 +333,7 @@ export class Replay {
         vehicles: world.vehicles, depots, disposalSites, densityKgPerL: DENSITY_KG_PER_L, defaultCompactionFactor: FLEET.compaction, trigger: 'daily',
       },
       {
-        matrix: world.matrix, geometry: false, seed,
+        matrix: world.matrix, geometry: false, seed, forecast: this.options.forecast,
         solve: budgetedSolve(this.options.budget, (n) => (iterations += n)),
       },
     );
@@ -388,8 +392,7 @@ export async function routeRecorded(world: ReplayWorld, date: string, visits: re
   const depotAt = new Map(world.depots.map((d, k) => [d.id, k]));
   const disposalAt = world.depots.length;
   // Seconds since local midnight of a wall-clock time: not minutes * 60 on a day the clocks change.
-  const dayStartMs = localTimeMs(date, 0, TIME_ZONE);
-  const wallS = (minutes: number): number => (localTimeMs(date, minutes, TIME_ZONE) - dayStartMs) / 1000;
+  const wallS = wallClockS(date, TIME_ZONE);
   const middle = (wallS(FLEET.shiftStartMin) + wallS(FLEET.shiftEndMin)) / 2;
   const vehicles: Vehicle[] = world.vehicles.map((v) => ({
     id: v.id, startLocationIndex: depotAt.get(v.depotId) as number, endLocationIndex: depotAt.get(v.depotId) as number,

@@ -1,3 +1,4 @@
+import type { ForecastOptions } from '@vulgraad/forecasting';
 import { groupedBarChart, lineChart, POLICY_COLORS } from '../report/svg';
 import { TUNING_SEEDS, type ReplayCliOptions } from './cli';
 import { DENSITY_KG_PER_L, MEAN_DEPOSIT_L } from './deposits';
@@ -13,6 +14,8 @@ export interface ReplayReportInput {
   raw: SeedResult[];
   line: string;
   command: string;
+  /** The fill forecast's options the vulgraad plans used. */
+  forecast: ForecastOptions;
   cpuS: number;
   load: [number[], number[]];
   /** Path of each plot relative to the report, by name. */
@@ -135,7 +138,7 @@ export function replayMarkdown(input: ReplayReportInput): string {
     '- Our routing of the city\'s choice is, if anything, shorter than what its trucks drove, so this baseline is on the safe side.',
     '',
     '### vulgraad',
-    `- The planner as the service runs it: each day at ${clock(s.planAtMin)}, the fill models kept warm (\`FillModelCache\`) take the readings since the last plan, then \`planFleetShift\` of @vulgraad/planning (forecast, choose must / worth it / waits per district, one routing problem for all ${world.vehicles.length} trucks across the districts, one route per truck), settings: risk ${s.riskLevel}, worth it from ${s.worthFillPct} % at the shift's end within ${s.worthMaxDetourM} m, prize ${s.worthPrize}. Each plan passes through the independent day check (\`checkDay\`, libs/planning/src/check).`,
+    `- The planner as the service runs it: each day at ${clock(s.planAtMin)}, the fill models kept warm (\`FillModelCache\`) take the readings since the last plan, then \`planFleetShift\` of @vulgraad/planning (forecast, choose must / worth it / waits per district, one routing problem for all ${world.vehicles.length} trucks across the districts, one route per truck), settings: risk ${s.riskLevel}, worth it from ${s.worthFillPct} % at the shift's end within ${s.worthMaxDetourM} m, prize ${s.worthPrize}; the fill forecast as the service's configuration builds it (\`FORECAST_*\`, \`forecastOptions\`: ${forecastText(input.forecast)}). Each plan passes through the independent day check (\`checkDay\`, libs/planning/src/check).`,
     `- Sensors: one per cluster, the sensor simulator's firmware (echo noise, a heap under the inlet, battery), reading every ${SENSOR_FAULTS.intervalMinMin}-${SENSOR_FAULTS.intervalMaxMin} min (per sensor), through the ingest's own quality checks. Faults per sensor over the replay: silent for 1-7 days from a random moment ${f1(SENSOR_FAULTS.silentShare * 100)} %, stuck from a random moment to the end ${f1(SENSOR_FAULTS.stuckShare * 100)} %, spikes ${f1(SENSOR_FAULTS.spikesShare * 100)} % (each reading a spike with probability ${SENSOR_FAULTS.spikeProbability}), mounted in the nearest other cluster ${f1(SENSOR_FAULTS.misplacedShare * 100)} %. These rates are assumptions: no public field rates for ultrasonic container sensors were found. Drivers mark each emptying done, as the app does.`,
     ...(input.raw[0]?.vulgraad.sensors ? [`- Seed ${input.raw[0].seed}: ${input.raw[0].vulgraad.sensors.readings} readings stored, ${input.raw[0].vulgraad.sensors.lost} lost, ${input.raw[0].vulgraad.sensors.flagged} flagged by the quality checks; ${input.raw[0].vulgraad.sensors.silent} silent, ${input.raw[0].vulgraad.sensors.stuck} stuck, ${input.raw[0].vulgraad.sensors.spiky} spiking, ${input.raw[0].vulgraad.sensors.misplaced} misplaced sensors.`] : []),
     '',
@@ -179,6 +182,10 @@ export function replayPlots(raw: readonly SeedResult[]): Record<string, string> 
       valueLabels: true,
     }),
   };
+}
+
+function forecastText(f: ForecastOptions): string {
+  return `rate by ${f.timePattern ?? 'week'}, level curve ${f.levelCurve === false ? 'off' : 'on'}, band scale ${f.bandScale ?? 1}, half-life ${f.halfLifeDays ?? 56} days, calibrated on each cluster's own day-ahead outcomes ${f.calibrate ? 'yes' : 'no'}`;
 }
 
 function budgetText(b: SolverBudget): string {
