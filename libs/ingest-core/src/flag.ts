@@ -77,7 +77,9 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
       rejectedFrom.push(r.taken);
       continue;
     }
-    const memory = memories.get(r.containerId) ?? registry.memory(r.containerId);
+    // The container's memory after its last reading in this batch, else as the batch found it (one map look-up per reading).
+    const last = latest.get(r.containerId);
+    const memory = last ? last.memory : registry.memory(r.containerId);
     const receivedAt = r.taken.message.receivedAt;
     // One object refilled for every reading of the batch: assessReading keeps none of it but the measurement time.
     toAssess.rawFillPct = rawFillPct(reading, container.depthMm);
@@ -89,7 +91,6 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
     toAssess.measuredAt = r.measuredAt;
     toAssess.receivedAt = receivedAt;
     const assessment = assessReading(toAssess, memory, thresholds);
-    memories.set(r.containerId, assessment.memory);
     const row: ReadingRowOut = {
       containerId: r.containerId,
       deviceId: r.entry.device.id,
@@ -111,7 +112,6 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
       correlationId: reading.correlationId ?? null,
     };
     rows.push(row);
-    const last = latest.get(r.containerId);
     if (last) {
       last.fillPct = assessment.fillPct ?? last.fillPct;
       last.resolved = r;
@@ -125,6 +125,7 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
   const states: ContainerStateOut[] = [];
   const events: ContainerStateChanged[] = [];
   for (const { resolved: r, container, row, fillPct, memory } of latest.values()) {
+    memories.set(row.containerId, memory);
     states.push({
       containerId: row.containerId,
       deviceId: row.deviceId,
