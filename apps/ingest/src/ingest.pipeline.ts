@@ -84,7 +84,7 @@ interface PreparedForCommit {
   startedAt: number;
 }
 
-/** Below this many rows a batch goes in one INSERT by default: COPY's savepoint and stream cost more round trips than its speed saves. */
+/** Below this many rows a batch goes in one INSERT by default: COPY's stream costs more round trips than its speed saves. */
 export const SMALL_BATCH_ROWS = 256;
 
 /**

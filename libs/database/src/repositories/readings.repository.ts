@@ -26,7 +26,9 @@ export interface ReadingRollup {
  * How a batch reaches the table; all three absorb duplicates through the unique key.
  * - copy: COPY straight into readings under a savepoint; if a row is already
  *   stored (unique violation) the savepoint is rolled back and the batch goes
- *   the staging way. Fastest when duplicates are rare, which is normal.
+ *   the staging way. Fastest when duplicates are rare, which is normal. First
+ *   in its transaction (WriteOptions.firstInTransaction) it needs no savepoint:
+ *   the caller writes the batch again the staging way in a new transaction.
  * - staging: COPY into a per-session staging table, then one
  *   INSERT ... ON CONFLICT DO NOTHING. Best right after a restart, when the
  *   broker redelivers.
