@@ -14,7 +14,8 @@
  *     drain_ratio=<ingest/raw_subscriber, draining> cpu_us_per_reading=<x> lost=<n> duplicated=<n> absorbed=<n>
  * cpu_us_per_reading is the ingest process's CPU (user + system, /proc) per
  * reading in the paced run, from the first publish to the end; PostgreSQL's
- * is not in it. lost and duplicated count both runs; absorbed is the
+ * is not in it (the ingest's log lines give it apart: the CPU of the backends
+ * connected to the run's database). lost and duplicated count both runs; absorbed is the
  * redeliveries the unique key turned away (the ingest's duplicates counter).
  *
  * The broker is a Mosquitto started for the run with the settings the README
@@ -176,6 +177,26 @@ function ingestEnv(scratch: ScratchDatabase, prefix: string, extra: Record<strin
   };
 }
 
+/**
+ * CPU of the PostgreSQL backends serving the scratch database (the ingest's
+ * connections), by pid: the database's share of a reading runs on the same
+ * two cores. A backend that starts during the run counts from zero.
+ */
+async function backendCpu(scratch: ScratchDatabase): Promise<Map<number, number>> {
+  const { rows } = await scratch.db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  return new Map(rows.map((r) => [r.pid, sampleCpu(r.pid).cpuSeconds] as [number, number]).filter(([, cpu]) => Number.isFinite(cpu)));
+}
+
+/** The backends' CPU seconds between two backendCpu() calls. */
+function backendSeconds(before: Map<number, number>, after: Map<number, number>): number {
+  let seconds = 0;
+  for (const [pid, cpu] of after) seconds += cpu - (before.get(pid) ?? 0);
+  return seconds;
+}
+
+const describeBackends = (seconds: number, readings: number): string =>
+  `; PostgreSQL backends of the run cpu ${seconds.toFixed(1)} s (${((seconds * 1e6) / Math.max(1, readings)).toFixed(1)} us per reading)`;
+
 interface IngestStats {
   stored: number;
   duplicates: number;
@@ -233,11 +254,13 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
   const ingest = await spawnIngest(ingestEnv(scratch, prefix, { INGEST_CLIENT_ID: `bench-ingest-${runId}`, INGEST_SHARE_GROUP: `bench-${runId}` }));
   try {
     await waitHealthy(ingest);
+    const backendsBefore = await backendCpu(scratch);
     const cpuBefore = sampleCpu(ingest.child.pid);
     const publisher = runPublisher(prefix, devices);
     const startedAt = await publisher.started;
     const last = await waitStored(ingest, MESSAGES, publisher.done);
     const cpuAfter = sampleCpu(ingest.child.pid);
+    const backends = backendSeconds(backendsBefore, await backendCpu(scratch));
     const endAt = last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now();
     const seconds = (endAt - startedAt) / 1000;
     const metrics = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
@@ -247,7 +270,8 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
       `ingest: ${last.stored} readings committed in ${seconds.toFixed(2)} s; ${batches} batches, ` +
         `${(metric('vulgraad_ingest_batch_messages_sum') / batches).toFixed(0)} messages and ` +
         `${((metric('vulgraad_ingest_batch_seconds_sum') / batches) * 1000).toFixed(1)} ms each on average; ` +
-        describeCpu('ingest process', cpuBefore, cpuAfter, (Date.now() - startedAt) / 1000, { count: last.stored, unit: 'reading' }) + " (PostgreSQL's not counted)",
+        describeCpu('ingest process', cpuBefore, cpuAfter, (Date.now() - startedAt) / 1000, { count: last.stored, unit: 'reading' }) + " (PostgreSQL's not counted)" +
+        describeBackends(backends, last.stored),
     );
     await sleep(1000);
     const absorbed = (await statsOf(ingest)).duplicates;
@@ -310,10 +334,12 @@ async function measureIngestDrain(scratch: ScratchDatabase, devices: string[]): 
   try {
     // The ingest starts taking messages as soon as it is connected, before it listens on HTTP: time and CPU from the figures of then.
     const atListen = await statsOf(ingest);
+    const backendsBefore = await backendCpu(scratch);
     const cpuBefore = sampleCpu(ingest.child.pid);
     const listenedAt = Date.now();
     const last = await waitStored(ingest, MESSAGES);
     const cpuAfter = sampleCpu(ingest.child.pid);
+    const backends = backendSeconds(backendsBefore, await backendCpu(scratch));
     const wallSeconds = (Date.now() - listenedAt) / 1000;
     const connectedAt = Date.parse(String(ingest.logs.find((l) => l.msg === 'connected to broker')?.t ?? NaN));
     const endAt = last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now();
@@ -322,7 +348,7 @@ async function measureIngestDrain(scratch: ScratchDatabase, devices: string[]): 
       `drain, ingest: ${last.stored} readings committed in ${seconds.toFixed(2)} s from its connect (${atListen.stored} before it listened on HTTP); ` +
         describeCpu('ingest process after that', cpuBefore, cpuAfter, wallSeconds, {
           count: last.stored - atListen.stored, unit: 'reading',
-        }),
+        }) + describeBackends(backends, last.stored - atListen.stored),
     );
     await sleep(1000);
     const absorbed = (await statsOf(ingest)).duplicates;

@@ -1,4 +1,4 @@
-import { createScratchDatabase, migrate, readMigrationSteps, ReadingsMaintenance, ReadingsRepository, type ReadingRow, type ScratchDatabase } from '@vulgraad/database';
+import { createScratchDatabase, migrate, readMigrationSteps, ReadingsAlreadyStoredError, ReadingsMaintenance, ReadingsRepository, type ReadingRow, type ScratchDatabase } from '@vulgraad/database';
 import { testPostgresUrl } from '../support/services';
 import { seedContainer, rollupCases, rollupReadings } from './fixtures';
 
@@ -78,6 +78,21 @@ describe('schema on plain PostgreSQL', () => {
     const stored = await readings.range(container.containerId, new Date(0), new Date('2100-01-01'));
     expect(stored).toHaveLength(3);
     expect(stored.find((r) => r.seq === 8)?.alarms).toEqual(['tab\there', 'new\nline']);
+  });
+
+  it('ends the transaction with ReadingsAlreadyStoredError when a COPY first in it meets a stored reading, and the staging way then stores the rest', async () => {
+    const { db } = scratch;
+    const container = await seedContainer(db, 'dup_first');
+    const at = new Date('2026-03-03T10:00:00Z');
+    const [stored, fresh] = rollupReadings(container.containerId, container.deviceId, [[at, 10], [new Date(at.getTime() + 60_000), 20]]).map((r, i) => ({ ...r, seq: i }));
+    const first = await db.transaction((tx) => new ReadingsRepository(tx).write([stored!], 'copy', { firstInTransaction: true }));
+    expect(first).toEqual({ inserted: 1, hadDuplicates: false });
+
+    const copied = db.transaction((tx) => new ReadingsRepository(tx).write([stored!, fresh!], 'copy', { firstInTransaction: true }));
+    await expect(copied).rejects.toBeInstanceOf(ReadingsAlreadyStoredError);
+    const again = await db.transaction((tx) => new ReadingsRepository(tx).write([stored!, fresh!], 'staging', { firstInTransaction: true }));
+    expect(again).toEqual({ inserted: 1, hadDuplicates: true });
+    expect(await new ReadingsRepository(db).range(container.containerId, new Date(0), new Date('2100-01-01'))).toHaveLength(2);
   });
 
   it('answers the hourly and daily roll-up queries', async () => {

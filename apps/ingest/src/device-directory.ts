@@ -129,7 +129,8 @@ export class DeviceDirectory implements LoadableRegistry<DirectoryDevice> {
   /** Keeps the memory a committed batch left behind. */
   remember(containerId: string, memory: QualityMemory): void {
     const cached = this.memories.get(containerId);
-    this.memories.set(containerId, { value: memory, fetchedAt: cached?.fetchedAt ?? this.now() });
+    if (cached) cached.value = memory;
+    else this.memories.set(containerId, { value: memory, fetchedAt: this.now() });
   }
 
   /** Forgets everything: the next batch reads the registry again. */
@@ -139,11 +140,11 @@ export class DeviceDirectory implements LoadableRegistry<DirectoryDevice> {
     this.memories.clear();
   }
 
-  /** Keys missing from the cache or past their time to live (the clock read once). */
+  /** Keys missing from the cache or past their time to live (the clock read once); keys given as a Set are not copied. */
   private staleKeys(cache: Map<string, Cached<unknown>>, keys: Iterable<string>): string[] {
     const now = this.now();
     const stale: string[] = [];
-    for (const key of new Set(keys)) {
+    for (const key of keys instanceof Set ? (keys as Set<string>) : new Set(keys)) {
       const entry = cache.get(key);
       if (entry === undefined || now - entry.fetchedAt >= this.ttlMs) stale.push(key);
     }

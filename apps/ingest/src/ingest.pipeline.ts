@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import type { Clock, ContainerStateChanged, ParseResult, RejectReason } from '@vulgraad/contracts';
 import {
-  type ContainerState, type Database, ReadingsRepository, type ReadingRow, type ReadingWriteStrategy, type RejectedMessage,
+  type ContainerState, type Database, type InsertOutcome, ReadingsAlreadyStoredError, ReadingsRepository, type ReadingRow, type ReadingWriteStrategy, type RejectedMessage,
   RejectedMessagesRepository,
 } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
@@ -91,7 +91,7 @@ interface PreparedForCommit {
   startedAt: number;
 }
 
-/** Below this many rows a batch goes in one INSERT by default: COPY's savepoint and stream cost more round trips than its speed saves. */
+/** Below this many rows a batch goes in one INSERT by default: COPY's stream costs more round trips than its speed saves. */
 export const SMALL_BATCH_ROWS = 256;
 
 /**
@@ -358,14 +358,16 @@ export class IngestPipeline {
 
   /** One transaction for the batch, then the acknowledgements and the events. */
   private async commit(prepared: PreparedForCommit): Promise<BatchOutcome> {
-    const { batch, rows, states, rejects } = prepared;
+    const { batch, rows, rejects } = prepared;
     const strategy = chooseWriteStrategy(this.options.writeStrategy, rows.length, this.redelivering, this.options.smallBatchRows);
-    const written = await this.db.transaction(async (tx) => {
-      const outcome = await new ReadingsRepository(tx).write(rows, strategy);
-      if (rejects.length > 0) await new RejectedMessagesRepository(tx).insertMany(rejects);
-      if (states.length > 0) await new ReadingsRepository(tx).upsertStates(states);
-      return outcome;
-    });
+    let written: InsertOutcome;
+    try {
+      written = await this.writeTransaction(prepared, strategy);
+    } catch (error) {
+      // The COPY met redelivered readings and ended its transaction: all of it again, the staging way that skips them.
+      if (!(error instanceof ReadingsAlreadyStoredError)) throw error;
+      written = await this.writeTransaction(prepared, 'staging');
+    }
     const stored = written.inserted;
     this.redelivering = written.hadDuplicates;
 
@@ -385,6 +387,16 @@ export class IngestPipeline {
     }
     this.publish(prepared.events, rejects);
     return outcome;
+  }
+
+  /** The batch's one transaction: readings first (a COPY needs no savepoint there), rejected messages, then the containers' states. */
+  private writeTransaction({ rows, states, rejects }: PreparedForCommit, strategy: ReadingWriteStrategy): Promise<InsertOutcome> {
+    return this.db.transaction(async (tx) => {
+      const outcome = await new ReadingsRepository(tx).write(rows, strategy, { firstInTransaction: true });
+      if (rejects.length > 0) await new RejectedMessagesRepository(tx).insertMany(rejects);
+      if (states.length > 0) await new ReadingsRepository(tx).upsertStates(states);
+      return outcome;
+    });
   }
 
   /** Tells each message of a committed batch that has a settled() callback (HTTP) whether it was stored or kept as rejected, and why. */

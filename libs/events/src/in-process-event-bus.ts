@@ -1,14 +1,22 @@
 import type { EventMap, EventName } from '@vulgraad/contracts';
 import { EventBus, EventHandler, runHandler } from './event-bus';
 
+const NOTHING_TO_DELIVER: Promise<void> = Promise.resolve();
+
 /** The bus of the all-in-one process: handlers run on the next tick, in subscription order. */
 export class InProcessEventBus implements EventBus {
   private readonly handlers = new Map<EventName, Set<EventHandler<EventName>>>();
 
   constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
 
-  async publish<E extends EventName>(event: E, payload: EventMap[E]): Promise<void> {
-    const handlers = [...(this.handlers.get(event) ?? [])] as EventHandler<E>[];
+  publish<E extends EventName>(event: E, payload: EventMap[E]): Promise<void> {
+    const subscribed = this.handlers.get(event);
+    // Nobody listens (an ingest process of its own publishes a state per container per batch): nothing to schedule.
+    if (subscribed === undefined || subscribed.size === 0) return NOTHING_TO_DELIVER;
+    return this.deliver([...subscribed] as EventHandler<E>[], payload);
+  }
+
+  private async deliver<E extends EventName>(handlers: EventHandler<E>[], payload: EventMap[E]): Promise<void> {
     await Promise.resolve();
     await Promise.all(handlers.map((handler) => runHandler(handler, payload, this.onError)));
   }

@@ -1,5 +1,5 @@
 import type { ContainerStateChanged, ReadingFlag } from '@vulgraad/contracts';
-import { assessReading, type QualityMemory, type QualityThresholds, rawFillPct } from '@vulgraad/payloads';
+import { assessReading, type QualityMemory, type QualityThresholds, rawFillPct, type ReadingToAssess } from '@vulgraad/payloads';
 import { rejectedRow } from './reject';
 import type { ResolvedReading } from './resolve';
 import type { ContainerStateOut, IngestContainer, IngestDeviceEntry, IngestMessage, ReadingRowOut, RegistryView, RejectedRow, TakenMessage } from './types';
@@ -61,6 +61,10 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
   const rows: ReadingRowOut[] = [];
   const rejects: RejectedRow[] = [];
   const rejectedFrom: Array<TakenMessage<M>> = [];
+  const toAssess: ReadingToAssess = {
+    rawFillPct: null, distanceMm: undefined, temperatureC: undefined, batteryPct: undefined, tiltDeg: undefined, alarms: undefined,
+    measuredAt: new Date(0), receivedAt: new Date(0),
+  };
   for (const r of inTimeOrder(resolved)) {
     const reading = r.reading;
     const container = registry.container(r.containerId);
@@ -73,23 +77,20 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
       rejectedFrom.push(r.taken);
       continue;
     }
-    const memory = memories.get(r.containerId) ?? registry.memory(r.containerId);
+    // The container's memory after its last reading in this batch, else as the batch found it (one map look-up per reading).
+    const last = latest.get(r.containerId);
+    const memory = last ? last.memory : registry.memory(r.containerId);
     const receivedAt = r.taken.message.receivedAt;
-    const assessment = assessReading(
-      {
-        rawFillPct: rawFillPct(reading, container.depthMm),
-        distanceMm: reading.distanceMm,
-        temperatureC: reading.temperatureC,
-        batteryPct: reading.batteryPct,
-        tiltDeg: reading.tiltDeg,
-        alarms: reading.alarms,
-        measuredAt: r.measuredAt,
-        receivedAt,
-      },
-      memory,
-      thresholds,
-    );
-    memories.set(r.containerId, assessment.memory);
+    // One object refilled for every reading of the batch: assessReading keeps none of it but the measurement time.
+    toAssess.rawFillPct = rawFillPct(reading, container.depthMm);
+    toAssess.distanceMm = reading.distanceMm;
+    toAssess.temperatureC = reading.temperatureC;
+    toAssess.batteryPct = reading.batteryPct;
+    toAssess.tiltDeg = reading.tiltDeg;
+    toAssess.alarms = reading.alarms;
+    toAssess.measuredAt = r.measuredAt;
+    toAssess.receivedAt = receivedAt;
+    const assessment = assessReading(toAssess, memory, thresholds);
     const row: ReadingRowOut = {
       containerId: r.containerId,
       deviceId: r.entry.device.id,
@@ -111,7 +112,6 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
       correlationId: reading.correlationId ?? null,
     };
     rows.push(row);
-    const last = latest.get(r.containerId);
     if (last) {
       last.fillPct = assessment.fillPct ?? last.fillPct;
       last.resolved = r;
@@ -125,6 +125,7 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
   const states: ContainerStateOut[] = [];
   const events: ContainerStateChanged[] = [];
   for (const { resolved: r, container, row, fillPct, memory } of latest.values()) {
+    memories.set(row.containerId, memory);
     states.push({
       containerId: row.containerId,
       deviceId: row.deviceId,

@@ -61,6 +61,12 @@ export interface Assessment {
   memory: QualityMemory;
 }
 
+const NO_ALARMS: readonly string[] = [];
+
+function addFlag(flags: ReadingFlag[], f: ReadingFlag): void {
+  if (!flags.includes(f)) flags.push(f);
+}
+
 /**
  * Flags a reading against plausible ranges and the container's recent past.
  * Pure: the caller keeps the memory. A reading older than the last one seen
@@ -68,24 +74,21 @@ export interface Assessment {
  * it was, so it cannot make the next reading look like a jump.
  */
 export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t: QualityThresholds = DEFAULT_QUALITY_THRESHOLDS): Assessment {
-  // An array, not a Set: this runs for every reading and rarely holds more than one flag.
+  // An array, not a Set: this runs for every reading and rarely holds more than one flag (and no closure to add one: one allocation less per reading).
   const flags: ReadingFlag[] = [];
-  const flag = (f: ReadingFlag): void => {
-    if (!flags.includes(f)) flags.push(f);
-  };
   const raw = reading.rawFillPct;
-  if (raw !== null && (raw < -t.fillTolerancePct || raw > 100 + t.fillTolerancePct)) flag('out_of_range');
-  if (reading.distanceMm !== undefined && reading.distanceMm < 0) flag('out_of_range');
-  if (reading.temperatureC !== undefined && (reading.temperatureC < -40 || reading.temperatureC > 125)) flag('out_of_range');
-  if (reading.batteryPct !== undefined && (reading.batteryPct < 0 || reading.batteryPct > 100)) flag('out_of_range');
+  if (raw !== null && (raw < -t.fillTolerancePct || raw > 100 + t.fillTolerancePct)) addFlag(flags, 'out_of_range');
+  if (reading.distanceMm !== undefined && reading.distanceMm < 0) addFlag(flags, 'out_of_range');
+  if (reading.temperatureC !== undefined && (reading.temperatureC < -40 || reading.temperatureC > 125)) addFlag(flags, 'out_of_range');
+  if (reading.batteryPct !== undefined && (reading.batteryPct < 0 || reading.batteryPct > 100)) addFlag(flags, 'out_of_range');
 
   const aheadS = (reading.measuredAt.getTime() - reading.receivedAt.getTime()) / 1000;
-  if (aheadS > t.futureSkewS) flag('future_timestamp');
-  if (-aheadS > t.staleAfterS) flag('stale_timestamp');
+  if (aheadS > t.futureSkewS) addFlag(flags, 'future_timestamp');
+  if (-aheadS > t.staleAfterS) addFlag(flags, 'stale_timestamp');
 
-  const alarms = reading.alarms ?? [];
-  if ((reading.tiltDeg !== undefined && Math.abs(reading.tiltDeg) > t.tiltDeg) || alarms.includes('tilt')) flag('tilted');
-  if (alarms.length > 0) flag('device_alarm');
+  const alarms = reading.alarms ?? NO_ALARMS;
+  if ((reading.tiltDeg !== undefined && Math.abs(reading.tiltDeg) > t.tiltDeg) || alarms.includes('tilt')) addFlag(flags, 'tilted');
+  if (alarms.length > 0) addFlag(flags, 'device_alarm');
 
   const fillPct = raw === null ? null : Math.min(100, Math.max(0, raw));
   let next = memory;
@@ -93,7 +96,7 @@ export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t
   if (fillPct !== null && inOrder) {
     if (memory.lastFillPct !== null && memory.lastMeasuredAt !== null) {
       const sinceS = (reading.measuredAt.getTime() - memory.lastMeasuredAt.getTime()) / 1000;
-      if (fillPct - memory.lastFillPct > t.jumpPct && sinceS <= t.jumpWindowS) flag('impossible_jump');
+      if (fillPct - memory.lastFillPct > t.jumpPct && sinceS <= t.jumpWindowS) addFlag(flags, 'impossible_jump');
     }
     const unchanged = memory.lastFillPct !== null && Math.abs(fillPct - memory.lastFillPct) < 1e-9;
     const unchangedSince = unchanged ? (memory.unchangedSince ?? memory.lastMeasuredAt) : reading.measuredAt;
@@ -104,7 +107,7 @@ export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t
       unchangedSince !== null &&
       reading.measuredAt.getTime() - unchangedSince.getTime() >= t.stuckHours * 3_600_000
     ) {
-      flag('stuck_value');
+      addFlag(flags, 'stuck_value');
     }
     next = { lastFillPct: fillPct, lastMeasuredAt: reading.measuredAt, unchangedSince, unchangedCount };
   }

@@ -1,5 +1,5 @@
 import { copyLine } from '../database';
-import { READING_COLUMNS, readingsAsCopyText, type ReadingRow } from './readings.repository';
+import { READING_COLUMNS, readingsAsCopyText, type ReadingRow, timesLiteral } from './readings.repository';
 
 describe(readingsAsCopyText.name, () => {
   const full: ReadingRow = {
@@ -20,5 +20,17 @@ describe(readingsAsCopyText.name, () => {
     const sut = readingsAsCopyText([full, sparse]);
     expect(sut).toBe(generic);
     expect(sut.split('\n')[0]!.split('\t')).toHaveLength(READING_COLUMNS.length);
+  });
+});
+
+describe(timesLiteral.name, () => {
+  it('writes each time as toISOString does, NULL for none, across days, before 1970 and past year 9999', () => {
+    const times: Array<Date | null> = [
+      new Date('2026-01-02T03:04:05.678Z'), new Date('2026-01-02T23:59:59.999Z'), null, new Date('2026-01-03T00:00:00Z'),
+      new Date('1969-12-31T23:59:59.999Z'), new Date(0), new Date(253_402_300_800_000), new Date('2026-01-02T03:04:05.001Z'),
+    ];
+    for (let i = 0; i < 200; i++) times.push(new Date(1_700_000_000_000 + Math.floor(Math.random() * 400 * 86_400_000)));
+    expect(timesLiteral(times)).toBe(`{${times.map((t) => (t === null ? 'NULL' : t.toISOString())).join(',')}}`);
+    expect(timesLiteral([])).toBe('{}');
   });
 });
