@@ -129,8 +129,11 @@ export class CodecSandbox {
     const context = runtime.newContext();
     this.runtime = runtime;
     this.context = context;
-    // Loading the source (top-level code included) has the same CPU budget as a call.
-    this.deadlineCpuMs = cpuMsNow() + this.limits.cpuMs;
+    // Loading the source (top-level code included) gets ten times a call's budget, at least
+    // a second: the clock is the process's CPU, and while a fresh interpreter starts it also
+    // counts V8 compiling the interpreter's WebAssembly on its own threads (a 50 ms budget
+    // was used up that way on a busy machine). A top-level loop is still stopped.
+    this.deadlineCpuMs = cpuMsNow() + Math.max(10 * this.limits.cpuMs, 1000);
     const loaded = context.evalCode(this.source, `${this.name}.js`);
     if (loaded.error) {
       const error = context.dump(loaded.error) as { message?: string } | string;

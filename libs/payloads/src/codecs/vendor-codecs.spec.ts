@@ -99,6 +99,7 @@ describe(VendorCodecs.name, () => {
   it('refuses a source without decodeUplink, and a codec folder with a bad mapping, naming the file', async () => {
     await expect(CodecSandbox.load('empty', 'var x = 1;')).rejects.toThrow('codec empty: defines no function decodeUplink(input)');
     await expect(CodecSandbox.load('broken', 'function decodeUplink( {')).rejects.toThrow(/codec broken: does not load/);
+    await expect(CodecSandbox.load('spins', 'while (true) {} function decodeUplink(input) { return { data: {} }; }')).rejects.toThrow('codec spins: does not load: interrupted');
     const dir = mkdtempSync(path.join(tmpdir(), 'codecs-'));
     try {
       writeFileSync(path.join(dir, 'acme.js'), ACME_CODEC);
