@@ -1,14 +1,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { InfeasibleProblemError } from '../errors';
 import type { RoutingProblem, RoutingSolution, SolveOptions } from '../model';
+import { PendingSolves } from './pending-solves';
 import type { SolveRequest, WorkerMessage } from './protocol';
-
-interface Pending {
-  resolve(solution: RoutingSolution): void;
-  reject(error: Error): void;
-  onProgress?: (bestCost: number, elapsedMs: number) => void;
-}
 
 /**
  * `solve` in one long-lived worker thread, one problem at a time, so the
@@ -24,17 +18,12 @@ interface Pending {
  */
 export class SolverThread {
   private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly pending = new PendingSolves();
   private closed = false;
 
   /** Solves a problem once the ones before it are done (a `SolveFn`, bound to this worker). */
-  readonly solve = (problem: RoutingProblem, options: SolveOptions = {}): Promise<RoutingSolution> => {
-    const run = this.tail.then(() => this.run(problem, options));
-    this.tail = run.catch(() => undefined);
-    return run;
-  };
+  readonly solve = (problem: RoutingProblem, options: SolveOptions = {}): Promise<RoutingSolution> =>
+    this.pending.queue(problem, options, (p, o) => this.run(p, o));
 
   /** Starts the thread now rather than at the first solve. */
   warmUp(): void {
@@ -47,7 +36,7 @@ export class SolverThread {
     const worker = this.worker;
     this.worker = null;
     if (worker) await worker.terminate();
-    this.failAll(new Error('the solver was closed'));
+    this.pending.failAll(new Error('the solver was closed'));
   }
 
   private run(problem: RoutingProblem, options: SolveOptions): Promise<RoutingSolution> {
@@ -60,10 +49,9 @@ export class SolverThread {
     };
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
-    const id = this.nextId++;
-    const request: SolveRequest = { id, problem, options: portable, stopFlag, progress: onProgress !== undefined };
     return new Promise<RoutingSolution>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      const id = this.pending.open(resolve, reject, onProgress);
+      const request: SolveRequest = { id, problem, options: portable, stopFlag, progress: onProgress !== undefined };
       worker.ref();
       worker.postMessage(request);
     }).finally(() => {
@@ -77,43 +65,16 @@ export class SolverThread {
     const worker = new Worker(path.join(__dirname, 'worker-entry.js'));
     // An idle solver does not keep the process alive; a solve in hand does (see run).
     worker.unref();
-    worker.on('message', (message: WorkerMessage) => this.settle(message));
+    worker.on('message', (message: WorkerMessage) => this.pending.settle(message));
     worker.on('error', (error) => {
       if (this.worker === worker) this.worker = null;
-      this.failAll(new Error(`routing worker failed: ${error.message}`));
+      this.pending.failAll(new Error(`routing worker failed: ${error.message}`));
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
-      if (!this.closed) this.failAll(new Error(`routing worker exited with code ${code} before answering`));
+      if (!this.closed) this.pending.failAll(new Error(`routing worker exited with code ${code} before answering`));
     });
     this.worker = worker;
     return worker;
-  }
-
-  private settle(message: WorkerMessage): void {
-    const pending = this.pending.get(message.id);
-    if (!pending) return;
-    if (message.type === 'progress') {
-      pending.onProgress?.(message.bestCost, message.elapsedMs);
-      return;
-    }
-    this.pending.delete(message.id);
-    switch (message.type) {
-      case 'result':
-        pending.resolve(message.solution);
-        break;
-      case 'infeasible':
-        pending.reject(new InfeasibleProblemError(message.reason, message.message, message.stopIndex, message.stopId, message.field));
-        break;
-      case 'failed':
-        pending.reject(new Error(`routing worker failed: ${message.message}`));
-        break;
-    }
-  }
-
-  private failAll(error: Error): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(error);
   }
 }

@@ -1,14 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { InfeasibleProblemError } from '../errors';
 import type { RoutingProblem, RoutingSolution, SolveOptions } from '../model';
+import { PendingSolves } from './pending-solves';
 import type { ProcessRequest, WorkerMessage } from './protocol';
-
-interface Pending {
-  resolve(solution: RoutingSolution): void;
-  reject(error: Error): void;
-  onProgress?: (bestCost: number, elapsedMs: number) => void;
-}
 
 /**
  * `solve` in one long-lived process of its own at background priority (nice
@@ -25,17 +19,12 @@ interface Pending {
  */
 export class SolverWorker {
   private child: ChildProcess | null = null;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly pending = new PendingSolves();
   private closed = false;
 
   /** Solves a problem once the ones before it are done (a `SolveFn`, bound to this worker). */
-  readonly solve = (problem: RoutingProblem, options: SolveOptions = {}): Promise<RoutingSolution> => {
-    const run = this.tail.then(() => this.run(problem, options));
-    this.tail = run.catch(() => undefined);
-    return run;
-  };
+  readonly solve = (problem: RoutingProblem, options: SolveOptions = {}): Promise<RoutingSolution> =>
+    this.pending.queue(problem, options, (p, o) => this.run(p, o));
 
   /** The solver's process id while it runs (to watch its CPU). */
   get pid(): number | undefined {
@@ -57,17 +46,17 @@ export class SolverWorker {
       child.kill();
       await exited;
     }
-    this.failAll(new Error('the solver was closed'));
+    this.pending.failAll(new Error('the solver was closed'));
   }
 
   private run(problem: RoutingProblem, options: SolveOptions): Promise<RoutingSolution> {
     if (this.closed) return Promise.reject(new Error('the solver is closed'));
     const { onProgress, signal, ...portable } = options;
     const child = this.ensureChild();
-    const id = this.nextId++;
-    const stop = (): void => this.send(child, { type: 'stop', id });
+    let stop = (): void => undefined;
     return new Promise<RoutingSolution>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      const id = this.pending.open(resolve, reject, onProgress);
+      stop = (): void => this.send(child, { type: 'stop', id });
       this.hold(child, true);
       this.send(child, { type: 'solve', id, problem, options: portable, progress: onProgress !== undefined });
       if (signal?.aborted) stop();
@@ -82,9 +71,7 @@ export class SolverWorker {
     if (!child.connected) return;
     child.send(request, (error) => {
       if (!error) return;
-      const pending = this.pending.get(request.id);
-      this.pending.delete(request.id);
-      pending?.reject(new Error(`the solver's process refused the request: ${error.message}`));
+      this.pending.fail(request.id, new Error(`the solver's process refused the request: ${error.message}`));
     });
   }
 
@@ -104,44 +91,17 @@ export class SolverWorker {
     if (this.child) return this.child;
     // No inherited execArgv: a debugger's or a test runner's flags are not the solver's; the entry loads sources itself.
     const child = fork(path.join(__dirname, 'solver-process-entry.js'), [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.on('message', (message: WorkerMessage) => this.settle(message));
+    child.on('message', (message: WorkerMessage) => this.pending.settle(message));
     child.on('error', (error) => {
       if (this.child === child) this.child = null;
-      this.failAll(new Error(`the solver's process failed: ${error.message}`));
+      this.pending.failAll(new Error(`the solver's process failed: ${error.message}`));
     });
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = null;
-      if (!this.closed) this.failAll(new Error(`the solver's process ended (${signal ?? `code ${code}`}) before answering`));
+      if (!this.closed) this.pending.failAll(new Error(`the solver's process ended (${signal ?? `code ${code}`}) before answering`));
     });
     this.hold(child, false);
     this.child = child;
     return child;
-  }
-
-  private settle(message: WorkerMessage): void {
-    const pending = this.pending.get(message.id);
-    if (!pending) return;
-    if (message.type === 'progress') {
-      pending.onProgress?.(message.bestCost, message.elapsedMs);
-      return;
-    }
-    this.pending.delete(message.id);
-    switch (message.type) {
-      case 'result':
-        pending.resolve(message.solution);
-        break;
-      case 'infeasible':
-        pending.reject(new InfeasibleProblemError(message.reason, message.message, message.stopIndex, message.stopId, message.field));
-        break;
-      case 'failed':
-        pending.reject(new Error(`routing worker failed: ${message.message}`));
-        break;
-    }
-  }
-
-  private failAll(error: Error): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(error);
   }
 }
