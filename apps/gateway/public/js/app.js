@@ -16,24 +16,13 @@ import { ALERT_CAUSE_SEVERITY, ALERT_SEVERITIES, LIVE_EVENTS, LIVE_REQUESTS, LIV
 import { RoadLayer } from './road-layer.js';
 import { RouteLayer } from './route-layer.js';
 import { TruckLayer } from './truck-layer.js';
+import { $, el } from './dom.js';
 
 const MAX_ALERTS_SHOWN = 300;
 const MAX_FEEDBACK_SHOWN = 100;
 const SEARCH_RESULTS = 20;
 const ROUTES_REDRAW_MS = 1000;
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, props = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key === 'attrs') for (const [name, v] of Object.entries(value)) node.setAttribute(name, v);
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null) node[key] = value;
-  }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-};
 const fmtPct = (v) => (v === null || v === undefined ? '–' : `${Math.round(v)} %`);
 const causeLabel = (cause) => (t(`cause.${cause}`) === `cause.${cause}` ? cause : t(`cause.${cause}`));
 const severityRank = (severity) => {

@@ -8,6 +8,7 @@ import { Api } from './api.js';
 import { formatClock, i18n, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
 import { LIVE_API, LIVE_EVENTS, LIVE_REQUESTS, LIVE_ROOMS } from './live-contract.js';
 import { Outbox } from './outbox.js';
+import { $, el } from './dom.js';
 
 /** The taps a driver has, in the order of the buttons: what is sent, and its label. */
 const TAPS = [
@@ -25,18 +26,6 @@ const DEFAULT_PHOTO_MAX_BYTES = 2_000_000;
 const PHOTO_MAX_SIDE_PX = 1600;
 const REFRESH_MS = 30_000;
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, props = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key === 'attrs') for (const [name, v] of Object.entries(value)) node.setAttribute(name, v);
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null) node[key] = value;
-  }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-};
 
 const api = new Api(() => showLogin());
 const state = {
