@@ -2,21 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BLOCKED_BY, DRIVER_ACTIONS, type BlockedBy, type DriverActionKind, type DriverActionRequest } from '@vulgraad/contracts';
 import { Type } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { PlansQuery } from '../plans/plans.dto';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export class ProgressQuery {
-  @ApiPropertyOptional({ description: 'shift date YYYY-MM-DD; default today in the city' })
-  @IsOptional()
-  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
-  date?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  district?: string;
-}
+/** The same day and district as the plans' list. */
+export class ProgressQuery extends PlansQuery {}
 
 export class DriverRouteQuery {
   @ApiPropertyOptional({ description: 'planners and operators: the truck; a driver gets their own' })
