@@ -11,7 +11,7 @@ import { routeColor } from './colors.js';
 import { ContainerLayer } from './container-layer.js';
 import { BasemapLayer } from './basemap-layer.js';
 import { FleetPanel } from './fleet-panel.js';
-import { formatAlertMessage, formatClock, formatDay, formatTime, i18n, initialLanguage, cityDate, setLanguage, t, translatePage } from './i18n.js';
+import { formatAlertMessage, formatClock, formatDay, formatTime, i18n, cityDate, startLanguage, t } from './i18n.js';
 import { ALERT_CAUSE_SEVERITY, ALERT_SEVERITIES, LIVE_EVENTS, LIVE_REQUESTS, LIVE_ROOMS } from './live-contract.js';
 import { RoadLayer } from './road-layer.js';
 import { RouteLayer } from './route-layer.js';
@@ -77,14 +77,7 @@ function canHandleAlerts() {
 // ---------- start and login ----------
 
 async function start() {
-  setLanguage(initialLanguage());
-  $('lang').value = i18n.lang;
-  translatePage();
-  $('lang').addEventListener('change', (event) => {
-    setLanguage(event.target.value);
-    translatePage();
-    rerenderAll();
-  });
+  startLanguage($('lang'), () => rerenderAll());
   $('logout').addEventListener('click', () => logout());
   // The board is a page of its own that the browser opens without our bearer header: first trade the token for the
   // short-lived HttpOnly cookie that only /admin receives (the token never goes into a URL).

@@ -5,7 +5,7 @@
 // optional photo. Taps go through the outbox, so a short loss of network
 // loses nothing and a tap counts once however often it is sent.
 import { Api } from './api.js';
-import { formatClock, i18n, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
+import { formatClock, i18n, startLanguage, t } from './i18n.js';
 import { LIVE_API, LIVE_EVENTS, LIVE_REQUESTS, LIVE_ROOMS } from './live-contract.js';
 import { Outbox } from './outbox.js';
 import { $, el } from './dom.js';
@@ -64,12 +64,7 @@ const outbox = new Outbox((body) => api.post(LIVE_API.driverActions, body), {
 window.vulgraadDriver = { state, outbox, get day() { return state.day; } };
 
 async function start() {
-  setLanguage(initialLanguage());
-  $('lang').value = i18n.lang;
-  translatePage();
-  $('lang').addEventListener('change', (event) => {
-    setLanguage(event.target.value);
-    translatePage();
+  startLanguage($('lang'), () => {
     render();
     void renderOutbox();
   });

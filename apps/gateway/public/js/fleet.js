@@ -2,7 +2,7 @@
 // The sensors-and-onboarding page: fleet health for operations staff and the
 // onboarding forms. It uses the dashboard's login (the same token) and the REST API only.
 import { Api, ApiError } from './api.js';
-import { formatTime, i18n, initialLanguage, setLanguage, t, translatePage } from './i18n.js';
+import { formatTime, i18n, startLanguage, t } from './i18n.js';
 
 const api = new Api(() => showLogin());
 const $ = (id) => document.getElementById(id);
@@ -163,12 +163,7 @@ async function saveAccount(event) {
 }
 
 async function start() {
-  setLanguage(initialLanguage());
-  $('lang').value = i18n.lang;
-  translatePage();
-  $('lang').addEventListener('change', (event) => {
-    setLanguage(event.target.value);
-    translatePage();
+  startLanguage($('lang'), () => {
     if (shownRows) renderFleet(shownRows);
     if (shownRejected) renderRejected(shownRejected);
   });

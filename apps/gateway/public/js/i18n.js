@@ -560,6 +560,22 @@ export function setLanguage(lang) {
   if (typeof document !== 'undefined') document.documentElement.lang = i18n.lang;
 }
 
+/**
+ * A page's language at start: the one picked earlier (or the browser's), the
+ * page translated, and the language picker wired to switch it, after which
+ * `rerender` redraws what the page built with t().
+ */
+export function startLanguage(picker, rerender) {
+  setLanguage(initialLanguage());
+  picker.value = i18n.lang;
+  translatePage();
+  picker.addEventListener('change', (event) => {
+    setLanguage(event.target.value);
+    translatePage();
+    rerender();
+  });
+}
+
 /** A text in the current language, with {name} filled from params. */
 export function t(key, params = {}) {
   const text = WORDS[i18n.lang]?.[key] ?? WORDS.en[key] ?? key;
