@@ -13,6 +13,10 @@
  *   they had at this age against the level now;
  * - `full`: stuck at 100 earlier in this cycle, and since when not;
  * - `pace`: the rise over the last 24 hours;
+ * - `lastDays`: the highest reading of the previous cycle, that over the
+ *   cycle's length, and what came in over the last 24 hours (rises of 3-59
+ *   points between readings: more than jitter, less than a refill after an
+ *   emptying);
  * - `weekday`: the weekday at the end of the horizon;
  * - `recent`: the outcomes of the last 14 days' cases against what `p` said.
  * Each set of features is scored by a logistic regression on the logit of
@@ -120,6 +124,17 @@ export function overflowCases(container: RecordedContainer, settings: ForecastSe
     let highest = 0;
     for (let j = o; j >= 0 && scored[j]!.atMs >= lastEmptiedMs; j--) highest = Math.max(highest, scored[j]!.fillPct);
     const dayBefore = nearestScored(originMs - DAY_MS);
+    // What the last full cycle rose to, and how fast; what came in over the last day (rises of more than jitter).
+    let previousTop = 0;
+    const previousStart = emptyings[emptyings.length - 2];
+    if (previousStart !== undefined) {
+      for (let j = lowerBound(scored, previousStart); j < scored.length && scored[j]!.atMs < lastEmptiedMs; j++) previousTop = Math.max(previousTop, scored[j]!.fillPct);
+    }
+    let cameIn = 0;
+    for (let j = o; j > 0 && scored[j]!.atMs > originMs - DAY_MS; j--) {
+      const step = scored[j]!.fillPct - scored[j - 1]!.fillPct;
+      if (step > 2 && step < 60) cameIn += step;
+    }
     let excess = 0;
     let recentCount = 0;
     for (let c = cases.length - 1; c >= 0 && cases[c]!.originMs >= originMs - 14 * DAY_MS; c--) {
@@ -141,6 +156,9 @@ export function overflowCases(container: RecordedContainer, settings: ForecastSe
       fullThisCycleHigh: highest >= 100 && level >= 90 ? 1 : 0,
       sinceFull: Number.isFinite(lastFullMs) ? Math.exp(-(originMs - lastFullMs) / DAY_MS) : 0,
       pace: dayBefore ? (level - dayBefore.fillPct) / 100 : 0,
+      lastCycleTop: previousTop / 100,
+      lastCycleRate: previousStart !== undefined ? Math.min(5, (previousTop / Math.max(1, (lastEmptiedMs - previousStart) / HOUR_MS)) / 4) : 0,
+      cameIn: cameIn / 100,
       recent: excess / (recentCount + 5),
     };
     for (let d = 0; d < 7; d++) features[`weekday${d}`] = weekday === d ? 1 : 0;
@@ -156,9 +174,10 @@ export const FEATURE_SETS: Readonly<Record<string, readonly string[]>> = {
   cycle: ['cycleAge', 'cycleShare', 'cycleHits', 'cycleLevel'],
   full: ['fullThisCycle', 'fullThisCycleHigh', 'sinceFull'],
   pace: ['pace'],
+  lastDays: ['lastCycleTop', 'lastCycleRate', 'cameIn'],
   weekday: ['weekday0', 'weekday1', 'weekday2', 'weekday3', 'weekday4', 'weekday5'],
   recent: ['recent'],
-  all: ['flat', 'cycleAge', 'cycleShare', 'cycleHits', 'cycleLevel', 'fullThisCycle', 'fullThisCycleHigh', 'sinceFull', 'pace', 'weekday0', 'weekday1', 'weekday2', 'weekday3', 'weekday4', 'weekday5', 'recent'],
+  all: ['flat', 'cycleAge', 'cycleShare', 'cycleHits', 'cycleLevel', 'fullThisCycle', 'fullThisCycleHigh', 'sinceFull', 'pace', 'lastCycleTop', 'lastCycleRate', 'cameIn', 'weekday0', 'weekday1', 'weekday2', 'weekday3', 'weekday4', 'weekday5', 'recent'],
 };
 
 /** Ridge-penalised logistic regression by Newton steps; weights with the intercept first. */
