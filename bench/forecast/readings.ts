@@ -14,26 +14,31 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '@vulgraad/config';
+import { runOverflowFeatures } from './overflow-features';
 import { backtestReadings, createForecaster, parseFillReadingsCsv, type CompetitorScore, type ForecastSettings, type ReadingsBacktestResult, type RecordedContainer } from '@vulgraad/forecasting';
 
 export interface ReadingsArgs {
   file: string;
   timeZone: string;
+  /** `--overflow-features`: print what would tell the overflow answer more (./overflow-features.ts) instead of the back-test. */
+  overflowFeatures: boolean;
 }
 
 /** `--readings <csv>` or `--readings=<csv>`, and `--time-zone=<IANA>` (default Europe/Prague, the zone of the Prague recordings); null without --readings. */
 export function readingsArgs(argv: readonly string[]): ReadingsArgs | null {
   let file: string | null = null;
   let timeZone = 'Europe/Prague';
+  let overflowFeatures = false;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k] as string;
     if (arg === '--readings') file = argv[++k] ?? null;
     else if (arg.startsWith('--readings=')) file = arg.slice('--readings='.length);
     else if (arg === '--time-zone') timeZone = argv[++k] ?? timeZone;
     else if (arg.startsWith('--time-zone=')) timeZone = arg.slice('--time-zone='.length);
+    else if (arg === '--overflow-features') overflowFeatures = true;
   }
   if (file === null && argv.some((a) => a.startsWith('--readings'))) throw new Error('--readings needs a CSV file: --readings <path>');
-  return file === null ? null : { file, timeZone };
+  return file === null ? null : { file, timeZone, overflowFeatures };
 }
 
 /** Every other container of each fraction (by id) tunes; the rest is held out. */
@@ -129,6 +134,11 @@ export function runReadings(args: ReadingsArgs): void {
   console.log(`forecast settings: ${JSON.stringify(settings)}`);
   const cpu = process.cpuUsage();
   const { tune, holdout } = split(file.containers);
+  if (args.overflowFeatures) {
+    for (const line of runOverflowFeatures(file.containers, new Set(tune.map((c) => c.containerId)), settings)) console.log(line);
+    console.log(`cpu: ${((process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1e6).toFixed(1)} s`);
+    return;
+  }
   const tuned = run(tune, settings);
   const risks = chooseRisks(tuned);
   console.log(`overflow risks chosen on the tuning half: ${[...risks].map(([name, risk]) => `${name} ${risk}`).join(', ')}`);
