@@ -27,8 +27,11 @@ export const LIVE_EVENTS = {
   vehicle: 'vehicle',
   /** A driver reported on a stop (the older, planner-facing report). */
   feedback: 'feedback',
-  /** A truck's latest position. */
-  position: 'position',
+  /**
+   * Trucks' latest positions, batched: collected for GATEWAY_POSITION_FLUSH_MS
+   * and sent as one list per set of rooms, the latest of each truck only.
+   */
+  positions: 'positions',
   /** A route's progress: every stop's status and ETA, minutes ahead or behind. */
   progress: 'progress',
   /** One stop was done or skipped (and how it was known). */
@@ -226,6 +229,16 @@ export interface RouteSnapshot {
   progress: RouteProgress[];
 }
 
+/**
+ * Trucks' positions of one window, the latest per truck. A
+ * socket gets each position once, whichever of the truck's route and
+ * district rooms it is in; the batches of a socket in several rooms may
+ * interleave, so a page keeps a truck's newest `at` and ignores older ones.
+ */
+export interface LivePositions {
+  positions: TruckPosition[];
+}
+
 /** A plan message: district rooms get the district's view; route rooms also get the truck's route. */
 export interface LivePlanMessage {
   event: PlanPublished;
@@ -242,7 +255,7 @@ export interface LiveEventMap {
   edit: PlannerEditMade;
   vehicle: VehicleStatusChanged;
   feedback: DriverFeedback;
-  position: TruckPosition;
+  positions: LivePositions;
   progress: RouteProgress;
   stop: StopEvent;
 }
