@@ -59,7 +59,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 interface GatewayStats {
   positionsIn: number;
-  positionsSuperseded: number;
+  positionsRepeated: number;
   positionEmits: number;
   positionAgeMs: { p50: number; p99: number; max: number };
   eventLoopDelayMs: { p99: number; max: number };
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     log(
       `fleetlive: gateway after warm-up: positions handed to socket.io at age p50 ${g.positionAgeMs.p50} ms, p99 ${g.positionAgeMs.p99} ms, max ${g.positionAgeMs.max} ms (publish to emit); ` +
         `event loop delay p99 ${g.eventLoopDelayMs.p99} ms, max ${g.eventLoopDelayMs.max} ms; GC ${g.gcPauses.count} pauses, ${g.gcPauses.totalMs} ms in all, longest ${g.gcPauses.maxMs} ms; ` +
-        `since its start ${g.positionsIn} positions in, ${g.positionsSuperseded} replaced by a newer one of the same truck within a window, ${g.positionEmits} positions emits`,
+        `since its start ${g.positionsIn} positions in, ${g.positionsRepeated} repeated (same truck and time) within a window, ${g.positionEmits} positions emits`,
     );
     // Wait while positions are still stored or delivered (a backed-up run is slow, not lossy): until 15 s pass without either, at most three minutes.
     const stored = async (): Promise<number> => Number((await scratch.db.query<{ n: string }>('SELECT count(*) AS n FROM vehicle_positions')).rows[0]?.n ?? 0);

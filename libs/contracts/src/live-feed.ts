@@ -28,8 +28,8 @@ export const LIVE_EVENTS = {
   /** A driver reported on a stop (the older, planner-facing report). */
   feedback: 'feedback',
   /**
-   * Trucks' latest positions, batched: collected for GATEWAY_POSITION_FLUSH_MS
-   * and sent as one list per set of rooms, the latest of each truck only.
+   * Trucks' positions, batched: collected for GATEWAY_POSITION_FLUSH_MS and
+   * sent as one list per set of rooms.
    */
   positions: 'positions',
   /** A route's progress: every stop's status and ETA, minutes ahead or behind. */
@@ -230,10 +230,13 @@ export interface RouteSnapshot {
 }
 
 /**
- * Trucks' positions of one window, the latest per truck. A
- * socket gets each position once, whichever of the truck's route and
- * district rooms it is in; the batches of a socket in several rooms may
- * interleave, so a page keeps a truck's newest `at` and ignores older ones.
+ * Trucks' positions of one window, in the order they arrived. A truck
+ * reports far less often than the window, so it is there once as a rule;
+ * when the feed catches up after a stall it can be there more than once,
+ * and every position is sent (none is dropped). A socket gets each position
+ * once, whichever of the truck's route and district rooms it is in; the
+ * lists of a socket in several rooms may interleave, so a page keeps a
+ * truck's newest `at` and ignores older ones.
  */
 export interface LivePositions {
   positions: TruckPosition[];

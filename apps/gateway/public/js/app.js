@@ -292,13 +292,16 @@ function onAlert(event) {
   if (event.containerId === selectedId) panelDirty = true;
 }
 
-/** A window's positions (LivePositions of the contract), the latest of each truck. */
+/** A window's positions (LivePositions of the contract): each truck glides to its newest of them. */
 function onPositions(message) {
   stats.positionBatches++;
+  const newest = new Map();
   for (const position of message.positions) {
     stats.positions++;
-    truckLayer.move(position, routeColor(position.vehicleId));
+    const known = newest.get(position.vehicleId);
+    if (!known || known.at < position.at) newest.set(position.vehicleId, position);
   }
+  for (const position of newest.values()) truckLayer.move(position, routeColor(position.vehicleId));
 }
 
 function onProgress(route) {

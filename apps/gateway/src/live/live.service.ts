@@ -33,8 +33,9 @@ const REGISTRY_REFRESH_MS = 60_000;
 /**
  * The live feed: holds every container's latest state, coalesces changes
  * (latest per container, flushed every GATEWAY_LIVE_FLUSH_MS) and sends
- * them to the district and route rooms; batches truck positions the same way
- * (latest per truck, every GATEWAY_POSITION_FLUSH_MS); passes alerts, plans,
+ * them to the district and route rooms; batches truck positions (every
+ * GATEWAY_POSITION_FLUSH_MS, each of them: the feed's promise is that no
+ * position is lost); passes alerts, plans,
  * planner edits, vehicle status and driver feedback on to the rooms they
  * concern at once.
  *
@@ -60,7 +61,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly alerts: AlertsRepository;
   private ready: Promise<void> = Promise.resolve();
   /** Counters for /api/live/stats and the benchmark. */
-  readonly stats = { statesIn: 0, statesStale: 0, batches: 0, statesOut: 0, positionsIn: 0, positionsSuperseded: 0, positionEmits: 0 };
+  readonly stats = { statesIn: 0, statesStale: 0, batches: 0, statesOut: 0, positionsIn: 0, positionsRepeated: 0, positionEmits: 0 };
   /** When each pending state arrived, and the recent time states spent in this process (arrival to emitted). */
   private readonly arrivedAt = new Map<string, number>();
   private readonly heldMs: number[] = [];
@@ -134,14 +135,16 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * A truck's position, for its route room and the rooms of the districts
-   * its route passes: held until the window closes (a newer one of the same
-   * truck replaces it), then sent in one `positions` list with the others.
+   * its route passes: held until the window closes, then sent in one
+   * `positions` list with the others. Every position is kept, a truck's
+   * older ones too (they come together only when the feed catches up after
+   * a stall); the same position twice (same truck and time) is kept once.
    */
   emitPosition(shiftDate: string, districts: readonly string[], position: TruckPosition): void {
     this.stats.positionsIn++;
     const before = this.positions.size;
-    this.positions.push(position.vehicleId, { position, routeRoom: routeRoom(position.vehicleId, shiftDate), districtRooms: districts.map((d) => districtRoom(d)) });
-    if (this.positions.size === before) this.stats.positionsSuperseded++;
+    this.positions.push(`${position.vehicleId}\n${position.at}`, { position, routeRoom: routeRoom(position.vehicleId, shiftDate), districtRooms: districts.map((d) => districtRoom(d)) });
+    if (this.positions.size === before) this.stats.positionsRepeated++;
   }
 
   /** Containers were registered or changed through this replica: reload them now. */
