@@ -34,10 +34,9 @@ const REGISTRY_REFRESH_MS = 60_000;
  * The live feed: holds every container's latest state, coalesces changes
  * (latest per container, flushed every GATEWAY_LIVE_FLUSH_MS) and sends
  * them to the district and route rooms; batches truck positions (every
- * GATEWAY_POSITION_FLUSH_MS, each of them: the feed's promise is that no
- * position is lost); passes alerts, plans,
- * planner edits, vehicle status and driver feedback on to the rooms they
- * concern at once.
+ * GATEWAY_POSITION_FLUSH_MS, each of them: no position is lost); passes
+ * alerts, plans, planner edits, vehicle status, driver feedback, progress
+ * and stops on to the rooms they concern at once.
  *
  * Every replica consumes the whole event bus itself, so it emits to its own
  * sockets only (`server.local`); the Redis adapter carries what must cross
