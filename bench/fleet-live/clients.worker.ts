@@ -3,12 +3,14 @@
  * receiving does not share an event loop with publishing: each client
  * connects with the token, joins one district room, and times every truck
  * position it receives from its publish (the position's `at` is the
- * publisher's clock at publish) to its arrival.
+ * publisher's clock at publish) to its arrival: each position of a
+ * `positions` list counts on its own, so latency and losses stay per
+ * (position, client) pair.
  */
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_EVENTS, LIVE_REQUESTS, type JoinAnswer, type TruckPosition } from '@vulgraad/contracts';
+import { LIVE_EVENTS, LIVE_REQUESTS, type JoinAnswer, type LivePositions } from '@vulgraad/contracts';
 
 interface Init {
   url: string;
@@ -29,6 +31,8 @@ const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 let eluAtWarmup: EventLoopUtilization | null = null;
 /** Messages of each live event the clients received, from warm-up on. */
 const messagesOf: Record<string, number> = {};
+/** Positions the clients received in those messages (a message carries a list), from warm-up on. */
+let positionsReceived = 0;
 
 async function init(message: Init): Promise<void> {
   warmupEndTs = message.warmupEndTs;
@@ -42,15 +46,18 @@ async function init(message: Init): Promise<void> {
       });
       lastAt[i] = new Map();
       received[i] = new Map();
-      socket.on(LIVE_EVENTS.position, (p: TruckPosition) => {
+      socket.on(LIVE_EVENTS.positions, (message: LivePositions) => {
         const arrived = Date.now();
-        const atMs = Date.parse(p.at);
-        const last = lastAt[i]!.get(p.vehicleId) ?? -Infinity;
-        if (atMs <= last) return;
-        lastAt[i]!.set(p.vehicleId, atMs);
-        if (atMs < warmupEndTs) return;
-        received[i]!.set(p.vehicleId, (received[i]!.get(p.vehicleId) ?? 0) + 1);
-        latencies.push(arrived - atMs);
+        if (eluAtWarmup) positionsReceived += message.positions.length;
+        for (const p of message.positions) {
+          const atMs = Date.parse(p.at);
+          const last = lastAt[i]!.get(p.vehicleId) ?? -Infinity;
+          if (atMs <= last) continue;
+          lastAt[i]!.set(p.vehicleId, atMs);
+          if (atMs < warmupEndTs) continue;
+          received[i]!.set(p.vehicleId, (received[i]!.get(p.vehicleId) ?? 0) + 1);
+          latencies.push(arrived - atMs);
+        }
       });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
@@ -91,7 +98,7 @@ port.on('message', (message: { type: string } & Init & { expected: Array<Array<[
     };
     for (const s of sockets) s.close();
     const busy = eluAtWarmup ? performance.eventLoopUtilization(eluAtWarmup).utilization : NaN;
-    const thread = { busyShare: busy, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, messagesOf };
+    const thread = { busyShare: busy, loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6, messagesOf, positionsReceived };
     port.postMessage({ type: 'result', samples: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1] ?? 0, lost, expectedPairs, thread });
   }
 });

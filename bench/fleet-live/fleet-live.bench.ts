@@ -5,8 +5,9 @@
  * every second over MQTT (`vulgraad/v1/vehicles/{id}/position`) beside 5,000
  * sensor readings a second; the real ingest process stores both and
  * publishes them over Redis; the real gateway process tracks every truck's
- * route (progress, ETAs) and sends positions to the district rooms, where
- * 200 socket.io clients (in a worker thread) receive them. Latency runs from
+ * route (progress, ETAs) and sends positions to the district rooms (in
+ * lists, every GATEWAY_POSITION_FLUSH_MS), where 200 socket.io clients (in
+ * a worker thread) receive them. Latency runs from
  * the publish call to the moment a client receives the position. The last
  * line is the result:
  *   fleetlive trucks=<n> positions_per_s=<x> readings_per_s=<x> clients=<n> p99_ms=<x> lost=<n>
@@ -22,7 +23,8 @@
  * Env: BENCH_FLEET_TRUCKS (500), BENCH_FLEET_READINGS (5000),
  * BENCH_FLEET_CLIENTS (200), BENCH_FLEET_CONTAINERS (10000),
  * BENCH_FLEET_SECONDS (20, measured), BENCH_FLEET_WARMUP_S (3),
- * TEST_DATABASE_URL / TEST_REDIS_URL.
+ * TEST_DATABASE_URL / TEST_REDIS_URL; the gateway's GATEWAY_POSITION_FLUSH_MS
+ * is taken from the environment (the gateway's default when unset).
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -56,6 +58,9 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface GatewayStats {
+  positionsIn: number;
+  positionsRepeated: number;
+  positionEmits: number;
   positionAgeMs: { p50: number; p99: number; max: number };
   eventLoopDelayMs: { p99: number; max: number };
   gcPauses: { count: number; totalMs: number; maxMs: number };
@@ -102,7 +107,7 @@ async function seed(scratch: ScratchDatabase): Promise<{ devices: string[]; truc
 }
 
 async function main(): Promise<void> {
-  log(`fleetlive: ${TRUCKS} trucks every second, ${READINGS} readings/s, ${CLIENTS} clients, ${CONTAINERS} containers, ${SECONDS} s measured after ${WARMUP_S} s warm-up; ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(`fleetlive: ${TRUCKS} trucks every second, ${READINGS} readings/s, ${CLIENTS} clients, ${CONTAINERS} containers, ${SECONDS} s measured after ${WARMUP_S} s warm-up; GATEWAY_POSITION_FLUSH_MS ${process.env.GATEWAY_POSITION_FLUSH_MS ?? 'unset'}; ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const scratch = await createScratchDatabase(DATABASE_URL, { prefix: 'benchfleetlive', poolSize: 4 });
   let broker: PrivateBroker | null = null;
   let ingest: IngestProcess | null = null;
@@ -193,7 +198,8 @@ async function main(): Promise<void> {
     const g = await gatewayStats();
     log(
       `fleetlive: gateway after warm-up: positions handed to socket.io at age p50 ${g.positionAgeMs.p50} ms, p99 ${g.positionAgeMs.p99} ms, max ${g.positionAgeMs.max} ms (publish to emit); ` +
-        `event loop delay p99 ${g.eventLoopDelayMs.p99} ms, max ${g.eventLoopDelayMs.max} ms; GC ${g.gcPauses.count} pauses, ${g.gcPauses.totalMs} ms in all, longest ${g.gcPauses.maxMs} ms`,
+        `event loop delay p99 ${g.eventLoopDelayMs.p99} ms, max ${g.eventLoopDelayMs.max} ms; GC ${g.gcPauses.count} pauses, ${g.gcPauses.totalMs} ms in all, longest ${g.gcPauses.maxMs} ms; ` +
+        `since its start ${g.positionsIn} positions in, ${g.positionsRepeated} repeated (same truck and time) within a window, ${g.positionEmits} positions emits`,
     );
     // Wait while positions are still stored or delivered (a backed-up run is slow, not lossy): until 15 s pass without either, at most three minutes.
     const stored = async (): Promise<number> => Number((await scratch.db.query<{ n: string }>('SELECT count(*) AS n FROM vehicle_positions')).rows[0]?.n ?? 0);
@@ -226,14 +232,17 @@ async function main(): Promise<void> {
       for (let t = 0; t < TRUCKS; t++) if (truckDistricts[t] === district) list.push([`truck-${t}`, afterWarmup[t]!]);
       return list;
     });
-    const result = expect<{ samples: number; p50: number; p99: number; max: number; lost: number; expectedPairs: number; thread: { busyShare: number; loopDelayP99Ms: number; loopDelayMaxMs: number; messagesOf: Record<string, number> } }>('result');
+    const result = expect<{
+      samples: number; p50: number; p99: number; max: number; lost: number; expectedPairs: number;
+      thread: { busyShare: number; loopDelayP99Ms: number; loopDelayMaxMs: number; messagesOf: Record<string, number>; positionsReceived: number };
+    }>('result');
     worker.postMessage({ type: 'result', expected });
     const r = await Promise.race([result, failed]);
     log(`fleetlive: stored ${await stored()} of ${positionsSent} positions; ${r.samples} (position, client) deliveries after warm-up of ${r.expectedPairs} expected: p50 ${r.p50} ms, p99 ${r.p99} ms (over every pair expected), max ${r.max} ms`);
     const perClientS = (n: number | undefined): string => ((n ?? 0) / CLIENTS / SECONDS).toFixed(0);
     log(
       `fleetlive: the clients' thread was busy ${(r.thread.busyShare * 100).toFixed(0)} % of the time after warm-up, its loop ran late by p99 ${r.thread.loopDelayP99Ms.toFixed(0)} ms, max ${r.thread.loopDelayMaxMs.toFixed(0)} ms; ` +
-        `each client got per second ${perClientS(r.thread.messagesOf.position)} position, ${perClientS(r.thread.messagesOf.containers)} containers and ${perClientS(r.thread.messagesOf.progress)} progress messages`,
+        `each client got per second ${perClientS(r.thread.messagesOf.positions)} positions (carrying ${perClientS(r.thread.positionsReceived)} positions), ${perClientS(r.thread.messagesOf.containers)} containers and ${perClientS(r.thread.messagesOf.progress)} progress messages`,
     );
     const ms = (x: number): string => (Number.isFinite(x) ? String(x) : 'inf');
     log(`fleetlive trucks=${TRUCKS} positions_per_s=${Math.round(positionsSent / seconds)} readings_per_s=${Math.round(readingsSent / seconds)} clients=${CLIENTS} p99_ms=${ms(r.p99)} lost=${r.lost}`);

@@ -40,6 +40,7 @@ interface LivePage {
     };
     trucks: { pointOf(id: string): { x: number; y: number } | null; canvas: { getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } } };
     routes: { routes: Array<{ vehicleId: string; stops: Array<{ containerId: string; status: string }> }> };
+    stats: { positionBatches: number; positions: number };
   };
   devicePixelRatio: number;
   document: {
@@ -171,6 +172,10 @@ maybe('the day as it happens, in a real browser', () => {
       }
       expect(seen.atEnd).toBeGreaterThan(200);
       expect(seen.atStart).toBe(0);
+      // Carried by the positions lists of the feed (a route's progress carries the position too, so the marker alone does not tell).
+      const { stats } = await page.evaluate(() => ({ stats: (globalThis as unknown as LivePage).vulgraad.stats }));
+      expect(stats.positions).toBeGreaterThanOrEqual(2);
+      expect(stats.positionBatches).toBeGreaterThanOrEqual(1);
     });
 
     it('marks a stop done when its fill drops while the truck is beside it', async () => {

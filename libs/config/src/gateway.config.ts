@@ -9,6 +9,7 @@ export const gatewaySpec = {
   adminUsername: str('GATEWAY_ADMIN_USERNAME', 'admin', 'User name of the admin that GATEWAY_ADMIN_PASSWORD creates or sets'),
   adminPassword: optionalStr('GATEWAY_ADMIN_PASSWORD', 'Password of the admin (at least 10 characters): created with it at start, or given it when it has another (its sessions end); unset = create no admin, and disable an admin that still has the demo password', true),
   liveFlushMs: int('GATEWAY_LIVE_FLUSH_MS', 40, 'Container states are coalesced (latest per container) and sent to browsers at most this often', 5, 10000),
+  positionFlushMs: int('GATEWAY_POSITION_FLUSH_MS', 50, 'Truck positions are collected this long and sent to browsers as one list per room (fewer socket writes); it adds up to this much to their latency', 5, 10000),
   socketRedisPrefix: str('GATEWAY_SOCKET_REDIS_PREFIX', 'vulgraad:socket.io', 'Redis channel prefix of the socket.io adapter; replicas of one deployment share it'),
   socketAdapter: oneOf('GATEWAY_SOCKET_ADAPTER', 'auto', ['auto', 'redis', 'local'] as const, 'socket.io adapter between replicas: auto = Redis when REDIS_URL is set'),
   loginRedisPrefix: str('GATEWAY_LOGIN_REDIS_PREFIX', 'vulgraad:login', 'Redis key prefix of the failed-login counters (with REDIS_URL set, replicas of one deployment share them, so the login limits hold across replicas; unset REDIS_URL = counted in this process)'),

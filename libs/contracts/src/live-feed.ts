@@ -27,8 +27,11 @@ export const LIVE_EVENTS = {
   vehicle: 'vehicle',
   /** A driver reported on a stop (the older, planner-facing report). */
   feedback: 'feedback',
-  /** A truck's latest position. */
-  position: 'position',
+  /**
+   * Trucks' positions, batched: collected for GATEWAY_POSITION_FLUSH_MS and
+   * sent as one list per set of rooms.
+   */
+  positions: 'positions',
   /** A route's progress: every stop's status and ETA, minutes ahead or behind. */
   progress: 'progress',
   /** One stop was done or skipped (and how it was known). */
@@ -226,6 +229,19 @@ export interface RouteSnapshot {
   progress: RouteProgress[];
 }
 
+/**
+ * Trucks' positions of one window, in the order they arrived. A truck
+ * reports far less often than the window, so it is there once as a rule;
+ * when the feed catches up after a stall it can be there more than once,
+ * and every position is sent (none is dropped). A socket gets each position
+ * once, whichever of the truck's route and district rooms it is in; the
+ * lists of a socket in several rooms may interleave, so a page keeps a
+ * truck's newest `at` and ignores older ones.
+ */
+export interface LivePositions {
+  positions: TruckPosition[];
+}
+
 /** A plan message: district rooms get the district's view; route rooms also get the truck's route. */
 export interface LivePlanMessage {
   event: PlanPublished;
@@ -242,7 +258,7 @@ export interface LiveEventMap {
   edit: PlannerEditMade;
   vehicle: VehicleStatusChanged;
   feedback: DriverFeedback;
-  position: TruckPosition;
+  positions: LivePositions;
   progress: RouteProgress;
   stop: StopEvent;
 }

@@ -43,7 +43,7 @@ const feedback = [];
 /** containerId -> { address, externalRef }, read once for the search and the panel. */
 let directory = null;
 let directoryLoading = null;
-const stats = { updates: 0, snapshots: 0, batches: 0, positions: 0, progress: 0 };
+const stats = { updates: 0, snapshots: 0, batches: 0, positionBatches: 0, positions: 0, progress: 0 };
 let user = null;
 let socket = null;
 let map = null;
@@ -216,7 +216,7 @@ function connect(rooms) {
     routesDirty = true;
   });
   socket.on(LIVE_EVENTS.feedback, onFeedback);
-  socket.on(LIVE_EVENTS.position, onPosition);
+  socket.on(LIVE_EVENTS.positions, onPositions);
   socket.on(LIVE_EVENTS.progress, onProgress);
   socket.on(LIVE_EVENTS.stop, onStop);
   requestAnimationFrame(frame);
@@ -285,9 +285,16 @@ function onAlert(event) {
   if (event.containerId === selectedId) panelDirty = true;
 }
 
-function onPosition(position) {
-  stats.positions++;
-  truckLayer.move(position, routeColor(position.vehicleId));
+/** A window's positions (LivePositions of the contract): each truck glides to its newest of them. */
+function onPositions(message) {
+  stats.positionBatches++;
+  const newest = new Map();
+  for (const position of message.positions) {
+    stats.positions++;
+    const known = newest.get(position.vehicleId);
+    if (!known || known.at < position.at) newest.set(position.vehicleId, position);
+  }
+  for (const position of newest.values()) truckLayer.move(position, routeColor(position.vehicleId));
 }
 
 function onProgress(route) {

@@ -8,7 +8,7 @@ export const LIVE_EVENTS = Object.freeze({
   "edit": "edit",
   "vehicle": "vehicle",
   "feedback": "feedback",
-  "position": "position",
+  "positions": "positions",
   "progress": "progress",
   "stop": "stop"
 });

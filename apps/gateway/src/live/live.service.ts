@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { AlertsRepository, type Alert } from '@vulgraad/alerts';
 import type { Config } from '@vulgraad/config';
 import {
-  CLOCK, CONFIG, EVENT_BUS, LIVE_EVENTS, type AlertChanged, type Clock, type ContainerStateChanged, type DistrictSnapshot, type LiveAlert, type LiveEventMap, type Plan, type PlanPublished, type RouteProgress, type RouteSnapshot,
+  CLOCK, CONFIG, EVENT_BUS, LIVE_EVENTS, type AlertChanged, type Clock, type ContainerStateChanged, type DistrictSnapshot, type LiveAlert, type LiveEventMap, type Plan, type PlanPublished, type RouteProgress, type RouteSnapshot, type TruckPosition,
 } from '@vulgraad/contracts';
 import { ContainersRepository, ReadingsRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
@@ -12,6 +12,7 @@ import type { Server } from 'socket.io';
 import { districtsOfRoute, routeRoom, summarise, viewOfDistrict } from '../plans/plans.service';
 import { Coalescer } from './coalescer';
 import { LiveRegistry, type LiveState } from './live-registry';
+import { batchPositions, type RoutedPosition } from './position-batches';
 import { districtRoom, type ParsedRoom } from './rooms';
 
 export type { DistrictSnapshot, RouteSnapshot } from '@vulgraad/contracts';
@@ -32,8 +33,10 @@ const REGISTRY_REFRESH_MS = 60_000;
 /**
  * The live feed: holds every container's latest state, coalesces changes
  * (latest per container, flushed every GATEWAY_LIVE_FLUSH_MS) and sends
- * them to the district and route rooms; passes alerts, plans, planner edits,
- * vehicle status and driver feedback on to the rooms they concern.
+ * them to the district and route rooms; batches truck positions (every
+ * GATEWAY_POSITION_FLUSH_MS, each of them: no position is lost); passes
+ * alerts, plans, planner edits, vehicle status, driver feedback, progress
+ * and stops on to the rooms they concern at once.
  *
  * Every replica consumes the whole event bus itself, so it emits to its own
  * sockets only (`server.local`); the Redis adapter carries what must cross
@@ -45,6 +48,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   private server: Server | null = null;
   readonly registry = new LiveRegistry();
   private readonly coalescer: Coalescer<LiveState>;
+  private readonly positions: Coalescer<RoutedPosition>;
   private readonly unsubscribe: Array<() => Promise<void>> = [];
   /** containerId -> route rooms of today's published plans that visit it. */
   private routesByContainer = new Map<string, Set<string>>();
@@ -56,7 +60,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly alerts: AlertsRepository;
   private ready: Promise<void> = Promise.resolve();
   /** Counters for /api/live/stats and the benchmark. */
-  readonly stats = { statesIn: 0, statesStale: 0, batches: 0, statesOut: 0 };
+  readonly stats = { statesIn: 0, statesStale: 0, batches: 0, statesOut: 0, positionsIn: 0, positionsRepeated: 0, positionEmits: 0 };
   /** When each pending state arrived, and the recent time states spent in this process (arrival to emitted). */
   private readonly arrivedAt = new Map<string, number>();
   private readonly heldMs: number[] = [];
@@ -76,6 +80,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   ) {
     this.alerts = alerts;
     this.coalescer = new Coalescer(config.gateway.liveFlushMs, (batch) => this.send(batch));
+    this.positions = new Coalescer(config.gateway.positionFlushMs, (batch) => this.sendPositions(batch));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -100,6 +105,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.coalescer.stop();
+    this.positions.stop();
     await Promise.allSettled(this.unsubscribe.map((off) => off()));
   }
 
@@ -117,18 +123,27 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     this.progress = source;
   }
 
-  /** Sends a route's event to its route room and the rooms of the districts it passes. */
-  emitRoute<K extends 'position' | 'progress' | 'stop'>(vehicleId: string, shiftDate: string, districts: readonly string[], event: K, payload: LiveEventMap[K]): void {
-    if (this.server) {
-      // One emit to every room that has a socket here: encoded once, and a socket in several of them gets it once.
-      const local = this.server.sockets.adapter.rooms;
-      const rooms = [routeRoom(vehicleId, shiftDate), ...districts.map((d) => districtRoom(d))].filter((room) => local.has(room));
-      if (rooms.length > 0) this.server.local.to(rooms).emit(LIVE_EVENTS[event], payload);
-    }
-    if (event === 'position') {
-      this.positionAgeMs.push(Date.now() - Date.parse((payload as LiveEventMap['position']).at));
-      if (this.positionAgeMs.length > 50_000) this.positionAgeMs.splice(0, this.positionAgeMs.length - 50_000);
-    }
+  /** Sends a route's event at once to its route room and the rooms of the districts it passes. */
+  emitRoute<K extends 'progress' | 'stop'>(vehicleId: string, shiftDate: string, districts: readonly string[], event: K, payload: LiveEventMap[K]): void {
+    if (!this.server) return;
+    // One emit to every room that has a socket here: encoded once, and a socket in several of them gets it once.
+    const local = this.server.sockets.adapter.rooms;
+    const rooms = [routeRoom(vehicleId, shiftDate), ...districts.map((d) => districtRoom(d))].filter((room) => local.has(room));
+    if (rooms.length > 0) this.server.local.to(rooms).emit(LIVE_EVENTS[event], payload);
+  }
+
+  /**
+   * A truck's position, for its route room and the rooms of the districts
+   * its route passes: held until the window closes, then sent in one
+   * `positions` list with the others. Every position is kept, a truck's
+   * older ones too (they come together only when the feed catches up after
+   * a stall); the same position twice (same truck and time) is kept once.
+   */
+  emitPosition(shiftDate: string, districts: readonly string[], position: TruckPosition): void {
+    this.stats.positionsIn++;
+    const before = this.positions.size;
+    this.positions.push(`${position.vehicleId}\n${position.at}`, { position, routeRoom: routeRoom(position.vehicleId, shiftDate), districtRooms: districts.map((d) => districtRoom(d)) });
+    if (this.positions.size === before) this.stats.positionsRepeated++;
   }
 
   /** Containers were registered or changed through this replica: reload them now. */
@@ -266,6 +281,21 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
       if (arrived !== undefined) this.heldMs.push(sent - arrived);
     }
     if (this.heldMs.length > 50_000) this.heldMs.splice(0, this.heldMs.length - 50_000);
+  }
+
+  private sendPositions(window: RoutedPosition[]): void {
+    if (this.server) {
+      const local = this.server.sockets.adapter.rooms;
+      for (const batch of batchPositions(window, (room) => local.has(room))) {
+        this.stats.positionEmits++;
+        const payload: LiveEventMap['positions'] = { positions: batch.positions };
+        const to = this.server.local.to(batch.rooms);
+        (batch.except.length > 0 ? to.except(batch.except) : to).emit(LIVE_EVENTS.positions, payload);
+      }
+    }
+    const now = Date.now();
+    for (const { position } of window) this.positionAgeMs.push(now - Date.parse(position.at));
+    if (this.positionAgeMs.length > 50_000) this.positionAgeMs.splice(0, this.positionAgeMs.length - 50_000);
   }
 
   private onAlert(event: AlertChanged): void {

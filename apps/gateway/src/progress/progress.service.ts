@@ -192,7 +192,7 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
     while (drop < track.length && track[drop]!.atMs < keepFrom) drop++;
     if (drop > 0) track.splice(0, drop);
     const tracked = this.routes.get(position.vehicleId);
-    this.live.emitRoute(position.vehicleId, tracked?.shiftDate ?? this.today(), tracked?.districts ?? [], 'position', position);
+    this.live.emitPosition(tracked?.shiftDate ?? this.today(), tracked?.districts ?? [], position);
     if (tracked) this.emitProgress(position.vehicleId, tracked, false);
   }
 
