@@ -16,8 +16,6 @@ const PREFIX = Buffer.from('POST /uplinks/', 'latin1');
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 const REQUEST_LINE = /^POST (\/uplinks\/[\x21-\x7e]*) HTTP\/1\.1$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Control characters other than HTAB: never in a header value. */
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 const DIGITS = /^\d{1,10}$/;
 /** Headers that make a request more than a plain POST with a body of known length: Node's HTTP server reads those. */
 const NOT_PLAIN = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
@@ -50,7 +48,7 @@ export function readPlainUplink(bytes: Buffer, maxHeadBytes: number, maxBodyByte
     const name = line.slice(0, colon);
     if (!TOKEN.test(name)) return { kind: 'other' };
     const value = trimSpaces(line.slice(colon + 1));
-    if (CONTROL.test(value)) return { kind: 'other' };
+    if (hasControl(value)) return { kind: 'other' };
     const key = name.toLowerCase();
     if (headers[key] !== undefined || NOT_PLAIN.has(key)) return { kind: 'other' };
     if (key === 'connection' && value.toLowerCase() !== 'keep-alive') return { kind: 'other' };
@@ -64,6 +62,15 @@ export function readPlainUplink(bytes: Buffer, maxHeadBytes: number, maxBodyByte
   const bodyStart = headEnd + 4;
   if (bytes.length < bodyStart + length) return { kind: 'more' };
   return { kind: 'request', url: requestLine[1] as string, headers, body: bytes.subarray(bodyStart, bodyStart + length), end: bodyStart + length };
+}
+
+/** A control character other than HTAB: never in a header value. */
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
 }
 
 /** Spaces and tabs off both ends (String.trim would take more than HTTP's optional whitespace). */
