@@ -122,11 +122,23 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_')) as Array<[string, string]>),
     });
+    /** Batches committed so far and the messages in them, from the ingest's /metrics. */
+    const batches = async (): Promise<{ count: number; messages: number }> => {
+      const text = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
+      const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return { count: value('vulgraad_ingest_batch_messages_count'), messages: value('vulgraad_ingest_batch_messages_sum') };
+    };
+    /** The transactions of a phase, as a phrase for its line: the fewer messages share one, the more each pays for it. */
+    const describeBatches = (before: { count: number; messages: number }, after: { count: number; messages: number }): string => {
+      const count = after.count - before.count;
+      return `${count} transactions, ${((after.messages - before.messages) / count).toFixed(1)} messages each`;
+    };
     const stats = async () => (await (await fetch(`${ingest.baseUrl}/stats`)).json()) as { stored: number; lastBatch: { committedAt: string } | null };
     try {
       for (let i = 0; i < 200 && !(await fetch(`${ingest.baseUrl}/health`).then((r) => r.ok, () => false)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
 
       // 1. MQTT
+      let batchesBefore = await batches();
       let cpu = sampleCpu(ingest.child.pid);
       const mqttLoad = runLoad({ BENCH_KIND: 'mqtt', BENCH_MQTT_URL: broker.url, BENCH_TOPIC_PREFIX: prefix, BENCH_DEVICES: mqttDevices.map((d) => `${d.ref}:${d.eui}`).join(','), BENCH_MESSAGES: String(MQTT_MESSAGES) });
       const mqttStart = await mqttLoad.started;
@@ -142,18 +154,20 @@ async function main(): Promise<void> {
       const mqttSummary = await mqttLoad.done;
       const mqttSeconds = ((last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now()) - mqttStart) / 1000;
       const mqttPerS = last.stored / mqttSeconds;
-      log(`mqtt: ${last.stored} readings committed in ${mqttSeconds.toFixed(2)} s = ${Math.round(mqttPerS)}/s; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), mqttSeconds, { count: last.stored, unit: 'reading' })}${generatorCpu(mqttSummary, MQTT_MESSAGES, 'message')}; load ${load()}`);
+      log(`mqtt: ${last.stored} readings committed in ${mqttSeconds.toFixed(2)} s = ${Math.round(mqttPerS)}/s; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), mqttSeconds, { count: last.stored, unit: 'reading' })}${generatorCpu(mqttSummary, MQTT_MESSAGES, 'message')}; ${describeBatches(batchesBefore, await batches())}; load ${load()}`);
 
       // 2. HTTP throughput
       const httpEnv = { BENCH_KIND: 'http', BENCH_URL: `${ingest.baseUrl}/uplinks/tts/bench`, BENCH_SECRET: secret, BENCH_DEVICES: httpDevices.map((d) => `${d.ref}:${d.eui}`).join(',') };
+      batchesBefore = await batches();
       cpu = sampleCpu(ingest.child.pid);
       const throughput = await runLoad({ ...httpEnv, BENCH_MESSAGES: String(HTTP_MESSAGES), BENCH_CONCURRENCY: String(CONCURRENCY) }).done;
-      log(`http, ${CONCURRENCY} concurrent clients: ${throughput.sent} requests in ${throughput.seconds.toFixed(2)} s = ${Math.round(throughput.perSecond)}/s, p50 ${throughput.p50Ms?.toFixed(1)} ms, p99 ${throughput.p99Ms?.toFixed(1)} ms, answers ${JSON.stringify(throughput.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), throughput.seconds, { count: throughput.sent, unit: 'request' })}${generatorCpu(throughput, throughput.sent, 'request')}; load ${load()}`);
+      log(`http, ${CONCURRENCY} concurrent clients: ${throughput.sent} requests in ${throughput.seconds.toFixed(2)} s = ${Math.round(throughput.perSecond)}/s, p50 ${throughput.p50Ms?.toFixed(1)} ms, p99 ${throughput.p99Ms?.toFixed(1)} ms, answers ${JSON.stringify(throughput.statuses)}; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), throughput.seconds, { count: throughput.sent, unit: 'request' })}${generatorCpu(throughput, throughput.sent, 'request')}; ${describeBatches(batchesBefore, await batches())}; load ${load()}`);
 
       // 3. HTTP latency at a fixed rate
+      batchesBefore = await batches();
       cpu = sampleCpu(ingest.child.pid);
       const latency = await runLoad({ ...httpEnv, BENCH_MESSAGES: String(RATE * RATE_SECONDS), BENCH_RATE: String(RATE), BENCH_CONCURRENCY: '1024', BENCH_FCNT_BASE: String(LATENCY_FCNT_BASE) }).done;
-      log(`http at ${RATE}/s: ${latency.sent} requests in ${latency.seconds.toFixed(2)} s = ${Math.round(latency.perSecond)}/s, p50 ${latency.p50Ms?.toFixed(1)} ms, p99 ${latency.p99Ms?.toFixed(1)} ms, max ${latency.maxMs?.toFixed(1)} ms, answers ${JSON.stringify(latency.statuses)} on ${latency.connections} connections; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), latency.seconds, { count: latency.sent, unit: 'request' })}${generatorCpu(latency, latency.sent, 'request')}; load ${load()}`);
+      log(`http at ${RATE}/s: ${latency.sent} requests in ${latency.seconds.toFixed(2)} s = ${Math.round(latency.perSecond)}/s, p50 ${latency.p50Ms?.toFixed(1)} ms, p99 ${latency.p99Ms?.toFixed(1)} ms, max ${latency.maxMs?.toFixed(1)} ms, answers ${JSON.stringify(latency.statuses)} on ${latency.connections} connections; ${describeCpu('ingest', cpu, sampleCpu(ingest.child.pid), latency.seconds, { count: latency.sent, unit: 'request' })}${generatorCpu(latency, latency.sent, 'request')}; ${describeBatches(batchesBefore, await batches())}; load ${load()}`);
 
       const { rows } = await scratch.db.query<{ prefix: string; stored: number; distinct_readings: number; throughput_phase: number }>(
         `SELECT left(d.external_ref, 2) AS prefix, count(*)::int AS stored, count(DISTINCT (r.device_id, r.seq))::int AS distinct_readings,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import net from 'node:net';
 import { createScratchDatabase, ReadingsRepository, RejectedMessagesRepository, type ScratchDatabase } from '@vulgraad/database';
 import { buildChirpstackV4Uplink, buildTtnV3Uplink } from '@vulgraad/payloads';
 import { testPostgresUrl } from '../support/services';
@@ -46,6 +47,37 @@ describe('ingest: HTTP uplinks', () => {
     const retry = await post('/uplinks/tts/city-tts', payload, { authorization: `Bearer ${ttsSecret}` });
     expect(retry.status).toBe(200);
     expect(await readingsOf(device!.containerId)).toHaveLength(1);
+  });
+
+  it('webhooks on one kept connection of their own (read off the connection): stored, refused, rejected with a reason, each answered in turn', async () => {
+    const [device] = await seedDevices(scratch.db, 'ttsraw', 1, { lorawanApplicationId: 'waste' });
+    const good = buildTtnV3Uplink({ deviceId: device!.externalRef, devEui: device!.devEui, applicationId: 'waste', receivedAt: new Date(Date.now() - 1000), fCnt: 3, decoded: { distance: 700 } });
+    const request = (path: string, body: string, secret: string | null) =>
+      `POST ${path} HTTP/1.1\r\nHost: ingest\r\nContent-Type: application/json\r\n${secret ? `X-Vulgraad-Secret: ${secret}\r\n` : ''}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const { port } = new URL(ingest.baseUrl);
+    // All four are sent at once, as a client that does not wait would: the answers come in the same order.
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          request('/uplinks/tts/city-tts', good.payload, ttsSecret) + request('/uplinks/tts/city-tts', good.payload, 'wrong') +
+            request('/uplinks/tts/city-tts', '{"end_device_ids":', ttsSecret) + request('/uplinks/nowhere/x', '{}', ttsSecret),
+        ),
+      );
+      let received = '';
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString();
+        if (received.split('HTTP/1.1 ').length === 5 && received.endsWith('}')) {
+          socket.destroy();
+          resolve(received);
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect([...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1])).toEqual(['200', '401', '400', '404']);
+    expect(text).toContain('{"status":"stored"}');
+    expect(text).toContain('"reason":"malformed_json"');
+    expect(await readingsOf(device!.containerId)).toEqual([expect.objectContaining({ distanceMm: 700, seq: 3 })]);
+    expect((await rejected('POST /uplinks/tts/city-tts')).map((r) => r.payload.toString())).toContain('{"end_device_ids":');
   });
 
   it('refuses a missing or wrong secret with 401 and writes nothing', async () => {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { type HttpIngestService, STORED_ANSWER, type UplinkAnswer } from './http-ingest.service';
+import { type HttpIngestService, STORED_ANSWER, type UplinkAnswer, type UplinkRequestInput } from './http-ingest.service';
 import { readUplinkBody } from './uplink-body';
+import { serveUplinksLean } from './uplink-connections';
 import type { UplinkRoute } from './uplink-envelope';
 
 /** Where the HTTP uplink doors are. */
@@ -23,32 +24,14 @@ export function httpUplinkDoors(service: HttpIngestService, maxPayloadBytes: num
   return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
     const url = req.url ?? '';
     if (!url.startsWith(UPLINK_PATH_PREFIX)) return next();
-    const match = DOOR.exec(url);
-    const route = match ? ROUTES[match[1] as string] : undefined;
-    if (!match || !route) {
-      send(res, { status: 404, body: { statusCode: 404, error: 'Not Found', message: 'uplink doors: /uplinks/tts/{integration}, /uplinks/chirpstack/{integration}?event=up, /uplinks/kpn/{integration}, /uplinks/devices/{deviceRef}', field: 'path' } });
+    const door = doorOf(url, req.method ?? '');
+    if ('status' in door) {
+      send(res, door);
       return;
     }
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      send(res, { status: 405, body: { statusCode: 405, error: 'Method Not Allowed', message: 'uplinks are POSTed', field: 'method' } });
-      return;
-    }
-    let name: string;
-    try {
-      name = decodeURIComponent(match[2] as string);
-    } catch {
-      send(res, { status: 400, body: { statusCode: 400, error: 'Bad Request', message: 'the name in the path is not valid percent-encoding', field: 'path' } });
-      return;
-    }
-    const event = route === 'chirpstack' ? new URLSearchParams(match[3] ?? '').get('event') ?? undefined : undefined;
     readUplinkBody(req, res, maxPayloadBytes)
       .then(({ body, oversizeBytes }) =>
-        service.handle({
-          route, name, method: 'POST', path: url.split('?')[0] as string, headers: req.headers, body,
-          ...(oversizeBytes !== undefined ? { oversizeBytes } : {}),
-          ...(event !== undefined ? { event } : {}),
-        }).then((answer) => {
+        service.handle({ ...door, headers: req.headers, body, ...(oversizeBytes !== undefined ? { oversizeBytes } : {}) }).then((answer) => {
           send(res, answer);
           // An oversize body was not read to its end: the connection goes with the answer.
           if (oversizeBytes !== undefined) res.once('finish', () => req.socket.destroy());
@@ -58,14 +41,46 @@ export function httpUplinkDoors(service: HttpIngestService, maxPayloadBytes: num
   };
 }
 
+/** Which door a request is for (route, name, ChirpStack's event), or the answer when the path or method is not one. */
+function doorOf(url: string, method: string): Omit<UplinkRequestInput, 'headers' | 'body'> | UplinkAnswer {
+  const match = DOOR.exec(url);
+  const route = match ? ROUTES[match[1] as string] : undefined;
+  if (!match || !route) {
+    return { status: 404, body: { statusCode: 404, error: 'Not Found', message: 'uplink doors: /uplinks/tts/{integration}, /uplinks/chirpstack/{integration}?event=up, /uplinks/kpn/{integration}, /uplinks/devices/{deviceRef}', field: 'path' } };
+  }
+  if (method !== 'POST') return { status: 405, headers: { Allow: 'POST' }, body: { statusCode: 405, error: 'Method Not Allowed', message: 'uplinks are POSTed', field: 'method' } };
+  let name: string;
+  try {
+    name = decodeURIComponent(match[2] as string);
+  } catch {
+    return { status: 400, body: { statusCode: 400, error: 'Bad Request', message: 'the name in the path is not valid percent-encoding', field: 'path' } };
+  }
+  const event = route === 'chirpstack' ? new URLSearchParams(match[3] ?? '').get('event') ?? undefined : undefined;
+  return { route, name, method: 'POST', path: url.split('?')[0] as string, ...(event !== undefined ? { event } : {}) };
+}
+
 /**
  * Puts the uplink doors in front of the framework on the process's HTTP
  * server: a request under /uplinks/ is answered by httpUplinkDoors without
  * passing through Express's router and the middleware before it, whose cost
  * per request was about a tenth of the ingest's work on a webhook; every
  * other request goes to the listeners the server had (the application).
+ * Plain uplink POSTs are read before that, from the connections' bytes
+ * (serveUplinksLean), and answered by the same service.
  */
 export function serveUplinkDoorsFirst(server: Server, service: HttpIngestService, maxPayloadBytes: number): void {
+  serveUplinksLean(server, {
+    maxBodyBytes: maxPayloadBytes,
+    serve: (url, headers, body) => {
+      const door = doorOf(url, 'POST');
+      return 'status' in door ? door : service.handle({ ...door, headers, body });
+    },
+    bodyOf: (answer) => (answer === STORED_ANSWER ? STORED_TEXT : JSON.stringify(answer.body)),
+    failed: (error) => {
+      logger.error({ msg: 'HTTP uplink not taken', err: error });
+      return NOT_TAKEN;
+    },
+  });
   const doors = httpUplinkDoors(service, maxPayloadBytes);
   const application = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners('request');
@@ -87,8 +102,10 @@ function failed(res: ServerResponse, error: unknown): void {
     res.destroy();
     return;
   }
-  send(res, { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'the uplink could not be taken; send it again' } });
+  send(res, NOT_TAKEN);
 }
+
+const NOT_TAKEN: UplinkAnswer = { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'the uplink could not be taken; send it again' } };
 
 /** The body of every stored uplink's answer, written once, and its headers as one flat list (no header object per answer). */
 const STORED_TEXT = JSON.stringify(STORED_ANSWER.body);

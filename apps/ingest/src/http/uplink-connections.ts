@@ -1,0 +1,300 @@
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import { maxHeaderSize as defaultMaxHeaderSize } from 'node:http';
+import type { Socket } from 'node:net';
+import type { UplinkAnswer } from './http-ingest.service';
+
+/** What the lean reader asks of the doors: the answer to one complete request. */
+export type ServeUplink = (url: string, headers: IncomingHttpHeaders, body: Buffer) => UplinkAnswer | Promise<UplinkAnswer>;
+
+/** How a request's bytes read: complete and plain enough to serve here, incomplete, or for Node's HTTP server. */
+type Read =
+  | { kind: 'request'; url: string; headers: IncomingHttpHeaders; body: Buffer; end: number }
+  | { kind: 'more' }
+  | { kind: 'other' };
+
+const PREFIX = Buffer.from('POST /uplinks/', 'latin1');
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+const REQUEST_LINE = /^POST (\/uplinks\/[\x21-\x7e]*) HTTP\/1\.1$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const DIGITS = /^\d{1,10}$/;
+/** Headers that make a request more than a plain POST with a body of known length: Node's HTTP server reads those. */
+const NOT_PLAIN = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
+const MAX_HEADER_LINES = 100;
+
+/**
+ * Reads one request from the bytes of a connection, when it is a plain
+ * HTTP/1.1 `POST /uplinks/...`: a request line, header lines each
+ * `name: value` (no folding, no name twice), a Host and a Content-Length
+ * within the limit, no Transfer-Encoding, Expect or Upgrade, and Connection
+ * absent or keep-alive. Anything else, or anything in doubt, is 'other', and
+ * the connection goes to Node's HTTP server from that request on.
+ */
+export function readPlainUplink(bytes: Buffer, maxHeadBytes: number, maxBodyBytes: number): Read {
+  const prefix = Math.min(bytes.length, PREFIX.length);
+  if (bytes.compare(PREFIX, 0, prefix, 0, prefix) !== 0) return { kind: 'other' };
+  const headEnd = bytes.indexOf(HEAD_END);
+  if (headEnd < 0) return bytes.length > maxHeadBytes ? { kind: 'other' } : { kind: 'more' };
+  if (headEnd + 4 > maxHeadBytes) return { kind: 'other' };
+  // Header bytes reach Node's requests as latin1 strings: the same here.
+  const lines = bytes.toString('latin1', 0, headEnd).split('\r\n');
+  if (lines.length > MAX_HEADER_LINES + 1) return { kind: 'other' };
+  const requestLine = REQUEST_LINE.exec(lines[0] as string);
+  if (!requestLine) return { kind: 'other' };
+  const headers: IncomingHttpHeaders = Object.create(null) as IncomingHttpHeaders;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return { kind: 'other' };
+    const name = line.slice(0, colon);
+    if (!TOKEN.test(name)) return { kind: 'other' };
+    const value = trimSpaces(line.slice(colon + 1));
+    if (hasControl(value)) return { kind: 'other' };
+    const key = name.toLowerCase();
+    if (headers[key] !== undefined || NOT_PLAIN.has(key)) return { kind: 'other' };
+    if (key === 'connection' && value.toLowerCase() !== 'keep-alive') return { kind: 'other' };
+    headers[key] = value;
+  }
+  const declared = headers['content-length'];
+  if (headers.host === undefined || declared === undefined || !DIGITS.test(declared)) return { kind: 'other' };
+  const length = Number(declared);
+  // Over the limit: Node's server and the doors there answer it (413, the connection closed).
+  if (length > maxBodyBytes) return { kind: 'other' };
+  const bodyStart = headEnd + 4;
+  if (bytes.length < bodyStart + length) return { kind: 'more' };
+  return { kind: 'request', url: requestLine[1] as string, headers, body: bytes.subarray(bodyStart, bodyStart + length), end: bodyStart + length };
+}
+
+/** A control character other than HTAB: never in a header value. */
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Spaces and tabs off both ends (String.trim would take more than HTTP's optional whitespace). */
+function trimSpaces(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && (value.charCodeAt(start) === 0x20 || value.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+const PHRASES: Record<number, string> = {
+  200: 'OK', 204: 'No Content', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large',
+  415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/** The Date header's value, made once a second. */
+let dateSecond = -1;
+let dateText = '';
+function httpDate(): string {
+  const nowMs = Date.now();
+  const second = Math.floor(nowMs / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
+/** An answer's bytes as Node's server writes them: status line, headers (Date and the connection's among them), JSON body. */
+export function answerText(answer: UplinkAnswer, bodyText: string, connection: string): string {
+  let head = `HTTP/1.1 ${answer.status} ${PHRASES[answer.status] ?? 'Unknown'}\r\n`;
+  if (answer.headers) for (const name of Object.keys(answer.headers)) head += `${name}: ${answer.headers[name]}\r\n`;
+  if (answer.status !== 204) head += `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(bodyText)}\r\n`;
+  return `${head}Date: ${httpDate()}\r\n${connection}\r\n${answer.status === 204 ? '' : bodyText}`;
+}
+
+interface LeanOptions {
+  serve: ServeUplink;
+  /** The answer's body as text (the stored answer's is made once). */
+  bodyOf(answer: UplinkAnswer): string;
+  /** Told when serve() threw or its promise failed; the sender gets a 500 and sends again. */
+  failed(error: unknown): UplinkAnswer;
+  maxBodyBytes: number;
+  /** The server's limit on a request's head (Node's --max-http-header-size unless the server has its own). */
+  maxHeadBytes?: number;
+}
+
+/**
+ * Serves plain webhook requests on the server's connections without Node's
+ * HTTP request and response objects: each connection's bytes are read here
+ * (readPlainUplink), one request at a time, and each answer is written as one
+ * string. Node's HTTP server cost about twice the CPU per request of this
+ * reading and writing (66 against 35 us in a server that only held each
+ * request 50 ms, the same load generator), most of it the two stream objects
+ * per request and their garbage while the request waits for its commit. The
+ * first request that is not a plain uplink POST (a GET of /health, a chunked
+ * or oversize body, an upgrade, anything malformed) hands the connection, with
+ * the bytes not yet taken, to the server's own connection handling for good.
+ */
+export function serveUplinksLean(server: Server, options: LeanOptions): void {
+  const http = server.listeners('connection') as Array<(socket: Socket) => void>;
+  if (http.length === 0) throw new Error('serveUplinksLean: the server has no connection handling to hand other requests to');
+  server.removeAllListeners('connection');
+  const open = new Set<LeanConnection>();
+  const lean = { ...options, maxHeadBytes: (server as { maxHeaderSize?: number }).maxHeaderSize ?? defaultMaxHeaderSize };
+  const handOver = (socket: Socket, rest: Buffer | null): void => {
+    // Node reads an untouched socket's handle natively; this one has been read, so its bytes go through the stream (rest first).
+    const handle = (socket as unknown as { _handle?: { _consumed?: boolean } | null })._handle;
+    if (handle) handle._consumed = true;
+    if (rest) socket.unshift(rest);
+    for (const listener of http) listener.call(server, socket);
+    socket.resume();
+  };
+  server.on('connection', (socket: Socket) => {
+    const connection = new LeanConnection(socket, server, lean, handOver, () => open.delete(connection));
+    open.add(connection);
+  });
+  // server.close() closes idle connections first (Node 19 on): these too, and the busy ones after their answer.
+  const closeIdle = server.closeIdleConnections.bind(server);
+  server.closeIdleConnections = () => {
+    closeIdle();
+    for (const connection of open) connection.closeWhenIdle();
+  };
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    closeAll();
+    for (const connection of open) connection.destroy();
+  };
+}
+
+class LeanConnection {
+  private buffered: Buffer | null = null;
+  /** A request is being answered: the next is not read before its answer is written. */
+  private busy = false;
+  private served = 0;
+  private closing = false;
+  private ended = false;
+  private gone = false;
+  private readonly onData = (chunk: Buffer): void => this.data(chunk);
+  private readonly onEnd = (): void => this.peerEnded();
+  private readonly onError = (): void => this.destroy();
+  private readonly onClose = (): void => this.left();
+  private readonly onTimeout = (): void => this.destroy();
+  private readonly onDrain = (): void => this.next();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly server: Server,
+    private readonly options: LeanOptions & { maxHeadBytes: number },
+    private readonly handOver: (socket: Socket, rest: Buffer | null) => void,
+    private readonly forget: () => void,
+  ) {
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+    socket.on('timeout', this.onTimeout);
+    socket.setTimeout(server.headersTimeout);
+  }
+
+  closeWhenIdle(): void {
+    this.closing = true;
+    if (!this.busy && this.buffered === null) this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private data(chunk: Buffer): void {
+    this.buffered = this.buffered === null ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (this.busy) {
+      // Requests sent ahead of their answers wait; past a request's worth of bytes the socket stops being read.
+      if (this.buffered.length > this.maxRequestBytes()) this.socket.pause();
+      return;
+    }
+    this.next();
+  }
+
+  private maxRequestBytes(): number {
+    return this.options.maxHeadBytes + this.options.maxBodyBytes;
+  }
+
+  /** Reads the next request held, if complete: serves it, waits for more, or hands the connection over. */
+  private next(): void {
+    if (this.busy || this.gone || this.socket.writableNeedDrain) return;
+    const bytes = this.buffered;
+    if (bytes === null) {
+      if (this.ended || this.closing) this.socket.end();
+      else this.socket.setTimeout(this.served === 0 ? this.server.headersTimeout : this.server.keepAliveTimeout);
+      return;
+    }
+    const read = readPlainUplink(bytes, this.options.maxHeadBytes, this.options.maxBodyBytes);
+    if (read.kind === 'other') {
+      // A request cut off by the end of the stream is not one to hand over.
+      if (this.ended) {
+        this.socket.destroy();
+        return;
+      }
+      this.leave();
+      this.handOver(this.socket, bytes);
+      return;
+    }
+    if (read.kind === 'more') {
+      if (this.ended) this.socket.destroy();
+      else this.socket.setTimeout(this.server.headersTimeout);
+      return;
+    }
+    this.buffered = read.end < bytes.length ? bytes.subarray(read.end) : null;
+    if (this.socket.isPaused()) this.socket.resume();
+    this.busy = true;
+    this.socket.setTimeout(0);
+    let answer: UplinkAnswer | Promise<UplinkAnswer>;
+    try {
+      answer = this.options.serve(read.url, read.headers, read.body);
+    } catch (error) {
+      answer = this.options.failed(error);
+    }
+    if (answer instanceof Promise) answer.then((a) => this.answer(a), (error: unknown) => this.answer(this.options.failed(error)));
+    else this.answer(answer);
+  }
+
+  private answer(answer: UplinkAnswer): void {
+    this.busy = false;
+    this.served++;
+    if (this.gone) return;
+    const close = this.closing || this.ended;
+    this.socket.write(answerText(answer, this.options.bodyOf(answer), close ? 'Connection: close\r\n' : keepAliveOf(this.server)));
+    if (close) {
+      this.socket.end();
+      return;
+    }
+    if (this.socket.writableNeedDrain) this.socket.once('drain', this.onDrain);
+    else this.next();
+  }
+
+  /** The peer sent all it will: what is complete is answered, then the connection ends. */
+  private peerEnded(): void {
+    this.ended = true;
+    if (!this.busy) this.next();
+  }
+
+  /** Stops reading this connection here (it is handed over). */
+  private leave(): void {
+    this.socket.pause();
+    this.socket.removeListener('data', this.onData);
+    this.socket.removeListener('end', this.onEnd);
+    this.socket.removeListener('error', this.onError);
+    this.socket.removeListener('close', this.onClose);
+    this.socket.removeListener('timeout', this.onTimeout);
+    this.socket.removeListener('drain', this.onDrain);
+    this.socket.setTimeout(0);
+    this.forget();
+  }
+
+  private left(): void {
+    this.gone = true;
+    this.forget();
+  }
+}
+
+/** Connection and Keep-Alive as Node's server sends them on a kept connection. */
+function keepAliveOf(server: Server): string {
+  const timeout = server.keepAliveTimeout;
+  return timeout ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(timeout / 1000)}\r\n` : 'Connection: keep-alive\r\n';
+}
