@@ -15,6 +15,12 @@
  * CPU is this process's (user + system) while the batches ran; pg_us_per_reading
  * the PostgreSQL backends' serving the scratch database.
  *
+ * Then the same pipeline as the ingest runs it (batch size 5,000, batch wait
+ * INGEST_BATCH_WAIT_MS, default 10 as in bench:live), fed at a steady
+ * BENCH_BATCH_RATE (5000) readings/s for BENCH_BATCH_SECONDS (10): the batches
+ * its timers make of that pace, and their cost:
+ *   ingest-batch paced rate=<n> batches=<n> readings_per_batch=<x> cpu_us_per_reading=<x> pg_us_per_reading=<x>
+ *
  * Env: BENCH_BATCH_SIZES (10,50,200), BENCH_BATCH_READINGS (readings per size,
  * 20000), BENCH_LIVE_CONTAINERS (10000), TEST_DATABASE_URL / TEST_REDIS_URL.
  */
@@ -34,6 +40,9 @@ const READINGS = Number(process.env.BENCH_BATCH_READINGS ?? 20_000);
 const CONTAINERS = Number(process.env.BENCH_LIVE_CONTAINERS ?? 10_000);
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RATE = Number(process.env.BENCH_BATCH_RATE ?? 5000);
+const PACED_SECONDS = Number(process.env.BENCH_BATCH_SECONDS ?? 10);
+const BATCH_WAIT_MS = Number(process.env.INGEST_BATCH_WAIT_MS ?? 10);
 const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -106,6 +115,34 @@ async function main(): Promise<void> {
           `pg_us_per_reading=${((pg * 1e6) / readings).toFixed(1)} load=${load()}`,
       );
     }
+    // At a steady pace, the batches the pipeline's own timers make.
+    const metrics = new IngestMetrics();
+    const pipeline = new IngestPipeline(scratch.db, bus, systemClock, { decode: decodeUplink }, metrics, {
+      batchSize: 5000, batchWaitMs: BATCH_WAIT_MS, writers: 2, maxBuffered: 20_000, writeStrategy: 'copy', maxPayloadBytes: 16384, rejectKeepBytes: 4096, cacheTtlS: 30,
+      thresholds: DEFAULT_QUALITY_THRESHOLDS,
+    });
+    let acked = 0;
+    const pgBefore = await backendCpu(scratch);
+    const before = sampleCpu(process.pid);
+    const t0 = Date.now();
+    let sent = 0;
+    while (Date.now() - t0 < PACED_SECONDS * 1000) {
+      const due = Math.floor(((Date.now() - t0) / 1000) * RATE) - sent;
+      for (const m of messages(Math.max(0, due), () => acked++)) pipeline.accept(m);
+      sent += Math.max(0, due);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    while (acked < sent) await new Promise((resolve) => setTimeout(resolve, 5));
+    await pipeline.drain(10_000);
+    const after = sampleCpu(process.pid);
+    const pgAfter = await backendCpu(scratch);
+    let pg = 0;
+    for (const [pid, cpu] of pgAfter) pg += cpu - (pgBefore.get(pid) ?? 0);
+    const batches = Number(metrics.snapshot().batches);
+    log(
+      `ingest-batch paced rate=${Math.round(sent / PACED_SECONDS)} batches=${batches} readings_per_batch=${(sent / Math.max(1, batches)).toFixed(1)} ` +
+        `cpu_us_per_reading=${(((after.cpuSeconds - before.cpuSeconds) * 1e6) / sent).toFixed(1)} pg_us_per_reading=${((pg * 1e6) / sent).toFixed(1)} load=${load()}`,
+    );
   } finally {
     await bus.close();
     await scratch.drop();
