@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import type { Clock, ContainerStateChanged, ParseResult, RejectReason } from '@vulgraad/contracts';
 import {
