@@ -399,7 +399,7 @@ export class ReadingsRepository {
     if (rows.length === 0) return { inserted: 0, hadDuplicates: false };
     const db = this.db;
     if (strategy === 'unnest') {
-      const inserted = (await db.query(INSERT_UNNEST, columnLiterals(rows))).rowCount;
+      const inserted = (await db.query(INSERT_UNNEST, columnLiterals(rows), { name: 'vulgraad_readings_unnest' })).rowCount;
       return { inserted, hadDuplicates: inserted < rows.length };
     }
     // Savepoints and the per-session staging table both need one transaction.
@@ -450,7 +450,8 @@ export class ReadingsRepository {
   /** Replaces the state of each container whose new reading is not older than the stored one (one row per container). */
   async upsertStates(states: readonly ContainerState[]): Promise<void> {
     if (states.length === 0) return;
-    await this.db.query(UPSERT_STATES, stateLiterals(states));
+    // Prepared once per connection: it runs with every batch the ingest writes.
+    await this.db.query(UPSERT_STATES, stateLiterals(states), { name: 'vulgraad_upsert_states' });
   }
 
   async statesOf(containerIds: readonly string[]): Promise<ContainerState[]> {
