@@ -29,7 +29,7 @@
  * own, solving in the solver's process (SolverWorker) as the planner does, and
  * publishing starts when its solver does (its budget is stretched to outlast
  * the measurement); solving=yes then. The CPU the solve took is printed by the
- * threads' nice value: at the live work's priority, and at background priority.
+ * threads' nice value or SCHED_IDLE: at the live work's priority, and at background priority.
  *
  * Env: BENCH_LIVE_RATE (5000), BENCH_LIVE_CLIENTS (200), BENCH_LIVE_CONTAINERS
  * (10000), BENCH_LIVE_SECONDS (20, measured), BENCH_LIVE_WARMUP_S (3),
@@ -93,12 +93,13 @@ interface WorkerResult {
 }
 
 /**
- * CPU seconds of every thread of a process by the threads' nice value (Linux;
- * empty elsewhere): what a solve took at the live work's priority and what
- * at background priority.
+ * CPU seconds of every thread of a process by the threads' scheduling class
+ * (Linux; empty elsewhere): "nice <n>" for the ordinary policy, "SCHED_IDLE"
+ * for threads under it; what a solve took at the live work's priority and
+ * what at background priority.
  */
-function cpuByNice(pid: number | undefined): Map<number, number> {
-  const byNice = new Map<number, number>();
+function cpuByNice(pid: number | undefined): Map<string, number> {
+  const byNice = new Map<string, number>();
   if (pid === undefined) return byNice;
   let threads: string[];
   try {
@@ -110,8 +111,9 @@ function cpuByNice(pid: number | undefined): Map<number, number> {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const nice = Number(fields[16]);
-      byNice.set(nice, (byNice.get(nice) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+      // Field 41, the policy: 5 is SCHED_IDLE, under which the nice value does not count.
+      const key = Number(fields[38]) === 5 ? 'SCHED_IDLE' : `nice ${Number(fields[16])}`;
+      byNice.set(key, (byNice.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
     } catch {
       // The thread ended between the listing and the read.
     }
@@ -119,9 +121,9 @@ function cpuByNice(pid: number | undefined): Map<number, number> {
   return byNice;
 }
 
-/** The CPU used between two cpuByNice samples, as "<s> s at nice <n>" phrases. */
-function describeByNice(before: Map<number, number>, after: Map<number, number>): string {
-  const phrases = [...after].sort(([a], [b]) => a - b).map(([nice, seconds]) => `${(seconds - (before.get(nice) ?? 0)).toFixed(1)} s at nice ${nice}`);
+/** The CPU used between two cpuByNice samples, as "<s> s at <class>" phrases. */
+function describeByNice(before: Map<string, number>, after: Map<string, number>): string {
+  const phrases = [...after].sort(([a], [b]) => a.localeCompare(b)).map(([key, seconds]) => `${(seconds - (before.get(key) ?? 0)).toFixed(1)} s at ${key}`);
   return phrases.length === 0 ? 'no threads seen' : phrases.join(', ');
 }
 

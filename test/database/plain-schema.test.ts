@@ -95,6 +95,30 @@ describe('schema on plain PostgreSQL', () => {
     expect(await new ReadingsRepository(db).range(container.containerId, new Date(0), new Date('2100-01-01'))).toHaveLength(2);
   });
 
+  it('writes a small batch and its states in one statement: readings, duplicates absorbed, and a state only where it is not older', async () => {
+    const { db } = scratch;
+    const container = await seedContainer(db, 'one_statement');
+    const at = new Date('2026-03-04T10:00:00Z');
+    const [first, second] = rollupReadings(container.containerId, container.deviceId, [[at, 10], [new Date(at.getTime() + 60_000), 20]]).map((r, i) => ({ ...r, seq: i }));
+    const state = (reading: ReadingRow) => ({
+      containerId: reading.containerId, deviceId: reading.deviceId, measuredAt: reading.measuredAt, fillPct: reading.fillPct, distanceMm: null,
+      temperatureC: null, batteryPct: null, flags: [], unchangedSince: null, unchangedCount: 0,
+    });
+    const readings = new ReadingsRepository(db);
+    expect(await readings.writeWithStates([first!, second!], [state(second!)])).toEqual({ inserted: 2, hadDuplicates: false });
+    // Again, and with an older state: the readings are absorbed, the newer state stays.
+    expect(await readings.writeWithStates([first!, second!], [state(first!)])).toEqual({ inserted: 0, hadDuplicates: true });
+    expect(await readings.range(container.containerId, new Date(0), new Date('2100-01-01'))).toHaveLength(2);
+    const [stored] = await readings.statesOf([container.containerId]);
+    expect(stored?.measuredAt).toEqual(second!.measuredAt);
+    expect(stored?.fillPct).toBe(20);
+    // A refused row refuses the statement whole: neither the reading nor the state is written.
+    const third = { ...second!, seq: 2, measuredAt: new Date(at.getTime() + 120_000), fillPct: 30 };
+    await expect(readings.writeWithStates([third, { ...third, seq: 3, format: null as unknown as string }], [state(third)])).rejects.toMatchObject({ code: '23502' });
+    expect(await readings.range(container.containerId, new Date(0), new Date('2100-01-01'))).toHaveLength(2);
+    expect((await readings.statesOf([container.containerId]))[0]?.fillPct).toBe(20);
+  });
+
   it('answers the hourly and daily roll-up queries', async () => {
     const { db } = scratch;
     const container = await seedContainer(db, 'rollup');

@@ -7,18 +7,29 @@ import { type InboundMessage, IngestPipeline } from '../../apps/ingest/src/inges
 import { testPostgresUrl } from '../support/services';
 import { seedDevices, waitFor } from './harness';
 
-/** The real scratch database, whose next `failures` transactions fail as a lost connection would. */
+/**
+ * The real scratch database, whose next `failures` writes of a batch fail as
+ * a lost connection would: a transaction, or the one statement a small batch
+ * without rejected messages is written in.
+ */
 function failingFirst(db: Database, failures: number): Database & { attempts: number } {
   let left = failures;
   const wrapper = Object.create(db) as Database & { attempts: number };
   wrapper.attempts = 0;
-  wrapper.transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+  const attempt = (): void => {
     wrapper.attempts++;
     if (left > 0) {
       left--;
       throw Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined });
     }
+  };
+  wrapper.transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    attempt();
     return db.transaction(fn);
+  };
+  wrapper.query = async <R>(sql: string, params?: unknown[]) => {
+    if (/INSERT INTO readings/.test(sql)) attempt();
+    return db.query<R>(sql, params);
   };
   return wrapper;
 }

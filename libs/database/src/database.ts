@@ -4,10 +4,21 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+/** How a statement runs. */
+export interface QueryOptions {
+  /**
+   * Prepares the statement once per connection under this name and runs it
+   * from then on without parsing and planning it again (PostgreSQL; PGlite
+   * ignores it): for a statement run many times a second, the same SQL under
+   * the same name every time.
+   */
+  name?: string;
+}
+
 /** Anything that runs SQL: the database itself or an open transaction. */
 export interface Queryable {
   /** Runs one parameterised statement ($1, $2, ...). */
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /**
    * Streams rows in PostgreSQL's COPY text format (tab-separated, `\N` for
    * null, one row a line) into `COPY <table> (<columns>) FROM STDIN`; as a

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
-import type { Database, Queryable, QueryResult } from './database';
+import type { Database, Queryable, QueryOptions, QueryResult } from './database';
 
 /** PostgreSQL type oids whose default text parsing (strings) differs from PGlite's (numbers). */
 const INT8 = 20;
@@ -41,8 +41,8 @@ export interface PostgresDatabaseOptions {
 class PgQueryable implements Queryable {
   constructor(private readonly client: pg.Pool | pg.PoolClient) {}
 
-  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
-    const result = await this.client.query(sql, params);
+  async query<R = Record<string, unknown>>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
+    const result = options?.name ? await this.client.query({ name: options.name, text: sql, values: params }) : await this.client.query(sql, params);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
   }
 
@@ -133,8 +133,8 @@ export class PostgresDatabase implements Database {
     this.timescale = rows[0]?.installed === true;
   }
 
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-    return this.root.query<R>(sql, params);
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    return this.root.query<R>(sql, params, options);
   }
 
   copyFrom(copySql: string, data: string | Uint8Array): Promise<void> {

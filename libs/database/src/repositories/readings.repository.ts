@@ -182,6 +182,18 @@ const UPSERT_STATES = `
     updated_at = now()
   WHERE container_state.measured_at <= EXCLUDED.measured_at`;
 
+/**
+ * A small batch's readings and the containers' states in one statement: one
+ * round trip and no BEGIN/COMMIT, as a statement commits on its own (both
+ * parts or neither). Params: INSERT_UNNEST's $1-$18, then UPSERT_STATES's as
+ * $19-$28. Returns the readings inserted (the others were already stored).
+ */
+const INSERT_UNNEST_WITH_STATES = `
+  WITH inserted AS (${INSERT_UNNEST}
+    RETURNING 1),
+  states AS (${UPSERT_STATES.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 18}`)})
+  SELECT count(*)::int AS inserted FROM inserted`;
+
 const STATE_COLUMNS = `container_id, device_id, measured_at, fill_pct, distance_mm, temperature_c, battery_pct, flags,
   unchanged_since, unchanged_count`;
 /** -- Params: $1 container ids text[] */
@@ -319,6 +331,26 @@ function columnLiterals(rows: readonly ReadingRow[]): string[] {
   ];
 }
 
+/**
+ * UPSERT_STATES's parameters, each column as one array literal: the driver's
+ * own conversion formats every element (dates through the local time zone)
+ * and costs more than the ingest's other work on a state.
+ */
+function stateLiterals(states: readonly ContainerState[]): string[] {
+  return [
+    toArrayLiteral(states.map((s) => s.containerId)),
+    toArrayLiteral(states.map((s) => s.deviceId)),
+    timesLiteral(states.map((s) => s.measuredAt)),
+    numbersLiteral(states.map((s) => s.fillPct)),
+    numbersLiteral(states.map((s) => s.distanceMm)),
+    numbersLiteral(states.map((s) => s.temperatureC)),
+    numbersLiteral(states.map((s) => s.batteryPct)),
+    toArrayLiteral(states.map((s) => toArrayLiteral(s.flags))),
+    timesLiteral(states.map((s) => s.unchangedSince)),
+    numbersLiteral(states.map((s) => s.unchangedCount)),
+  ];
+}
+
 /** A PostgreSQL array literal of numbers (NULL for null and for what is not finite); one pass, as it runs per state column per batch. */
 function numbersLiteral(values: ReadonlyArray<number | null | undefined>): string {
   let literal = '{';
@@ -367,7 +399,7 @@ export class ReadingsRepository {
     if (rows.length === 0) return { inserted: 0, hadDuplicates: false };
     const db = this.db;
     if (strategy === 'unnest') {
-      const inserted = (await db.query(INSERT_UNNEST, columnLiterals(rows))).rowCount;
+      const inserted = (await db.query(INSERT_UNNEST, columnLiterals(rows), { name: 'vulgraad_readings_unnest' })).rowCount;
       return { inserted, hadDuplicates: inserted < rows.length };
     }
     // Savepoints and the per-session staging table both need one transaction.
@@ -400,23 +432,26 @@ export class ReadingsRepository {
     return { inserted, hadDuplicates: inserted < rows.length || strategy === 'copy' };
   }
 
+  /**
+   * write(rows, 'unnest') and upsertStates(states) in one statement, which
+   * commits both or neither on its own: for a small batch at a live pace,
+   * where the transaction's BEGIN and COMMIT and a second statement cost more
+   * round trips than the rows themselves. Not for TimescaleDB's hypertable,
+   * whose inserts stay in a statement of their own.
+   */
+  async writeWithStates(rows: readonly ReadingRow[], states: readonly ContainerState[]): Promise<InsertOutcome> {
+    const { rows: result } = await this.db.query<{ inserted: number }>(INSERT_UNNEST_WITH_STATES, [...columnLiterals(rows), ...stateLiterals(states)], {
+      name: 'vulgraad_readings_with_states',
+    });
+    const inserted = result[0]?.inserted ?? 0;
+    return { inserted, hadDuplicates: inserted < rows.length };
+  }
+
   /** Replaces the state of each container whose new reading is not older than the stored one (one row per container). */
   async upsertStates(states: readonly ContainerState[]): Promise<void> {
     if (states.length === 0) return;
-    // Each column as one array literal: the driver's own conversion formats every element (dates through the local time zone) and costs more than the ingest's other work on a state.
-    const params = [
-      toArrayLiteral(states.map((s) => s.containerId)),
-      toArrayLiteral(states.map((s) => s.deviceId)),
-      timesLiteral(states.map((s) => s.measuredAt)),
-      numbersLiteral(states.map((s) => s.fillPct)),
-      numbersLiteral(states.map((s) => s.distanceMm)),
-      numbersLiteral(states.map((s) => s.temperatureC)),
-      numbersLiteral(states.map((s) => s.batteryPct)),
-      toArrayLiteral(states.map((s) => toArrayLiteral(s.flags))),
-      timesLiteral(states.map((s) => s.unchangedSince)),
-      numbersLiteral(states.map((s) => s.unchangedCount)),
-    ];
-    await this.db.query(UPSERT_STATES, params);
+    // Prepared once per connection: it runs with every batch the ingest writes.
+    await this.db.query(UPSERT_STATES, stateLiterals(states), { name: 'vulgraad_upsert_states' });
   }
 
   async statesOf(containerIds: readonly string[]): Promise<ContainerState[]> {

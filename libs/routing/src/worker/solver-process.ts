@@ -1,7 +1,7 @@
 import { InfeasibleProblemError } from '../errors';
 import type { ProcessRequest, WorkerMessage } from './protocol';
 import { SolverThread } from './solver-thread';
-import { lowerProcessPriority } from './thread-priority';
+import { idleProcessScheduling, lowerProcessPriority } from './thread-priority';
 
 // The solver's process: a child of the planner (or the all-in-one) that
 // answers its problems one after the other on a SolverThread. A search
@@ -9,7 +9,11 @@ import { lowerProcessPriority } from './thread-priority';
 // helper threads of that process: in a process of its own, all of them run
 // at background priority, so a solve beside the ingest and the gateway takes
 // only the CPU they leave. Its main thread passes messages and stops searches.
+// Under SCHED_IDLE where chrt can set it (Linux with util-linux): only the
+// CPU nobody else wants; else at nice 19, which still takes a small share of
+// a busy CPU.
 lowerProcessPriority();
+idleProcessScheduling();
 
 const send = (message: WorkerMessage): void => void process.send?.(message);
 const solver = new SolverThread();

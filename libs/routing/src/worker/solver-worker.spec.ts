@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { InfeasibleProblemError } from '../errors';
 import type { RoutingProblem } from '../model';
@@ -5,7 +6,7 @@ import { solve } from '../solve';
 import { gridMatrices, stopAt, truck } from '../testing/grid';
 import { verifySolution } from '../verify';
 import { SolverWorker } from './solver-worker';
-import { BACKGROUND_NICE } from './thread-priority';
+import { BACKGROUND_NICE, SCHED_IDLE } from './thread-priority';
 
 /** The nice value of each thread of a process, field 19 of /proc/<pid>/task/<tid>/stat. */
 const nicesOf = (pid: number): number[] =>
@@ -14,7 +15,15 @@ const nicesOf = (pid: number): number[] =>
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
   });
 
+/** The scheduling policy of each thread of a process, field 41 of /proc/<pid>/task/<tid>/stat. */
+const policiesOf = (pid: number): number[] =>
+  readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  });
+
 const linux = existsSync('/proc/thread-self');
+const hasChrt = linux && spawnSync('chrt', ['--help'], { stdio: 'ignore' }).status === 0;
 
 describe(SolverWorker.name, () => {
   const points: Array<[number, number]> = [[0, 0]];
@@ -43,6 +52,15 @@ describe(SolverWorker.name, () => {
     expect(nices.length).toBeGreaterThan(3);
     expect(nices.filter((nice) => nice < BACKGROUND_NICE)).toEqual([]);
     expect(nicesOf(process.pid)).toEqual(callerBefore);
+  });
+
+  (hasChrt ? it : it.skip)('runs every thread of its process under SCHED_IDLE where chrt can set it, the caller\'s unchanged', async () => {
+    const callerBefore = policiesOf(process.pid);
+    await sut.solve(problem, { seed: 2, maxIterations: 50 });
+    const policies = policiesOf(sut.pid as number);
+    expect(policies.length).toBeGreaterThan(3);
+    expect(policies.filter((policy) => policy !== SCHED_IDLE)).toEqual([]);
+    expect(policiesOf(process.pid)).toEqual(callerBefore);
   });
 
   it('starts a new process for the next solve when its process dies', async () => {

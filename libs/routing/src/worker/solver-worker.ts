@@ -5,9 +5,10 @@ import { PendingSolves } from './pending-solves';
 import type { ProcessRequest, WorkerMessage } from './protocol';
 
 /**
- * `solve` in one long-lived process of its own at background priority (nice
- * 19, every thread of it: the search and V8's garbage-collector and compiler
- * threads that serve it), one problem at a time. The caller's event loop
+ * `solve` in one long-lived process of its own at background priority
+ * (Linux's SCHED_IDLE where `chrt` can set it, else nice 19; every thread of
+ * it: the search and V8's garbage-collector and compiler threads that serve
+ * it), one problem at a time. The caller's event loop
  * stays free, a solve sharing the cores with the ingest and the gateway (the
  * all-in-one, a small deployment) takes only the CPU they leave, and no solve
  * pays for starting the process (1-4 s of loading on a 2-core machine, more

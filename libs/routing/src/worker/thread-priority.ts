@@ -1,4 +1,5 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /**
@@ -47,4 +48,39 @@ export function lowerProcessPriority(nice = BACKGROUND_NICE): number {
     return lower(process.pid, nice) ? 1 : 0;
   }
   return threadIds.filter((threadId) => lower(threadId, nice)).length;
+}
+
+/** Linux's SCHED_IDLE policy number, as /proc/<pid>/stat gives it (field 41). */
+export const SCHED_IDLE = 5;
+
+/** The scheduling policy of a thread of this process from /proc (0 = SCHED_OTHER, 5 = SCHED_IDLE); NaN where there is no /proc. */
+export function schedulingPolicy(threadId: number = process.pid): number {
+  try {
+    const stat = readFileSync(`/proc/${process.pid}/task/${threadId}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Puts every thread of this process under Linux's SCHED_IDLE policy, with
+ * util-linux's `chrt --idle --all-tasks --pid 0 <pid>` (Node has no call for
+ * it: os.setPriority sets the nice value only). Below even nice 19: a thread
+ * at nice 19 still weighs 15 against 1,024 and gets its slice of a busy CPU
+ * (the ingest and the gateway wait behind it for a few milliseconds at a
+ * time), one under SCHED_IDLE runs only when nothing else wants the CPU.
+ * Threads started afterwards inherit the policy from the thread that starts
+ * them. Needs no privilege. Returns false where there is no chrt (or not
+ * Linux) or it refuses; the nice value of lowerProcessPriority stays the
+ * fallback then. Call it once at start: it starts a process.
+ */
+export function idleProcessScheduling(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    execFileSync('chrt', ['--idle', '--all-tasks', '--pid', '0', String(process.pid)], { stdio: 'ignore', timeout: 10_000 });
+  } catch {
+    return false;
+  }
+  return schedulingPolicy() === SCHED_IDLE;
 }
