@@ -119,7 +119,8 @@ async function main(): Promise<void> {
     broker = await startPrivateBroker();
     log(`fleetlive: broker Mosquitto of this run at ${broker.url}; plan of today with ${TRUCKS} routes over ${districts.length} districts`);
     const topicPrefix = `bench-fleet-${run}/`;
-    const common = { DATABASE_URL: scratch.url, REDIS_URL, DB_MAINTENANCE_INTERVAL_S: '0', DB_POOL_SIZE: '4' };
+    // Channels of this run's own: another run on the same Redis would otherwise feed its events to this gateway.
+    const common = { DATABASE_URL: scratch.url, REDIS_URL, EVENTS_REDIS_PREFIX: `bench-fleet-${run}:events:`, GATEWAY_SOCKET_REDIS_PREFIX: `bench-fleet-${run}:socket.io`, DB_MAINTENANCE_INTERVAL_S: '0', DB_POOL_SIZE: '4' };
     [ingest, gateway] = await Promise.all([
       spawnIngest({ ...common, MQTT_URL: broker.url, INGEST_TOPIC_PREFIX: topicPrefix, INGEST_CLIENT_ID: `bench-fleet-${run}`, INGEST_SHARE_GROUP: `bench-fleet-${run}`, INGEST_BATCH_WAIT_MS: '10' }),
       spawnService('apps/gateway/src/main.ts', 'gateway listening', {

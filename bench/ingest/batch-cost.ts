@@ -72,7 +72,8 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['warn', 'error']);
   log(`ingest-batch: ${CONTAINERS} containers, ${READINGS} readings per batch size; ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), load ${load()}`);
   const scratch = await createScratchDatabase(DATABASE_URL, { prefix: 'benchbatch', poolSize: 4 });
-  const bus = new RedisEventBus(REDIS_URL);
+  // Channels of this run's own: a service of another run on the same Redis would otherwise get these states.
+  const bus = new RedisEventBus(REDIS_URL, `bench-batch-${run}:events:`);
   try {
     const devices = await seed(scratch);
     const seqs = new Uint32Array(devices.length);

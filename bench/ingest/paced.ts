@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const ingest = await spawnIngest({
     DATABASE_URL: scratch.url,
     REDIS_URL,
+    // Channels of this run's own: another run on the same Redis would otherwise reach this tap.
+    EVENTS_REDIS_PREFIX: `bench-paced-${run}:events:`,
     MQTT_URL: broker.url,
     DB_MAINTENANCE_INTERVAL_S: '0',
     DB_POOL_SIZE: '4',
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     // The states on the bus: how many arrived, and how long after their reading was published.
     const publishedAt = new Map<string, number>();
     const stage: number[] = [];
-    tap = new RedisEventBus(REDIS_URL);
+    tap = new RedisEventBus(REDIS_URL, `bench-paced-${run}:events:`);
     await tap.subscribe('container.state', (e) => {
       const at = publishedAt.get(`${e.containerId}|${Date.parse(e.measuredAt)}`);
       if (at !== undefined) stage.push(Date.now() - at);

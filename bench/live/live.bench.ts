@@ -192,7 +192,9 @@ async function main(): Promise<void> {
     const MQTT_URL = broker?.url ?? MACHINE_MQTT_URL;
     log(`live: broker ${BROKER === 'private' ? `Mosquitto of this run at ${MQTT_URL} (max_queued_messages 0, set_tcp_nodelay true)` : `the machine's Mosquitto at ${MQTT_URL}`}`);
     const topicPrefix = `bench-live-${run}/`;
-    const common = { DATABASE_URL: scratch.url, REDIS_URL, DB_MAINTENANCE_INTERVAL_S: '0', DB_POOL_SIZE: '4' };
+    // Channels of this run's own: another run on the same Redis would otherwise feed its states to this gateway.
+    const eventsPrefix = `bench-live-${run}:events:`;
+    const common = { DATABASE_URL: scratch.url, REDIS_URL, EVENTS_REDIS_PREFIX: eventsPrefix, GATEWAY_SOCKET_REDIS_PREFIX: `bench-live-${run}:socket.io`, DB_MAINTENANCE_INTERVAL_S: '0', DB_POOL_SIZE: '4' };
     [ingest, gateway] = await Promise.all([
       spawnIngest({
         ...common,
@@ -241,7 +243,7 @@ async function main(): Promise<void> {
     const stage: number[] = [];
     const indexOf = new Map(ids.map((id, i) => [id, i]));
     let tapped: number[] = [];
-    const tap = new RedisEventBus(REDIS_URL);
+    const tap = new RedisEventBus(REDIS_URL, eventsPrefix);
     await tap.subscribe('container.state', (e) => {
       const arrived = now();
       const measuredAtMs = Date.parse(e.measuredAt);

@@ -251,7 +251,7 @@ async function migrateDatabase({ config, progress }: Start, db: Database): Promi
 
 /** Redis pub/sub at REDIS_URL, or the in-process bus. */
 function openEventBus({ config, problem, parts }: Start): EventBus {
-  const bus: EventBus = createEventBus(config.core.redisUrl, (error) => problem(`event bus: ${error instanceof Error ? error.message : String(error)}`));
+  const bus: EventBus = createEventBus(config.core.redisUrl, config.core.eventsRedisPrefix, (error) => problem(`event bus: ${error instanceof Error ? error.message : String(error)}`));
   parts.add('event bus', () => bus.close());
   return bus;
 }

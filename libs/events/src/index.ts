@@ -6,7 +6,7 @@ import type { EventBus } from './event-bus';
 import { InProcessEventBus } from './in-process-event-bus';
 import { RedisEventBus } from './redis-event-bus';
 
-/** Redis when a URL is configured, otherwise the in-process bus of the all-in-one. */
-export function createEventBus(redisUrl: string | null, onError?: (error: unknown) => void): EventBus {
-  return redisUrl ? new RedisEventBus(redisUrl, undefined, onError) : new InProcessEventBus(onError);
+/** Redis (channels under `prefix`) when a URL is configured, otherwise the in-process bus of the all-in-one. */
+export function createEventBus(redisUrl: string | null, prefix: string, onError?: (error: unknown) => void): EventBus {
+  return redisUrl ? new RedisEventBus(redisUrl, prefix, onError) : new InProcessEventBus(onError);
 }

@@ -95,7 +95,7 @@ export class CoreModule implements NestModule {
         useFactory: (config: Config): EventBus => {
           if (options.eventBus) return options.eventBus;
           const logger = new Logger('EventBus');
-          return createEventBus(config.core.redisUrl, (error) => logger.warn({ msg: 'event handler or connection failed', err: error }));
+          return createEventBus(config.core.redisUrl, config.core.eventsRedisPrefix, (error) => logger.warn({ msg: 'event handler or connection failed', err: error }));
         },
       },
       {
