@@ -19,6 +19,7 @@ const serviceAlerts: ReplayAlertSettings = {
   thresholds: { fullPct: a.fullPct, batteryLowPct: a.batteryLowPct, temperatureHighC: a.temperatureHighC, silentMultiple: a.silentMultiple, overflowRisk: a.overflowRisk },
   overflowHorizonH: a.overflowHorizonH,
   overflowCheckS: a.overflowCheckS,
+  replanDebounceMs: config.planner.replanDebounceMs,
 };
 
 const stop = (seq: number, kind: PlanStop['kind'], containerId: string | null, arriveMin: number, day = '2021-03-10'): PlanStop => ({

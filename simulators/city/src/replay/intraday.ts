@@ -19,6 +19,17 @@ export interface ReplayAlertSettings {
   overflowHorizonH: number;
   /** Seconds between predicted-overflow checks (`ALERT_OVERFLOW_CHECK_S`). */
   overflowCheckS: number;
+  /**
+   * The planner's re-plan window (`PLANNER_REPLAN_DEBOUNCE_MS`): alerts of one
+   * window lead to one re-plan, at the window's end (`ReplanCoordinator`).
+   */
+  replanDebounceMs: number;
+}
+
+/** When the re-plan an alert at `atMs` asks for runs: at the end of its debounce window (`ReplanCoordinator.request`). */
+export function replanRunsAt(atMs: number, debounceMs: number): number {
+  const windowMs = Math.max(1, debounceMs);
+  return debounceMs > 0 ? (Math.floor(atMs / windowMs) + 1) * windowMs : atMs;
 }
 
 /**

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   // The alert rules as the alerts service reads them from its configuration (the ALERT_* variables).
   const a = config.alerts;
   const alerts = options.replan
-    ? { thresholds: { fullPct: a.fullPct, batteryLowPct: a.batteryLowPct, temperatureHighC: a.temperatureHighC, silentMultiple: a.silentMultiple, overflowRisk: a.overflowRisk }, overflowHorizonH: a.overflowHorizonH, overflowCheckS: a.overflowCheckS }
+    ? { thresholds: { fullPct: a.fullPct, batteryLowPct: a.batteryLowPct, temperatureHighC: a.temperatureHighC, silentMultiple: a.silentMultiple, overflowRisk: a.overflowRisk }, overflowHorizonH: a.overflowHorizonH, overflowCheckS: a.overflowCheckS, replanDebounceMs: config.planner.replanDebounceMs }
     : null;
   const replay = new Replay(world, {
     forecast, alerts, warmupDays: options.warmupDays, budget: options.budget, settings: options.settings,

@@ -11,7 +11,7 @@ import type { TravelNetwork } from '../network';
 import { TruckRun, type RouteAction, type RoutePlan, type TruckSetting } from '../truck';
 import { DENSITY_KG_PER_L, depositedUpTo, inferDeposits, ReplayContainers, type ClusterDeposits } from './deposits';
 import type { RecordedVisit } from './record';
-import { markStopDone, nextVisitsOf, ReplayAlerts, replanTriggers, type ReplayAlertSettings } from './intraday';
+import { markStopDone, nextVisitsOf, ReplayAlerts, replanRunsAt, replanTriggers, type OpenedAlert, type ReplayAlertSettings } from './intraday';
 import { ReplaySensors, type SensorCounts } from './sensors';
 import { FLEET, stopServiceS, TIME_ZONE, type ReplayWorld } from './world';
 
@@ -331,8 +331,9 @@ export class Replay {
    * of a container on no open stop re-plans the rest of the day (the plan in
    * force as `previous`, with its driven stops marked as the drivers mark
    * them, and the trucks' progress read from it), and the trucks follow the
-   * new plan after the stop they are driving to. Re-plans stop at the end of
-   * the shift (the planning service skips them then).
+   * new plan after the stop they are driving to. Alerts of one debounce
+   * window make one re-plan at its end (checked at the steps). Re-plans stop
+   * at the end of the shift (the planning service skips them then).
    */
   private async driveReplanning(day: {
     date: string; seed: number; plan: VulgraadPlan; lifts: (id: string) => number; state: ReplayContainers; figures: WorkingFigures;
@@ -359,14 +360,23 @@ export class Replay {
     const volumeAt = (id: string, t: number): number => state.volumeAt(id, t);
     await alerts.checkOverflow(current.planAtMs, nextVisitsOf(current.plan, current.planAtMs));
     alerts.take();
+    // Alerts waiting for their debounce window to end, and when it ends.
+    let waiting: OpenedAlert[] = [];
+    let runsAt = Infinity;
     for (let t = current.planAtMs + stepMs; t < shiftEndMs; t += stepMs) {
       advance(t);
       const arrived = sensors.take(t, volumeAt);
       append(unread, arrived);
       await alerts.arrive(arrived.readings, arrived.collections);
       await alerts.checkOverflow(t, nextVisitsOf(current.plan, t));
-      const triggers = replanTriggers(alerts.take(), current.plan);
-      if (triggers.length === 0) continue;
+      for (const a of replanTriggers(alerts.take(), current.plan)) {
+        waiting.push(a);
+        runsAt = Math.min(runsAt, replanRunsAt(a.atMs, settings.replanDebounceMs));
+      }
+      if (waiting.length === 0 || t < runsAt) continue;
+      const triggers = waiting;
+      waiting = [];
+      runsAt = Infinity;
       for (const a of triggers) {
         if (a.cause === 'container_full') figures.replanAlerts.containerFull++;
         else figures.replanAlerts.predictedOverflow++;
