@@ -80,7 +80,7 @@ maybe('replay of a slice of the March 2021 record (60 clusters, 4 days)', () => 
 
   beforeAll(async () => {
     world = await buildWorld({ weighingsPath: weighings as string, trucks: 3, matrix: new StraightLineProvider({ detourFactor: 1.3, speedKmh: 25 }), clusterLimit: 60, dayLimit: 4 });
-    replay = new Replay(world, { forecast: forecastOptions(forecastSettingsFrom({ core: { timezone: TIME_ZONE }, forecast: loadConfig({}).forecast })), warmupDays: 2, budget: { kind: 'iterations', count: 5 }, settings: { riskLevel: 0.1, worthFillPct: 70, worthPrize: 6, worthMaxDetourM: 1500, planAtMin: 360 } });
+    replay = new Replay(world, { forecast: forecastOptions(forecastSettingsFrom({ core: { timezone: TIME_ZONE }, forecast: loadConfig({}).forecast })), alerts: null, warmupDays: 2, budget: { kind: 'iterations', count: 5 }, settings: { riskLevel: 0.1, worthFillPct: 70, worthPrize: 6, worthMaxDetourM: 1500, planAtMin: 360 } });
     result = await replay.runSeed(7);
   }, 110_000);
 

@@ -6,7 +6,7 @@ import { forecastOptions, forecastSettingsFrom } from '@vulgraad/forecasting';
 import type { MatrixProvider } from '@vulgraad/distances';
 import type { EventBus } from '@vulgraad/events';
 import {
-  defaultDistrictSettings, densityOf, districtsPerVehicle, DistrictSettingsRepository, FillModelCache, isCollectionDay, PlannerEditsRepository,
+  concernedVehicleIds, defaultDistrictSettings, densityOf, DistrictSettingsRepository, FillModelCache, isCollectionDay, PlannerEditsRepository,
   PlanningDataRepository, PlansRepository, planFleetShift, progressFromPlan,
   type DistrictSettings, type SolveFn,
 } from '@vulgraad/planning';
@@ -156,16 +156,10 @@ export class PlanningService {
     const busy = dayPlans
       .filter((p) => p.fraction !== fraction)
       .flatMap((p) => p.routes.map((r) => ({ vehicleId: r.vehicleId, fromMs: Date.parse(r.startAt), toMs: Date.parse(r.endAt) })));
-    let concernedVehicleIds: string[] | undefined;
     const concern = request.concern === undefined ? [] : typeof request.concern === 'string' ? [request.concern] : [...request.concern];
-    if (request.replan && previous && concern.length > 0 && !concern.includes(FLEET_SCOPE)) {
-      const eligible = districtsPerVehicle(planningVehicles, districts, fraction, new Set(depots.map((d) => d.id)));
-      const touches = (list: readonly string[]): boolean => list.some((d) => concern.includes(d));
-      concernedVehicleIds = [
-        ...[...eligible].filter(([, served]) => touches(served)).map(([id]) => id),
-        ...previous.routes.filter((r) => touches(r.districts ?? []) || !eligible.has(r.vehicleId)).map((r) => r.vehicleId),
-      ];
-    }
+    const concerned = request.replan && previous
+      ? concernedVehicleIds({ vehicles: planningVehicles, districts, fraction, depotIds: new Set(depots.map((d) => d.id)), previous, concern })
+      : undefined;
 
     const result = await planFleetShift(
       {
@@ -179,7 +173,7 @@ export class PlanningService {
         previous,
         progress: previous && isToday ? progressFromPlan(previous, nowMs, compactionOf) : [],
         busy,
-        concernedVehicleIds,
+        concernedVehicleIds: concerned,
       },
       { matrix: this.matrix, solve: this.solve, forecast: forecastOptions(forecastSettingsFrom(this.config)), seed: this.config.planner.seed, onProgress: request.onProgress },
     );

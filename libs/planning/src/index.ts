@@ -8,6 +8,6 @@ export { freeWindow, wallClockS, type VehicleBusy, type WallClockS } from './ste
 export * from './exports';
 export * from './repositories';
 export { FillModelCache } from './model-cache';
-export { progressFromPlan } from './progress';
+export { concernedVehicleIds, progressFromPlan } from './progress';
 export * from './zones';
 export { checkDay, checkPublishedDay, readPublishedDay, type DayCheck, type PublishedDay } from './check/check-day';

@@ -85,10 +85,19 @@ export async function planFleetShift(input: FleetShiftInput, deps: PlanShiftDeps
   report(0.25, 'matrix');
   const unassigned: Plan['unassigned'] = [];
   const servedDistricts = new Set([...eligible.values()].flat());
+  // A re-plan during the day cannot serve a stop whose access window has already closed; left in, the solver
+  // refuses such stops one per attempt, and a re-plan after the inner city's windows failed on them.
+  const windowClosed = (id: string): boolean => {
+    const w = containersById.get(id)?.accessWindow;
+    return w !== null && w !== undefined && localTimeMs(shiftDate, w.toMin, timeZone) <= nowMs;
+  };
   let stopDecisions: ContainerDecision[] = [];
   for (const d of decisions.filter((x) => isMustLike(x) || x.category === 'worth')) {
-    if (servedDistricts.has(districtOf(d.containerId) as string)) stopDecisions.push(d);
-    else if (isMustLike(d)) unassigned.push({ containerId: d.containerId, category: d.category as StopCategory, reason: 'no_compatible_vehicle: no truck in service takes this fraction in this district' });
+    if (!servedDistricts.has(districtOf(d.containerId) as string)) {
+      if (isMustLike(d)) unassigned.push({ containerId: d.containerId, category: d.category as StopCategory, reason: 'no_compatible_vehicle: no truck in service takes this fraction in this district' });
+    } else if (windowClosed(d.containerId)) {
+      if (isMustLike(d)) unassigned.push({ containerId: d.containerId, category: d.category as StopCategory, reason: 'time_window_unreachable: its access window closed before this plan was made' });
+    } else stopDecisions.push(d);
   }
   const sites = input.disposalSites.filter((s) => !s.fractions || s.fractions.includes(fraction));
   const layout = layoutPoints({

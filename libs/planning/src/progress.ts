@@ -1,5 +1,6 @@
-import type { Plan } from '@vulgraad/contracts';
-import type { VehicleProgressInput } from './types';
+import { FLEET_SCOPE, type Plan, type WasteFraction } from '@vulgraad/contracts';
+import { districtsPerVehicle } from './steps/eligibility';
+import type { DistrictSettings, PlanningVehicle, VehicleProgressInput } from './types';
 
 /**
  * Where each truck of a plan stands, from the stops marked driven: the last
@@ -7,13 +8,30 @@ import type { VehicleProgressInput } from './types';
  * since the last unloading (compacted litres back to loose), and whether the
  * break was taken. Trucks without a driven stop are left out: they start
  * from their depot, no earlier than now.
+ *
+ * Drivers mark clusters; the unloading and the way home after a route's last
+ * cluster are never marked. A truck whose clusters are all driven is taken
+ * to have gone on as planned: the planned visits after its last cluster that
+ * are due by now count as driven (at the disposal site, unloaded; or home).
+ * Without this a truck that finished looked as if it still stood at its last
+ * cluster with its load, and a re-plan sent it out again as if that were so.
  */
 export function progressFromPlan(plan: Plan, nowMs: number, compactionOf: (vehicleId: string) => number): VehicleProgressInput[] {
   const out: VehicleProgressInput[] = [];
   for (const route of plan.routes) {
-    const done = route.stops.filter((s) => s.doneAt !== null);
+    const finished = route.stops.some((s) => s.kind === 'container') && route.stops.every((s) => s.kind !== 'container' || s.doneAt !== null);
+    const done = route.stops.filter((s) => s.doneAt !== null || (finished && Date.parse(s.arriveAt) <= nowMs));
     const last = [...done].reverse().find((s) => s.lng !== null && s.lat !== null);
-    if (!last || last.kind === 'depot_end') continue;
+    if (!last) continue;
+    if (last.kind === 'depot_end') {
+      if (!finished) continue;
+      // Home after its route: it can go out again from its depot, empty, its break taken as planned.
+      out.push({
+        vehicleId: route.vehicleId, position: { lng: last.lng as number, lat: last.lat as number }, atMs: Math.max(nowMs, Date.parse(last.arriveAt)),
+        loadL: 0, loadKg: 0, breakTaken: done.some((s) => s.kind === 'break'),
+      });
+      continue;
+    }
     out.push({
       vehicleId: route.vehicleId,
       position: { lng: last.lng as number, lat: last.lat as number },
@@ -24,4 +42,28 @@ export function progressFromPlan(plan: Plan, nowMs: number, compactionOf: (vehic
     });
   }
   return out;
+}
+
+/**
+ * The trucks a re-plan of an event in `concern` (districts) may change: those
+ * that may serve one of them, those whose route drives there, and those no
+ * longer eligible at all. Undefined (every truck) when no district is named
+ * or the fleet scope is.
+ */
+export function concernedVehicleIds(input: {
+  vehicles: readonly PlanningVehicle[];
+  districts: readonly DistrictSettings[];
+  fraction: WasteFraction;
+  depotIds: ReadonlySet<string>;
+  previous: Plan;
+  concern: readonly string[];
+}): string[] | undefined {
+  const { concern } = input;
+  if (concern.length === 0 || concern.includes(FLEET_SCOPE)) return undefined;
+  const eligible = districtsPerVehicle(input.vehicles, input.districts, input.fraction, input.depotIds);
+  const touches = (list: readonly string[]): boolean => list.some((d) => concern.includes(d));
+  return [
+    ...[...eligible].filter(([, served]) => touches(served)).map(([id]) => id),
+    ...input.previous.routes.filter((r) => touches(r.districts ?? []) || !eligible.has(r.vehicleId)).map((r) => r.vehicleId),
+  ];
 }

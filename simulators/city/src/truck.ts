@@ -129,6 +129,29 @@ export class TruckRun {
     return this.finished;
   }
 
+  /** The container the truck is driving to, if it is driving to one. */
+  get headingTo(): string | null {
+    return this.pending?.kind === 'container' ? this.pending.containerId : null;
+  }
+
+  /**
+   * Replaces the rest of the route with `actions` (a re-plan during the
+   * day). The target the truck is driving to is still reached and done (a
+   * crew finishes the stop it is on its way to); the new order follows. A
+   * truck on its way home goes out again when the new order holds work.
+   * Returns the time of its next arrival when the truck was at home with
+   * nothing to do (it leaves at `atMs`), else null: its pending arrival stands.
+   */
+  replan(actions: readonly RouteAction[], atMs: number): number | null {
+    const target = this.pending;
+    const keep = target && (target.kind === 'container' || (target.kind === 'disposal' && target.then === 'planned')) ? this.next + 1 : this.next;
+    this.plan.actions.splice(keep, this.plan.actions.length - keep, ...actions);
+    if (!this.finished || !actions.some((a) => a.kind === 'container')) return null;
+    this.finished = false;
+    this.position = this.setting.depotIndex;
+    return this.decide(Math.max(atMs, this.record.endMs));
+  }
+
   /** Leaves the depot at the shift start; the time of the first arrival, or null for an empty route. */
   start(): number | null {
     if (!this.hasWork) {
@@ -169,11 +192,13 @@ export class TruckRun {
       const free = atMs + s.truck.unloadS * 1000;
       if (target.then === 'planned') this.next++;
       if (target.then === 'break') return this.travel({ kind: 'depot', purpose: 'break' }, s.depotIndex, free);
-      if (target.then === 'end') return this.travel({ kind: 'depot', purpose: 'end' }, s.depotIndex, free);
+      if (target.then === 'end' && !this.nextAction()) return this.travel({ kind: 'depot', purpose: 'end' }, s.depotIndex, free);
       return this.decide(free);
     }
     this.position = s.depotIndex;
     if (target.purpose === 'end') {
+      // A re-plan on the way home may have given it more work.
+      if (this.nextAction()) return this.decide(atMs);
       this.record.endMs = atMs;
       this.record.onBoardAtEndL = this.loadL;
       this.finished = true;

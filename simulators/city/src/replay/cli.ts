@@ -20,6 +20,8 @@ export interface ReplayCliOptions {
   out: string | null;
   /** Raw results of earlier runs (their `.raw.json`) to report together instead of running. */
   merge: string[];
+  /** Re-plan during the day when the alert rules fire, as the service does (false: the 06:00 plan only). */
+  replan: boolean;
 }
 
 export class ReplayCliError extends Error {}
@@ -36,13 +38,14 @@ const HELP = `npm run sim:replay -- [options]
   --trucks <n>          fleet size (default 22)
   --risk <p> --worth-fill <pct> --worth-prize <x> --worth-detour <m>   vulgraad's choosing settings
   --quick               --seeds 1 --days 9 --warmup 7 --cpu-ms 500 (a smoke run)
+  --no-replan           vulgraad plans once at 06:00 only (default: it also re-plans during the day on the alerts, as the service does)
   --merge <a,b,...>     report the raw results (.raw.json) of runs of other seeds together (same options otherwise)
   --out <file.md>       report (default docs/replay-report.md; "none" for no report)`;
 
 export function parseReplayCli(argv: readonly string[]): ReplayCliOptions {
   const o: ReplayCliOptions = {
     weighings: sharedPath('data', 'amsterdam', 'containers', 'rest_weighings_2021-03.csv') ?? '',
-    seeds: REPORTED_SEEDS, tuning: false, warmupDays: 7, budget: { kind: 'cpu', ms: 1000 }, trucks: 22, settings: { ...DEFAULT_VULGRAAD_SETTINGS }, out: 'docs/replay-report.md', merge: [],
+    seeds: REPORTED_SEEDS, tuning: false, warmupDays: 7, budget: { kind: 'cpu', ms: 1000 }, trucks: 22, settings: { ...DEFAULT_VULGRAAD_SETTINGS }, out: 'docs/replay-report.md', merge: [], replan: true,
   };
   const args = [...argv];
   const value = (flag: string): string => {
@@ -81,6 +84,7 @@ export function parseReplayCli(argv: readonly string[]): ReplayCliOptions {
       case '--quick': o.seeds = [1]; o.days = 9; o.warmupDays = 7; o.budget = { kind: 'cpu', ms: 500 }; break;
       case '--out': { const v = value(flag); o.out = v === 'none' ? null : v; break; }
       case '--merge': o.merge = value(flag).split(','); break;
+      case '--no-replan': o.replan = false; break;
       case '--help': throw new ReplayCliError(HELP);
       default: throw new ReplayCliError(`unknown option ${flag}\n${HELP}`);
     }

@@ -46,10 +46,16 @@ async function main(): Promise<void> {
   }
   const seedsToRun = options.merge.length > 0 ? [] : options.seeds;
   // The forecast as the planner service builds it from its configuration (the FORECAST_* variables).
-  const forecast = forecastOptions(forecastSettingsFrom({ core: { timezone: TIME_ZONE }, forecast: loadConfig().forecast }));
+  const config = loadConfig();
+  const forecast = forecastOptions(forecastSettingsFrom({ core: { timezone: TIME_ZONE }, forecast: config.forecast }));
+  // The alert rules as the alerts service reads them from its configuration (the ALERT_* variables).
+  const a = config.alerts;
+  const alerts = options.replan
+    ? { thresholds: { fullPct: a.fullPct, batteryLowPct: a.batteryLowPct, temperatureHighC: a.temperatureHighC, silentMultiple: a.silentMultiple, overflowRisk: a.overflowRisk }, overflowHorizonH: a.overflowHorizonH, overflowCheckS: a.overflowCheckS, replanDebounceMs: config.planner.replanDebounceMs }
+    : null;
   const replay = new Replay(world, {
-    forecast, warmupDays: options.warmupDays, budget: options.budget, settings: options.settings,
-    onDay: (seed, policy, date, f) => log(`seed ${seed} ${policy} ${date}${f ? `: ${f.km.toFixed(0)} km (${f.disposalKm.toFixed(0)} AEB, ${f.depotKm.toFixed(0)} depot), ${(f.drivingH + f.liftingH + f.unloadingH).toFixed(1)} h, ${(f.kg / 1000).toFixed(0)} t, ${f.unloads} unloads, ${f.lifts} lifts, ${f.emptyings} emptied (${f.overflowEmptyings} overflowing), ${f.clusterDaysOver} over capacity, ${f.unplaced} unplaced, ${f.trucks} trucks` : ' (warm-up)'}`),
+    forecast, alerts, warmupDays: options.warmupDays, budget: options.budget, settings: options.settings,
+    onDay: (seed, policy, date, f) => log(`seed ${seed} ${policy} ${date}${f ? `: ${f.km.toFixed(0)} km (${f.disposalKm.toFixed(0)} AEB, ${f.depotKm.toFixed(0)} depot), ${(f.drivingH + f.liftingH + f.unloadingH).toFixed(1)} h, ${(f.kg / 1000).toFixed(0)} t, ${f.unloads} unloads, ${f.lifts} lifts, ${f.emptyings} emptied (${f.overflowEmptyings} overflowing), ${f.clusterDaysOver} over capacity, ${f.unplaced} unplaced, ${f.trucks} trucks${policy === 'vulgraad' && alerts ? `, ${f.replans} re-plans on ${f.replanAlerts.containerFull} full + ${f.replanAlerts.predictedOverflow} predicted (+${f.replanStopsAdded} stops${f.replansFailed > 0 ? `, ${f.replansFailed} failed` : ''})` : ''}` : ' (warm-up)'}`),
   });
   const report = (final: boolean): string => {
     const seeds: SeedSummary[] = raw.map((r) => summariseSeed(r, world.containers.length));

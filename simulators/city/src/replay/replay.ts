@@ -1,16 +1,17 @@
 import { Rng, type CityContainer } from '@vulgraad/city-model';
 import { FLEET_SCOPE, type Plan } from '@vulgraad/contracts';
 import {
-  checkDay, FillModelCache, planFleetShift, wallClockS,
+  checkDay, concernedVehicleIds, FillModelCache, planFleetShift, progressFromPlan, wallClockS,
   type DayCheck, type DistrictSettings, type PlanningContainer, type PlanningSite, type PublishedDay, type SolveFn,
 } from '@vulgraad/planning';
-import type { ForecastOptions } from '@vulgraad/forecasting';
+import type { CollectionObservation, FillObservation, ForecastOptions } from '@vulgraad/forecasting';
 import { localTimeMs } from '@vulgraad/time';
 import { InfeasibleProblemError, solve, type RoutingProblem, type Stop, type Vehicle } from '@vulgraad/routing';
 import type { TravelNetwork } from '../network';
 import { TruckRun, type RouteAction, type RoutePlan, type TruckSetting } from '../truck';
 import { DENSITY_KG_PER_L, depositedUpTo, inferDeposits, ReplayContainers, type ClusterDeposits } from './deposits';
 import type { RecordedVisit } from './record';
+import { markStopDone, nextVisitsOf, ReplayAlerts, replanRunsAt, replanTriggers, type OpenedAlert, type ReplayAlertSettings } from './intraday';
 import { ReplaySensors, type SensorCounts } from './sensors';
 import { FLEET, stopServiceS, TIME_ZONE, type ReplayWorld } from './world';
 
@@ -57,6 +58,13 @@ export interface DayFigures {
   /** Independent day check of the plan (double bookings, over shift, overloaded trips, musts lost). */
   check: { overShift: number; overloaded: number; doubleBooked: number; mustMissed: number; timeline: number };
   solveIterations: number;
+  /** Re-plans during the day the alerts led to (vulgraad), and the cluster stops they added to the plan in force. */
+  replans: number;
+  replanStopsAdded: number;
+  /** Re-plans the solver refused (the plan in force stayed). */
+  replansFailed: number;
+  /** Urgent alerts (container full, predicted overflow) of clusters on no open stop, by cause: what led to the re-plans. */
+  replanAlerts: { containerFull: number; predictedOverflow: number };
 }
 
 export interface PolicyResult {
@@ -105,6 +113,11 @@ export interface ReplayOptions {
   settings: VulgraadSettings;
   /** The fill forecast's options, as the planner service builds them from its configuration (`forecastOptions`). */
   forecast: ForecastOptions;
+  /**
+   * The alerts service's settings; null = no re-plan during the day (the
+   * vulgraad plan of 06:00 is driven as it is).
+   */
+  alerts: ReplayAlertSettings | null;
   onDay?: (seed: number, policy: ReplayPolicy, date: string, figures: DayFigures | null) => void;
 }
 
@@ -166,6 +179,9 @@ export class Replay {
       ? new ReplaySensors({ ...world.model, containers: world.containers }, { seed, startMs: midnights[0] as number, endMs: midnights.at(-1) as number, nearest: (id) => this.nearestOther(id) })
       : null;
     const models = new FillModelCache(this.options.forecast);
+    const alerts = policy === 'vulgraad' && this.options.alerts ? new ReplayAlerts(this.options.alerts, this.options.forecast, (id) => world.byId.get(id)?.district ?? '') : null;
+    // Readings and emptyings stored since the planner last read them.
+    const unread: Slice = { readings: new Map(), collections: new Map() };
     const ids = world.containers.map((c) => c.id);
     const days: DayFigures[] = [];
     const allDays: DayFigures[] = [];
@@ -184,13 +200,19 @@ export class Replay {
       } else {
         const planAtMs = localTimeMs(date, this.options.settings.planAtMin, TIME_ZONE);
         const history = (sensors as ReplaySensors).take(planAtMs, (id, t) => state.volumeAt(id, t));
-        const fitted = models.update(ids, history, planAtMs);
+        append(unread, history);
+        await alerts?.arrive(history.readings, history.collections);
+        const fitted = models.update(ids, drain(unread), planAtMs);
         const plan = await this.planVulgraad(date, planAtMs, seed + d, fitted);
-        routes = plan.routes;
         lifts = (id) => world.byId.get(id)?.pitCount ?? 1;
         figures.unplaced = plan.unplaced;
         figures.check = pickCheck(plan.check);
         figures.solveIterations = plan.iterations;
+        routes = plan.routes;
+        if (alerts) {
+          await this.driveReplanning({ date, seed: seed + d, plan, lifts, state, figures, sensors: sensors as ReplaySensors, alerts, models, unread });
+          routes = [];
+        }
       }
       this.drive(date, routes, lifts, state, figures, sensors);
       // Cluster-days over capacity: overflowing at an emptying of the day, or at the day's end.
@@ -237,12 +259,29 @@ export class Replay {
 
   /** Drives a day's routes: each truck from its depot at the shift start; emptyings change `state`. */
   private drive(date: string, routes: readonly RoutePlan[], lifts: (id: string) => number, state: ReplayContainers, figures: WorkingFigures, sensors: ReplaySensors | null): void {
+    const runs = this.truckRuns(date, routes, lifts, state, figures, sensors, () => undefined);
+    for (const run of runs) {
+      let next = run.start();
+      while (next !== null) next = run.arrive(next);
+    }
+    tally(runs, figures);
+  }
+
+  /**
+   * One run per route, each truck from its depot at the shift start;
+   * emptyings change `state`, are counted in `figures`, reported to the
+   * sensors (the driver marks them) and to `onEmptied`.
+   */
+  private truckRuns(
+    date: string, routes: readonly RoutePlan[], lifts: (id: string) => number, state: ReplayContainers, figures: WorkingFigures, sensors: ReplaySensors | null,
+    onEmptied: (id: string, atMs: number) => void,
+  ): TruckRun[] {
     const world = this.world;
     const net = world.network;
     const midnightMs = localTimeMs(date, 0, TIME_ZONE);
     const disposalIndex = net.indexOf(world.disposal.id);
     const vehicles = new Map(world.vehicles.map((v) => [v.id, v]));
-    for (const route of routes) {
+    return routes.map((route) => {
       const vehicle = vehicles.get(route.truckId);
       if (!vehicle) throw new Error(`route for an unknown truck ${route.truckId}`);
       const depotIndex = net.indexOf(vehicle.depotId);
@@ -262,7 +301,7 @@ export class Replay {
           return w ? localTimeMs(date, w.toMin, TIME_ZONE) : null;
         },
       };
-      const run = new TruckRun(route, setting, {
+      return new TruckRun(route, setting, {
         volumeAt: (id, atMs) => state.volumeAt(id, atMs),
         empty: (id, atMs) => {
           const taken = state.empty(id, atMs);
@@ -278,20 +317,97 @@ export class Replay {
             figures.overflowIds.add(id);
           }
           sensors?.collected(id, atMs);
+          onEmptied(id, atMs);
           return { containerId: id, at: new Date(atMs), volumeL: taken.volumeL, capacityL: c.volumeL, fillPct: (100 * taken.volumeL) / c.volumeL, overflowL: taken.overflowL, deposits: taken.deposits };
         },
       });
-      let next = run.start();
-      while (next !== null) next = run.arrive(next);
-      if (!run.hasWork) continue;
-      const r = run.record;
-      figures.trucks++;
-      figures.km += r.distanceM / 1000;
-      figures.unloads += r.unloads;
-      figures.forcedUnloads += r.forcedUnloads;
-      figures.unloadingH += (r.unloads * FLEET.unloadS) / 3600;
-      figures.breakH += (r.breaks * FLEET.breakMin) / 60;
+    });
+  }
+
+  /**
+   * Drives a vulgraad day as the service runs it: all trucks at once in
+   * simulated time; every `overflowCheckS` the readings that arrived are
+   * judged by the alert rules and the overflow check runs; an urgent alert
+   * of a container on no open stop re-plans the rest of the day (the plan in
+   * force as `previous`, with its driven stops marked as the drivers mark
+   * them, and the trucks' progress read from it), and the trucks follow the
+   * new plan after the stop they are driving to. Alerts of one debounce
+   * window make one re-plan at its end (checked at the steps). Re-plans stop
+   * at the end of the shift (the planning service skips them then).
+   */
+  private async driveReplanning(day: {
+    date: string; seed: number; plan: VulgraadPlan; lifts: (id: string) => number; state: ReplayContainers; figures: WorkingFigures;
+    sensors: ReplaySensors; alerts: ReplayAlerts; models: FillModelCache; unread: Slice;
+  }): Promise<void> {
+    const { date, lifts, state, figures, sensors, alerts, models, unread } = day;
+    const settings = this.options.alerts as ReplayAlertSettings;
+    const world = this.world;
+    const ids = world.containers.map((c) => c.id);
+    let current = day.plan;
+    const routeOf = (vehicleId: string): RoutePlan => current.routes.find((r) => r.truckId === vehicleId) ?? { truckId: vehicleId, actions: [] };
+    const runs = this.truckRuns(date, world.vehicles.map((v) => routeOf(v.id)), lifts, state, figures, sensors, (id, atMs) => void markStopDone(current.plan, id, atMs));
+    const next: Array<number | null> = runs.map((run) => run.start());
+    const advance = (untilMs: number): void => {
+      for (;;) {
+        let k = -1;
+        for (let i = 0; i < runs.length; i++) if (next[i] !== null && (k < 0 || (next[i] as number) < (next[k] as number))) k = i;
+        if (k < 0 || (next[k] as number) > untilMs) return;
+        next[k] = (runs[k] as TruckRun).arrive(next[k] as number);
+      }
+    };
+    const stepMs = settings.overflowCheckS * 1000;
+    const shiftEndMs = localTimeMs(date, FLEET.shiftEndMin, TIME_ZONE);
+    const volumeAt = (id: string, t: number): number => state.volumeAt(id, t);
+    await alerts.checkOverflow(current.planAtMs, nextVisitsOf(current.plan, current.planAtMs));
+    alerts.take();
+    // Alerts waiting for their debounce window to end, and when it ends.
+    let waiting: OpenedAlert[] = [];
+    let runsAt = Infinity;
+    for (let t = current.planAtMs + stepMs; t < shiftEndMs; t += stepMs) {
+      advance(t);
+      const arrived = sensors.take(t, volumeAt);
+      append(unread, arrived);
+      await alerts.arrive(arrived.readings, arrived.collections);
+      await alerts.checkOverflow(t, nextVisitsOf(current.plan, t));
+      for (const a of replanTriggers(alerts.take(), current.plan)) {
+        waiting.push(a);
+        runsAt = Math.min(runsAt, replanRunsAt(a.atMs, settings.replanDebounceMs));
+      }
+      if (waiting.length === 0 || t < runsAt) continue;
+      const triggers = waiting;
+      waiting = [];
+      runsAt = Infinity;
+      for (const a of triggers) {
+        if (a.cause === 'container_full') figures.replanAlerts.containerFull++;
+        else figures.replanAlerts.predictedOverflow++;
+      }
+      const previous = current.plan;
+      const openBefore = openStops(previous);
+      const fitted = models.update(ids, drain(unread), t);
+      const concern = [...new Set(triggers.map((a) => world.byId.get(a.containerId)?.district ?? ''))].sort();
+      try {
+        current = await this.planVulgraad(date, t, day.seed, fitted, { previous, concern, trigger: `alert.changed ${triggers.map((a) => `${a.cause} ${a.containerId}`).join(', ')}` });
+      } catch (error) {
+        // The service's re-plan job fails the same way (after its retries): the plan in force stays.
+        if (!(error instanceof InfeasibleProblemError)) throw error;
+        figures.replansFailed++;
+        continue;
+      }
+      figures.replans++;
+      for (const id of openStops(current.plan)) if (!openBefore.has(id)) figures.replanStopsAdded++;
+      figures.unplaced = current.unplaced;
+      figures.check = pickCheck(current.check);
+      figures.solveIterations += current.iterations;
+      // The stops trucks are driving to are done by them: no route takes them again.
+      const heading = new Set(runs.map((run) => run.headingTo).filter((id): id is string => id !== null));
+      runs.forEach((run, i) => {
+        const actions = remainingActions(current.plan, run.plan.truckId).filter((a) => a.kind !== 'container' || !heading.has(a.containerId));
+        const leaves = run.replan(actions, t);
+        if (leaves !== null) next[i] = leaves;
+      });
     }
+    advance(Infinity);
+    tally(runs, figures);
   }
 
   /** The recorded practice of a date: exactly the clusters emptied that day, routed for the fleet (cached). */
@@ -314,7 +430,10 @@ export class Replay {
     return day;
   }
 
-  private async planVulgraad(date: string, planAtMs: number, seed: number, fitted: ReturnType<FillModelCache['update']>): Promise<{ routes: RoutePlan[]; unplaced: number; check: DayCheck; iterations: number }> {
+  private async planVulgraad(
+    date: string, planAtMs: number, seed: number, fitted: ReturnType<FillModelCache['update']>,
+    replan?: { previous: Plan; concern: readonly string[]; trigger: string },
+  ): Promise<VulgraadPlan> {
     const world = this.world;
     const s = this.options.settings;
     const districtIds = [...new Set(world.containers.map((c) => c.district))].sort();
@@ -330,19 +449,24 @@ export class Replay {
       {
         scope: FLEET_SCOPE, fraction: 'residual', shiftDate: date, timeZone: TIME_ZONE, nowMs: planAtMs, districts,
         containers: world.containers.map((c) => ({ container: { ...c, serviceTimeS: stopServiceS(c.pitCount) } as PlanningContainer, model: fitted.get(c.id) })),
-        vehicles: world.vehicles, depots, disposalSites, densityKgPerL: DENSITY_KG_PER_L, defaultCompactionFactor: FLEET.compaction, trigger: 'daily',
+        vehicles: world.vehicles, depots, disposalSites, densityKgPerL: DENSITY_KG_PER_L, defaultCompactionFactor: FLEET.compaction, trigger: replan?.trigger ?? 'daily',
+        // A re-plan as the planning service makes one: the plan in force, the trucks' progress read from its driven stops, the trucks the event concerns.
+        ...(replan
+          ? {
+            previous: replan.previous,
+            progress: progressFromPlan(replan.previous, planAtMs, () => FLEET.compaction),
+            concernedVehicleIds: concernedVehicleIds({ vehicles: world.vehicles, districts, fraction: 'residual', depotIds: new Set(depots.map((x) => x.id)), previous: replan.previous, concern: replan.concern }),
+          }
+          : {}),
       },
       {
         matrix: world.matrix, geometry: false, seed, forecast: this.options.forecast,
         solve: budgetedSolve(this.options.budget, (n) => (iterations += n)),
       },
     );
-    const routes: RoutePlan[] = result.plan.routes.map((route) => ({
-      truckId: route.vehicleId,
-      actions: route.stops.flatMap((stop): RouteAction[] => (stop.kind === 'container' && stop.containerId ? [{ kind: 'container', containerId: stop.containerId }] : stop.kind === 'disposal' ? [{ kind: 'disposal' }] : [])),
-    }));
+    const routes: RoutePlan[] = result.plan.routes.map((route) => ({ truckId: route.vehicleId, actions: remainingActions(result.plan, route.vehicleId) }));
     const check = checkDay(publishedDayOf(world, date, [result.plan]), { timeZone: TIME_ZONE, defaultCompactionFactor: FLEET.compaction });
-    return { routes, unplaced: result.plan.unassigned.filter((u) => u.category !== 'worth').length, check, iterations };
+    return { plan: result.plan, planAtMs, routes, unplaced: result.plan.unassigned.filter((u) => u.category !== 'worth').length, check, iterations };
   }
 }
 
@@ -451,6 +575,69 @@ export async function routeRecorded(world: ReplayWorld, date: string, visits: re
   }
 }
 
+/** A vulgraad plan of a day (the 06:00 plan or a re-plan) and its routes as the trucks drive them. */
+interface VulgraadPlan {
+  plan: Plan;
+  planAtMs: number;
+  routes: RoutePlan[];
+  unplaced: number;
+  check: DayCheck;
+  iterations: number;
+}
+
+/** Readings and emptyings per cluster, as the planner reads them from the database. */
+interface Slice {
+  readings: Map<string, FillObservation[]>;
+  collections: Map<string, CollectionObservation[]>;
+}
+
+function append(into: Slice, from: Slice): void {
+  for (const key of ['readings', 'collections'] as const) {
+    const target = into[key] as Map<string, Array<FillObservation | CollectionObservation>>;
+    for (const [id, list] of from[key] as Map<string, Array<FillObservation | CollectionObservation>>) {
+      const known = target.get(id);
+      if (known) known.push(...list);
+      else target.set(id, [...list]);
+    }
+  }
+}
+
+/** What was unread, leaving nothing unread. */
+function drain(slice: Slice): Slice {
+  const out: Slice = { readings: new Map(slice.readings), collections: new Map(slice.collections) };
+  slice.readings.clear();
+  slice.collections.clear();
+  return out;
+}
+
+/** A truck's stops of the plan not yet driven, as route actions. */
+function remainingActions(plan: Plan, vehicleId: string): RouteAction[] {
+  const route = plan.routes.find((r) => r.vehicleId === vehicleId);
+  return (route?.stops ?? []).flatMap((stop): RouteAction[] =>
+    stop.doneAt !== null ? [] : stop.kind === 'container' && stop.containerId ? [{ kind: 'container', containerId: stop.containerId }] : stop.kind === 'disposal' ? [{ kind: 'disposal' }] : []);
+}
+
+/** The clusters with a stop not yet driven in the plan. */
+function openStops(plan: Plan): Set<string> {
+  const out = new Set<string>();
+  for (const route of plan.routes) for (const s of route.stops) if (s.containerId && s.doneAt === null) out.add(s.containerId);
+  return out;
+}
+
+/** Adds up what the trucks drove (those given no cluster did not leave). */
+function tally(runs: readonly TruckRun[], figures: WorkingFigures): void {
+  for (const run of runs) {
+    if (!run.hasWork) continue;
+    const r = run.record;
+    figures.trucks++;
+    figures.km += r.distanceM / 1000;
+    figures.unloads += r.unloads;
+    figures.forcedUnloads += r.forcedUnloads;
+    figures.unloadingH += (r.unloads * FLEET.unloadS) / 3600;
+    figures.breakH += (r.breaks * FLEET.breakMin) / 60;
+  }
+}
+
 interface WorkingFigures extends DayFigures {
   overflowIds: Set<string>;
 }
@@ -458,7 +645,7 @@ interface WorkingFigures extends DayFigures {
 function emptyFigures(date: string): WorkingFigures {
   return {
     date, km: 0, disposalKm: 0, depotKm: 0, drivingH: 0, liftingH: 0, unloadingH: 0, breakH: 0, lifts: 0, emptyings: 0, overflowEmptyings: 0, kg: 0, clusterDaysOver: 0,
-    trucks: 0, unloads: 0, forcedUnloads: 0, unplaced: 0, fills: [], check: { overShift: 0, overloaded: 0, doubleBooked: 0, mustMissed: 0, timeline: 0 }, solveIterations: 0, overflowIds: new Set(),
+    trucks: 0, unloads: 0, forcedUnloads: 0, unplaced: 0, fills: [], check: { overShift: 0, overloaded: 0, doubleBooked: 0, mustMissed: 0, timeline: 0 }, solveIterations: 0, replans: 0, replanStopsAdded: 0, replansFailed: 0, replanAlerts: { containerFull: 0, predictedOverflow: 0 }, overflowIds: new Set(),
   };
 }
 

@@ -54,7 +54,7 @@ export function replayMarkdown(input: ReplayReportInput): string {
   const lines: string[] = [
     `# Replay of Amsterdam's recorded residual collection${tuning ? ' (TUNING SEEDS: not a reported result)' : ''}`,
     '',
-    `Made by \`${input.command}\`: ${world.record.dates[0]} to ${world.record.dates.at(-1)} (${world.record.dates.length} days, the first ${options.warmupDays} a warm-up driven as recorded by both), ${world.containers.length} clusters, ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.map((x) => x.seed).join(', ')}), solver budget ${budgetText(options.budget)} per plan. ${f0(input.cpuS)} s of CPU; load average ${input.load[0].map(f1).join(' ')} at the start, ${input.load[1].map(f1).join(' ')} at the end.`,
+    `Made by \`${input.command}\`: ${world.record.dates[0]} to ${world.record.dates.at(-1)} (${world.record.dates.length} days, the first ${options.warmupDays} a warm-up driven as recorded by both), ${world.containers.length} clusters, ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.map((x) => x.seed).join(', ')}), solver budget ${budgetText(options.budget)} per plan (re-plans during the day included), vulgraad ${options.replan === false ? 'planning once at 06:00 (`--no-replan`)' : 're-planning during the day on the alert rules as the service does'}. ${f0(input.cpuS)} s of CPU; load average ${input.load[0].map(f1).join(' ')} at the start, ${input.load[1].map(f1).join(' ')} at the end.`,
     '',
     '```',
     input.line,
@@ -105,6 +105,9 @@ export function replayMarkdown(input: ReplayReportInput): string {
     row('unloadings', (p) => p.unloadsPerDay, f1),
     row('unloadings forced mid-plan by a full truck (all days)', (p) => p.forcedUnloads, f1),
     row('clusters left unplaced (all days)', (p) => p.unplaced, f1),
+    row('re-plans during the day on the alerts', (p) => p.replansPerDay, f1),
+    row('cluster stops those re-plans added', (p) => p.replanStopsAddedPerDay, f1),
+    row('re-plans the solver refused (all days)', (p) => p.replansFailed, f1),
     row('faults found by the independent day check (all days)', (p) => p.checkFaults, f0),
     row(`CO2 kg (${CO2_KG_PER_KM} kg/km)`, (p) => p.co2KgPerDay, f0),
     '',
@@ -113,6 +116,7 @@ export function replayMarkdown(input: ReplayReportInput): string {
     '| seed | km ratio | hours ratio | lifts ratio | vulgraad service % | record service % | vulgraad cluster-days over | record cluster-days over |',
     '|---|---|---|---|---|---|---|---|',
     ...seeds.map((x) => `| ${x.seed} | ${f3(x.kmRatio)} | ${f3(x.hoursRatio)} | ${f3(x.liftsRatio)} | ${f2(x.vulgraad.servicePct)} | ${f2(x.recorded.servicePct)} | ${x.vulgraad.clusterDaysOver} | ${x.recorded.clusterDaysOver} |`),
+    ...replanDays(input.raw),
     '',
     '## How the replay works',
     '',
@@ -194,4 +198,28 @@ function budgetText(b: SolverBudget): string {
 
 function clock(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** Per measured day, vulgraad's re-plans during the day and the cluster stops they added (means over the seeds); nothing without re-plans. */
+function replanDays(raw: readonly SeedResult[]): string[] {
+  const byDate = new Map<string, { replans: number; added: number; failed: number; n: number }>();
+  for (const r of raw) {
+    for (const d of r.vulgraad.days) {
+      const e = byDate.get(d.date) ?? { replans: 0, added: 0, failed: 0, n: 0 };
+      e.replans += d.replans ?? 0;
+      e.added += d.replanStopsAdded ?? 0;
+      e.failed += d.replansFailed ?? 0;
+      e.n++;
+      byDate.set(d.date, e);
+    }
+  }
+  if (![...byDate.values()].some((e) => e.replans + e.failed > 0)) return [];
+  return [
+    '',
+    '### vulgraad re-plans during the day, per day (means over the seeds)',
+    '',
+    '| date | re-plans | cluster stops added | re-plans refused |',
+    '|---|---|---|---|',
+    ...[...byDate].map(([date, e]) => `| ${date} | ${(e.replans / e.n).toFixed(1)} | ${(e.added / e.n).toFixed(1)} | ${(e.failed / e.n).toFixed(1)} |`),
+  ];
 }

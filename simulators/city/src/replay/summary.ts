@@ -33,6 +33,10 @@ export interface PolicySummary {
   unplaced: number;
   checkFaults: number;
   co2KgPerDay: number;
+  /** Re-plans during the day on the alerts, the cluster stops they added, and those the solver refused (0 for the record and without re-plans). */
+  replansPerDay: number;
+  replanStopsAddedPerDay: number;
+  replansFailed: number;
 }
 
 /** Kilograms of CO2 per km of a diesel refuse truck on a round: the figure and source of sim:value (simulators/city/src/metrics.ts). */
@@ -78,6 +82,10 @@ export function summarise(result: PolicyResult, clusters: number): PolicySummary
     unplaced: sum((d) => d.unplaced),
     checkFaults: sum((d) => d.check.overShift + d.check.overloaded + d.check.doubleBooked + d.check.mustMissed + d.check.timeline),
     co2KgPerDay: km * CO2_KG_PER_KM,
+    // Runs saved before the replay re-planned during the day lack these fields.
+    replansPerDay: sum((d) => d.replans ?? 0) / n,
+    replanStopsAddedPerDay: sum((d) => d.replanStopsAdded ?? 0) / n,
+    replansFailed: sum((d) => d.replansFailed ?? 0),
   };
 }
 
