@@ -41,6 +41,7 @@ import { spawnIngest, type IngestProcess } from '../../test/ingest/ingest-proces
 import { startPrivateBroker, type PrivateBroker } from '../../test/ingest/private-broker';
 import { describeCpu, sampleCpu } from '../ingest/proc-stat';
 import { spawnService, type ServiceProcess } from '../live/gateway-process';
+import { runMain } from '../run-main';
 
 const TRUCKS = Number(process.env.BENCH_FLEET_TRUCKS ?? 500);
 const READINGS = Number(process.env.BENCH_FLEET_READINGS ?? 5000);
@@ -256,10 +257,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -28,12 +28,14 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { systemClock } from '@vulgraad/contracts';
-import { ContainersRepository, createScratchDatabase, DevicesRepository, type ScratchDatabase } from '@vulgraad/database';
+import { createScratchDatabase } from '@vulgraad/database';
 import { RedisEventBus } from '@vulgraad/events';
 import { buildNativeReading, decodeUplink, DEFAULT_QUALITY_THRESHOLDS } from '@vulgraad/payloads';
 import { IngestMetrics } from '../../apps/ingest/src/ingest.metrics';
 import { type InboundMessage, IngestPipeline } from '../../apps/ingest/src/ingest.pipeline';
 import { sampleCpu } from './proc-stat';
+import { runMain } from '../run-main';
+import { backendCpu, seedSensorGrid } from './scratch-sensors';
 
 const SIZES = (process.env.BENCH_BATCH_SIZES ?? '10,50,200').split(',').map(Number);
 const READINGS = Number(process.env.BENCH_BATCH_READINGS ?? 20_000);
@@ -48,26 +50,6 @@ const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-async function seed(scratch: ScratchDatabase): Promise<string[]> {
-  const containers = await new ContainersRepository(scratch.db).upsert(
-    Array.from({ length: CONTAINERS }, (_, i) => ({
-      id: `ib${run}-${i}`, externalRef: `ib${run}-${i}`, lng: 4.9 + (i % 100) / 1000, lat: 52.3 + Math.floor(i / 100) / 1000,
-      district: `d${i % 12}`, wasteType: 'residual', volumeL: 1100, depthMm: 1500,
-    })),
-  );
-  const devices = await new DevicesRepository(scratch.db).upsert(containers.map((c) => ({ externalRef: `${c.id}-s`, reportingIntervalS: 600 })));
-  await scratch.db.query(
-    `INSERT INTO device_bindings (device_id, container_id, valid_from) SELECT d, c, now() - interval '30 days' FROM unnest($1::text[], $2::text[]) AS u (d, c)`,
-    [devices.map((d) => d.id), containers.map((c) => c.id)],
-  );
-  return devices.map((d) => d.externalRef);
-}
-
-async function backendCpu(scratch: ScratchDatabase): Promise<Map<number, number>> {
-  const { rows } = await scratch.db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
-  return new Map(rows.map((r) => [r.pid, sampleCpu(r.pid).cpuSeconds] as [number, number]).filter(([, cpu]) => Number.isFinite(cpu)));
-}
-
 async function main(): Promise<void> {
   Logger.overrideLogger(['warn', 'error']);
   log(`ingest-batch: ${CONTAINERS} containers, ${READINGS} readings per batch size; ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), load ${load()}`);
@@ -75,7 +57,7 @@ async function main(): Promise<void> {
   // Channels of this run's own: a service of another run on the same Redis would otherwise get these states.
   const bus = new RedisEventBus(REDIS_URL, `bench-batch-${run}:events:`);
   try {
-    const devices = await seed(scratch);
+    const devices = await seedSensorGrid(scratch, CONTAINERS, `ib${run}`);
     const seqs = new Uint32Array(devices.length);
     let next = 0;
     const messages = (count: number, acked: () => void): InboundMessage[] =>
@@ -92,7 +74,7 @@ async function main(): Promise<void> {
         thresholds: DEFAULT_QUALITY_THRESHOLDS,
       });
       const batches = Math.max(1, Math.floor((warmUp ? CONTAINERS : READINGS) / size));
-      const pgBefore = await backendCpu(scratch);
+      const pgBefore = await backendCpu(scratch, true);
       const before = sampleCpu(process.pid);
       for (let b = 0; b < batches; b++) {
         let left = size;
@@ -104,7 +86,7 @@ async function main(): Promise<void> {
       }
       await pipeline.drain(10_000);
       const after = sampleCpu(process.pid);
-      const pgAfter = await backendCpu(scratch);
+      const pgAfter = await backendCpu(scratch, true);
       let pg = 0;
       for (const [pid, cpu] of pgAfter) pg += cpu - (pgBefore.get(pid) ?? 0);
       const cpu = after.cpuSeconds - before.cpuSeconds;
@@ -123,7 +105,7 @@ async function main(): Promise<void> {
       thresholds: DEFAULT_QUALITY_THRESHOLDS,
     });
     let acked = 0;
-    const pgBefore = await backendCpu(scratch);
+    const pgBefore = await backendCpu(scratch, true);
     const before = sampleCpu(process.pid);
     const t0 = Date.now();
     let sent = 0;
@@ -136,7 +118,7 @@ async function main(): Promise<void> {
     while (acked < sent) await new Promise((resolve) => setTimeout(resolve, 5));
     await pipeline.drain(10_000);
     const after = sampleCpu(process.pid);
-    const pgAfter = await backendCpu(scratch);
+    const pgAfter = await backendCpu(scratch, true);
     let pg = 0;
     for (const [pid, cpu] of pgAfter) pg += cpu - (pgBefore.get(pid) ?? 0);
     const batches = Number(metrics.snapshot().batches);
@@ -150,10 +132,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -22,13 +22,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { ContainersRepository, createScratchDatabase, DevicesRepository, type ScratchDatabase } from '@vulgraad/database';
+import { createScratchDatabase } from '@vulgraad/database';
 import { RedisEventBus } from '@vulgraad/events';
 import { buildNativeReading } from '@vulgraad/payloads';
 import mqtt from 'mqtt';
 import { spawnIngest } from '../../test/ingest/ingest-process';
 import { startPrivateBroker } from '../../test/ingest/private-broker';
 import { describeCpu, sampleCpu } from './proc-stat';
+import { runMain } from '../run-main';
+import { backendCpu, seedSensorGrid } from './scratch-sensors';
 
 const RATE = Number(process.env.BENCH_LIVE_RATE ?? 5000);
 const CONTAINERS = Number(process.env.BENCH_LIVE_CONTAINERS ?? 10_000);
@@ -41,28 +43,6 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-/** Containers with one native sensor each, bound in one statement; returns the sensors' references. */
-async function seed(scratch: ScratchDatabase): Promise<string[]> {
-  const containers = await new ContainersRepository(scratch.db).upsert(
-    Array.from({ length: CONTAINERS }, (_, i) => ({
-      id: `ip${run}-${i}`, externalRef: `ip${run}-${i}`, lng: 4.9 + (i % 100) / 1000, lat: 52.3 + Math.floor(i / 100) / 1000,
-      district: `d${i % 12}`, wasteType: 'residual', volumeL: 1100, depthMm: 1500,
-    })),
-  );
-  const devices = await new DevicesRepository(scratch.db).upsert(containers.map((c) => ({ externalRef: `${c.id}-s`, reportingIntervalS: 600 })));
-  await scratch.db.query(
-    `INSERT INTO device_bindings (device_id, container_id, valid_from) SELECT d, c, now() - interval '30 days' FROM unnest($1::text[], $2::text[]) AS u (d, c)`,
-    [devices.map((d) => d.id), containers.map((c) => c.id)],
-  );
-  return devices.map((d) => d.externalRef);
-}
-
-/** CPU seconds of the PostgreSQL backends serving the scratch database, by pid. */
-async function backendCpu(scratch: ScratchDatabase): Promise<Map<number, number>> {
-  const { rows } = await scratch.db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-  return new Map(rows.map((r) => [r.pid, sampleCpu(r.pid).cpuSeconds] as [number, number]).filter(([, cpu]) => Number.isFinite(cpu)));
-}
-
 async function main(): Promise<void> {
   const batchWait = process.env.INGEST_BATCH_WAIT_MS ?? '10';
   log(`ingest-paced: ${CONTAINERS} containers, ${RATE} readings/s for ${SECONDS} s, ingest batch wait ${batchWait} ms; ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), load ${load()}`);
@@ -71,7 +51,7 @@ async function main(): Promise<void> {
   const topicPrefix = `bench-paced-${run}/`;
   let publisher: mqtt.MqttClient | null = null;
   let tap: RedisEventBus | null = null;
-  const devices = await seed(scratch);
+  const devices = await seedSensorGrid(scratch, CONTAINERS, `ip${run}`);
   const ingest = await spawnIngest({
     DATABASE_URL: scratch.url,
     REDIS_URL,
@@ -162,10 +142,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

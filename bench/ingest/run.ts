@@ -51,6 +51,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { type IngestProcess, spawnIngest } from '../../test/ingest/ingest-process';
 import { type PrivateBroker, startPrivateBroker } from '../../test/ingest/private-broker';
 import { describeCpu, sampleCpu } from './proc-stat';
+import { backendCpu } from './scratch-sensors';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const MESSAGES = Number(process.env.BENCH_INGEST_MESSAGES ?? 200_000);
@@ -175,16 +176,6 @@ function ingestEnv(scratch: ScratchDatabase, prefix: string, extra: Record<strin
     ...extra,
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INGEST_')) as Array<[string, string]>),
   };
-}
-
-/**
- * CPU of the PostgreSQL backends serving the scratch database (the ingest's
- * connections), by pid: the database's share of a reading runs on the same
- * two cores. A backend that starts during the run counts from zero.
- */
-async function backendCpu(scratch: ScratchDatabase): Promise<Map<number, number>> {
-  const { rows } = await scratch.db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-  return new Map(rows.map((r) => [r.pid, sampleCpu(r.pid).cpuSeconds] as [number, number]).filter(([, cpu]) => Number.isFinite(cpu)));
 }
 
 /** The backends' CPU seconds between two backendCpu() calls. */

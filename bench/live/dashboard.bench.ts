@@ -22,6 +22,7 @@ import type { ContainerStateChanged } from '@vulgraad/contracts';
 import { loginAs, openBrowser } from '../../test/browser/support/browser';
 import { ADMIN_PASSWORD, startGateway } from '../../test/gateway/support/gateway-app';
 import { seedGeneratedCity } from '../../test/browser/support/stack';
+import { runMain } from '../run-main';
 
 const CONTAINERS = Number(process.env.BENCH_DASHBOARD_CONTAINERS ?? 10_000);
 const RATE = Number(process.env.BENCH_DASHBOARD_RATE ?? 100);
@@ -139,10 +140,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -52,6 +52,7 @@ import { spawnIngest, type IngestProcess } from '../../test/ingest/ingest-proces
 import { startPrivateBroker, type PrivateBroker } from '../../test/ingest/private-broker';
 import { describeCpu, sampleCpu } from '../ingest/proc-stat';
 import { spawnService, type ServiceProcess } from './gateway-process';
+import { runMain } from '../run-main';
 
 const RATE = Number(process.env.BENCH_LIVE_RATE ?? 5000);
 const CLIENTS = Number(process.env.BENCH_LIVE_CLIENTS ?? 200);
@@ -350,10 +351,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);
