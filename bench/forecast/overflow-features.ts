@@ -25,7 +25,9 @@
  * half (as the bench chooses it), and the fit on all cases themselves is
  * printed as an upper bound.
  */
-import { createForecaster, truthDrops, type FillObservation, type ForecastSettings, type RecordedContainer } from '@vulgraad/forecasting';
+import { createForecaster, lowerBound, truthDrops, type FillObservation, type ForecastSettings, type RecordedContainer } from '@vulgraad/forecasting';
+
+const byTime = (item: { atMs: number }): number => item.atMs;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -62,14 +64,14 @@ export function overflowCases(container: RecordedContainer, settings: ForecastSe
   let lastOriginMs = -Infinity;
   const nearestScored = (atMs: number): (typeof scored)[number] | null => {
     let best: (typeof scored)[number] | null = null;
-    let lo = lowerBound(scored, atMs - HOUR_MS);
+    let lo = lowerBound(scored, atMs - HOUR_MS, byTime);
     for (; lo < scored.length && scored[lo]!.atMs <= atMs + HOUR_MS; lo++) {
       if (!best || Math.abs(scored[lo]!.atMs - atMs) < Math.abs(best.atMs - atMs)) best = scored[lo]!;
     }
     return best;
   };
   const readsFull = (fromMs: number, toMs: number): boolean => {
-    for (let k = lowerBound(scored, fromMs + 1); k < scored.length && scored[k]!.atMs <= toMs; k++) if (scored[k]!.fillPct >= 100) return true;
+    for (let k = lowerBound(scored, fromMs + 1, byTime); k < scored.length && scored[k]!.atMs <= toMs; k++) if (scored[k]!.fillPct >= 100) return true;
     return false;
   };
 
@@ -87,7 +89,7 @@ export function overflowCases(container: RecordedContainer, settings: ForecastSe
     if (origin.fillPct >= 100) continue;
     const end = nearestScored(originMs + DAY_MS);
     if (!end) continue;
-    const k = lowerBound(drops, originMs + 1);
+    const k = lowerBound(drops, originMs + 1, byTime);
     if (k < drops.length && drops[k]!.atMs <= end.atMs) continue;
 
     const p = forecaster.overflowProbability(model, originMs + DAY_MS, originMs);
@@ -128,7 +130,7 @@ export function overflowCases(container: RecordedContainer, settings: ForecastSe
     let previousTop = 0;
     const previousStart = emptyings[emptyings.length - 2];
     if (previousStart !== undefined) {
-      for (let j = lowerBound(scored, previousStart); j < scored.length && scored[j]!.atMs < lastEmptiedMs; j++) previousTop = Math.max(previousTop, scored[j]!.fillPct);
+      for (let j = lowerBound(scored, previousStart, byTime); j < scored.length && scored[j]!.atMs < lastEmptiedMs; j++) previousTop = Math.max(previousTop, scored[j]!.fillPct);
     }
     let cameIn = 0;
     for (let j = o; j > 0 && scored[j]!.atMs > originMs - DAY_MS; j--) {
@@ -278,17 +280,6 @@ function solve(matrix: number[][], vector: number[]): number[] {
     }
   }
   return a.map((row, i) => (Math.abs(row[i]!) < 1e-12 ? 0 : row[n]! / row[i]!));
-}
-
-function lowerBound(sorted: ReadonlyArray<{ atMs: number }>, atMs: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.atMs < atMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const weekdayFormat = new Map<string, Intl.DateTimeFormat>();

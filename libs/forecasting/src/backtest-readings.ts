@@ -1,6 +1,7 @@
 import { detectEmptyings, matchEvents, truthDrops, type LevelPoint } from './emptying';
 import type { FillForecaster } from './fill-forecaster';
 import type { ContainerHistory, FillModel, FillObservation } from './types';
+import { lowerBound } from './sorted';
 
 const HOUR_MS = 3_600_000;
 
@@ -147,7 +148,7 @@ export function backtestReadings(histories: readonly ContainerHistory[], competi
     let lastOriginMs = -Infinity;
     const firstMs = scored[0]!.atMs;
     const dropBetween = (fromMs: number, toMs: number): boolean => {
-      const k = lowerBound(drops, fromMs + 1);
+      const k = lowerBound(drops, fromMs + 1, (atMs) => atMs);
       return k < drops.length && (drops[k] as number) <= toMs;
     };
 
@@ -245,27 +246,9 @@ export function backtestReadings(histories: readonly ContainerHistory[], competi
   };
 }
 
-/** First index whose value is >= `value` (values sorted ascending). */
-function lowerBound(values: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((values[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The reading closest to `atMs` within the tolerance (readings sorted by time). */
 function nearest<T extends FillObservation>(sorted: readonly T[], atMs: number, toleranceMs: number): T | null {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.atMs < atMs) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(sorted, atMs, (r) => r.atMs);
   let best: T | null = null;
   for (const k of [lo - 1, lo]) {
     const candidate = sorted[k];

@@ -10,3 +10,4 @@ export { backtestReadings, type ReadingsBacktestOptions, type ReadingsBacktestRe
 export { detectEmptyings, truthDrops, matchEvents, medianOfThree, median3, isEmptyingDrop, DEFAULT_EMPTYING_RULE, DROP_TRUTH, type EmptyingRule, type LevelPoint } from './emptying';
 export { parseFillReadingsCsv, parseTime, type RecordedContainer, type RejectedRow, type FillReadingsFile } from './read-fill-csv';
 export { createForecaster, forecastOptions, forecastSettingsFrom, type ForecastSettings } from './forecast-settings';
+export { lowerBound } from './sorted';
