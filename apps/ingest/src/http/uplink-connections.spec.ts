@@ -163,6 +163,28 @@ describe('serveUplinksLean', () => {
     expect(text).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n[^]*\r\n\r\n\{"message":"failed"\}$/);
   });
 
+  it('ends a connection whose request does not arrive whole within headersTimeout, however often its bytes trickle in', async () => {
+    const s = await start(() => ({ status: 200, body: {} }));
+    server = s.server;
+    s.server.headersTimeout = 300;
+    const socket = net.connect(s.port, '127.0.0.1');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    const head = post('{}');
+    let sent = 0;
+    // One byte every 50 ms: never idle for the 300 ms of the socket's timeout, and 2 s for the whole head.
+    const drip = setInterval(() => {
+      if (sent < head.length - 4 && !socket.destroyed) socket.write(head[sent++] as string);
+    }, 50);
+    try {
+      await closed;
+    } finally {
+      clearInterval(drip);
+    }
+    expect(sent).toBeLessThan(head.length - 4);
+    expect(s.lean).toEqual([]);
+  });
+
   it('lets server.close() end an idle kept connection instead of waiting for it', async () => {
     const s = await start(() => ({ status: 200, body: {} }));
     // No keep-alive timeout: the connection would stay open for good unless close() ends it.

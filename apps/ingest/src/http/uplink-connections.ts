@@ -167,6 +167,8 @@ class LeanConnection {
   /** A request is being answered: the next is not read before its answer is written. */
   private busy = false;
   private served = 0;
+  /** When the first bytes of the request being read arrived (0 = none held): a request must be whole within the server's headersTimeout. */
+  private requestSinceMs = 0;
   private closing = false;
   private ended = false;
   private gone = false;
@@ -202,6 +204,7 @@ class LeanConnection {
   }
 
   private data(chunk: Buffer): void {
+    if (this.buffered === null) this.requestSinceMs = Date.now();
     this.buffered = this.buffered === null ? chunk : Buffer.concat([this.buffered, chunk]);
     if (this.busy) {
       // Requests sent ahead of their answers wait; past a request's worth of bytes the socket stops being read.
@@ -236,11 +239,16 @@ class LeanConnection {
       return;
     }
     if (read.kind === 'more') {
-      if (this.ended) this.socket.destroy();
-      else this.socket.setTimeout(this.server.headersTimeout);
+      // The idle timeout alone would let a sender that drips a byte now and then hold the connection for good:
+      // like Node's server, the whole request has headersTimeout from its first byte.
+      const deadline = this.server.headersTimeout;
+      if (this.ended || (deadline > 0 && Date.now() - this.requestSinceMs > deadline)) this.socket.destroy();
+      else this.socket.setTimeout(deadline);
       return;
     }
     this.buffered = read.end < bytes.length ? bytes.subarray(read.end) : null;
+    // Bytes of the next request already held: its clock starts now.
+    this.requestSinceMs = this.buffered === null ? 0 : Date.now();
     if (this.socket.isPaused()) this.socket.resume();
     this.busy = true;
     this.socket.setTimeout(0);
