@@ -9,9 +9,9 @@ import { idleProcessScheduling, lowerProcessPriority } from './thread-priority';
 // helper threads of that process: in a process of its own, all of them run
 // at background priority, so a solve beside the ingest and the gateway takes
 // only the CPU they leave. Its main thread passes messages and stops searches.
-// Under SCHED_IDLE where chrt can set it (Linux with util-linux): only the
-// CPU nobody else wants; else at nice 19, which still takes a small share of
-// a busy CPU.
+// Under SCHED_IDLE where chrt can set it (Linux with util-linux): little
+// more than the CPU the others leave; else at nice 19, which still takes a
+// small share of a busy CPU.
 lowerProcessPriority();
 idleProcessScheduling();
 

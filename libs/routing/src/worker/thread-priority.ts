@@ -69,7 +69,8 @@ export function schedulingPolicy(threadId: number = process.pid): number {
  * it: os.setPriority sets the nice value only). Below even nice 19: a thread
  * at nice 19 still weighs 15 against 1,024 and gets its slice of a busy CPU
  * (the ingest and the gateway wait behind it for a few milliseconds at a
- * time), one under SCHED_IDLE runs only when nothing else wants the CPU.
+ * time); one under SCHED_IDLE weighs 3 and is preempted at once by any
+ * ordinary thread that wakes, so it runs on what the others leave.
  * Threads started afterwards inherit the policy from the thread that starts
  * them. Needs no privilege. Returns false where there is no chrt (or not
  * Linux) or it refuses; the nice value of lowerProcessPriority stays the
