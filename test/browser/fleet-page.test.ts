@@ -67,10 +67,16 @@ maybe('the sensors-and-onboarding page in a real browser', () => {
     expect(await page.getAttribute('#form-device input[name=containerId]', 'placeholder')).toBe('koppelen aan (mag)');
 
     await page.fill('#form-device input[name=externalRef]', 'page-dutch-sensor');
-    await page.uncheck('#form-device input[name=secret]');
+    await page.check('#form-device input[name=secret]');
     await page.click('#form-device button[type=submit]');
     await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('#onboard-result')?.textContent.includes('page-dutch-sensor') === true);
-    expect(await page.textContent('#onboard-result')).toMatch(/^sensor page-dutch-sensor geregistreerd \(id /);
+    const result = (await page.textContent('#onboard-result'))!;
+    expect(result).toMatch(/^sensor page-dutch-sensor geregistreerd \(id /);
+    // The server's notes (broker, HTTP door, the secret) in the page's language, not the API's English.
+    expect(result).toContain('de ingebouwde broker toetst aanmeldingen meteen aan het register');
+    expect(result).toContain('HTTP: POST /uplinks/devices/page-dutch-sensor met header X-Vulgraad-Secret');
+    expect(result).toContain('één keer getoond, gehasht opgeslagen');
+    expect(result).not.toMatch(/shown once|nothing to reload|with header/);
 
     await page.selectOption('#lang', 'en');
     expect(await page.textContent('[data-testid=fleet-health] h2')).toBe('Sensor fleet health');

@@ -58,9 +58,11 @@ describe('onboarding through the API with Mosquitto', () => {
   it('a device secret set through the API logs in to the running Mosquitto; a new one shuts the old one out', async () => {
     const [device] = await seedDevices(scratch.db, uniqueName('mq'), 1);
     await expect(connect(device!.externalRef, 'anything')).rejects.toThrow();
-    const issued = await call<{ secret: string; broker: string }>(`${gw.url}/api/devices/${device!.deviceId}/secret`, { token, method: 'POST' });
+    const issued = await call<{ secret: string; broker: string; brokerState: { state: string; folder: string; pid: number } }>(`${gw.url}/api/devices/${device!.deviceId}/secret`, { token, method: 'POST' });
     expect(issued.status).toBe(201);
     expect(issued.body.broker).toMatch(/told to read them/);
+    // The same, for a page to say in its own language.
+    expect(issued.body.brokerState).toEqual({ state: 'reloaded', folder: broker.authDir, pid: expect.any(Number) });
     expect(readFileSync(path.join(broker.authDir, 'passwd'), 'utf8')).toContain(`${device!.externalRef}:$7$`);
     // SIGHUP is handled by Mosquitto's loop a moment later.
     await waitFor(async () => {

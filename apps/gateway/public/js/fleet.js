@@ -2,7 +2,7 @@
 // The sensors-and-onboarding page: fleet health for operations staff and the
 // onboarding forms. It uses the dashboard's login (the same token) and the REST API only.
 import { Api, ApiError } from './api.js';
-import { formatTime, i18n, startLanguage, t } from './i18n.js';
+import { formatTime, hasWord, i18n, startLanguage, t } from './i18n.js';
 
 const api = new Api(() => showLogin());
 const $ = (id) => document.getElementById(id);
@@ -103,6 +103,13 @@ async function exportCsv() {
   URL.revokeObjectURL(link.href);
 }
 
+/** What the broker did with a changed login, in the page's language (the server's English note when the state is new to the page). */
+function brokerText(answer) {
+  const b = answer.brokerState;
+  const key = `sensors.broker.${b?.state}`;
+  return b && hasWord(key) ? t(key, { folder: b.folder ?? '', pid: b.pid ?? '', error: b.error ?? '' }) : answer.broker;
+}
+
 function show(lines, secret) {
   const out = $('onboard-result');
   out.replaceChildren();
@@ -134,7 +141,8 @@ async function registerDevice(event) {
   }
   if (v.secret) {
     const issued = await api.post(`/api/devices/${encodeURIComponent(device.id)}/secret`);
-    lines.push(t('sensors.brokerLogin', { user: issued.username }), issued.broker, `HTTP: ${issued.http}`, issued.note);
+    lines.push(t('sensors.brokerLogin', { user: issued.username }), brokerText(issued), t('sensors.httpDoor', { path: issued.httpPath }), t('sensors.deviceSecretNote'));
+    if (!issued.mosquittoCanHold) lines.push(t('sensors.mosquittoCannotHold', { ref: issued.username }));
     show(lines, issued.secret);
   } else {
     show(lines);
@@ -152,14 +160,14 @@ async function saveIntegration(event) {
   event.preventDefault();
   const v = values(event.target);
   const made = await api.post('/api/http-integrations', { name: v.name, kind: v.kind, applications: list(v.applications) });
-  show([t('sensors.integrationMade', { kind: made.kind, name: made.name, path: made.path }), t('sensors.configure', { json: JSON.stringify(made.configure, null, 2) }), made.note], made.secret);
+  show([t('sensors.integrationMade', { kind: made.kind, name: made.name, path: made.path }), t('sensors.configure', { json: JSON.stringify(made.configure, null, 2) }), t('sensors.integrationNote')], made.secret);
 }
 
 async function saveAccount(event) {
   event.preventDefault();
   const v = values(event.target);
   const made = await api.post('/api/mqtt-accounts', { username: v.username, kind: v.kind, applications: v.kind === 'service' ? undefined : list(v.applications) });
-  show([t('sensors.accountMade', { kind: made.kind, name: made.username }), made.broker, made.note], made.secret);
+  show([t('sensors.accountMade', { kind: t(`sensors.kind.${made.kind}`), name: made.username }), brokerText(made), t('sensors.passwordNote')], made.secret);
 }
 
 async function start() {

@@ -249,6 +249,15 @@ const WORDS = {
     'sensors.integrationMade': '{kind} integration {name}: POST {path}',
     'sensors.configure': 'configure: {json}',
     'sensors.accountMade': '{kind} account {name}',
+    'sensors.broker.embedded': 'the embedded broker checks logins against the registry as they come: nothing to reload',
+    'sensors.broker.written': 'files written to {folder}; reload Mosquitto (SIGHUP) for them to apply',
+    'sensors.broker.reloaded': 'files written to {folder}; Mosquitto (pid {pid}) told to read them',
+    'sensors.broker.not_signalled': 'files written to {folder}; Mosquitto could not be signalled ({error}): reload it by hand',
+    'sensors.httpDoor': 'HTTP: POST {path} with header X-Vulgraad-Secret',
+    'sensors.deviceSecretNote': 'shown once, stored hashed: put it in the device\'s configuration now',
+    'sensors.mosquittoCannotHold': '"{ref}" has characters Mosquitto\'s files cannot hold; only the embedded broker accepts it',
+    'sensors.passwordNote': 'the password: shown once, stored hashed',
+    'sensors.integrationNote': 'shown once: the secret goes into the network server\'s configuration now',
     'flag.silent': 'silent',
     'flag.battery_low': 'battery_low',
     'flag.battery_failing': 'battery_failing',
@@ -496,6 +505,15 @@ const WORDS = {
     'sensors.integrationMade': '{kind}-koppeling {name}: POST {path}',
     'sensors.configure': 'instellen: {json}',
     'sensors.accountMade': '{kind}-account {name}',
+    'sensors.broker.embedded': 'de ingebouwde broker toetst aanmeldingen meteen aan het register: niets te herladen',
+    'sensors.broker.written': 'bestanden geschreven naar {folder}; herlaad Mosquitto (SIGHUP) om ze te laten gelden',
+    'sensors.broker.reloaded': 'bestanden geschreven naar {folder}; Mosquitto (pid {pid}) gevraagd ze te lezen',
+    'sensors.broker.not_signalled': 'bestanden geschreven naar {folder}; Mosquitto kon geen signaal krijgen ({error}): herlaad hem met de hand',
+    'sensors.httpDoor': 'HTTP: POST {path} met header X-Vulgraad-Secret',
+    'sensors.deviceSecretNote': 'één keer getoond, gehasht opgeslagen: zet het nu in de configuratie van het apparaat',
+    'sensors.mosquittoCannotHold': '"{ref}" bevat tekens die de bestanden van Mosquitto niet kunnen bevatten; alleen de ingebouwde broker accepteert het',
+    'sensors.passwordNote': 'het wachtwoord: één keer getoond, gehasht opgeslagen',
+    'sensors.integrationNote': 'één keer getoond: het geheim gaat nu in de configuratie van de netwerkserver',
     'flag.silent': 'stil',
     'flag.battery_low': 'batterij laag',
     'flag.battery_failing': 'batterij faalt',
@@ -580,6 +598,11 @@ export function startLanguage(picker, rerender) {
 export function t(key, params = {}) {
   const text = WORDS[i18n.lang]?.[key] ?? WORDS.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (params[name] === undefined ? `{${name}}` : String(params[name])));
+}
+
+/** Whether the page has words for key (in English at least). */
+export function hasWord(key) {
+  return key in WORDS.en;
 }
 
 /** Fills every element with data-i18n (text), data-i18n-label (aria-label) or data-i18n-placeholder under root. */

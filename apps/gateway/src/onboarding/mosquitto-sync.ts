@@ -14,6 +14,20 @@ export interface MosquittoSyncOptions {
 }
 
 /**
+ * What a change of logins did to the broker: `state` (with folder, pid, error)
+ * for a page to say it in its own language, `note` the same in English.
+ */
+export interface BrokerSync {
+  written: boolean;
+  reloaded: boolean;
+  state: 'embedded' | 'written' | 'reloaded' | 'not_signalled';
+  folder?: string;
+  pid?: number;
+  error?: string;
+  note: string;
+}
+
+/**
  * Keeps Mosquitto's password and ACL files in step with the registry: after
  * each change of a login (device secret, MQTT account) the files are written
  * again (to a temporary name, then renamed, so Mosquitto never reads half a
@@ -33,14 +47,14 @@ export class MosquittoSync {
   }
 
   /** Writes the files and signals Mosquitto; one run at a time, in the order asked. */
-  sync(): Promise<{ written: boolean; reloaded: boolean; note: string }> {
+  sync(): Promise<BrokerSync> {
     const run = this.chain.then(() => this.write());
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async write(): Promise<{ written: boolean; reloaded: boolean; note: string }> {
-    if (!this.enabled) return { written: false, reloaded: false, note: 'the embedded broker checks logins against the registry as they come: nothing to reload' };
+  private async write(): Promise<BrokerSync> {
+    if (!this.enabled) return { written: false, reloaded: false, state: 'embedded', note: 'the embedded broker checks logins against the registry as they come: nothing to reload' };
     const files = mosquittoFiles(await new MqttAccountsRepository(this.db).list(), { topicPrefix: this.options.topicPrefix, generatedAt: new Date() });
     await mkdir(this.options.folder, { recursive: true });
     const entries: Array<[string, string]> = [
@@ -52,15 +66,17 @@ export class MosquittoSync {
       await keepOwnership(target, `${target}.tmp`);
       await rename(`${target}.tmp`, target);
     }
-    if (!this.options.pidFile) return { written: true, reloaded: false, note: `files written to ${this.options.folder}; reload Mosquitto (SIGHUP) for them to apply` };
+    const folder = this.options.folder;
+    if (!this.options.pidFile) return { written: true, reloaded: false, state: 'written', folder, note: `files written to ${folder}; reload Mosquitto (SIGHUP) for them to apply` };
     try {
       const pid = Number((await readFile(this.options.pidFile, 'utf8')).trim());
       if (!Number.isInteger(pid) || pid <= 1) throw new Error(`no pid in ${this.options.pidFile}`);
       process.kill(pid, 'SIGHUP');
-      return { written: true, reloaded: true, note: `files written to ${this.options.folder}; Mosquitto (pid ${pid}) told to read them` };
+      return { written: true, reloaded: true, state: 'reloaded', folder, pid, note: `files written to ${folder}; Mosquitto (pid ${pid}) told to read them` };
     } catch (error) {
       this.logger.warn({ msg: 'Mosquitto files written but not reloaded', err: error });
-      return { written: true, reloaded: false, note: `files written to ${this.options.folder}; Mosquitto could not be signalled (${(error as Error).message}): reload it by hand` };
+      const reason = (error as Error).message;
+      return { written: true, reloaded: false, state: 'not_signalled', folder, error: reason, note: `files written to ${folder}; Mosquitto could not be signalled (${reason}): reload it by hand` };
     }
   }
 }

@@ -9,7 +9,7 @@ import {
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/roles';
 import type { HttpIntegrationDto, LorawanApplicationDto, MqttAccountDto } from './onboarding.dto';
-import { MosquittoSync } from './mosquitto-sync';
+import { type BrokerSync, MosquittoSync } from './mosquitto-sync';
 
 /** -- Params: none. LoRaWAN applications with how many devices each has. */
 const LIST_APPLICATIONS = `
@@ -26,6 +26,9 @@ export interface SecretShownOnce {
   secret: string;
   note: string;
 }
+
+/** What a page needs to say what the broker did in its own language (BrokerSync without the English note). */
+const brokerState = ({ state, folder, pid, error }: BrokerSync) => ({ state, folder, pid, error });
 
 /**
  * Onboarding without stopping anything: device secrets, LoRaWAN applications
@@ -55,20 +58,24 @@ export class OnboardingService {
   }
 
   /** A new secret for a device: the old one stops working; the new one is returned once. */
-  async deviceSecret(user: AuthUser, deviceId: string): Promise<SecretShownOnce & { deviceId: string; username: string; broker: string; http: string }> {
+  async deviceSecret(user: AuthUser, deviceId: string): Promise<SecretShownOnce & { deviceId: string; username: string; broker: string; brokerState: ReturnType<typeof brokerState>; mosquittoCanHold: boolean; http: string; httpPath: string }> {
     const [device] = await new DevicesRepository(this.db).findByIds([deviceId]);
     if (!device) throw new DomainError('not_found', `device ${deviceId} does not exist`, 'id');
     const secret = generateSecret();
     await new MqttAccountsRepository(this.db).setDeviceSecret(device.externalRef, hashSecret(secret));
     await this.audit.record(user, 'device.secret', { type: 'device', id: device.id }, { externalRef: device.externalRef });
     const broker = await this.mosquitto.sync();
+    const mosquittoCanHold = SAFE_USERNAME.test(device.externalRef);
     return {
       deviceId: device.id,
       username: device.externalRef,
       secret,
-      note: `shown once, stored hashed: put it in the device's configuration now${SAFE_USERNAME.test(device.externalRef) ? '' : `; "${device.externalRef}" has characters Mosquitto's files cannot hold, only the embedded broker accepts it`}`,
+      note: `shown once, stored hashed: put it in the device's configuration now${mosquittoCanHold ? '' : `; "${device.externalRef}" has characters Mosquitto's files cannot hold, only the embedded broker accepts it`}`,
+      mosquittoCanHold,
       broker: broker.note,
+      brokerState: brokerState(broker),
       http: `POST /uplinks/devices/${encodeURIComponent(device.externalRef)} with header X-Vulgraad-Secret`,
+      httpPath: `/uplinks/devices/${encodeURIComponent(device.externalRef)}`,
     };
   }
 
@@ -93,7 +100,7 @@ export class OnboardingService {
   }
 
   /** Creates an MQTT account, or gives an existing one a new password (and kind, applications); the password is returned once. */
-  async setMqttAccount(user: AuthUser, dto: MqttAccountDto): Promise<SecretShownOnce & { username: string; kind: string; applications: string[] | null; broker: string }> {
+  async setMqttAccount(user: AuthUser, dto: MqttAccountDto): Promise<SecretShownOnce & { username: string; kind: string; applications: string[] | null; broker: string; brokerState: ReturnType<typeof brokerState> }> {
     const accounts = new MqttAccountsRepository(this.db);
     if (await accounts.isDeviceName(dto.username)) throw new DomainError('conflict', `${dto.username} is a device's reference; pick another user name`, 'username');
     const applications = dto.kind === 'service' ? null : (dto.applications ?? null);
@@ -101,7 +108,7 @@ export class OnboardingService {
     await accounts.upsertAccount({ username: dto.username, passwordHash: hashSecret(secret), kind: dto.kind, applications });
     await this.audit.record(user, 'mqtt_account.set', { type: 'mqtt_account', id: dto.username }, { kind: dto.kind, applications });
     const broker = await this.mosquitto.sync();
-    return { username: dto.username, kind: dto.kind, applications, secret, note: 'the password: shown once, stored hashed', broker: broker.note };
+    return { username: dto.username, kind: dto.kind, applications, secret, note: 'the password: shown once, stored hashed', broker: broker.note, brokerState: brokerState(broker) };
   }
 
   async deactivateMqttAccount(user: AuthUser, username: string) {
@@ -109,7 +116,7 @@ export class OnboardingService {
     if (rows.length === 0) throw new DomainError('not_found', `no active MQTT account ${username}`, 'username');
     await this.audit.record(user, 'mqtt_account.deactivate', { type: 'mqtt_account', id: username });
     const broker = await this.mosquitto.sync();
-    return { username, active: false, broker: broker.note };
+    return { username, active: false, broker: broker.note, brokerState: brokerState(broker) };
   }
 
   async httpIntegrations() {
