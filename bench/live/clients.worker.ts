@@ -5,6 +5,7 @@
  * published reading of that container at or before the state's time counts
  * as delivered to that client, with latency = receipt - publish.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
 
@@ -22,6 +23,8 @@ interface Init {
 
 const now = (): number => performance.timeOrigin + performance.now();
 const port = parentPort!;
+/** How late this thread's loop runs: a late client reads late, which the latencies count as the services'. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 const HISTOGRAM_STEP_MS = 0.1;
 /** Draining ends when no client got anything new for this long. */
@@ -129,6 +132,7 @@ async function init(message: Init): Promise<void> {
 
 /** Waits until every client has seen the latest reading of every container it watches, or the time is up. */
 async function drain(timeoutMs: number): Promise<void> {
+  loopDelay.disable();
   const end = now() + timeoutMs;
   // A client is behind on a container until it has a state as new as the container's last published reading.
   const newest = (idx: number): number => {
@@ -189,6 +193,8 @@ async function drain(timeoutMs: number): Promise<void> {
     gatewaySamples: gatewayLatencies.length,
     gatewayP50: gatewayAt(0.5),
     gatewayP99: gatewayAt(0.99),
+    loopDelayP99: Math.round(loopDelay.percentile(99) / 1e4) / 100,
+    loopDelayMax: Math.round(loopDelay.max / 1e4) / 100,
   });
 }
 
@@ -207,6 +213,7 @@ port.on('message', (message: { type: string } & Record<string, unknown>) => {
     for (let i = 0; i < flat.length; i += 3) tapAt.set(`${flat[i]!}:${flat[i + 1]!}`, flat[i + 2]!);
   } else if (message.type === 'warmup') {
     warmupEndTs = message.warmupEndTs as number;
+    loopDelay.enable();
   } else if (message.type === 'drain') {
     void drain(message.timeoutMs as number);
   }

@@ -7,6 +7,7 @@ import {
 import { ContainersRepository, ReadingsRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { PlansRepository } from '@vulgraad/planning';
+import { RecentDurations } from '@vulgraad/runtime';
 import { localDateOf } from '@vulgraad/time';
 import type { Server } from 'socket.io';
 import { districtsOfRoute, routeRoom, summarise, viewOfDistrict } from '../plans/plans.service';
@@ -64,6 +65,8 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   /** When each pending state arrived, and the recent time states spent in this process (arrival to emitted). */
   private readonly arrivedAt = new Map<string, number>();
   private readonly heldMs: number[] = [];
+  /** The recent ages of container states on arrival here (their measured time to then: the sensors', the ingest's and the bus's share). */
+  private readonly stateAgeMs = new RecentDurations();
   /** The recent ages of truck positions when handed to socket.io (their measured time to then: the trucks' and the ingest's share included). */
   private readonly positionAgeMs: number[] = [];
   /** Today's route progress, from the progress tracker once it runs. */
@@ -208,6 +211,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private onState(event: ContainerStateChanged): void {
     this.stats.statesIn++;
+    this.stateAgeMs.add(Date.now() - Date.parse(event.measuredAt));
     if (!this.registry.has(event.containerId)) {
       this.unknown.set(event.containerId, event);
       this.scheduleLookup();
@@ -232,7 +236,13 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     return quantiles(this.positionAgeMs);
   }
 
+  /** How old container states were when they arrived here, over the recent ones. */
+  stateAgeStats(): { samples: number; p50: number; p99: number; max: number } {
+    return this.stateAgeMs.quantiles();
+  }
+
   resetHeldStats(): void {
+    this.stateAgeMs.reset();
     this.heldMs.length = 0;
     this.positionAgeMs.length = 0;
   }
