@@ -82,7 +82,9 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(CONFIG) private readonly config: Config,
   ) {
     this.alerts = alerts;
-    this.coalescer = new Coalescer(config.gateway.liveFlushMs, (batch) => this.send(batch));
+    // A state that comes after a quiet interval goes at once: the ingest already sends its states in batches, and waiting a
+    // whole interval after each only added to every state's latency; the browsers still get at most one list per interval.
+    this.coalescer = new Coalescer(config.gateway.liveFlushMs, (batch) => this.send(batch), { leading: true });
     this.positions = new Coalescer(config.gateway.positionFlushMs, (batch) => this.sendPositions(batch));
   }
 
