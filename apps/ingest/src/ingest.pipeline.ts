@@ -442,15 +442,15 @@ export class IngestPipeline {
   /** Events go out in commit order of the batches' preparation, never blocking the next batch. */
   private publish(batch: Pending[], states: ContainerStateChanged[], rejects: RejectedMessage[]): void {
     const send = async (): Promise<void> => {
-      const sends: Array<Promise<void>> = [];
-      for (const state of states) sends.push(this.bus.publish('container.state', state));
-      for (const r of rejects) {
-        sends.push(this.bus.publish('reading.rejected', { topic: r.topic, reason: r.reason, detail: r.detail, receivedAt: r.receivedAt.toISOString() }));
-      }
-      const results = await Promise.allSettled(sends);
+      // One list per event name: on Redis one message for the batch's states, where one each cost a command and a message per state.
+      const lists: Array<[number, Promise<void>]> = [
+        [states.length, this.bus.publishAll('container.state', states)],
+        [rejects.length, this.bus.publishAll('reading.rejected', rejects.map((r) => ({ topic: r.topic, reason: r.reason, detail: r.detail, receivedAt: r.receivedAt.toISOString() })))],
+      ];
+      const results = await Promise.allSettled(lists.map(([, sent]) => sent));
       this.metrics.observePublished(batch, this.clock.now().getTime());
-      const failed = results.filter((r) => r.status === 'rejected').length;
-      if (failed > 0) this.logger.warn({ msg: 'events not published', failed, of: results.length });
+      const failed = results.reduce((sum, r, i) => sum + (r.status === 'rejected' ? lists[i]![0] : 0), 0);
+      if (failed > 0) this.logger.warn({ msg: 'events not published', failed, of: states.length + rejects.length });
     };
     this.publishChain = this.publishChain.then(send, send);
   }
