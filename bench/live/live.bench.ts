@@ -10,7 +10,11 @@
  * the reading (coalescing may fold several readings into one state: each
  * folded reading counts as delivered then). Two stages are timed on their
  * own as well: publish -> container.state on Redis (MQTT + ingest), and
- * container.state on Redis -> browser (gateway + socket.io). The last line is the result:
+ * container.state on Redis -> browser (gateway + socket.io). A line of hops
+ * follows a reading through the ingest's /stats/timings and the gateway's
+ * /api/live/stats (measured -> received, the batch wait, commit, events on
+ * Redis, arrival at the gateway, held there, at the client), with every
+ * process's event-loop delay and GC pauses. The last line is the result:
  *   live rate=<readings/s> clients=<n> p50_ms=<x> p99_ms=<x> lost=<n>
  * where lost = readings whose container state never reached some client
  * watching that container (every client must end with the latest state of
