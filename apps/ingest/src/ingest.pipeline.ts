@@ -144,7 +144,6 @@ export class IngestPipeline {
   /** Payload bytes of the messages held (pending and in flight). */
   private heldBytes = 0;
   private prepareChain: Promise<unknown> = Promise.resolve();
-  private publishChain: Promise<unknown> = Promise.resolve();
   private paused = false;
   private stopping = false;
   private lastCommitAt: Date | null = null;
@@ -439,19 +438,22 @@ export class IngestPipeline {
     for (const p of batch) p.message.settled?.(verdicts?.get(p) ?? STORED);
   }
 
-  /** Events go out in commit order of the batches' preparation, never blocking the next batch. */
+  /**
+   * The batch's events, handed to the bus at once, in commit order: the bus
+   * carries what it is handed in that order (one Redis connection), so a
+   * batch's events need not wait for the answer to the batch before, which
+   * under load queued them behind each other's round trips. Never blocks the next batch.
+   */
   private publish(batch: Pending[], states: ContainerStateChanged[], rejects: RejectedMessage[]): void {
-    const send = async (): Promise<void> => {
-      // One list per event name: on Redis one message for the batch's states, where one each cost a command and a message per state.
-      const lists: Array<[number, Promise<void>]> = [
-        [states.length, this.bus.publishAll('container.state', states)],
-        [rejects.length, this.bus.publishAll('reading.rejected', rejects.map((r) => ({ topic: r.topic, reason: r.reason, detail: r.detail, receivedAt: r.receivedAt.toISOString() })))],
-      ];
-      const results = await Promise.allSettled(lists.map(([, sent]) => sent));
+    // One list per event name: on Redis one message for the batch's states, where one each cost a command and a message per state.
+    const lists: Array<[number, Promise<void>]> = [
+      [states.length, this.bus.publishAll('container.state', states)],
+      [rejects.length, this.bus.publishAll('reading.rejected', rejects.map((r) => ({ topic: r.topic, reason: r.reason, detail: r.detail, receivedAt: r.receivedAt.toISOString() })))],
+    ];
+    void Promise.allSettled(lists.map(([, sent]) => sent)).then((results) => {
       this.metrics.observePublished(batch, this.clock.now().getTime());
       const failed = results.reduce((sum, r, i) => sum + (r.status === 'rejected' ? lists[i]![0] : 0), 0);
       if (failed > 0) this.logger.warn({ msg: 'events not published', failed, of: states.length + rejects.length });
-    };
-    this.publishChain = this.publishChain.then(send, send);
+    });
   }
 }
