@@ -10,7 +10,11 @@
  * the reading (coalescing may fold several readings into one state: each
  * folded reading counts as delivered then). Two stages are timed on their
  * own as well: publish -> container.state on Redis (MQTT + ingest), and
- * container.state on Redis -> browser (gateway + socket.io). The last line is the result:
+ * container.state on Redis -> browser (gateway + socket.io). A line of hops
+ * follows a reading through the ingest's /stats/timings and the gateway's
+ * /api/live/stats (measured -> received, the batch wait, commit, events on
+ * Redis, arrival at the gateway, held there, at the client), with every
+ * process's event-loop delay and GC pauses. The last line is the result:
  *   live rate=<readings/s> clients=<n> p50_ms=<x> p99_ms=<x> lost=<n>
  * where lost = readings whose container state never reached some client
  * watching that container (every client must end with the latest state of
@@ -40,6 +44,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { ProcessPauses } from '@vulgraad/runtime';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -91,7 +96,26 @@ interface WorkerResult {
   gatewaySamples: number;
   gatewayP50: number;
   gatewayP99: number;
+  /** The clients' worker thread: how late its event loop ran (ms). */
+  loopDelayP99: number;
+  loopDelayMax: number;
 }
+
+interface Quantiles {
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+interface PausesStats {
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  gcPauses: { count: number; totalMs: number; maxMs: number };
+}
+
+const q2 = (q: Quantiles | undefined): string => (q ? `${q.p50} / ${q.p99}` : '-');
+const pausesOf = (name: string, p: PausesStats | null | undefined): string =>
+  p ? `${name} loop delay p99 ${p.eventLoopDelayMs.p99} max ${p.eventLoopDelayMs.max}, GC ${p.gcPauses.count} pauses ${p.gcPauses.totalMs} ms (longest ${p.gcPauses.maxMs})` : `${name} -`;
 
 /**
  * CPU seconds of every thread of a process by the threads' scheduling class
@@ -259,6 +283,8 @@ async function main(): Promise<void> {
       tapped = [];
       worker!.postMessage({ type: 'tapped', batch }, [batch.buffer]);
     }, 10);
+    await fetch(`${ingest.baseUrl}/stats/timings/reset`, { method: 'POST' });
+    const benchPauses = new ProcessPauses();
     const cpuBefore = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then((res) => res.json() as Promise<{ cpuSeconds: number }>);
     await fetch(`${gateway.url}/api/live/stats/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     publisher = await mqtt.connectAsync(MQTT_URL, { clientId: `bench-live-pub-${run}`, protocolVersion: 5, clean: true });
@@ -306,6 +332,8 @@ async function main(): Promise<void> {
       await sleep(5);
     }
     const seconds = (now() - t0) / 1000;
+    const publisherPauses = benchPauses.snapshot();
+    benchPauses.stop();
     const machineAfter = { ingest: sampleCpu(ingest.child.pid), gateway: sampleCpu(gateway.child.pid), bench: sampleCpu(process.pid), planner: sampleCpu(planner?.child.pid) };
     const solveAfter = { planner: cpuByNice(planner?.child.pid), solver: cpuByNice(planner?.solverPid()) };
     if (planner) {
@@ -335,8 +363,16 @@ async function main(): Promise<void> {
     const complaints = ingest.logs.filter((l) => l.level === 'warn' || l.level === 'error');
     if (complaints.length > 0) log(`live: ingest logged ${complaints.length} warnings/errors, first: ${JSON.stringify(complaints.slice(0, 3))}`);
     const stats = await fetch(`${gateway.url}/api/live/stats`, { headers: { authorization: `Bearer ${token}` } }).then(
-      (res) => res.json() as Promise<Record<string, number> & { eventLoopDelayMs: { p50: number; p99: number; max: number }; heldMs: { p50: number; p99: number; max: number } }>,
+      (res) => res.json() as Promise<Record<string, number> & PausesStats & { heldMs: Quantiles; stateAgeMs: Quantiles }>,
     );
+    const ingestTimings = await fetch(`${ingest.baseUrl}/stats/timings`).then((res) => res.json() as Promise<PausesStats & { stagesMs: Record<string, Quantiles> }>).catch(() => null);
+    const st = ingestTimings?.stagesMs;
+    log(
+      `live: hops, ms p50 / p99: publish -> ingest received ${q2(st?.measuredToReceived)}; from receipt: batch taken ${q2(st?.receivedToBatch)}, committed ${q2(st?.receivedToCommitted)}, ` +
+        `events written to Redis ${q2(st?.receivedToPublished)}; publish -> gateway received ${q2(stats.stateAgeMs)}; held in the gateway ${q2(stats.heldMs)}; ` +
+        `Redis -> client ${r.gatewayP50.toFixed(1)} / ${r.gatewayP99.toFixed(1)}; publish -> client ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} (publish times in ms: the first hops are rounded to 1 ms)`,
+    );
+    log(`live: pauses while measuring: ${pausesOf('ingest', ingestTimings)}; ${pausesOf('gateway', stats)}; ${pausesOf('publisher', publisherPauses)}; clients' worker loop delay p99 ${r.loopDelayP99} max ${r.loopDelayMax}`);
     log(`live: gateway states in ${stats.statesIn}, stale ${stats.statesStale}, batches ${stats.batches}, states sent to rooms ${stats.statesOut}; cpu ${(stats.cpuSeconds - cpuBefore.cpuSeconds).toFixed(1)} s while publishing; event loop delay p50 ${stats.eventLoopDelayMs.p50} ms, p99 ${stats.eventLoopDelayMs.p99} ms, max ${stats.eventLoopDelayMs.max} ms; states held in the gateway (arrival to socket.io) p50 ${stats.heldMs.p50} ms, p99 ${stats.heldMs.p99} ms; clients got ${r.messages} messages with ${r.statesReceived} states`);
     log(`live: gateway stage (container.state on Redis -> browser) for ${r.gatewaySamples} (state, client) deliveries: p50 ${r.gatewayP50.toFixed(1)} ms, p99 ${r.gatewayP99.toFixed(1)} ms`);
     log(`live: ${r.samples} (reading, client) deliveries measured after warm-up; p50 ${r.p50.toFixed(1)} ms, p90 ${r.p90.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; lost pairs ${r.lostPairs} of ${r.expectedPairs}; the last deliveries came ${(r.drainMs / 1000).toFixed(1)} s after publishing stopped`);

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Post, Res, ServiceUnavailableException } from '@nestjs/common';
 import { DATABASE } from '@vulgraad/contracts';
 import type { Database } from '@vulgraad/database';
 import { HealthChecks, type ReadinessResponse } from '@vulgraad/runtime';
@@ -63,5 +63,17 @@ export class HealthController {
   @Get('stats')
   stats(): Record<string, unknown> {
     return { ...this.metrics.snapshot(), buffered: this.pipeline.buffered, brokerConnected: this.mqtt.client.connected };
+  }
+
+  /** Where the recent readings' time went (stage by stage), how late the event loop ran, and GC pauses. */
+  @Get('stats/timings')
+  timings(): Record<string, unknown> {
+    return this.metrics.timings();
+  }
+
+  @Post('stats/timings/reset')
+  @HttpCode(204)
+  resetTimings(): void {
+    this.metrics.resetTimings();
   }
 }

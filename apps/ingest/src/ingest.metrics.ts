@@ -1,4 +1,12 @@
+import type { ParseResult } from '@vulgraad/contracts';
+import { ProcessPauses, RecentDurations } from '@vulgraad/runtime';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the stage timings read of a message: when it was received, and the time its reading says it was measured. */
+interface TimedMessage {
+  message: { receivedAt: Date };
+  parsed: ParseResult;
+}
 
 /**
  * The ingest's counters, on a registry of its own so that several apps in
@@ -24,6 +32,20 @@ export class IngestMetrics {
   private receivedReported = 0;
   private bufferedNow = 0;
   private bufferedBytesNow = 0;
+  /**
+   * Where a reading's time goes on its way through, per message of the
+   * recent batches (ms, on the pipeline's clock): measured -> received (the
+   * sensor's and the broker's share, with any clock skew), received -> its
+   * batch taken (the batch wait), received -> committed, and received ->
+   * its events written to the bus.
+   */
+  private readonly stages = {
+    measuredToReceived: new RecentDurations(),
+    receivedToBatch: new RecentDurations(),
+    receivedToCommitted: new RecentDurations(),
+    receivedToPublished: new RecentDurations(),
+  };
+  private readonly pauses = new ProcessPauses();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -85,6 +107,34 @@ export class IngestMetrics {
       this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + n;
     }
     this.lastBatch = { rows: result.messages, seconds: result.seconds, committedAt: new Date().toISOString() };
+  }
+
+  /** The stage timings of a committed batch's messages: taken at startedAtMs, committed at committedAtMs. */
+  observeCommitted(batch: readonly TimedMessage[], startedAtMs: number, committedAtMs: number): void {
+    for (const { message, parsed } of batch) {
+      const receivedAtMs = message.receivedAt.getTime();
+      if (parsed.ok && parsed.reading.measuredAt) this.stages.measuredToReceived.add(receivedAtMs - parsed.reading.measuredAt.getTime());
+      this.stages.receivedToBatch.add(startedAtMs - receivedAtMs);
+      this.stages.receivedToCommitted.add(committedAtMs - receivedAtMs);
+    }
+  }
+
+  /** The same once the batch's events were written to the bus. */
+  observePublished(batch: readonly TimedMessage[], publishedAtMs: number): void {
+    for (const { message } of batch) this.stages.receivedToPublished.add(publishedAtMs - message.receivedAt.getTime());
+  }
+
+  /** Starts the stage timings, event-loop delay and GC pauses afresh (before a measurement). */
+  resetTimings(): void {
+    for (const stage of Object.values(this.stages)) stage.reset();
+    this.pauses.reset();
+  }
+
+  /** The stage timings, event-loop delay and GC pauses since the last reset. */
+  timings(): Record<string, unknown> {
+    const stages: Record<string, ReturnType<RecentDurations['quantiles']>> = {};
+    for (const [name, stage] of Object.entries(this.stages)) stages[name] = stage.quantiles();
+    return { stagesMs: stages, ...this.pauses.snapshot() };
   }
 
   countWriteFailure(): void {

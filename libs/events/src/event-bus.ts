@@ -9,6 +9,12 @@ export type EventHandler<E extends EventName> = (payload: EventMap[E]) => void |
  */
 export interface EventBus {
   publish<E extends EventName>(event: E, payload: EventMap[E]): Promise<void>;
+  /**
+   * Several events of one name at once, in order (the states of a committed
+   * batch): subscribers get them one by one, as from publish(), while the
+   * bus may carry them as one message.
+   */
+  publishAll<E extends EventName>(event: E, payloads: readonly EventMap[E][]): Promise<void>;
   /** Returns a function that removes the subscription. */
   subscribe<E extends EventName>(event: E, handler: EventHandler<E>): Promise<() => Promise<void>>;
   close(): Promise<void>;

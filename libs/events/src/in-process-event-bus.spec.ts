@@ -17,4 +17,16 @@ describe(InProcessEventBus.name, () => {
     expect(seen).toEqual(['t1']);
     expect(errors).toHaveLength(2);
   });
+
+  it('delivers the events of a list one by one, in order', async () => {
+    const sut = new InProcessEventBus();
+    const seen: string[] = [];
+    await sut.subscribe('vehicle.status', (p) => {
+      seen.push(p.vehicleId);
+    });
+    const status = (vehicleId: string) => ({ vehicleId, district: null, status: 'in_service' as const, at: '2026-01-01T00:00:00Z' });
+    await sut.publishAll('vehicle.status', [status('t1'), status('t2'), status('t3')]);
+    await sut.publishAll('vehicle.status', []);
+    expect(seen).toEqual(['t1', 't2', 't3']);
+  });
 });

@@ -16,6 +16,13 @@ export class InProcessEventBus implements EventBus {
     return this.deliver([...subscribed] as EventHandler<E>[], payload);
   }
 
+  publishAll<E extends EventName>(event: E, payloads: readonly EventMap[E][]): Promise<void> {
+    const subscribed = this.handlers.get(event);
+    if (subscribed === undefined || subscribed.size === 0 || payloads.length === 0) return NOTHING_TO_DELIVER;
+    const handlers = [...subscribed] as EventHandler<E>[];
+    return Promise.all(payloads.map((payload) => this.deliver(handlers, payload))).then(() => undefined);
+  }
+
   private async deliver<E extends EventName>(handlers: EventHandler<E>[], payload: EventMap[E]): Promise<void> {
     await Promise.resolve();
     await Promise.all(handlers.map((handler) => runHandler(handler, payload, this.onError)));

@@ -2,9 +2,17 @@ import Redis from 'ioredis';
 import type { EventMap, EventName } from '@vulgraad/contracts';
 import { EventBus, EventHandler, runHandler } from './event-bus';
 
+/** The channel that carries lists of an event (publishAll), beside the event's own. */
+const LIST_SUFFIX = ':list';
+
 /**
  * Redis pub/sub between processes. One channel per event name under a prefix,
- * so several deployments can share a Redis.
+ * so several deployments can share a Redis, and one beside it for lists of
+ * that event (publishAll): a committed batch's states go as one message,
+ * where one each cost the publisher, Redis and every subscriber a command and
+ * a message per state. A subscriber listens on both and hands each event of
+ * a list to its handlers in order, as if published one by one (subscribers
+ * must run this version before publishers send lists).
  */
 export class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
@@ -22,21 +30,29 @@ export class RedisEventBus implements EventBus {
     this.publisher.on('error', onError);
     this.subscriber.on('error', onError);
     this.subscriber.on('message', (channel: string, message: string) => {
-      const handlers = this.handlers.get(channel);
+      const isList = channel.endsWith(LIST_SUFFIX);
+      const handlers = this.handlers.get(isList ? channel.slice(0, -LIST_SUFFIX.length) : channel);
       if (!handlers) return;
-      let payload: unknown;
+      let parsed: unknown;
       try {
-        payload = JSON.parse(message);
+        parsed = JSON.parse(message);
       } catch (error) {
         this.onError(error);
         return;
       }
-      for (const handler of handlers) void runHandler(handler, payload as EventMap[EventName], this.onError);
+      const payloads = isList ? (Array.isArray(parsed) ? parsed : []) : [parsed];
+      for (const payload of payloads) for (const handler of handlers) void runHandler(handler, payload as EventMap[EventName], this.onError);
     });
   }
 
   async publish<E extends EventName>(event: E, payload: EventMap[E]): Promise<void> {
     await this.publisher.publish(this.prefix + event, JSON.stringify(payload));
+  }
+
+  async publishAll<E extends EventName>(event: E, payloads: readonly EventMap[E][]): Promise<void> {
+    if (payloads.length === 0) return;
+    if (payloads.length === 1) return this.publish(event, payloads[0]!);
+    await this.publisher.publish(this.prefix + event + LIST_SUFFIX, JSON.stringify(payloads));
   }
 
   async subscribe<E extends EventName>(event: E, handler: EventHandler<E>): Promise<() => Promise<void>> {
@@ -45,14 +61,14 @@ export class RedisEventBus implements EventBus {
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
-      await this.subscriber.subscribe(channel);
+      await this.subscriber.subscribe(channel, channel + LIST_SUFFIX);
     }
     set.add(handler as EventHandler<EventName>);
     return async () => {
       set.delete(handler as EventHandler<EventName>);
       if (set.size === 0) {
         this.handlers.delete(channel);
-        await this.subscriber.unsubscribe(channel);
+        await this.subscriber.unsubscribe(channel, channel + LIST_SUFFIX);
       }
     };
   }

@@ -5,3 +5,4 @@ export { currentLogContext, type LogContext, withLogContext } from './log-contex
 export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id';
 export { repositoryProviders, type RepositoryClass } from './repositories';
 export { bootstrapProcess, EXIT_CONFIG, EXIT_INTERRUPTED, startNestApp, type NestProcessOptions, type ProcessDefinition, type ProcessHost, type RunningProcess } from './bootstrap';
+export { type PausesSnapshot, ProcessPauses, RecentDurations } from './process-pauses';

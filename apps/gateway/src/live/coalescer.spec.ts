@@ -20,3 +20,40 @@ describe(Coalescer.name, () => {
     expect(batches[1]).toEqual([{ id: 'c9', v: 1 }]);
   });
 });
+
+describe(`${Coalescer.name} leading`, () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('sends what arrives after a quiet interval on the next turn, and what follows once an interval has passed since', () => {
+    const batches: string[][] = [];
+    const sut = new Coalescer<string>(25, (b) => batches.push(b), { leading: true });
+    sut.push('a', 'a1');
+    sut.push('b', 'b1');
+    expect(batches).toHaveLength(0);
+    jest.advanceTimersByTime(0);
+    expect(batches).toEqual([['a1', 'b1']]);
+    jest.advanceTimersByTime(10);
+    sut.push('a', 'a2');
+    sut.push('a', 'a3');
+    jest.advanceTimersByTime(14);
+    expect(batches).toHaveLength(1);
+    jest.advanceTimersByTime(1);
+    expect(batches[1]).toEqual(['a3']);
+    jest.advanceTimersByTime(100);
+    sut.push('c', 'c1');
+    jest.advanceTimersByTime(0);
+    expect(batches[2]).toEqual(['c1']);
+  });
+
+  it('sends at most once per interval however the items come', () => {
+    const flushedAt: number[] = [];
+    const sut = new Coalescer<number>(25, () => flushedAt.push(performance.now()), { leading: true });
+    for (let t = 0; t < 1000; t += 2) {
+      sut.push(`k${t % 7}`, t);
+      jest.advanceTimersByTime(2);
+    }
+    for (let i = 1; i < flushedAt.length; i++) expect(flushedAt[i]! - flushedAt[i - 1]!).toBeGreaterThanOrEqual(25);
+    expect(flushedAt.length).toBeGreaterThanOrEqual(35);
+  });
+});

@@ -1,23 +1,13 @@
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
+import { ProcessPauses } from '@vulgraad/runtime';
 import { Roles } from '../auth/auth.decorators';
 import { LiveGateway } from './live.gateway';
 import { LiveService } from './live.service';
 import { ApiController } from '../common/api-controller';
 
-/** How late this process's event loop runs: the first thing to look at when the live feed lags. */
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-loopDelay.enable();
-/** Garbage-collection pauses of this process since the last reset: a long one holds every socket's messages. */
-const gc = { pauses: 0, totalMs: 0, maxMs: 0 };
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    gc.pauses++;
-    gc.totalMs += entry.duration;
-    gc.maxMs = Math.max(gc.maxMs, entry.duration);
-  }
-}).observe({ entryTypes: ['gc'] });
+/** How late this process's event loop runs and how long GC paused it: the first things to look at when the live feed lags. */
+const pauses = new ProcessPauses();
 
 @ApiController('api/live', 'live')
 export class LiveController {
@@ -46,8 +36,7 @@ export class LiveController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Start the event-loop delay histogram afresh (before a measurement)' })
   resetStats(): void {
-    loopDelay.reset();
-    Object.assign(gc, { pauses: 0, totalMs: 0, maxMs: 0 });
+    pauses.reset();
     this.live.resetHeldStats();
   }
 
@@ -55,15 +44,16 @@ export class LiveController {
   @Get('stats')
   @ApiOperation({ summary: 'This replica\'s live feed counters' })
   stats() {
-    const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
     const usage = process.cpuUsage();
+    const { eventLoopDelayMs, gcPauses } = pauses.snapshot();
     return {
       containers: this.live.registry.size,
       ...this.live.stats,
-      eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+      eventLoopDelayMs,
+      stateAgeMs: this.live.stateAgeStats(),
       heldMs: this.live.heldStats(),
       positionAgeMs: this.live.positionAgeStats(),
-      gcPauses: { count: gc.pauses, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs * 10) / 10 },
+      gcPauses,
       cpuSeconds: Math.round((usage.user + usage.system) / 1e4) / 100,
     };
   }

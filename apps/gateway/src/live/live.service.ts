@@ -7,6 +7,7 @@ import {
 import { ContainersRepository, ReadingsRepository } from '@vulgraad/database';
 import type { EventBus } from '@vulgraad/events';
 import { PlansRepository } from '@vulgraad/planning';
+import { RecentDurations } from '@vulgraad/runtime';
 import { localDateOf } from '@vulgraad/time';
 import type { Server } from 'socket.io';
 import { districtsOfRoute, routeRoom, summarise, viewOfDistrict } from '../plans/plans.service';
@@ -64,6 +65,8 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
   /** When each pending state arrived, and the recent time states spent in this process (arrival to emitted). */
   private readonly arrivedAt = new Map<string, number>();
   private readonly heldMs: number[] = [];
+  /** The recent ages of container states on arrival here (their measured time to then: the sensors', the ingest's and the bus's share). */
+  private readonly stateAgeMs = new RecentDurations();
   /** The recent ages of truck positions when handed to socket.io (their measured time to then: the trucks' and the ingest's share included). */
   private readonly positionAgeMs: number[] = [];
   /** Today's route progress, from the progress tracker once it runs. */
@@ -79,7 +82,9 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(CONFIG) private readonly config: Config,
   ) {
     this.alerts = alerts;
-    this.coalescer = new Coalescer(config.gateway.liveFlushMs, (batch) => this.send(batch));
+    // A state that comes after a quiet interval goes at once: the ingest already sends its states in batches, and waiting a
+    // whole interval after each only added to every state's latency; the browsers still get at most one list per interval.
+    this.coalescer = new Coalescer(config.gateway.liveFlushMs, (batch) => this.send(batch), { leading: true });
     this.positions = new Coalescer(config.gateway.positionFlushMs, (batch) => this.sendPositions(batch));
   }
 
@@ -208,6 +213,7 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private onState(event: ContainerStateChanged): void {
     this.stats.statesIn++;
+    this.stateAgeMs.add(Date.now() - Date.parse(event.measuredAt));
     if (!this.registry.has(event.containerId)) {
       this.unknown.set(event.containerId, event);
       this.scheduleLookup();
@@ -232,7 +238,13 @@ export class LiveService implements OnApplicationBootstrap, OnApplicationShutdow
     return quantiles(this.positionAgeMs);
   }
 
+  /** How old container states were when they arrived here, over the recent ones. */
+  stateAgeStats(): { samples: number; p50: number; p99: number; max: number } {
+    return this.stateAgeMs.quantiles();
+  }
+
   resetHeldStats(): void {
+    this.stateAgeMs.reset();
     this.heldMs.length = 0;
     this.positionAgeMs.length = 0;
   }
