@@ -1,6 +1,7 @@
 import type { ContainerState, ReadingRow } from '@vulgraad/contracts';
 import type { Database, Queryable } from '../database';
 import { copyField, toArrayLiteral } from '../database';
+import { binaryCopyFits, readingsAsCopyBinary } from './copy-binary';
 import { CopyBytes } from './copy-bytes';
 import { toDate, toDateOrNull } from './sql-helpers';
 
@@ -24,6 +25,8 @@ export interface ReadingRollup {
 
 /**
  * How a batch reaches the table; all three absorb duplicates through the unique key.
+ * The two COPY ways send the rows in COPY's binary format (copy-binary.ts),
+ * or as text when a value does not fit its column's binary form.
  * - copy: COPY straight into readings under a savepoint; if a row is already
  *   stored (unique violation) the savepoint is rolled back and the batch goes
  *   the staging way. Fastest when duplicates are rare, which is normal. First
@@ -96,7 +99,7 @@ export function readingsAsCopyText(rows: readonly ReadingRow[]): string {
 const TAB = 9;
 const NEWLINE = 10;
 
-/** Reading rows in COPY text format, in READING_COLUMNS order, as UTF-8 bytes ready to send. */
+/** Reading rows in COPY text format, in READING_COLUMNS order, as UTF-8 bytes ready to send (rows readingsAsCopyBinary cannot take). */
 export function readingsAsCopyBytes(rows: readonly ReadingRow[]): Buffer {
   const out = new CopyBytes(rows.length * 200);
   for (let i = 0; i < rows.length; i++) {
@@ -145,6 +148,7 @@ export function readingsAsCopyBytes(rows: readonly ReadingRow[]): Buffer {
 const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS readings_staging (LIKE readings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`;
 const COPY_STAGING = `COPY readings_staging (${COLUMN_LIST}) FROM STDIN`;
 const COPY_DIRECT = `COPY readings (${COLUMN_LIST}) FROM STDIN`;
+const BINARY = ' (FORMAT binary)';
 const UNIQUE_VIOLATION = '23505';
 /** -- Params: none. Rows already stored (broker redelivery) are skipped. */
 const INSERT_FROM_STAGING = `INSERT INTO readings (${COLUMN_LIST}) SELECT ${COLUMN_LIST} FROM readings_staging ON CONFLICT DO NOTHING`;
@@ -404,10 +408,13 @@ export class ReadingsRepository {
     }
     // Savepoints and the per-session staging table both need one transaction.
     if (isDatabase(db)) return db.transaction((tx) => new ReadingsRepository(tx).write(rows, strategy));
-    const text = readingsAsCopyBytes(rows);
+    // Binary where every value fits its column's binary form (always, for what the ingest makes); else text, which the server then refuses with its own error.
+    const binary = binaryCopyFits(rows);
+    const data = binary ? readingsAsCopyBinary(rows) : readingsAsCopyBytes(rows);
+    const format = binary ? BINARY : '';
     if (strategy === 'copy' && options.firstInTransaction) {
       try {
-        await db.copyFrom(COPY_DIRECT, text);
+        await db.copyFrom(COPY_DIRECT + format, data);
       } catch (error) {
         if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw new ReadingsAlreadyStoredError(rows.length);
         throw error;
@@ -417,7 +424,7 @@ export class ReadingsRepository {
     if (strategy === 'copy') {
       await db.query('SAVEPOINT readings_copy');
       try {
-        await db.copyFrom(COPY_DIRECT, text);
+        await db.copyFrom(COPY_DIRECT + format, data);
         await db.query('RELEASE SAVEPOINT readings_copy');
         return { inserted: rows.length, hadDuplicates: false };
       } catch (error) {
@@ -426,7 +433,7 @@ export class ReadingsRepository {
       }
     }
     await db.query(CREATE_STAGING);
-    await db.copyFrom(COPY_STAGING, text);
+    await db.copyFrom(COPY_STAGING + format, data);
     // The staging table empties at commit: one batch per transaction.
     const inserted = (await db.query(INSERT_FROM_STAGING)).rowCount;
     return { inserted, hadDuplicates: inserted < rows.length || strategy === 'copy' };
