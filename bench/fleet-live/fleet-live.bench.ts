@@ -4,7 +4,8 @@
  * The day as it happens, under load: 500 trucks each publish their position
  * every second over MQTT (`vulgraad/v1/vehicles/{id}/position`) beside 5,000
  * sensor readings a second; the real ingest process stores both and
- * publishes them over Redis; the real gateway process tracks every truck's
+ * publishes them over Redis (a position as soon as it is read, a reading's
+ * state after its commit); the real gateway process tracks every truck's
  * route (progress, ETAs) and sends positions to the district rooms (in
  * lists, every GATEWAY_POSITION_FLUSH_MS), where 200 socket.io clients (in
  * a worker thread) receive them. Latency runs from
@@ -241,6 +242,17 @@ async function main(): Promise<void> {
     worker.postMessage({ type: 'result', expected });
     const r = await Promise.race([result, failed]);
     log(`fleetlive: stored ${await stored()} of ${positionsSent} positions; ${r.samples} (position, client) deliveries after warm-up of ${r.expectedPairs} expected: p50 ${r.p50} ms, p99 ${r.p99} ms (over every pair expected), max ${r.max} ms`);
+    // The first hop on its own: a stall before the ingest read a position (publisher, broker, the ingest's socket) is not one of the ingest, Redis or the gateway.
+    const receipt = (
+      await scratch.db.query<{ p50: number; p99: number; max: number }>(
+        `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY age) AS p50, percentile_disc(0.99) WITHIN GROUP (ORDER BY age) AS p99, max(age) AS max
+         FROM (SELECT extract(epoch FROM received_at - measured_at) * 1000 AS age FROM vehicle_positions WHERE measured_at >= $1) AS after_warmup`,
+        [new Date(warmEnd)],
+      )
+    ).rows[0];
+    if (receipt) {
+      log(`fleetlive: positions read by the ingest at age p50 ${Math.round(receipt.p50)} ms, p99 ${Math.round(receipt.p99)} ms, max ${Math.round(receipt.max)} ms (publish to receipt: the publisher's socket, the broker, the ingest's socket)`);
+    }
     const perClientS = (n: number | undefined): string => ((n ?? 0) / CLIENTS / SECONDS).toFixed(0);
     log(
       `fleetlive: the clients' thread was busy ${(r.thread.busyShare * 100).toFixed(0)} % of the time after warm-up, its loop ran late by p99 ${r.thread.loopDelayP99Ms.toFixed(0)} ms, max ${r.thread.loopDelayMaxMs.toFixed(0)} ms; ` +

@@ -1,4 +1,4 @@
-import { LIVE_EVENTS, LIVE_ROOMS, type LivePositions, type TruckPosition } from '@vulgraad/contracts';
+import { LIVE_EVENTS, LIVE_ROOMS, type LivePositions, type RouteProgress, type TruckPosition } from '@vulgraad/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@vulgraad/database';
 import { PlansRepository } from '@vulgraad/planning';
 import { localDateOf } from '@vulgraad/time';
@@ -6,6 +6,7 @@ import type { Socket } from 'socket.io-client';
 import { ADMIN_PASSWORD, call, login, startGateway, type RunningGateway } from '../gateway/support/gateway-app';
 import { centrumPlan, seedCity } from '../gateway/support/fixtures';
 import { connect, join, until } from '../gateway/support/socket';
+import { waitFor } from '../ingest/harness';
 import { testPostgresUrl } from '../support/services';
 import { seedTrucks } from './trucks';
 
@@ -75,5 +76,22 @@ describe('truck positions on the live feed', () => {
     expect(status).toBe(200);
     // Counted for /api/live/stats (and the benchmark): every position in, and the one that came twice.
     expect(body).toMatchObject({ positionsIn: 5, positionsRepeated: 1 });
+  });
+
+  it('takes a position delivered again, or one that comes late, without moving the truck back', async () => {
+    const both = await listener([LIVE_ROOMS.district('Centrum'), routeRoom]);
+    const progressPosition = async (): Promise<TruckPosition | null> => {
+      const { body } = await call<RouteProgress[]>(`${gw.url}/api/progress`, { token });
+      return body.find((p) => p.vehicleId === 'truck-9')?.position ?? null;
+    };
+    const t0 = Date.now() + 60_000;
+    const newest = position('truck-9', t0, 52.371);
+    await gw.bus.publish('vehicle.position', newest);
+    await waitFor(async () => (await progressPosition())?.at === newest.at, 10_000, 'the newest position in the progress');
+    // The same position again (the ingest publishes a redelivered message once more) and an older one (a box catching up).
+    await gw.bus.publish('vehicle.position', newest);
+    await gw.bus.publish('vehicle.position', position('truck-9', t0 - 500, 52.37));
+    await until(() => of(both, 'truck-9').some((p) => p.at === new Date(t0 - 500).toISOString()), 10_000, 'the late position passed on');
+    expect(await progressPosition()).toEqual(newest);
   });
 });

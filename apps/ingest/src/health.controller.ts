@@ -31,7 +31,7 @@ export class HealthController {
   ready(@Res({ passthrough: true }) response: ReadinessResponse): Promise<HealthCheckResult> {
     return this.checks.ready([
       this.checks.database(this.db),
-      this.checks.flag('mqtt', () => this.mqtt.client.connected, { buffered: this.pipeline.buffered }),
+      this.checks.flag('mqtt', () => this.mqtt.connected, { buffered: this.pipeline.buffered }),
     ], response);
   }
 
@@ -41,7 +41,7 @@ export class HealthController {
       .query('SELECT 1')
       .then(() => true)
       .catch(() => false);
-    const broker = this.mqtt.client.connected;
+    const broker = this.mqtt.connected;
     const ok = database && broker;
     const body = {
       status: ok ? 'ok' : 'degraded',
@@ -62,7 +62,7 @@ export class HealthController {
 
   @Get('stats')
   stats(): Record<string, unknown> {
-    return { ...this.metrics.snapshot(), buffered: this.pipeline.buffered, brokerConnected: this.mqtt.client.connected };
+    return { ...this.metrics.snapshot(), buffered: this.pipeline.buffered, brokerConnected: this.mqtt.connected };
   }
 
   /** Where the recent readings' time went (stage by stage), how late the event loop ran, and GC pauses. */

@@ -2,7 +2,7 @@ import { int, num, oneOf, str } from './env';
 
 /** The ingest service: MQTT subscription, batching, limits and data-quality thresholds. */
 export const ingestSpec = {
-  clientId: str('INGEST_CLIENT_ID', '', 'MQTT client id; keep it fixed per replica so the broker keeps its session (and unacknowledged messages) across restarts; empty = vulgraad-ingest-<host name>'),
+  clientId: str('INGEST_CLIENT_ID', '', 'MQTT client id; keep it fixed per replica so the broker keeps its session (and unacknowledged messages) across restarts; the trucks\' messages come on a second session, <id>-vehicles; empty = vulgraad-ingest-<host name>'),
   shareGroup: str('INGEST_SHARE_GROUP', 'vulgraad-ingest', 'MQTT shared-subscription group that replicas split the work in; empty = ordinary subscription'),
   topicPrefix: str('INGEST_TOPIC_PREFIX', '', 'Prefix in front of every topic (a bridged broker mount point, or isolation between deployments)'),
   mqttProtocol: oneOf('INGEST_MQTT_PROTOCOL', '5', ['5', '4'] as const, 'MQTT protocol version towards an external broker (the embedded broker always gets 4 = MQTT 3.1.1)'),

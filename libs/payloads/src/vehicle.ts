@@ -112,7 +112,8 @@ function readNumber(value: unknown): number | null | undefined {
 /** undefined = absent, null = unreadable. */
 function readTime(value: unknown): Date | null | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value);
+  // Beyond +-8.64e15 ms a Date is invalid: unreadable, not a time to store or publish.
+  if (typeof value === 'number' && Math.abs(value) <= 8.64e15) return new Date(value);
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
     const ms = Date.parse(value);
     return Number.isFinite(ms) ? new Date(ms) : null;

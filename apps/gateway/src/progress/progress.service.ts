@@ -180,20 +180,33 @@ export class ProgressService implements OnApplicationBootstrap, OnApplicationShu
     return change !== null;
   }
 
+  /**
+   * A truck's position. The ingest publishes a position as soon as it reads
+   * it, so a message the broker delivers again (not yet acknowledged when a
+   * connection dropped) comes twice, and a truck's box that catches up after
+   * a dead spot sends older positions late: neither moves the truck back or
+   * counts twice. The truck's latest position (the map's, the ETAs') only
+   * goes forward; the track keeps every point once, in time order.
+   */
   private onPosition(position: TruckPosition): void {
     this.followTheDay();
-    this.positions.set(position.vehicleId, position);
     const atMs = Date.parse(position.at);
+    const latest = this.positions.get(position.vehicleId);
+    const newest = latest === undefined || Date.parse(latest.at) < atMs;
+    if (newest) this.positions.set(position.vehicleId, position);
     let track = this.tracks.get(position.vehicleId);
     if (!track) this.tracks.set(position.vehicleId, (track = []));
-    track.push({ atMs, lat: position.lat, lng: position.lng });
-    const keepFrom = atMs - this.config.gateway.proofWindowS * 2000;
+    let at = track.length;
+    while (at > 0 && track[at - 1]!.atMs > atMs) at--;
+    if (at === 0 || track[at - 1]!.atMs !== atMs) track.splice(at, 0, { atMs, lat: position.lat, lng: position.lng });
+    const keepFrom = track[track.length - 1]!.atMs - this.config.gateway.proofWindowS * 2000;
     let drop = 0;
     while (drop < track.length && track[drop]!.atMs < keepFrom) drop++;
     if (drop > 0) track.splice(0, drop);
     const tracked = this.routes.get(position.vehicleId);
+    // The pages keep a truck's newest position and the window's list sends one position once: a repeat or a late one changes nothing there.
     this.live.emitPosition(tracked?.shiftDate ?? this.today(), tracked?.districts ?? [], position);
-    if (tracked) this.emitProgress(position.vehicleId, tracked, false);
+    if (tracked && newest) this.emitProgress(position.vehicleId, tracked, false);
   }
 
   private async onLift(lift: VehicleLift): Promise<void> {

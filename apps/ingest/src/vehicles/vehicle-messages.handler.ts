@@ -21,20 +21,33 @@ const VEHICLES_TTL_MS = 30_000;
 
 /**
  * The trucks' messages (`vulgraad/v1/vehicles/{id}/position` and `.../lift`),
- * beside the readings pipeline: positions are batched into vehicle_positions,
- * lifts stored one by one (their container resolved from an RFID tag); each
- * is published (`vehicle.position`, `vehicle.lift`) after its commit and only
- * then acknowledged. A message that cannot be read, or comes from a truck
- * the registry does not know, is kept in rejected_messages with its reason
- * (format `vehicle`) and acknowledged: it would never get better.
+ * beside the readings pipeline. A position of a known truck is published
+ * (`vehicle.position`) as soon as it is read: the live map is not the record,
+ * and a truck's position waits for no database write. It is then stored with
+ * the others that came meanwhile (vehicle_positions) and acknowledged only
+ * after that commit; one that is not comes again from the broker, is stored
+ * once (the unique key) and published once more, which the gateway and the
+ * page take as the same position. Lifts are stored one by one (their
+ * container resolved from an RFID tag), then published (`vehicle.lift`) and
+ * acknowledged: a lift marks a stop done, so it is told only once stored. A
+ * message that cannot be read, or comes from a truck the registry does not
+ * know, is kept in rejected_messages with its reason (format `vehicle`) and
+ * acknowledged: it would never get better.
  */
 export class VehicleMessages {
   private readonly logger = new Logger(VehicleMessages.name);
   private readonly positions: VehiclePositionsRepository;
   private readonly rejected: RejectedMessagesRepository;
+  /** Positions published and waiting for their write, and when the first of them came (performance.now(); Infinity with none). */
   private pending: Array<{ message: InboundMessage; row: VehiclePositionRow }> = [];
+  private pendingSince = Infinity;
   private timer: NodeJS.Timeout | null = null;
+  /** A write of positions is queued or running: what comes meanwhile waits for it and goes in the next one, all together. */
+  private writing = false;
+  /** The database's work in order: position writes, lifts, rejected messages. */
   private inFlight: Promise<void> = Promise.resolve();
+  /** The last publish of a position failed: the next failure is not logged again (at hundreds a second it would flood the log). */
+  private publishFailing = false;
   private known = new Set<string>();
   private knownAt = 0;
   private loading: Promise<void> | null = null;
@@ -76,10 +89,12 @@ export class VehicleMessages {
 
   /** Writes what is held; resolves when every accepted position is committed. */
   async drain(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.flush();
-    await this.inFlight;
+    for (;;) {
+      this.flush();
+      const chain = this.inFlight;
+      await chain;
+      if (this.pending.length === 0 && !this.writing && chain === this.inFlight) return;
+    }
   }
 
   private async isKnown(vehicleId: string): Promise<boolean> {
@@ -107,19 +122,62 @@ export class VehicleMessages {
   }
 
   private queue(message: InboundMessage, row: VehiclePositionRow): void {
+    this.publishPosition(row);
     this.pending.push({ message, row });
-    if (this.pending.length >= this.options.batchSize) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.batchWaitMs);
+    if (this.pending.length === 1) this.pendingSince = performance.now();
+    this.schedule();
   }
 
+  /** Live first: the gateway gets the position now; its storage and acknowledgement follow. Published in arrival order on one connection. */
+  private publishPosition(row: VehiclePositionRow): void {
+    const position: TruckPosition = { vehicleId: row.vehicleId, at: row.measuredAt.toISOString(), lat: row.lat, lng: row.lng, speedKmh: row.speedKmh, heading: row.heading };
+    this.bus.publish('vehicle.position', position).then(
+      () => {
+        this.publishFailing = false;
+      },
+      (error: unknown) => {
+        // Stored all the same: the map misses this position, the record does not.
+        if (!this.publishFailing) this.logger.warn({ msg: 'truck position not published (stored all the same); further failures not logged until one succeeds', vehicleId: row.vehicleId, err: String(error) });
+        this.publishFailing = true;
+      },
+    );
+  }
+
+  /**
+   * Starts the write of what is held once the batch is full or its first
+   * position has waited the batch wait; never while a write is queued or
+   * running: then the positions gather and go together once it is done. At a
+   * steady pace one write follows another, and a slow commit makes the next
+   * write larger, not the queue of writes longer.
+   */
+  private schedule(): void {
+    if (this.writing || this.pending.length === 0) return;
+    const waitMs = this.pendingSince + this.options.batchWaitMs - performance.now();
+    if (this.pending.length >= this.options.batchSize || waitMs <= 0) {
+      this.flush();
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      this.schedule();
+    }, waitMs);
+  }
+
+  /** Queues the write of every position held (unless one is queued or running already). */
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.pending.length === 0) return;
+    if (this.writing || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    // One write at a time, in arrival order: a truck's positions are published in the order they were taken in.
-    this.inFlight = this.inFlight.then(() => this.write(batch));
+    this.pendingSince = Infinity;
+    this.writing = true;
+    this.inFlight = this.inFlight
+      .then(() => this.write(batch))
+      .finally(() => {
+        this.writing = false;
+        this.schedule();
+      });
   }
 
   private async write(batch: Array<{ message: InboundMessage; row: VehiclePositionRow }>): Promise<void> {
@@ -131,15 +189,10 @@ export class VehicleMessages {
       return;
     }
     this.stats.positions += batch.length;
-    // Published together (one connection keeps their order), not one round trip after another.
-    await Promise.all(
-      batch.map(async ({ message, row }) => {
-        const position: TruckPosition = { vehicleId: row.vehicleId, at: row.measuredAt.toISOString(), lat: row.lat, lng: row.lng, speedKmh: row.speedKmh, heading: row.heading };
-        await this.bus.publish('vehicle.position', position);
-        message.ack();
-        message.settled?.({ stored: true });
-      }),
-    );
+    for (const { message } of batch) {
+      message.ack();
+      message.settled?.({ stored: true });
+    }
   }
 
   private storeLift(message: InboundMessage, lift: ParsedLift): void {
