@@ -20,6 +20,14 @@ describe('progressFromPlan', () => {
     ]);
   });
 
+  it('takes a truck under way to have unloaded when the unloading after its last driven cluster was due', () => {
+    const plan = planOf([stop(0, 'depot_start', 0, 0, true, 4.8), stop(1, 'container', 30, 100, true, 4.91), stop(2, 'disposal', 60, 0, false, 4.95), stop(3, 'container', 90, 100, false), stop(4, 'depot_end', 180, 0, false, 4.8)]);
+    expect(progressFromPlan(plan, T0 + 70 * 60_000, () => 4)).toEqual([
+      { vehicleId: 't1', position: { lng: 4.95, lat: 52.37 }, atMs: T0 + 70 * 60_000, loadL: 0, loadKg: 0, breakTaken: false },
+    ]);
+    expect(progressFromPlan(plan, T0 + 50 * 60_000, () => 4)[0]).toMatchObject({ position: { lng: 4.91, lat: 52.37 }, loadL: 400 });
+  });
+
   it('takes a truck whose clusters are all driven to have unloaded and gone home as planned', () => {
     const plan = planOf([stop(0, 'depot_start', 0, 0, true, 4.8), stop(1, 'container', 30, 100, true, 4.91), stop(2, 'break', 60, 100, false), stop(3, 'disposal', 120, 0, false, 4.95), stop(4, 'depot_end', 180, 0, false, 4.8)]);
     // Past its planned unloading: at the disposal site, empty.

@@ -15,12 +15,24 @@ import type { DistrictSettings, PlanningVehicle, VehicleProgressInput } from './
  * are due by now count as driven (at the disposal site, unloaded; or home).
  * Without this a truck that finished looked as if it still stood at its last
  * cluster with its load, and a re-plan sent it out again as if that were so.
+ * A truck under way is likewise taken to have made the unloading or break
+ * planned right after its last driven cluster once it was due.
  */
 export function progressFromPlan(plan: Plan, nowMs: number, compactionOf: (vehicleId: string) => number): VehicleProgressInput[] {
   const out: VehicleProgressInput[] = [];
   for (const route of plan.routes) {
     const finished = route.stops.some((s) => s.kind === 'container') && route.stops.every((s) => s.kind !== 'container' || s.doneAt !== null);
     const done = route.stops.filter((s) => s.doneAt !== null || (finished && Date.parse(s.arriveAt) <= nowMs));
+    if (!finished) {
+      // Under way: an unloading or break planned right after its last driven cluster and due by now counts as
+      // driven too, or a re-plan would send a truck already at the disposal site there again with its old load.
+      const lastDone = route.stops.reduce((k, s, i) => (s.doneAt !== null ? i : k), -1);
+      for (let i = lastDone + 1; lastDone >= 0 && i < route.stops.length; i++) {
+        const s = route.stops[i] as (typeof route.stops)[number];
+        if ((s.kind !== 'disposal' && s.kind !== 'break') || Date.parse(s.arriveAt) > nowMs) break;
+        done.push(s);
+      }
+    }
     const last = [...done].reverse().find((s) => s.lng !== null && s.lat !== null);
     if (!last) continue;
     if (last.kind === 'depot_end') {

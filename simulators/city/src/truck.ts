@@ -145,7 +145,9 @@ export class TruckRun {
   replan(actions: readonly RouteAction[], atMs: number): number | null {
     const target = this.pending;
     const keep = target && (target.kind === 'container' || (target.kind === 'disposal' && target.then === 'planned')) ? this.next + 1 : this.next;
-    this.plan.actions.splice(keep, this.plan.actions.length - keep, ...actions);
+    // On its way to unload: the new plan's first unloading is the one it is driving to.
+    const heading = target?.kind === 'disposal' && target.then === 'planned' && actions[0]?.kind === 'disposal' ? actions.slice(1) : actions;
+    this.plan.actions.splice(keep, this.plan.actions.length - keep, ...heading);
     if (!this.finished || !actions.some((a) => a.kind === 'container')) return null;
     this.finished = false;
     this.position = this.setting.depotIndex;
