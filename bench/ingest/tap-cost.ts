@@ -19,6 +19,10 @@
  * server of the ingest process are not in it. On a shared machine compare
  * variants by interleaved runs.
  *
+ * With `node --expose-gc --trace-gc` each round starts collected and after a
+ * line `ingest-tap start round=<n>`: the heap's growth between the
+ * collections from there to the round's line is what the round allocated.
+ *
  * Env: BENCH_TAP_MESSAGES (per round, 100000), BENCH_TAP_ROUNDS (4),
  * BENCH_TAP_WINDOW (12000), TEST_DATABASE_URL / TEST_REDIS_URL.
  */
@@ -129,6 +133,12 @@ async function main(): Promise<void> {
       const chunks = buildRound(devices, round);
       acked = 0;
       let fed = 0;
+      // With --expose-gc, the round's building is collected before it starts, and a line marks the start for --trace-gc (bytes allocated per reading).
+      const collect = (globalThis as { gc?: () => void }).gc;
+      if (collect) {
+        collect();
+        log(`ingest-tap start round=${round}`);
+      }
       const gcBefore = [gcCount, gcMs];
       const before = process.cpuUsage();
       for (const chunk of chunks) {
