@@ -35,10 +35,16 @@ class MqttMessage implements InboundMessage {
     /** -1 for QoS 0 (nothing to acknowledge). */
     readonly messageId: number,
     readonly topic: string,
-    readonly brokerTopic: string,
+    /** The broker's topic began with the configured prefix, which topic leaves out. */
+    private readonly prefixed: boolean,
     readonly payload: Buffer,
     readonly receivedAt: Date,
   ) {}
+
+  /** The topic as the broker delivered it, made when asked (a rejected message): most messages never need it. */
+  get brokerTopic(): string {
+    return this.prefixed ? this.owner.topicPrefix + this.topic : this.topic;
+  }
 
   ack(): void {
     // Once only: the broker reuses a packet id after its PUBACK, so a second one could confirm another message.
@@ -127,14 +133,16 @@ export class IngestMqttClient {
       this.pausedStream = null;
       const socket = build(c);
       this.socket = socket;
-      return new PublishTap(socket, o.protocolVersion, (topic, messageId, payload) => this.take(client, connection, topic, messageId, payload));
+      return new PublishTap(socket, o.protocolVersion, (topic, messageId, payload, prefixed) => this.take(client, connection, topic, prefixed, messageId, payload), o.topicPrefix);
     };
 
     // What the tap leaves to mqtt.js: QoS 0 and 2, and publishes with properties.
     client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
       const needsAck = packet.qos > 0 && packet.messageId !== undefined;
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-      this.take(client, this.connection, packet.topic, needsAck ? (packet.messageId as number) : -1, payload);
+      const prefix = o.topicPrefix;
+      const prefixed = prefix !== '' && packet.topic.startsWith(prefix);
+      this.take(client, this.connection, prefixed ? packet.topic.slice(prefix.length) : packet.topic, prefixed, needsAck ? (packet.messageId as number) : -1, payload);
       callback(needsAck ? DEFER_ACK : undefined);
     };
     client.connect();
@@ -161,13 +169,16 @@ export class IngestMqttClient {
     client.on('offline', () => this.logger.warn({ msg: 'broker offline' }));
   }
 
-  /** One message in, from the tap or from mqtt.js; messageId -1 for QoS 0. */
-  private take(client: MqttClient, connection: number, brokerTopic: string, messageId: number, payload: Buffer): void {
+  /** The prefix of the broker's topics that the parsers do not see. */
+  get topicPrefix(): string {
+    return this.options.topicPrefix;
+  }
+
+  /** One message in, from the tap or from mqtt.js, its topic without the prefix when prefixed; messageId -1 for QoS 0. */
+  private take(client: MqttClient, connection: number, topic: string, prefixed: boolean, messageId: number, payload: Buffer): void {
     // Stopping: not taken in, so not acknowledged; the broker keeps it for the next session.
     if (this.closing) return;
-    const prefix = this.options.topicPrefix;
-    const topic = brokerTopic.startsWith(prefix) ? brokerTopic.slice(prefix.length) : brokerTopic;
-    this.onMessage(new MqttMessage(this, client, connection, messageId, topic, brokerTopic, payload, this.receivedNow()));
+    this.onMessage(new MqttMessage(this, client, connection, messageId, topic, prefixed, payload, this.receivedNow()));
   }
 
   /** The time of receipt, read once for all the messages of one read from the socket (they arrived together; Dates are never changed). */

@@ -88,6 +88,25 @@ describe('PublishTap', () => {
     expect(passed()).toEqual(Buffer.concat([alias, qos2]));
   });
 
+  it('leaves the topic prefix out of a topic that begins with it, and says so', async () => {
+    const socket = new PassThrough();
+    const taken: Array<[string, boolean]> = [];
+    const tap = new PublishTap(socket, 5, (topic, _id, _payload, prefixed) => taken.push([topic, prefixed]), 'tenant-é/');
+    tap.feed(Buffer.concat([
+      publish('tenant-é/vulgraad/v1/devices/d1/readings', '{}', { id: 1, v5: true }),
+      publish('tenant-e/vulgraad/v1/devices/d1/readings', '{}', { id: 2, v5: true }),
+      publish('tenant-é/', '{}', { id: 3, v5: true }),
+      publish('tenant-', '{}', { id: 4, v5: true }),
+    ]));
+    await flush();
+    expect(taken).toEqual([
+      ['vulgraad/v1/devices/d1/readings', true],
+      ['tenant-e/vulgraad/v1/devices/d1/readings', false],
+      ['', true],
+      ['tenant-', false],
+    ]);
+  });
+
   it('writes through to the socket and ends it with the stream', async () => {
     const { tap, socket } = tapOf(4);
     const written: Buffer[] = [];

@@ -1,7 +1,12 @@
 import { Duplex } from 'node:stream';
 
-/** Told each QoS 1 PUBLISH read from the wire: its topic, packet id and payload (a view into the bytes received, no copy). Must not throw. */
-export type OnPublish = (topic: string, messageId: number, payload: Buffer) => void;
+/**
+ * Told each QoS 1 PUBLISH read from the wire: its topic, packet id and
+ * payload (a view into the bytes received, no copy), and whether the topic
+ * began with the tap's topic prefix, which is then left out of `topic`.
+ * Must not throw.
+ */
+export type OnPublish = (topic: string, messageId: number, payload: Buffer, prefixed: boolean) => void;
 
 const PUBLISH = 3;
 
@@ -22,13 +27,17 @@ const PUBLISH = 3;
 export class PublishTap extends Duplex {
   /** Bytes of a packet not yet complete, kept for the next chunk. */
   private partial: Buffer | null = null;
+  /** The topic prefix as UTF-8: a topic that begins with it is decoded without it, one string per message where there were two. */
+  private readonly prefix: Buffer;
 
   constructor(
     readonly socket: Duplex,
     private readonly protocolVersion: 4 | 5,
     private readonly onPublish: OnPublish,
+    topicPrefix = '',
   ) {
     super({ allowHalfOpen: false });
+    this.prefix = Buffer.from(topicPrefix, 'utf8');
     socket.on('data', (chunk: Buffer) => this.feed(chunk));
     socket.on('end', () => this.push(null));
     socket.on('error', (error) => this.destroy(error));
@@ -117,7 +126,18 @@ export class PublishTap extends Duplex {
       if (at >= packetEnd || bytes[at] !== 0) return false;
       at += 1;
     }
-    this.onPublish(bytes.toString('utf8', body + 2, topicEnd), messageId, bytes.subarray(at, packetEnd));
+    const topicStart = body + 2;
+    const prefixed = this.startsWithPrefix(bytes, topicStart, topicEnd);
+    this.onPublish(bytes.toString('utf8', prefixed ? topicStart + this.prefix.length : topicStart, topicEnd), messageId, bytes.subarray(at, packetEnd), prefixed);
+    return true;
+  }
+
+  /** Whether the topic's bytes begin with the prefix's (a prefix is whole characters, so this is the same as on the decoded topic). */
+  private startsWithPrefix(bytes: Buffer, start: number, end: number): boolean {
+    const prefix = this.prefix;
+    const n = prefix.length;
+    if (n === 0 || end - start < n) return false;
+    for (let i = 0; i < n; i++) if (bytes[start + i] !== prefix[i]) return false;
     return true;
   }
 }

@@ -138,7 +138,7 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
       unchangedSince: memory.unchangedSince,
       unchangedCount: memory.unchangedCount,
     });
-    events.push({
+    const event: ContainerStateChanged = {
       containerId: row.containerId,
       district: container.district,
       wasteType: container.wasteType,
@@ -148,8 +148,10 @@ export function flagReadings<M extends IngestMessage, D extends IngestDeviceEntr
       batteryPct: row.batteryPct,
       flags: row.flags as ReadingFlag[],
       measuredAt: row.measuredAt.toISOString(),
-      ...(r.reading.correlationId ? { correlationId: r.reading.correlationId } : {}),
-    });
+    };
+    // Set, not spread from an object made for it: one object per state less, and the same event on the bus (the id last, when there is one).
+    if (r.reading.correlationId) event.correlationId = r.reading.correlationId;
+    events.push(event);
   }
   return { rows, states, events, rejects, rejectedFrom, memories };
 }

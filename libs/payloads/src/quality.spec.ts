@@ -54,6 +54,17 @@ describe(assessReading.name, () => {
     expect(assessReading(reading(40, t0, { alarms: ['fire'] }), EMPTY_QUALITY_MEMORY).flags).toEqual(['device_alarm']);
   });
 
+  it('gives a flagged reading an array of its own, and leaves the unflagged ones without flags', () => {
+    const plain = assessReading(reading(40, t0), EMPTY_QUALITY_MEMORY);
+    const first = assessReading(reading(40, t0, { tiltDeg: 35, alarms: ['fire'] }), EMPTY_QUALITY_MEMORY);
+    const second = assessReading(reading(130, t0), EMPTY_QUALITY_MEMORY);
+    expect(first.flags).toEqual(['tilted', 'device_alarm']);
+    expect(second.flags).toEqual(['out_of_range']);
+    expect(assessReading(reading(40, t0), EMPTY_QUALITY_MEMORY).flags).toEqual([]);
+    expect(plain.flags).toEqual([]);
+    expect(() => (plain.flags as string[]).push('tilted')).toThrow(TypeError);
+  });
+
   it('leaves the memory alone for a reading older than the last one', () => {
     const memory: QualityMemory = { lastFillPct: 20, lastMeasuredAt: later(60), unchangedSince: later(60), unchangedCount: 1 };
     const sut = assessReading(reading(90, later(55)), memory);

@@ -62,9 +62,17 @@ export interface Assessment {
 }
 
 const NO_ALARMS: readonly string[] = [];
+/**
+ * The flags of a reading that raised none, one array for all of them: most
+ * readings raise none, and each array lived on with its row until the commit.
+ * Frozen, so that a change is an error (addFlag makes a new array for the first flag).
+ */
+const NO_FLAGS = Object.freeze([]) as unknown as ReadingFlag[];
 
-function addFlag(flags: ReadingFlag[], f: ReadingFlag): void {
+function addFlag(flags: ReadingFlag[], f: ReadingFlag): ReadingFlag[] {
+  if (flags === NO_FLAGS) return [f];
   if (!flags.includes(f)) flags.push(f);
+  return flags;
 }
 
 /**
@@ -75,20 +83,20 @@ function addFlag(flags: ReadingFlag[], f: ReadingFlag): void {
  */
 export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t: QualityThresholds = DEFAULT_QUALITY_THRESHOLDS): Assessment {
   // An array, not a Set: this runs for every reading and rarely holds more than one flag (and no closure to add one: one allocation less per reading).
-  const flags: ReadingFlag[] = [];
+  let flags = NO_FLAGS;
   const raw = reading.rawFillPct;
-  if (raw !== null && (raw < -t.fillTolerancePct || raw > 100 + t.fillTolerancePct)) addFlag(flags, 'out_of_range');
-  if (reading.distanceMm !== undefined && reading.distanceMm < 0) addFlag(flags, 'out_of_range');
-  if (reading.temperatureC !== undefined && (reading.temperatureC < -40 || reading.temperatureC > 125)) addFlag(flags, 'out_of_range');
-  if (reading.batteryPct !== undefined && (reading.batteryPct < 0 || reading.batteryPct > 100)) addFlag(flags, 'out_of_range');
+  if (raw !== null && (raw < -t.fillTolerancePct || raw > 100 + t.fillTolerancePct)) flags = addFlag(flags, 'out_of_range');
+  if (reading.distanceMm !== undefined && reading.distanceMm < 0) flags = addFlag(flags, 'out_of_range');
+  if (reading.temperatureC !== undefined && (reading.temperatureC < -40 || reading.temperatureC > 125)) flags = addFlag(flags, 'out_of_range');
+  if (reading.batteryPct !== undefined && (reading.batteryPct < 0 || reading.batteryPct > 100)) flags = addFlag(flags, 'out_of_range');
 
   const aheadS = (reading.measuredAt.getTime() - reading.receivedAt.getTime()) / 1000;
-  if (aheadS > t.futureSkewS) addFlag(flags, 'future_timestamp');
-  if (-aheadS > t.staleAfterS) addFlag(flags, 'stale_timestamp');
+  if (aheadS > t.futureSkewS) flags = addFlag(flags, 'future_timestamp');
+  if (-aheadS > t.staleAfterS) flags = addFlag(flags, 'stale_timestamp');
 
   const alarms = reading.alarms ?? NO_ALARMS;
-  if ((reading.tiltDeg !== undefined && Math.abs(reading.tiltDeg) > t.tiltDeg) || alarms.includes('tilt')) addFlag(flags, 'tilted');
-  if (alarms.length > 0) addFlag(flags, 'device_alarm');
+  if ((reading.tiltDeg !== undefined && Math.abs(reading.tiltDeg) > t.tiltDeg) || alarms.includes('tilt')) flags = addFlag(flags, 'tilted');
+  if (alarms.length > 0) flags = addFlag(flags, 'device_alarm');
 
   const fillPct = raw === null ? null : Math.min(100, Math.max(0, raw));
   let next = memory;
@@ -96,7 +104,7 @@ export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t
   if (fillPct !== null && inOrder) {
     if (memory.lastFillPct !== null && memory.lastMeasuredAt !== null) {
       const sinceS = (reading.measuredAt.getTime() - memory.lastMeasuredAt.getTime()) / 1000;
-      if (fillPct - memory.lastFillPct > t.jumpPct && sinceS <= t.jumpWindowS) addFlag(flags, 'impossible_jump');
+      if (fillPct - memory.lastFillPct > t.jumpPct && sinceS <= t.jumpWindowS) flags = addFlag(flags, 'impossible_jump');
     }
     const unchanged = memory.lastFillPct !== null && Math.abs(fillPct - memory.lastFillPct) < 1e-9;
     const unchangedSince = unchanged ? (memory.unchangedSince ?? memory.lastMeasuredAt) : reading.measuredAt;
@@ -107,7 +115,7 @@ export function assessReading(reading: ReadingToAssess, memory: QualityMemory, t
       unchangedSince !== null &&
       reading.measuredAt.getTime() - unchangedSince.getTime() >= t.stuckHours * 3_600_000
     ) {
-      addFlag(flags, 'stuck_value');
+      flags = addFlag(flags, 'stuck_value');
     }
     next = { lastFillPct: fillPct, lastMeasuredAt: reading.measuredAt, unchangedSince, unchangedCount };
   }

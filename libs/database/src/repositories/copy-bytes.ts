@@ -61,6 +61,32 @@ export class CopyBytes {
     this.at = at;
   }
 
+  /**
+   * One element of a PostgreSQL array literal (not COPY text): the text in
+   * double quotes, backslash and `"` escaped by a backslash, as toArrayLiteral
+   * writes it; the caller writes the braces and commas. An id (ASCII, no
+   * quote or backslash) is copied character by character.
+   */
+  arrayElement(value: string): void {
+    const n = value.length;
+    this.room(n + 2);
+    const bytes = this.bytes;
+    let at = this.at;
+    bytes[at++] = 34;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 128 || c === 92 || c === 34) {
+        const quoted = `"${value.replace(/[\\"]/g, (q) => '\\' + q)}"`;
+        this.room(quoted.length * 3);
+        this.at += this.bytes.write(quoted, this.at, 'utf8');
+        return;
+      }
+      bytes[at++] = c;
+    }
+    bytes[at++] = 34;
+    this.at = at;
+  }
+
   nullField(): void {
     this.room(2);
     this.bytes[this.at++] = 92;

@@ -1,5 +1,5 @@
-import { copyLine } from '../database';
-import { READING_COLUMNS, readingsAsCopyText, type ReadingRow, timesLiteral } from './readings.repository';
+import { copyLine, toArrayLiteral } from '../database';
+import { idsLiteral, numbersLiteral, READING_COLUMNS, readingsAsCopyText, type ReadingRow, timesLiteral } from './readings.repository';
 
 describe(readingsAsCopyText.name, () => {
   const full: ReadingRow = {
@@ -32,5 +32,24 @@ describe(timesLiteral.name, () => {
     for (let i = 0; i < 200; i++) times.push(new Date(1_700_000_000_000 + Math.floor(Math.random() * 400 * 86_400_000)));
     expect(timesLiteral(times)).toBe(`{${times.map((t) => (t === null ? 'NULL' : t.toISOString())).join(',')}}`);
     expect(timesLiteral([])).toBe('{}');
+  });
+});
+
+describe(numbersLiteral.name, () => {
+  it('writes each number as String() does, NULL for none and for what is not finite', () => {
+    const values = [0, -0, 1, -1, 42.5, -3.25, 1e15, 123456789012345, 1e21, 5e-7, 0.1 + 0.2, null, undefined, Number.NaN, Infinity, -Infinity, 9_007_199_254_740_991];
+    const expected = `{${values.map((v) => (v === null || v === undefined || !Number.isFinite(v) ? 'NULL' : String(v))).join(',')}}`;
+    expect(numbersLiteral(values)).toBe(expected);
+    expect(numbersLiteral([])).toBe('{}');
+  });
+});
+
+describe(idsLiteral.name, () => {
+  it('writes the same literal as toArrayLiteral, quotes, backslashes and letters beyond ASCII included', () => {
+    const values = ['c-1', '0b3c1a52-7e0f-4c8e-9a0e-100000000001', 'a"b', 'back\\slash', 'émoji 🚮', '', 'NULL', 'comma,brace}'];
+    expect(idsLiteral(values)).toBe(toArrayLiteral(values));
+    expect(idsLiteral([])).toBe(toArrayLiteral([]));
+    for (let i = 0; i < 300; i++) values.push(`id-${i}`);
+    expect(idsLiteral(values)).toBe(toArrayLiteral(values));
   });
 });

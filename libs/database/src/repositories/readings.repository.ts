@@ -342,8 +342,8 @@ function columnLiterals(rows: readonly ReadingRow[]): string[] {
  */
 function stateLiterals(states: readonly ContainerState[]): string[] {
   return [
-    toArrayLiteral(states.map((s) => s.containerId)),
-    toArrayLiteral(states.map((s) => s.deviceId)),
+    idsLiteral(states.map((s) => s.containerId)),
+    idsLiteral(states.map((s) => s.deviceId)),
     timesLiteral(states.map((s) => s.measuredAt)),
     numbersLiteral(states.map((s) => s.fillPct)),
     numbersLiteral(states.map((s) => s.distanceMm)),
@@ -355,19 +355,40 @@ function stateLiterals(states: readonly ContainerState[]): string[] {
   ];
 }
 
-/** A PostgreSQL array literal of numbers (NULL for null and for what is not finite); one pass, as it runs per state column per batch. */
-function numbersLiteral(values: ReadonlyArray<number | null | undefined>): string {
-  let literal = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) literal += ',';
-    literal += v === null || v === undefined || !Number.isFinite(v) ? 'NULL' : String(v);
-  }
-  return literal + '}';
-}
 const COMMA = 44;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
+
+/**
+ * A PostgreSQL array literal of numbers (NULL for null and for what is not
+ * finite), as String() writes each. Written into bytes and read as one
+ * string: built by concatenation it made a piece and a joint per value for
+ * the garbage collector, for every state column of every batch.
+ */
+export function numbersLiteral(values: ReadonlyArray<number | null | undefined>): string {
+  const out = new CopyBytes(values.length * 8 + 2);
+  out.byte(OPEN_BRACE);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out.byte(COMMA);
+    if (v === null || v === undefined || !Number.isFinite(v)) out.text('NULL');
+    else out.number(v);
+  }
+  out.byte(CLOSE_BRACE);
+  return out.result().toString('latin1');
+}
+
+/** toArrayLiteral of texts (ids), the same way into bytes: one string where there were three per value. */
+export function idsLiteral(values: readonly string[]): string {
+  const out = new CopyBytes(values.length * 40 + 2);
+  out.byte(OPEN_BRACE);
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out.byte(COMMA);
+    out.arrayElement(values[i] as string);
+  }
+  out.byte(CLOSE_BRACE);
+  return out.result().toString('utf8');
+}
 
 /**
  * A PostgreSQL array literal of times, ISO-8601 in UTC as toISOString writes
