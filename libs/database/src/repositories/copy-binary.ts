@@ -1,4 +1,5 @@
 import type { ReadingRow } from '@vulgraad/contracts';
+import { GrowableBytes } from './growable-bytes';
 
 /** PGCOPY\n\377\r\n\0, then the flags (no OIDs) and the header extension's length, both 0 (PostgreSQL, "COPY", binary format). */
 const HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -41,25 +42,7 @@ export function binaryCopyFits(rows: readonly ReadingRow[]): boolean {
  * parses decimal digits: the text format cost the ingest a loop over the
  * digits of every number and time, and the server a parse of each.
  */
-class CopyBinary {
-  private bytes: Buffer;
-  private at = 0;
-
-  constructor(sizeHint: number) {
-    this.bytes = Buffer.allocUnsafe(Math.max(256, sizeHint));
-  }
-
-  result(): Buffer {
-    return this.bytes.subarray(0, this.at);
-  }
-
-  private room(n: number): void {
-    if (this.at + n <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + n));
-    this.bytes.copy(grown, 0, 0, this.at);
-    this.bytes = grown;
-  }
-
+class CopyBinary extends GrowableBytes {
   raw(chunk: Buffer): void {
     this.room(chunk.length);
     this.at += chunk.copy(this.bytes, this.at);

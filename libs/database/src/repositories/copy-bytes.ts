@@ -1,4 +1,5 @@
 import { copyField } from '../database';
+import { GrowableBytes } from './growable-bytes';
 
 const DAY_MS = 86_400_000;
 /** 9999-12-31T23:59:59.999Z: beyond it toISOString writes a six-digit year. */
@@ -25,26 +26,9 @@ function isPlainWord(text: string): boolean {
 
 const COPY_SPECIAL = /[\\\t\n\r]/;
 
-export class CopyBytes {
-  private bytes: Buffer;
-  private at = 0;
+export class CopyBytes extends GrowableBytes {
   /** The date part (`YYYY-MM-DDT`) of the last day written, per column: a batch's times lie within a few days. */
   private readonly days: Array<{ dayMs: number; text: string } | undefined> = [];
-
-  constructor(sizeHint: number) {
-    this.bytes = Buffer.allocUnsafe(Math.max(256, sizeHint));
-  }
-
-  result(): Buffer {
-    return this.bytes.subarray(0, this.at);
-  }
-
-  private room(n: number): void {
-    if (this.at + n <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + n));
-    this.bytes.copy(grown, 0, 0, this.at);
-    this.bytes = grown;
-  }
 
   byte(b: number): void {
     this.room(1);
