@@ -4,6 +4,7 @@ import {
   CLOCK, CONFIG, DomainError, EVENT_BUS, SKIPPING_DRIVER_ACTIONS, type Clock, type DriverActionResult, type DriverFeedback, type PlanRoute, type RouteProgress, type StopStatus,
 } from '@vulgraad/contracts';
 import { ContainersRepository, VehiclePositionsRepository } from '@vulgraad/database';
+import { localMidnightMs } from '@vulgraad/time';
 import type { EventBus } from '@vulgraad/events';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../auth/roles';
@@ -142,7 +143,9 @@ export class DriverActionsService {
     await this.progress.whenReady();
     const today = this.progress.routeOf(vehicleId);
     const now = this.clock.now();
-    const from = today ? new Date(Date.parse(today.route.startAt) - 2 * 3_600_000) : new Date(now.getTime() - 24 * 3_600_000);
+    // The whole shift date from its local midnight, and two hours before a route that starts the day before.
+    const midnight = localMidnightMs(this.progress.today(), this.config.core.timezone);
+    const from = new Date(today ? Math.min(midnight, Date.parse(today.route.startAt) - 2 * 3_600_000) : now.getTime() - 24 * 3_600_000);
     const [track, actions] = await Promise.all([this.positions.track(vehicleId, from, new Date(now.getTime() + 60_000)), this.outcomes.actionsOf(this.progress.today(), vehicleId)]);
     return {
       vehicleId, shiftDate: this.progress.today(),
