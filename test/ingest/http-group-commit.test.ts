@@ -44,9 +44,15 @@ describe('ingest: HTTP uplinks committed in groups', () => {
   it('answers 503 to every request of a group whose commit fails, and their retries store each reading once', async () => {
     const devices = await seedDevices(scratch.db, 'grpfail', 20, { lorawanApplicationId: 'waste' });
     // The database refuses every write to readings as a full disk would (not a problem of the data: the pipeline retries the batch).
+    // The refusal ends by deleting a row, not by dropping the trigger: DDL on readings while the pipeline retries can deadlock with it.
+    await scratch.db.query('CREATE TABLE refuse_readings_while (on_purpose boolean)');
+    await scratch.db.query('INSERT INTO refuse_readings_while VALUES (true)');
     await scratch.db.query(`
       CREATE FUNCTION refuse_readings() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'no space left for readings' USING ERRCODE = '53100'; END $$`);
+      BEGIN
+        IF EXISTS (SELECT 1 FROM refuse_readings_while) THEN RAISE EXCEPTION 'no space left for readings' USING ERRCODE = '53100'; END IF;
+        RETURN NEW;
+      END $$`);
     await scratch.db.query('CREATE TRIGGER refuse_readings BEFORE INSERT ON readings FOR EACH ROW EXECUTE FUNCTION refuse_readings()');
     const payloads = devices.map((device) => uplink(device, 7));
     const failed = await Promise.all(payloads.map(async (body) => {
@@ -56,7 +62,7 @@ describe('ingest: HTTP uplinks committed in groups', () => {
     expect(failed).toEqual(payloads.map(() => ({ status: 503, retryAfter: expect.any(String) })));
     expect((await Promise.all(devices.map(stored))).every((n) => n === 0)).toBe(true);
 
-    await scratch.db.query('DROP TRIGGER refuse_readings ON readings');
+    await scratch.db.query('DELETE FROM refuse_readings_while');
     // The pipeline kept the batch and commits it once the database takes it again; the senders' retries are then duplicates.
     await waitFor(async () => (await Promise.all(devices.map(stored))).every((n) => n === 1), 30_000, 'the held batch committed');
     const retried = await Promise.all(payloads.map(async (body) => (await post(body)).status));
