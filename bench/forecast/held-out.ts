@@ -13,7 +13,7 @@
  * Every candidate runs once per container; a choice is arithmetic over those runs, so the
  * pooled figures are exactly what the back-test would print for the chosen settings.
  */
-import { backtestReadings, createForecaster, type ForecastSettings, type RecordedContainer } from '@vulgraad/forecasting';
+import { backtestReadings, createForecaster, seededRandom, type FillForecaster, type ForecastSettings, type RecordedContainer } from '@vulgraad/forecasting';
 
 /** One candidate's sums on one container (24-hour fill; overflow counts per risk). */
 interface Sums {
@@ -28,6 +28,8 @@ interface Sums {
 export interface Candidate {
   name: string;
   settings: ForecastSettings;
+  /** How the forecaster is built from the settings (default `createForecaster`). */
+  make?: (settings: ForecastSettings) => FillForecaster;
 }
 
 const RISKS = [0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1];
@@ -66,8 +68,8 @@ export function candidates(configured: ForecastSettings): Candidate[] {
 }
 
 /** Runs one forecaster on one container and keeps the sums. */
-function sumsOf(container: RecordedContainer, settings: ForecastSettings): Sums {
-  const result = backtestReadings([container], [{ name: 'x', forecaster: createForecaster(settings) }], { horizonsH: [24], overflowThresholds: RISKS });
+function sumsOf(container: RecordedContainer, candidate: Candidate): Sums {
+  const result = backtestReadings([container], [{ name: 'x', forecaster: (candidate.make ?? createForecaster)(candidate.settings) }], { horizonsH: [24], overflowThresholds: RISKS });
   const score = result.scores[0]!;
   const h = score.horizons[0]!;
   const sums = emptySums();
@@ -91,6 +93,8 @@ export interface HeldOutScore {
   bandCoverage: number;
   overflowF1: number;
   chosen: string[];
+  /** The candidate and risk each scored container was answered with. */
+  byContainer: Map<number, { candidate: number; risk: number }>;
 }
 
 interface Table {
@@ -137,11 +141,13 @@ function score(table: Table, list: readonly Candidate[], allowed: readonly numbe
   let fp = 0;
   let fn = 0;
   const chosen: string[] = [];
+  const byContainer = new Map<number, { candidate: number; risk: number }>();
   for (const group of groups) {
     const k = chooseCandidate(table, group.tuneOn, allowed);
     const r = chooseRisk(pooled(table, group.tuneOn, k));
     chosen.push(`${list[k]!.name} risk ${RISKS[r]}`);
     for (const c of group.scored) {
+      byContainer.set(c, { candidate: k, risk: r });
       const s = table.model[c]![k]!;
       pairs += s.pairs;
       abs += s.absPct;
@@ -154,7 +160,7 @@ function score(table: Table, list: readonly Candidate[], allowed: readonly numbe
   }
   const maePct = abs / pairs;
   const flatMaePct = flatAbs / pairs;
-  return { pairs, maePct, flatMaePct, skill: 1 - maePct / flatMaePct, bandCoverage: inside / pairs, overflowF1: f1(tp, fp, fn), chosen };
+  return { pairs, maePct, flatMaePct, skill: 1 - maePct / flatMaePct, bandCoverage: inside / pairs, overflowF1: f1(tp, fp, fn), chosen, byContainer };
 }
 
 const f = (x: number, digits = 2): string => x.toFixed(digits);
@@ -169,6 +175,47 @@ function tally(chosen: readonly string[]): string {
   return [...counts].map(([name, n]) => `${name} (${n})`).join(', ');
 }
 
+/** The left-out scores by fraction and by container, and how much the pooled skill owes to which containers were recorded. */
+function spread(table: Table, containers: readonly RecordedContainer[], loco: HeldOutScore): string[] {
+  const lines: string[] = [];
+  const sumsFor = (c: number): { model: Sums; flat: Sums } => ({ model: table.model[c]![loco.byContainer.get(c)!.candidate]!, flat: table.flat[c]! });
+  const pool = (members: readonly number[]): { pairs: number; mae: number; flat: number; coverage: number } => {
+    let pairs = 0;
+    let abs = 0;
+    let flatAbs = 0;
+    let inside = 0;
+    for (const c of members) {
+      const { model, flat } = sumsFor(c);
+      pairs += model.pairs;
+      abs += model.absPct;
+      flatAbs += flat.absPct;
+      inside += model.inside;
+    }
+    return { pairs, mae: abs / pairs, flat: flatAbs / pairs, coverage: inside / pairs };
+  };
+  const describe = (name: string, members: readonly number[]): string => {
+    const p = pool(members);
+    return `  ${name}: pairs ${p.pairs}, MAE ${f(p.mae, 3)} (flat ${f(p.flat, 3)}), skill ${f(1 - p.mae / p.flat, 3)}, band ${f(p.coverage * 100, 1)} %`;
+  };
+  const indices = containers.map((_, c) => c).filter((c) => table.model[c]![0]!.pairs > 0);
+  for (const fraction of [...new Set(containers.map((c) => c.fraction ?? ''))].sort()) {
+    lines.push(describe(fraction || 'no fraction', indices.filter((c) => (containers[c]!.fraction ?? '') === fraction)));
+  }
+  for (const c of indices) lines.push(describe(`${containers[c]!.containerId} ${containers[c]!.fraction ?? ''}`, [c]));
+  // Draws of as many containers as were recorded, with replacement: the pooled skill of another set like this one.
+  const random = seededRandom(21);
+  const skills: number[] = [];
+  for (let draw = 0; draw < 2000; draw++) {
+    const members = indices.map(() => indices[Math.floor(random() * indices.length)]!);
+    const p = pool(members);
+    skills.push(1 - p.mae / p.flat);
+  }
+  skills.sort((a, b) => a - b);
+  const at = (q: number): number => skills[Math.min(skills.length - 1, Math.floor(q * skills.length))]!;
+  lines.push(`  pooled skill over ${indices.length} containers drawn with replacement (2,000 draws): 10th percentile ${f(at(0.1), 3)}, median ${f(at(0.5), 3)}, 90th ${f(at(0.9), 3)}; below 0.10 in ${f((skills.filter((x) => x < 0.1).length / skills.length) * 100, 0)} %`);
+  return lines;
+}
+
 /**
  * Prints the held-out evaluation; the last line:
  * `forecast_held_out containers=<n> pairs=<n> mae_24h=<x> flat_mae_24h=<x> skill=<x> band_coverage=<x> overflow_f1=<x> half_a_skill=<x> half_b_skill=<x>`.
@@ -177,8 +224,8 @@ export function runHeldOut(containers: readonly RecordedContainer[], tune: Reado
   const flatSettings: ForecastSettings = { ...configured, timePattern: 'flat', levelCurve: false, calibrate: false, fullAtProbability: 0.5 };
   const table: Table = { model: [], flat: [] };
   for (const container of containers) {
-    table.flat.push(sumsOf(container, flatSettings));
-    table.model.push(list.map((candidate) => sumsOf(container, candidate.settings)));
+    table.flat.push(sumsOf(container, { name: 'flat', settings: flatSettings }));
+    table.model.push(list.map((candidate) => sumsOf(container, candidate)));
   }
   const all = containers.map((_, c) => c);
   const halfA = all.filter((c) => tune.has(containers[c]!.containerId));
@@ -189,7 +236,10 @@ export function runHeldOut(containers: readonly RecordedContainer[], tune: Reado
     const s = pooled(table, all, k);
     const a = pooled(table, halfA, k);
     const b = pooled(table, halfB, k);
-    lines.push(`  ${list[k]!.name}${k === configuredIndex ? ' (configured)' : ''}: MAE all ${f(s.absPct / s.pairs, 3)} half A ${f(a.absPct / a.pairs, 3)} half B ${f(b.absPct / b.pairs, 3)}, band ${f((s.inside / s.pairs) * 100, 1)} %`);
+    const overflowF1 = score(table, list, [k], all.map((c) => ({ scored: [c], tuneOn: all.filter((o) => o !== c) }))).overflowF1;
+    lines.push(
+      `  ${list[k]!.name}${k === configuredIndex ? ' (configured)' : ''}: MAE all ${f(s.absPct / s.pairs, 3)} half A ${f(a.absPct / a.pairs, 3)} half B ${f(b.absPct / b.pairs, 3)}, band ${f((s.inside / s.pairs) * 100, 1)} %, overflow F1 ${f(overflowF1, 3)} (risk chosen without the container)`,
+    );
   }
   const every = list.map((_, k) => k);
   const loco = score(table, list, every, all.map((c) => ({ scored: [c], tuneOn: all.filter((o) => o !== c) })));
@@ -197,6 +247,7 @@ export function runHeldOut(containers: readonly RecordedContainer[], tune: Reado
   const bOnA = score(table, list, every, [{ scored: halfA, tuneOn: halfB }]);
   lines.push(line('leave one container out', loco));
   lines.push(`  chosen: ${tally(loco.chosen)}`);
+  lines.push(...spread(table, containers, loco));
   lines.push(line('chosen on half A (the tuning half), scored on half B', aOnB));
   lines.push(`  chosen: ${tally(aOnB.chosen)}`);
   lines.push(line('chosen on half B, scored on half A', bOnA));
@@ -205,6 +256,18 @@ export function runHeldOut(containers: readonly RecordedContainer[], tune: Reado
     const fixed = score(table, list, [configuredIndex], all.map((c) => ({ scored: [c], tuneOn: all.filter((o) => o !== c) })));
     lines.push(line('configured settings, risk chosen on the other containers', fixed));
   }
+  let flatTp = 0;
+  let flatFp = 0;
+  let flatFn = 0;
+  for (const c of all) {
+    const others = emptySums();
+    for (const o of all) if (o !== c) add(others, table.flat[o]!);
+    const r = chooseRisk(others);
+    flatTp += table.flat[c]!.tp[r]!;
+    flatFp += table.flat[c]!.fp[r]!;
+    flatFn += table.flat[c]!.fn[r]!;
+  }
+  lines.push(`flat rate, risk chosen on the other containers: overflow F1 ${f(f1(flatTp, flatFp, flatFn), 3)}`);
   lines.push(
     `forecast_held_out containers=${containers.length} pairs=${loco.pairs} mae_24h=${f(loco.maePct)} flat_mae_24h=${f(loco.flatMaePct)} skill=${f(loco.skill, 3)} band_coverage=${f(loco.bandCoverage, 3)} overflow_f1=${f(loco.overflowF1, 3)} half_a_skill=${f(bOnA.skill, 3)} half_b_skill=${f(aOnB.skill, 3)}`,
   );
