@@ -255,6 +255,15 @@ export function runHeldOut(containers: readonly RecordedContainer[], tune: Reado
   if (configuredIndex >= 0) {
     const fixed = score(table, list, [configuredIndex], all.map((c) => ({ scored: [c], tuneOn: all.filter((o) => o !== c) })));
     lines.push(line('configured settings, risk chosen on the other containers', fixed));
+    // Nothing chosen here: what each risk means for the planner's must (PLANNER_RISK_LEVEL) and the alert (ALERT_OVERFLOW_RISK).
+    const sums = pooled(table, all, configuredIndex);
+    const byRisk = RISKS.map((risk, r) => {
+      const tp = sums.tp[r]!;
+      const precision = tp + sums.fp[r]! > 0 ? tp / (tp + sums.fp[r]!) : 0;
+      const recall = tp + sums.fn[r]! > 0 ? tp / (tp + sums.fn[r]!) : 0;
+      return `${risk}: P ${f(precision)} R ${f(recall)} F1 ${f(f1(tp, sums.fp[r]!, sums.fn[r]!), 3)}`;
+    });
+    lines.push(`  configured settings, overflow answer at each risk (all containers): ${byRisk.join('; ')}`);
   }
   let flatTp = 0;
   let flatFp = 0;
