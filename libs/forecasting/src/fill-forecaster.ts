@@ -284,7 +284,7 @@ export class FillForecaster {
     const { start, meanPct, sdPct } = this.ratePrediction(model, atMs, nowMs);
     if (this.options.calibrate && model.calibration) {
       const { quantiles } = this.calibrated(model);
-      const cell = calibrationCell(start.fillPct, this.lastStep(model));
+      const cell = calibrationCell(start.fillPct, this.lastStep(model), this.lastDeviation(model));
       // A sensor reads no less than empty: the median and the band stay at or above 0.
       const median = Math.max(0, meanPct + (quantiles[cell * 4] as number) * sdPct);
       const lowPct = Math.max(0, meanPct + (quantiles[cell * 4 + 1] as number) * sdPct);
@@ -319,6 +319,12 @@ export class FillForecaster {
   private lastStep(model: FillModel): number {
     const cal = model.calibration;
     return cal && !model.anchorIsAssumed && model.anchorAtMs === cal.previousAtMs ? cal.stepPct : 0;
+  }
+
+  /** How far the reading a prediction starts from lies from the average of the cycle's readings, points (0 without one). */
+  private lastDeviation(model: FillModel): number {
+    const cal = model.calibration;
+    return cal && !model.anchorIsAssumed && model.anchorAtMs === cal.previousAtMs && cal.previousPct !== null ? cal.previousPct - (cal.smoothedPct ?? cal.previousPct) : 0;
   }
 
   /** Per cell: the calibrated median, low, high and full-time z, cached per model revision. */
@@ -367,11 +373,12 @@ export class FillForecaster {
     let prevT = start.atMs;
     const calibration = this.options.calibrate && model.calibration ? this.calibrated(model).quantiles : null;
     const step = this.lastStep(model);
+    const deviation = this.lastDeviation(model);
     const bandAt = (inc: number): { mean: number; low: number; high: number; full: number } => {
       if (!calibration) return this.bandAt(start.fillPct, inc, start.variance, dispersion, z);
       const mean = start.fillPct + inc;
       const sd = Math.sqrt(start.variance + dispersion.perPointVar * inc + dispersion.rateRelVar * inc * inc);
-      const cell = calibrationCell(start.fillPct, step);
+      const cell = calibrationCell(start.fillPct, step, deviation);
       return {
         mean: mean + (calibration[cell * 4] as number) * sd,
         low: mean + (calibration[cell * 4 + 1] as number) * sd,
