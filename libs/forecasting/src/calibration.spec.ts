@@ -32,6 +32,13 @@ describe('calibration on day-ahead outcomes', () => {
     // The learned state is plain data: a model read back from JSON answers the same.
     const copy = JSON.parse(JSON.stringify(model)) as typeof model;
     expect(calibrated.predict(copy, originMs + 24 * HOUR_MS, originMs).meanPct).toBeCloseTo(sut.meanPct, 9);
+    // A model kept from before the cells changed (fewer counts) answers as the rate model until it learns again.
+    const older = JSON.parse(JSON.stringify(model)) as typeof model;
+    older.calibration!.counts = older.calibration!.counts.slice(0, 17 * 41);
+    const fromOlder = calibrated.predict(older, originMs + 24 * HOUR_MS, originMs);
+    expect(Number.isFinite(fromOlder.meanPct) && Number.isFinite(fromOlder.lowPct) && Number.isFinite(fromOlder.highPct)).toBe(true);
+    calibrated.update(older, plateau(46).filter((r) => r.atMs > originMs));
+    expect(older.calibration!.counts).toHaveLength(model.calibration!.counts.length);
   });
 
   it('answers as the rate model with its band scale until the container has outcomes of its own', () => {

@@ -88,6 +88,11 @@ export function calibrationCell(fromPct: number, stepPct: number, deviationPct =
   return group * STEP_CLASSES + step;
 }
 
+/** Whether counts have this version's cells (a model learned before the cells changed starts its calibration again). */
+export function calibrationFits(cal: ResidualCalibration): boolean {
+  return cal.counts.length === (CALIBRATION_CELLS + 1) * Z_BINS;
+}
+
 /**
  * Folds one trusted reading into the calibration: outcomes of pending
  * forecasts whose time it reaches (none across an emptying), and whether a

@@ -3,6 +3,7 @@ import {
   CALIBRATION_CELLS,
   CALIBRATION_HORIZON_MS,
   calibrationCell,
+  calibrationFits,
   cellDistributions,
   cellQuantile,
   clearPending,
@@ -331,7 +332,7 @@ export class FillForecaster {
   private calibrated(model: FillModel): { quantiles: Float64Array } {
     const cached = this.calibrationCache.get(model);
     if (cached && cached.revision === model.revision) return cached;
-    const cdf = cellDistributions(model.calibration ?? emptyCalibration(), this.zPrior);
+    const cdf = cellDistributions(model.calibration && calibrationFits(model.calibration) ? model.calibration : emptyCalibration(), this.zPrior);
     const tail = (1 - this.options.bandProbability) / 2;
     const quantiles = new Float64Array(CALIBRATION_CELLS * 4);
     for (let c = 0; c < CALIBRATION_CELLS; c++) {
@@ -579,6 +580,7 @@ export class FillForecaster {
 
   /** Scores the forecasts made a day ago against this reading, and leaves a new one (see calibration.ts). */
   private calibrateOn(model: FillModel, atMs: number, fillPct: number): void {
+    if (model.calibration && !calibrationFits(model.calibration)) model.calibration = emptyCalibration();
     const calibration = (model.calibration ??= emptyCalibration());
     if (recordOutcomes(calibration, atMs, fillPct, (before, after) => this.isEmptying(before, after))) model.revision++;
     if (!originDue(calibration, atMs)) return;
