@@ -16,7 +16,7 @@
  *    hour are one emptying). Same sensors and profile.
  *
  *   npm run bench:forecast [-- --days=56]
- *   npm run bench:forecast -- --readings <csv> [--time-zone=Europe/Prague] [--overflow-features]   (recorded sensors: ./readings.ts)
+ *   npm run bench:forecast -- --readings <csv> [--time-zone=Europe/Prague] [--overflow-features | --held-out]   (recorded sensors: ./readings.ts)
  *
  * Last line: `forecast containers=<n> mae_pct=<x> ...` (both scenarios), or
  * `forecast_real ...` with --readings.

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '@vulgraad/config';
+import { runHeldOut } from './held-out';
 import { runOverflowFeatures } from './overflow-features';
 import { backtestReadings, createForecaster, parseFillReadingsCsv, type CompetitorScore, type ForecastSettings, type ReadingsBacktestResult, type RecordedContainer } from '@vulgraad/forecasting';
 
@@ -22,6 +23,8 @@ export interface ReadingsArgs {
   timeZone: string;
   /** `--overflow-features`: print what would tell the overflow answer more (./overflow-features.ts) instead of the back-test. */
   overflowFeatures: boolean;
+  /** `--held-out`: choose the settings and the overflow risk without the containers scored (./held-out.ts) instead of the back-test. */
+  heldOut: boolean;
 }
 
 /** `--readings <csv>` or `--readings=<csv>`, and `--time-zone=<IANA>` (default Europe/Prague, the zone of the Prague recordings); null without --readings. */
@@ -29,6 +32,7 @@ export function readingsArgs(argv: readonly string[]): ReadingsArgs | null {
   let file: string | null = null;
   let timeZone = 'Europe/Prague';
   let overflowFeatures = false;
+  let heldOut = false;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k] as string;
     if (arg === '--readings') file = argv[++k] ?? null;
@@ -36,9 +40,10 @@ export function readingsArgs(argv: readonly string[]): ReadingsArgs | null {
     else if (arg === '--time-zone') timeZone = argv[++k] ?? timeZone;
     else if (arg.startsWith('--time-zone=')) timeZone = arg.slice('--time-zone='.length);
     else if (arg === '--overflow-features') overflowFeatures = true;
+    else if (arg === '--held-out') heldOut = true;
   }
   if (file === null && argv.some((a) => a.startsWith('--readings'))) throw new Error('--readings needs a CSV file: --readings <path>');
-  return file === null ? null : { file, timeZone, overflowFeatures };
+  return file === null ? null : { file, timeZone, overflowFeatures, heldOut };
 }
 
 /** Every other container of each fraction (by id) tunes; the rest is held out. */
@@ -134,6 +139,11 @@ export function runReadings(args: ReadingsArgs): void {
   console.log(`forecast settings: ${JSON.stringify(settings)}`);
   const cpu = process.cpuUsage();
   const { tune, holdout } = split(file.containers);
+  if (args.heldOut) {
+    for (const line of runHeldOut(file.containers, new Set(tune.map((c) => c.containerId)), settings)) console.log(line);
+    console.log(`cpu: ${((process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1e6).toFixed(1)} s`);
+    return;
+  }
   if (args.overflowFeatures) {
     for (const line of runOverflowFeatures(file.containers, new Set(tune.map((c) => c.containerId)), settings)) console.log(line);
     console.log(`cpu: ${((process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1e6).toFixed(1)} s`);

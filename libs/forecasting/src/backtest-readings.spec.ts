@@ -36,6 +36,13 @@ describe(backtestReadings.name, () => {
     expect(last?.horizons[0]?.maePct).toBeGreaterThan(10);
     expect(rate?.overflow.f1).toBeGreaterThan(0.95);
     expect(rate?.fullTime.maeH).toBeLessThan(2);
+    // The counts behind the F1 (pooled over containers by the held-out evaluation): the last
+    // reading never says yes, so it has no true positives and misses every overflow.
+    const overflow = rate?.overflow;
+    expect(overflow?.truePositives).toBeCloseTo((overflow?.recall ?? 0) * (overflow?.positives ?? 0), 6);
+    expect(overflow?.saidYes).toBeCloseTo((overflow?.truePositives ?? 0) / (overflow?.precision ?? 1), 6);
+    expect(last?.overflow.saidYes).toBe(0);
+    expect(last?.overflow.truePositives).toBe(0);
     // One drop every four days after the first.
     expect(sut.emptyings.truth).toBe(10);
     expect(sut.emptyings.f1).toBe(1);

@@ -47,6 +47,9 @@ export interface HorizonScore {
 export interface DecisionScore {
   cases: number;
   positives: number;
+  /** Cases answered yes: all of them, and those that did reach full. */
+  saidYes: number;
+  truePositives: number;
   precision: number;
   recall: number;
   f1: number;
@@ -221,7 +224,7 @@ export function backtestReadings(histories: readonly ContainerHistory[], competi
       const tp = a.tp[t]!;
       const precision = tp + a.fp[t]! > 0 ? tp / (tp + a.fp[t]!) : 0;
       const recall = tp + a.fn[t]! > 0 ? tp / (tp + a.fn[t]!) : 0;
-      return { threshold, cases: a.overflowCases, positives: tp + a.fn[t]!, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+      return { threshold, cases: a.overflowCases, positives: tp + a.fn[t]!, saidYes: tp + a.fp[t]!, truePositives: tp, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
     });
     return {
       name: c.name,

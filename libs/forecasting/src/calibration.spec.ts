@@ -32,6 +32,13 @@ describe('calibration on day-ahead outcomes', () => {
     // The learned state is plain data: a model read back from JSON answers the same.
     const copy = JSON.parse(JSON.stringify(model)) as typeof model;
     expect(calibrated.predict(copy, originMs + 24 * HOUR_MS, originMs).meanPct).toBeCloseTo(sut.meanPct, 9);
+    // A model kept from before the cells changed (fewer counts) answers as the rate model until it learns again.
+    const older = JSON.parse(JSON.stringify(model)) as typeof model;
+    older.calibration!.counts = older.calibration!.counts.slice(0, 17 * 41);
+    const fromOlder = calibrated.predict(older, originMs + 24 * HOUR_MS, originMs);
+    expect(Number.isFinite(fromOlder.meanPct) && Number.isFinite(fromOlder.lowPct) && Number.isFinite(fromOlder.highPct)).toBe(true);
+    calibrated.update(older, plateau(46).filter((r) => r.atMs > originMs));
+    expect(older.calibration!.counts).toHaveLength(model.calibration!.counts.length);
   });
 
   it('answers as the rate model with its band scale until the container has outcomes of its own', () => {
@@ -50,7 +57,29 @@ describe('calibration on day-ahead outcomes', () => {
     expect(calibrationCell(25, 0)).not.toBe(calibrationCell(24.9, 0));
     expect(calibrationCell(75, 0)).toBe(calibrationCell(100, 0));
     expect(calibrationCell(100, -5)).not.toBe(calibrationCell(100, 0));
-    expect(new Set([0, 30, 60, 90].flatMap((level) => [-5, 0, 3, 9].map((step) => calibrationCell(level, step)))).size).toBe(CALIBRATION_CELLS);
+    const cells = [0, 30, 60, 90].flatMap((level) => [-5, 0, 3, 9].flatMap((step) => [-3, 0, 3].map((deviation) => calibrationCell(level, step, deviation))));
+    expect(new Set(cells).size).toBe(CALIBRATION_CELLS);
+  });
+
+  it('splits a reading that stood still by where it lies from the cycle\'s average; a step up or down is its own class', () => {
+    expect(calibrationCell(50, 0, 3)).not.toBe(calibrationCell(50, 0, 0));
+    expect(calibrationCell(50, 0, -3)).not.toBe(calibrationCell(50, 0, 0));
+    expect(calibrationCell(50, 0, 2)).toBe(calibrationCell(50, 0, 0));
+    expect(calibrationCell(50, 9, 6)).toBe(calibrationCell(50, 9, 0));
+    expect(calibrationCell(50, -5, -6)).toBe(calibrationCell(50, -5, 0));
+  });
+
+  it('books a forecast from a reading above its run of readings in the cell of a displaced reading', () => {
+    const cal = emptyCalibration();
+    const isEmptying = (before: number, after: number): boolean => before - after >= 25;
+    [50, 50, 50, 54, 54.5].forEach((fillPct, k) => recordOutcomes(cal, k * 2 * HOUR_MS, fillPct, isEmptying));
+    addPending(cal, 8 * HOUR_MS, 54.5, 56, 5);
+    // Stood still (+0.5) but about 2.3 above the average of the readings (weight 0.3 on the newest).
+    expect(cal.pending[0]?.cell).toBe(calibrationCell(54.5, 0.5, 3));
+    expect(cal.pending[0]?.cell).not.toBe(calibrationCell(54.5, 0.5, 0));
+    // An emptying starts the average again: the first reading after it lies on it.
+    recordOutcomes(cal, 10 * HOUR_MS, 5, isEmptying);
+    expect(cal.smoothedPct).toBe(5);
   });
 
   it('gives no outcome across an emptying', () => {

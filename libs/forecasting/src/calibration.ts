@@ -11,8 +11,9 @@ import { normalCdf } from './normal';
  * reaches that time without an emptying in between, the standardised
  * residual z = (level read - mean) / sd is counted in a histogram of the cell
  * (`calibrationCell`: the level at the start in four groups of 25 points x how
- * that reading moved from the one before) and in the container's overall
- * histogram. Predictions take quantiles
+ * that reading moved from the one before, a reading that stood still split by
+ * where it lies from the average of the cycle's readings) and in the
+ * container's overall histogram. Predictions take quantiles
  * of the cell's histogram, backed off to the overall one and to a normal of
  * the configured spread (pseudo-counts), times the rate model's spread at the
  * asked horizon. The counts fade with the model's half-life.
@@ -34,6 +35,8 @@ export interface ResidualCalibration {
   previousPct: number | null;
   /** The last trusted reading's change from the one before, points. */
   stepPct: number;
+  /** An average of the trusted readings of this filling cycle (weight DEVIATION_WEIGHT on the newest). */
+  smoothedPct?: number | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -52,7 +55,15 @@ export const Z_BINS = 41;
  * against 5.203 with five of 20 and 5.203 with ten of 10; fewer cells fill up sooner.
  */
 const LEVEL_GROUPS = 4;
-const STEP_CLASSES = 4;
+/** Down, within a point (in three by the deviation from the cycle's average), up to 5, more. */
+const STEP_CLASSES = 6;
+/**
+ * The average a reading is compared with: the newest reading weighs 0.3. A reading that stood
+ * still more than 2 points off it sits in a run the sensor wobbles in (Prague glass and plastic):
+ * held out, the 24-hour MAE fell on 11 of 15 containers and held on one; no glass or plastic one lost.
+ */
+const DEVIATION_WEIGHT = 0.3;
+const DEVIATION_PCT = 2;
 export const CALIBRATION_CELLS = LEVEL_GROUPS * STEP_CLASSES;
 const OVERALL = CALIBRATION_CELLS;
 /** Pseudo-counts of the overall histogram in a cell, and of the normal in both. */
@@ -61,18 +72,25 @@ const NORMAL_BACKOFF = 5;
 const MAX_PENDING = 24;
 
 export function emptyCalibration(): ResidualCalibration {
-  return { counts: new Array<number>((CALIBRATION_CELLS + 1) * Z_BINS).fill(0), pending: [], lastOriginAtMs: null, previousAtMs: null, previousPct: null, stepPct: 0 };
+  return { counts: new Array<number>((CALIBRATION_CELLS + 1) * Z_BINS).fill(0), pending: [], lastOriginAtMs: null, previousAtMs: null, previousPct: null, stepPct: 0, smoothedPct: null };
 }
 
 /**
  * The cell of a forecast: the level it starts from (four groups of 25 points) and how the reading
  * it starts from moved from the one before (down more than a point, within a point, up to 5, more):
- * a reading that just dipped tends to come back, one in a fast rise tends to go on.
+ * a reading that just dipped tends to come back, one in a fast rise tends to go on. A reading
+ * within a point of the one before is further split by its deviation from the average of the
+ * cycle's readings (below -2, within 2, above 2 points): a run the sensor wobbles in also comes back.
  */
-export function calibrationCell(fromPct: number, stepPct: number): number {
+export function calibrationCell(fromPct: number, stepPct: number, deviationPct = 0): number {
   const group = fromPct >= 100 ? LEVEL_GROUPS - 1 : fromPct < 0 ? 0 : Math.min(LEVEL_GROUPS - 1, Math.floor(fromPct / (100 / LEVEL_GROUPS)));
-  const step = stepPct < -1 ? 0 : stepPct <= 1 ? 1 : stepPct <= 5 ? 2 : 3;
+  const step = stepPct < -1 ? 0 : stepPct <= 1 ? (deviationPct < -DEVIATION_PCT ? 1 : deviationPct <= DEVIATION_PCT ? 2 : 3) : stepPct <= 5 ? 4 : 5;
   return group * STEP_CLASSES + step;
+}
+
+/** Whether counts have this version's cells (a model learned before the cells changed starts its calibration again). */
+export function calibrationFits(cal: ResidualCalibration): boolean {
+  return cal.counts.length === (CALIBRATION_CELLS + 1) * Z_BINS;
 }
 
 /**
@@ -103,6 +121,8 @@ export function recordOutcomes(cal: ResidualCalibration, atMs: number, fillPct: 
     changed = true;
   }
   cal.pending = keep;
+  const smoothed = cal.smoothedPct ?? null;
+  cal.smoothedPct = smoothed === null || (cal.previousPct !== null && isEmptying(cal.previousPct, fillPct)) ? fillPct : smoothed + DEVIATION_WEIGHT * (fillPct - smoothed);
   cal.stepPct = cal.previousPct === null ? 0 : fillPct - cal.previousPct;
   cal.previousAtMs = atMs;
   cal.previousPct = fillPct;
@@ -116,7 +136,7 @@ export function originDue(cal: ResidualCalibration, atMs: number): boolean {
 
 export function addPending(cal: ResidualCalibration, atMs: number, fromPct: number, meanPct: number, sdPct: number): void {
   if (!(sdPct > 0)) return;
-  cal.pending.push({ atMs, meanPct, sdPct, cell: calibrationCell(fromPct, cal.stepPct), peakPct: fromPct });
+  cal.pending.push({ atMs, meanPct, sdPct, cell: calibrationCell(fromPct, cal.stepPct, fromPct - (cal.smoothedPct ?? fromPct)), peakPct: fromPct });
   if (cal.pending.length > MAX_PENDING) cal.pending.shift();
   cal.lastOriginAtMs = atMs;
 }
@@ -126,6 +146,7 @@ export function clearPending(cal: ResidualCalibration): void {
   cal.pending = [];
   cal.previousAtMs = null;
   cal.previousPct = null;
+  cal.smoothedPct = null;
 }
 
 export function decayCalibration(cal: ResidualCalibration, factor: number): void {

@@ -3,6 +3,7 @@ import {
   CALIBRATION_CELLS,
   CALIBRATION_HORIZON_MS,
   calibrationCell,
+  calibrationFits,
   cellDistributions,
   cellQuantile,
   clearPending,
@@ -284,7 +285,7 @@ export class FillForecaster {
     const { start, meanPct, sdPct } = this.ratePrediction(model, atMs, nowMs);
     if (this.options.calibrate && model.calibration) {
       const { quantiles } = this.calibrated(model);
-      const cell = calibrationCell(start.fillPct, this.lastStep(model));
+      const cell = calibrationCell(start.fillPct, this.lastStep(model), this.lastDeviation(model));
       // A sensor reads no less than empty: the median and the band stay at or above 0.
       const median = Math.max(0, meanPct + (quantiles[cell * 4] as number) * sdPct);
       const lowPct = Math.max(0, meanPct + (quantiles[cell * 4 + 1] as number) * sdPct);
@@ -321,11 +322,17 @@ export class FillForecaster {
     return cal && !model.anchorIsAssumed && model.anchorAtMs === cal.previousAtMs ? cal.stepPct : 0;
   }
 
+  /** How far the reading a prediction starts from lies from the average of the cycle's readings, points (0 without one). */
+  private lastDeviation(model: FillModel): number {
+    const cal = model.calibration;
+    return cal && !model.anchorIsAssumed && model.anchorAtMs === cal.previousAtMs && cal.previousPct !== null ? cal.previousPct - (cal.smoothedPct ?? cal.previousPct) : 0;
+  }
+
   /** Per cell: the calibrated median, low, high and full-time z, cached per model revision. */
   private calibrated(model: FillModel): { quantiles: Float64Array } {
     const cached = this.calibrationCache.get(model);
     if (cached && cached.revision === model.revision) return cached;
-    const cdf = cellDistributions(model.calibration ?? emptyCalibration(), this.zPrior);
+    const cdf = cellDistributions(model.calibration && calibrationFits(model.calibration) ? model.calibration : emptyCalibration(), this.zPrior);
     const tail = (1 - this.options.bandProbability) / 2;
     const quantiles = new Float64Array(CALIBRATION_CELLS * 4);
     for (let c = 0; c < CALIBRATION_CELLS; c++) {
@@ -367,11 +374,12 @@ export class FillForecaster {
     let prevT = start.atMs;
     const calibration = this.options.calibrate && model.calibration ? this.calibrated(model).quantiles : null;
     const step = this.lastStep(model);
+    const deviation = this.lastDeviation(model);
     const bandAt = (inc: number): { mean: number; low: number; high: number; full: number } => {
       if (!calibration) return this.bandAt(start.fillPct, inc, start.variance, dispersion, z);
       const mean = start.fillPct + inc;
       const sd = Math.sqrt(start.variance + dispersion.perPointVar * inc + dispersion.rateRelVar * inc * inc);
-      const cell = calibrationCell(start.fillPct, step);
+      const cell = calibrationCell(start.fillPct, step, deviation);
       return {
         mean: mean + (calibration[cell * 4] as number) * sd,
         low: mean + (calibration[cell * 4 + 1] as number) * sd,
@@ -572,6 +580,7 @@ export class FillForecaster {
 
   /** Scores the forecasts made a day ago against this reading, and leaves a new one (see calibration.ts). */
   private calibrateOn(model: FillModel, atMs: number, fillPct: number): void {
+    if (model.calibration && !calibrationFits(model.calibration)) model.calibration = emptyCalibration();
     const calibration = (model.calibration ??= emptyCalibration());
     if (recordOutcomes(calibration, atMs, fillPct, (before, after) => this.isEmptying(before, after))) model.revision++;
     if (!originDue(calibration, atMs)) return;
