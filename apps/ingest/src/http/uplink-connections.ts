@@ -108,10 +108,30 @@ export function answerText(answer: UplinkAnswer, bodyText: string, connection: s
   return `${head}Date: ${httpDate()}\r\n${connection}\r\n${answer.status === 204 ? '' : bodyText}`;
 }
 
+/** The last answer written whose object is frozen (the same for every request: the stored answer), as bytes, for the second of its Date. */
+let lastShared: { answer: UplinkAnswer; connection: string; second: number; bytes: Buffer } | null = null;
+
+/**
+ * answerText as what a socket is written: an answer object that is frozen is
+ * shared by every request it answers (the stored answer), so its bytes are
+ * made once a second (the Date header's resolution) and connection header,
+ * not once per request; any other answer is its text.
+ */
+export function answerBytes(answer: UplinkAnswer, bodyOf: (answer: UplinkAnswer) => string, connection: string): Buffer | string {
+  const second = Math.floor(Date.now() / 1000);
+  const last = lastShared;
+  if (last !== null && last.answer === answer && last.second === second && last.connection === connection) return last.bytes;
+  const text = answerText(answer, bodyOf(answer), connection);
+  if (!Object.isFrozen(answer)) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  lastShared = { answer, connection, second, bytes };
+  return bytes;
+}
+
 interface LeanOptions {
   serve: ServeUplink;
   /** The answer's body as text (the stored answer's is made once). */
-  bodyOf(answer: UplinkAnswer): string;
+  bodyOf: (answer: UplinkAnswer) => string;
   /** Told when serve() threw or its promise failed; the sender gets a 500 and sends again. */
   failed(error: unknown): UplinkAnswer;
   maxBodyBytes: number;
@@ -172,11 +192,13 @@ class LeanConnection {
   private closing = false;
   private ended = false;
   private gone = false;
+  /** The socket's idle timeout as last set (ms; 0 = none). */
+  private timeoutMs: number;
   private readonly onData = (chunk: Buffer): void => this.data(chunk);
   private readonly onEnd = (): void => this.peerEnded();
   private readonly onError = (): void => this.destroy();
   private readonly onClose = (): void => this.left();
-  private readonly onTimeout = (): void => this.destroy();
+  private readonly onTimeout = (): void => this.timedOut();
   private readonly onDrain = (): void => this.next();
 
   constructor(
@@ -191,7 +213,8 @@ class LeanConnection {
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
     socket.on('timeout', this.onTimeout);
-    socket.setTimeout(server.headersTimeout);
+    this.timeoutMs = server.headersTimeout;
+    socket.setTimeout(this.timeoutMs);
   }
 
   closeWhenIdle(): void {
@@ -224,7 +247,7 @@ class LeanConnection {
     const bytes = this.buffered;
     if (bytes === null) {
       if (this.ended || this.closing) this.socket.end();
-      else this.socket.setTimeout(this.served === 0 ? this.server.headersTimeout : this.server.keepAliveTimeout);
+      else this.idleTimeout(this.served === 0 ? this.server.headersTimeout : this.server.keepAliveTimeout);
       return;
     }
     const read = readPlainUplink(bytes, this.options.maxHeadBytes, this.options.maxBodyBytes);
@@ -243,15 +266,16 @@ class LeanConnection {
       // like Node's server, the whole request has headersTimeout from its first byte.
       const deadline = this.server.headersTimeout;
       if (this.ended || (deadline > 0 && Date.now() - this.requestSinceMs > deadline)) this.socket.destroy();
-      else this.socket.setTimeout(deadline);
+      else if (this.timeoutMs === 0) this.idleTimeout(deadline);
       return;
     }
     this.buffered = read.end < bytes.length ? bytes.subarray(read.end) : null;
     // Bytes of the next request already held: its clock starts now.
     this.requestSinceMs = this.buffered === null ? 0 : Date.now();
     if (this.socket.isPaused()) this.socket.resume();
+    // The socket's timer stays set while the request waits for its commit (timedOut leaves a busy connection alone):
+    // setting it off and on again for every request made a timer object each time.
     this.busy = true;
-    this.socket.setTimeout(0);
     let answer: UplinkAnswer | Promise<UplinkAnswer>;
     try {
       answer = this.options.serve(read.url, read.headers, read.body);
@@ -267,13 +291,41 @@ class LeanConnection {
     this.served++;
     if (this.gone) return;
     const close = this.closing || this.ended;
-    this.socket.write(answerText(answer, this.options.bodyOf(answer), close ? 'Connection: close\r\n' : keepAliveOf(this.server)));
+    this.socket.write(answerBytes(answer, this.options.bodyOf, close ? 'Connection: close\r\n' : keepAliveOf(this.server)));
     if (close) {
       this.socket.end();
       return;
     }
     if (this.socket.writableNeedDrain) this.socket.once('drain', this.onDrain);
     else this.next();
+  }
+
+  /** Sets the socket's idle timeout, when it is not that already. */
+  private idleTimeout(timeoutMs: number): void {
+    if (timeoutMs === this.timeoutMs) return;
+    this.timeoutMs = timeoutMs;
+    this.socket.setTimeout(timeoutMs);
+  }
+
+  /**
+   * The socket was idle for its timeout. A request waiting for its commit is
+   * no idleness: the answer's write starts the timer again. Part of a request
+   * has headersTimeout from its first byte, whatever the idle timeout is.
+   * Otherwise the connection was idle too long and is closed.
+   */
+  private timedOut(): void {
+    if (this.busy) return;
+    const deadline = this.server.headersTimeout;
+    if (this.buffered !== null && deadline > 0) {
+      const leftMs = deadline - (Date.now() - this.requestSinceMs);
+      if (leftMs > 0) {
+        this.idleTimeout(leftMs);
+        return;
+      }
+    } else if (this.buffered !== null) {
+      return;
+    }
+    this.destroy();
   }
 
   /** The peer sent all it will: what is complete is answered, then the connection ends. */
@@ -292,6 +344,7 @@ class LeanConnection {
     this.socket.removeListener('timeout', this.onTimeout);
     this.socket.removeListener('drain', this.onDrain);
     this.socket.setTimeout(0);
+    this.timeoutMs = 0;
     this.forget();
   }
 
@@ -301,8 +354,12 @@ class LeanConnection {
   }
 }
 
-/** Connection and Keep-Alive as Node's server sends them on a kept connection. */
+/** Connection and Keep-Alive as Node's server sends them on a kept connection (made again only when the timeout changes). */
+let keepAlive = { timeoutMs: -1, text: '' };
 function keepAliveOf(server: Server): string {
-  const timeout = server.keepAliveTimeout;
-  return timeout ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(timeout / 1000)}\r\n` : 'Connection: keep-alive\r\n';
+  const timeoutMs = server.keepAliveTimeout;
+  if (keepAlive.timeoutMs !== timeoutMs) {
+    keepAlive = { timeoutMs, text: timeoutMs ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(timeoutMs / 1000)}\r\n` : 'Connection: keep-alive\r\n' };
+  }
+  return keepAlive.text;
 }
