@@ -38,6 +38,7 @@ describe('readPlainUplink', () => {
     ['no Host', post('{}').replace('Host: x\r\n', '')],
     ['Expect: 100-continue', post('{}', 'Expect: 100-continue\r\n')],
     ['Connection: close', post('{}', 'Connection: close\r\n')],
+    ['a header named as an object property', post('{}', '__proto__: x\r\n')],
     ['a folded header line', post('{}', 'X-A: 1\r\n  2\r\n')],
     ['a header name with a space', post('{}', 'X A: 1\r\n')],
     ['a bare line feed in a value', post('{}', 'X-A: 1\n2\r\n')],

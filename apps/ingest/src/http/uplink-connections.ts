@@ -13,13 +13,26 @@ type Read =
   | { kind: 'other' };
 
 const PREFIX = Buffer.from('POST /uplinks/', 'latin1');
+/** Where the path starts: after 'POST '. */
+const URL_START = 5;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
-const REQUEST_LINE = /^POST (\/uplinks\/[\x21-\x7e]*) HTTP\/1\.1$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const DIGITS = /^\d{1,10}$/;
+const VERSION = ' HTTP/1.1\r\n';
 /** Headers that make a request more than a plain POST with a body of known length: Node's HTTP server reads those. */
 const NOT_PLAIN = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
 const MAX_HEADER_LINES = 100;
+const MAX_CONTENT_LENGTH_DIGITS = 10;
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
+const COLON = 0x3a;
+
+/** The bytes of an HTTP token (a header name): RFC 9110's tchar. */
+const TOKEN_BYTE = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~") TOKEN_BYTE[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN_BYTE[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN_BYTE[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TOKEN_BYTE[c] = 1;
 
 /**
  * Reads one request from the bytes of a connection, when it is a plain
@@ -27,7 +40,9 @@ const MAX_HEADER_LINES = 100;
  * `name: value` (no folding, no name twice), a Host and a Content-Length
  * within the limit, no Transfer-Encoding, Expect or Upgrade, and Connection
  * absent or keep-alive. Anything else, or anything in doubt, is 'other', and
- * the connection goes to Node's HTTP server from that request on.
+ * the connection goes to Node's HTTP server from that request on. The head
+ * is read character by character from one string (no split into lines, no
+ * regular expression per line).
  */
 export function readPlainUplink(bytes: Buffer, maxHeadBytes: number, maxBodyBytes: number): Read {
   const prefix = Math.min(bytes.length, PREFIX.length);
@@ -35,51 +50,66 @@ export function readPlainUplink(bytes: Buffer, maxHeadBytes: number, maxBodyByte
   const headEnd = bytes.indexOf(HEAD_END);
   if (headEnd < 0) return bytes.length > maxHeadBytes ? { kind: 'other' } : { kind: 'more' };
   if (headEnd + 4 > maxHeadBytes) return { kind: 'other' };
-  // Header bytes reach Node's requests as latin1 strings: the same here.
-  const lines = bytes.toString('latin1', 0, headEnd).split('\r\n');
-  if (lines.length > MAX_HEADER_LINES + 1) return { kind: 'other' };
-  const requestLine = REQUEST_LINE.exec(lines[0] as string);
-  if (!requestLine) return { kind: 'other' };
-  const headers: IncomingHttpHeaders = Object.create(null) as IncomingHttpHeaders;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return { kind: 'other' };
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return { kind: 'other' };
-    const value = trimSpaces(line.slice(colon + 1));
-    if (hasControl(value)) return { kind: 'other' };
-    const key = name.toLowerCase();
+  // Header bytes reach Node's requests as latin1 strings: the same here. The head with its last line's CR LF, as one string.
+  const head = bytes.toString('latin1', 0, headEnd + 2);
+  // The request line: the path is visible ASCII up to ' HTTP/1.1' and its line end.
+  let at = PREFIX.length;
+  while (at < headEnd) {
+    const c = head.charCodeAt(at);
+    if (c === SP) break;
+    if (c < 0x21 || c > 0x7e) return { kind: 'other' };
+    at++;
+  }
+  if (!head.startsWith(VERSION, at)) return { kind: 'other' };
+  const url = head.slice(URL_START, at);
+  at += VERSION.length;
+  // A plain object (one without a prototype is a hash table from the start, ten times the cost to fill): a name it
+  // inherits (__proto__, constructor) is found "present" below, and that request goes to Node's server.
+  const headers: IncomingHttpHeaders = {};
+  for (let lines = 0; at < head.length; lines++) {
+    if (lines === MAX_HEADER_LINES) return { kind: 'other' };
+    // The name: a token up to the colon (a line that opens with a space is a folded one, not a token).
+    const nameStart = at;
+    while (TOKEN_BYTE[head.charCodeAt(at)] === 1) at++;
+    if (at === nameStart || head.charCodeAt(at) !== COLON) return { kind: 'other' };
+    const nameEnd = at++;
+    // The value: up to CR LF, no control character but HTAB, optional whitespace off both ends.
+    let c = head.charCodeAt(at);
+    while (c === SP || c === HTAB) c = head.charCodeAt(++at);
+    const valueStart = at;
+    let valueEnd = at;
+    while (c !== CR) {
+      if ((c < 0x20 && c !== HTAB) || c === 0x7f) return { kind: 'other' };
+      at++;
+      if (c !== SP && c !== HTAB) valueEnd = at;
+      c = head.charCodeAt(at);
+    }
+    if (head.charCodeAt(at + 1) !== LF) return { kind: 'other' };
+    at += 2;
+    const key = head.slice(nameStart, nameEnd).toLowerCase();
     if (headers[key] !== undefined || NOT_PLAIN.has(key)) return { kind: 'other' };
+    const value = head.slice(valueStart, valueEnd);
     if (key === 'connection' && value.toLowerCase() !== 'keep-alive') return { kind: 'other' };
     headers[key] = value;
   }
   const declared = headers['content-length'];
-  if (headers.host === undefined || declared === undefined || !DIGITS.test(declared)) return { kind: 'other' };
+  if (headers.host === undefined || declared === undefined || !isDigits(declared)) return { kind: 'other' };
   const length = Number(declared);
   // Over the limit: Node's server and the doors there answer it (413, the connection closed).
   if (length > maxBodyBytes) return { kind: 'other' };
   const bodyStart = headEnd + 4;
   if (bytes.length < bodyStart + length) return { kind: 'more' };
-  return { kind: 'request', url: requestLine[1] as string, headers, body: bytes.subarray(bodyStart, bodyStart + length), end: bodyStart + length };
+  return { kind: 'request', url, headers, body: bytes.subarray(bodyStart, bodyStart + length), end: bodyStart + length };
 }
 
-/** A control character other than HTAB: never in a header value. */
-function hasControl(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+/** One to MAX_CONTENT_LENGTH_DIGITS decimal digits. */
+function isDigits(text: string): boolean {
+  if (text.length === 0 || text.length > MAX_CONTENT_LENGTH_DIGITS) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
   }
-  return false;
-}
-
-/** Spaces and tabs off both ends (String.trim would take more than HTTP's optional whitespace). */
-function trimSpaces(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && (value.charCodeAt(start) === 0x20 || value.charCodeAt(start) === 0x09)) start++;
-  while (end > start && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
-  return start === 0 && end === value.length ? value : value.slice(start, end);
+  return true;
 }
 
 const PHRASES: Record<number, string> = {
