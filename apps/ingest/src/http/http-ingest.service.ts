@@ -94,15 +94,14 @@ export class HttpIngestService {
     this.timeoutAnswer = error(503, `not committed within ${options.timeoutMs / 1000} s; send it again (a reading stored meanwhile is not stored twice)`, {}, { 'Retry-After': '5' });
   }
 
-  /** The answer, counted by door and status; a promise when the request waits for a commit (or for the registry). */
+  /**
+   * The answer, counted by door and status; a promise when the request waits
+   * for a commit (the message counts its own answer then: no callback per
+   * request here) or for the registry.
+   */
   handle(input: UplinkRequestInput): UplinkAnswer | Promise<UplinkAnswer> {
     const answer = this.answer(input);
-    if (answer instanceof Promise) return answer.then((settled) => this.counted(input.route, settled));
-    return this.counted(input.route, answer);
-  }
-
-  private counted(route: UplinkRoute, answer: UplinkAnswer): UplinkAnswer {
-    this.metrics.count(route, answer.status);
+    if (!(answer instanceof Promise)) this.metrics.count(input.route, answer.status);
     return answer;
   }
 
@@ -118,7 +117,12 @@ export class HttpIngestService {
       return error(429, `${route === 'device' ? 'device' : 'integration'} "${name}" sends faster than allowed (INGEST_HTTP_${route === 'device' ? 'DEVICE_RATE_PER_MIN' : 'RATE_PER_S'})`, {}, { 'Retry-After': String(rate.retryAfterS) });
     }
     const auth = this.auth.check(route, name, input.headers, input.body);
-    return auth instanceof Promise ? auth.then((outcome) => this.admitted(input, outcome)) : this.admitted(input, auth);
+    if (!(auth instanceof Promise)) return this.admitted(input, auth);
+    return auth.then((outcome) => {
+      const answer = this.admitted(input, outcome);
+      if (!(answer instanceof Promise)) this.metrics.count(route, answer.status);
+      return answer;
+    });
   }
 
   /** What follows the secret check: the body's checks, then the pipeline. */
@@ -161,10 +165,10 @@ export class HttpIngestService {
     return this.submit(input, source, receivedAt, envelope.topic);
   }
 
-  /** Hands the message to the pipeline and waits for it to be settled, at most the configured time. */
+  /** Hands the message to the pipeline and waits for it to be settled, at most the configured time; the answer is counted when it comes. */
   private submit(input: UplinkRequestInput, source: string, receivedAt: Date, topic: string, refusal?: Refusal): Promise<UplinkAnswer> {
     return new Promise<UplinkAnswer>((resolve) => {
-      const message = new HttpUplinkMessage(topic, source, input.body, receivedAt, resolve, this.deadlines, this.timeoutAnswer);
+      const message = new HttpUplinkMessage(topic, source, input.body, receivedAt, resolve, this.deadlines, this.timeoutAnswer, this.metrics, input.route);
       if (input.oversizeBytes !== undefined) message.payloadSize = input.oversizeBytes;
       if (refusal) message.refusal = refusal;
       this.deadlines.add(message);
@@ -205,6 +209,8 @@ class HttpUplinkMessage implements InboundMessage, AwaitingCommit {
     private readonly resolve: (answer: UplinkAnswer) => void,
     private readonly deadlines: AnswerDeadlines,
     private readonly timeoutAnswer: UplinkAnswer,
+    private readonly metrics: HttpIngestMetrics,
+    private readonly route: UplinkRoute,
   ) {}
 
   /** The sender is answered from settled(), which follows at once. */
@@ -214,12 +220,17 @@ class HttpUplinkMessage implements InboundMessage, AwaitingCommit {
     if (this.answered) return;
     this.answered = true;
     this.deadlines.answered();
-    this.resolve(outcome.stored ? STORED_ANSWER : error(STATUS_OF[outcome.reason] ?? 400, outcome.detail, { reason: outcome.reason, field: 'body' }));
+    this.answer(outcome.stored ? STORED_ANSWER : error(STATUS_OF[outcome.reason] ?? 400, outcome.detail, { reason: outcome.reason, field: 'body' }));
   }
 
   timedOut(): void {
     this.answered = true;
-    this.resolve(this.timeoutAnswer);
+    this.answer(this.timeoutAnswer);
+  }
+
+  private answer(answer: UplinkAnswer): void {
+    this.metrics.count(this.route, answer.status);
+    this.resolve(answer);
   }
 }
 

@@ -230,6 +230,8 @@ class LeanConnection {
   private readonly onClose = (): void => this.left();
   private readonly onTimeout = (): void => this.timedOut();
   private readonly onDrain = (): void => this.next();
+  private readonly onAnswer = (answer: UplinkAnswer): void => this.answer(answer);
+  private readonly onServeFailed = (error: unknown): void => this.answer(this.options.failed(error));
 
   constructor(
     private readonly socket: Socket,
@@ -312,7 +314,7 @@ class LeanConnection {
     } catch (error) {
       answer = this.options.failed(error);
     }
-    if (answer instanceof Promise) answer.then((a) => this.answer(a), (error: unknown) => this.answer(this.options.failed(error)));
+    if (answer instanceof Promise) answer.then(this.onAnswer, this.onServeFailed);
     else this.answer(answer);
   }
 
