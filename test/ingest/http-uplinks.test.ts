@@ -207,4 +207,23 @@ describe('ingest: HTTP uplinks', () => {
     expect(statuses.slice(0, 8)).toEqual(Array(8).fill(200));
     expect(statuses[8]).toBe(429);
   });
+
+  it('counts every answer on /metrics by door and status: committed, kept as rejected, refused before the pipeline', async () => {
+    const counted = async (): Promise<Record<string, number>> => {
+      const text = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
+      const counts: Record<string, number> = {};
+      for (const m of text.matchAll(/^vulgraad_ingest_http_requests_total\{route="(\w+)",status="(\d+)"\} (\d+)$/gm)) counts[`${m[1]} ${m[2]}`] = Number(m[3]);
+      return counts;
+    };
+    const [device] = await seedDevices(scratch.db, 'ttsmetrics', 1, { lorawanApplicationId: 'waste' });
+    const uplink = (fCnt: number) => buildTtnV3Uplink({ deviceId: device!.externalRef, devEui: device!.devEui, applicationId: 'waste', receivedAt: new Date(), fCnt, decoded: { fill: 30 } }).payload;
+    const before = await counted();
+    expect((await post('/uplinks/tts/city-tts', uplink(1), { 'x-vulgraad-secret': ttsSecret })).status).toBe(200);
+    expect((await post('/uplinks/tts/city-tts', uplink(2), { 'x-vulgraad-secret': ttsSecret })).status).toBe(200);
+    expect((await post('/uplinks/tts/city-tts', '{"end_device_ids":', { 'x-vulgraad-secret': ttsSecret })).status).toBe(400);
+    expect((await post('/uplinks/tts/city-tts', uplink(3))).status).toBe(401);
+    const after = await counted();
+    const added = (key: string): number => (after[key] ?? 0) - (before[key] ?? 0);
+    expect([added('tts 200'), added('tts 400'), added('tts 401')]).toEqual([2, 1, 1]);
+  });
 });

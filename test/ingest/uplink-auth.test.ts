@@ -62,4 +62,23 @@ describe(UplinkAuth.name, () => {
     nowMs += ttlMs + 1;
     expect(await sut.check('tts', 'rotated', headers(newSecret), Buffer.alloc(0))).toMatchObject({ ok: false, status: 401 });
   });
+
+  it('answers the requests of one registry entry with one outcome, and with the applications of the entry read again once they changed', async () => {
+    const secret = generateSecret();
+    const secretHash = hashSecret(secret);
+    const integrations = new HttpIntegrationsRepository(scratch.db);
+    await integrations.upsert({ name: 'apps', kind: 'tts', secretHash, kpnSharedSecret: null, applications: ['north'] });
+    const sut = new UplinkAuth(scratch.db, ttlMs, () => nowMs);
+
+    const first = await sut.check('tts', 'apps', headers(secret), Buffer.alloc(0));
+    expect(first).toEqual({ ok: true, sender: { route: 'tts', name: 'apps', applications: ['north'] } });
+    expect(sut.check('tts', 'apps', headers(secret), Buffer.alloc(0))).toBe(first);
+
+    // The same secret, other applications: once the entry is read again, the outcome says so.
+    await integrations.upsert({ name: 'apps', kind: 'tts', secretHash, kpnSharedSecret: null, applications: ['south'] });
+    nowMs += ttlMs + 1;
+    const reread = await sut.check('tts', 'apps', headers(secret), Buffer.alloc(0));
+    expect(reread).toEqual({ ok: true, sender: { route: 'tts', name: 'apps', applications: ['south'] } });
+    expect(sut.check('tts', 'apps', headers(secret), Buffer.alloc(0))).toBe(reread);
+  });
 });

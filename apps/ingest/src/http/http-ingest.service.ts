@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { Clock, RejectReason } from '@vulgraad/contracts';
-import type { IngestPipeline, MessageOutcome } from '../ingest.pipeline';
+import type { InboundMessage, IngestPipeline, MessageOutcome } from '../ingest.pipeline';
+import { AnswerDeadlines, type AwaitingCommit } from './answer-deadlines';
 import type { RateLimiter } from './rate-limiter';
 import type { AuthOutcome, UplinkAuth } from './uplink-auth';
 import { envelopeOf, type UplinkRoute } from './uplink-envelope';
@@ -77,6 +78,8 @@ const error = (status: number, message: string, extra: Record<string, unknown> =
 export class HttpIngestService {
   private readonly logger = new Logger(HttpIngestService.name);
   private readonly lastRefusalLog = new Map<string, number>();
+  private readonly deadlines: AnswerDeadlines;
+  private readonly timeoutAnswer: UplinkAnswer;
 
   constructor(
     private readonly pipeline: IngestPipeline,
@@ -86,11 +89,19 @@ export class HttpIngestService {
     private readonly clock: Clock,
     private readonly metrics: HttpIngestMetrics,
     private readonly options: HttpIngestOptions,
-  ) {}
+  ) {
+    this.deadlines = new AnswerDeadlines(options.timeoutMs);
+    this.timeoutAnswer = error(503, `not committed within ${options.timeoutMs / 1000} s; send it again (a reading stored meanwhile is not stored twice)`, {}, { 'Retry-After': '5' });
+  }
 
-  async handle(input: UplinkRequestInput): Promise<UplinkAnswer> {
-    const answer = await this.answer(input);
-    this.metrics.count(input.route, answer.status);
+  /**
+   * The answer, counted by door and status; a promise when the request waits
+   * for a commit (the message counts its own answer then: no callback per
+   * request here) or for the registry.
+   */
+  handle(input: UplinkRequestInput): UplinkAnswer | Promise<UplinkAnswer> {
+    const answer = this.answer(input);
+    if (!(answer instanceof Promise)) this.metrics.count(input.route, answer.status);
     return answer;
   }
 
@@ -106,7 +117,12 @@ export class HttpIngestService {
       return error(429, `${route === 'device' ? 'device' : 'integration'} "${name}" sends faster than allowed (INGEST_HTTP_${route === 'device' ? 'DEVICE_RATE_PER_MIN' : 'RATE_PER_S'})`, {}, { 'Retry-After': String(rate.retryAfterS) });
     }
     const auth = this.auth.check(route, name, input.headers, input.body);
-    return auth instanceof Promise ? auth.then((outcome) => this.admitted(input, outcome)) : this.admitted(input, auth);
+    if (!(auth instanceof Promise)) return this.admitted(input, auth);
+    return auth.then((outcome) => {
+      const answer = this.admitted(input, outcome);
+      if (!(answer instanceof Promise)) this.metrics.count(route, answer.status);
+      return answer;
+    });
   }
 
   /** What follows the secret check: the body's checks, then the pipeline. */
@@ -149,30 +165,14 @@ export class HttpIngestService {
     return this.submit(input, source, receivedAt, envelope.topic);
   }
 
-  /** Hands the message to the pipeline and waits for it to be settled, at most the configured time. */
-  private submit(input: UplinkRequestInput, source: string, receivedAt: Date, topic: string, refusal?: { reason: RejectReason; detail: string; deviceRef?: string }): Promise<UplinkAnswer> {
+  /** Hands the message to the pipeline and waits for it to be settled, at most the configured time; the answer is counted when it comes. */
+  private submit(input: UplinkRequestInput, source: string, receivedAt: Date, topic: string, refusal?: Refusal): Promise<UplinkAnswer> {
     return new Promise<UplinkAnswer>((resolve) => {
-      let answered = false;
-      const timer = setTimeout(() => {
-        answered = true;
-        resolve(error(503, `not committed within ${this.options.timeoutMs / 1000} s; send it again (a reading stored meanwhile is not stored twice)`, {}, { 'Retry-After': '5' }));
-      }, this.options.timeoutMs);
-      timer.unref();
-      this.pipeline.accept({
-        topic,
-        brokerTopic: source,
-        payload: input.body,
-        receivedAt,
-        ...(input.oversizeBytes !== undefined ? { payloadSize: input.oversizeBytes } : {}),
-        ...(refusal ? { refusal } : {}),
-        ack: () => undefined,
-        settled: (outcome: MessageOutcome) => {
-          if (answered) return;
-          answered = true;
-          clearTimeout(timer);
-          resolve(outcome.stored ? STORED_ANSWER : error(STATUS_OF[outcome.reason] ?? 400, outcome.detail, { reason: outcome.reason, field: 'body' }));
-        },
-      });
+      const message = new HttpUplinkMessage(topic, source, input.body, receivedAt, resolve, this.deadlines, this.timeoutAnswer, this.metrics, input.route);
+      if (input.oversizeBytes !== undefined) message.payloadSize = input.oversizeBytes;
+      if (refusal) message.refusal = refusal;
+      this.deadlines.add(message);
+      this.pipeline.accept(message);
     });
   }
 
@@ -184,6 +184,53 @@ export class HttpIngestService {
     if (this.lastRefusalLog.size > 10_000) this.lastRefusalLog.clear();
     this.lastRefusalLog.set(key, nowMs);
     this.logger.warn({ msg: 'HTTP uplink refused', route: input.route, name: input.name, remote: input.headers['x-forwarded-for'] ?? null, detail });
+  }
+}
+
+type Refusal = { reason: RejectReason; detail: string; deviceRef?: string };
+
+/**
+ * One HTTP uplink on its way through the pipeline: the message the pipeline
+ * reads, and the request waiting for its commit (at most its deadline). One
+ * object with its methods on the prototype, where an object literal with two
+ * closures and a timer of its own per request cost more.
+ */
+class HttpUplinkMessage implements InboundMessage, AwaitingCommit {
+  refusal?: Refusal;
+  payloadSize?: number;
+  deadlineMs = 0;
+  answered = false;
+
+  constructor(
+    readonly topic: string,
+    readonly brokerTopic: string,
+    readonly payload: Buffer,
+    readonly receivedAt: Date,
+    private readonly resolve: (answer: UplinkAnswer) => void,
+    private readonly deadlines: AnswerDeadlines,
+    private readonly timeoutAnswer: UplinkAnswer,
+    private readonly metrics: HttpIngestMetrics,
+    private readonly route: UplinkRoute,
+  ) {}
+
+  /** The sender is answered from settled(), which follows at once. */
+  ack(): void {}
+
+  settled(outcome: MessageOutcome): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.deadlines.answered();
+    this.answer(outcome.stored ? STORED_ANSWER : error(STATUS_OF[outcome.reason] ?? 400, outcome.detail, { reason: outcome.reason, field: 'body' }));
+  }
+
+  timedOut(): void {
+    this.answered = true;
+    this.answer(this.timeoutAnswer);
+  }
+
+  private answer(answer: UplinkAnswer): void {
+    this.metrics.count(this.route, answer.status);
+    this.resolve(answer);
   }
 }
 

@@ -31,7 +31,7 @@ export function httpUplinkDoors(service: HttpIngestService, maxPayloadBytes: num
     }
     readUplinkBody(req, res, maxPayloadBytes)
       .then(({ body, oversizeBytes }) =>
-        service.handle({ ...door, headers: req.headers, body, ...(oversizeBytes !== undefined ? { oversizeBytes } : {}) }).then((answer) => {
+        Promise.resolve(service.handle({ ...door, headers: req.headers, body, ...(oversizeBytes !== undefined ? { oversizeBytes } : {}) })).then((answer) => {
           send(res, answer);
           // An oversize body was not read to its end: the connection goes with the answer.
           if (oversizeBytes !== undefined) res.once('finish', () => req.socket.destroy());
@@ -42,7 +42,7 @@ export function httpUplinkDoors(service: HttpIngestService, maxPayloadBytes: num
 }
 
 /** Which door a request is for (route, name, ChirpStack's event), or the answer when the path or method is not one. */
-function doorOf(url: string, method: string): Omit<UplinkRequestInput, 'headers' | 'body'> | UplinkAnswer {
+function doorOf(url: string, method: string): Door | UplinkAnswer {
   const match = DOOR.exec(url);
   const route = match ? ROUTES[match[1] as string] : undefined;
   if (!match || !route) {
@@ -69,11 +69,12 @@ function doorOf(url: string, method: string): Omit<UplinkRequestInput, 'headers'
  * (serveUplinksLean), and answered by the same service.
  */
 export function serveUplinkDoorsFirst(server: Server, service: HttpIngestService, maxPayloadBytes: number): void {
+  const doors = new DoorsByUrl();
   serveUplinksLean(server, {
     maxBodyBytes: maxPayloadBytes,
     serve: (url, headers, body) => {
-      const door = doorOf(url, 'POST');
-      return 'status' in door ? door : service.handle({ ...door, headers, body });
+      const door = doors.of(url);
+      return 'status' in door ? door : service.handle({ route: door.route, name: door.name, method: door.method, path: door.path, event: door.event, headers, body });
     },
     bodyOf: (answer) => (answer === STORED_ANSWER ? STORED_TEXT : JSON.stringify(answer.body)),
     failed: (error) => {
@@ -81,16 +82,39 @@ export function serveUplinkDoorsFirst(server: Server, service: HttpIngestService
       return NOT_TAKEN;
     },
   });
-  const doors = httpUplinkDoors(service, maxPayloadBytes);
+  const doorsFirst = httpUplinkDoors(service, maxPayloadBytes);
   const application = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith(UPLINK_PATH_PREFIX)) {
-      doors(req, res, (error) => failed(res, error));
+      doorsFirst(req, res, (error) => failed(res, error));
       return;
     }
     for (const listener of application) listener.call(server, req, res);
   });
+}
+
+type Door = Omit<UplinkRequestInput, 'headers' | 'body'>;
+
+/**
+ * The door of each POSTed URL, worked out once: a network server posts every
+ * uplink to the same URL, and matching it, decoding the name and reading the
+ * query each time was a few microseconds a request. Only URLs of a door are
+ * kept, at most MAX_DOORS (a stream of made-up names cannot grow it without end).
+ */
+class DoorsByUrl {
+  private static readonly MAX_DOORS = 10_000;
+  private readonly known = new Map<string, Door>();
+
+  of(url: string): Door | UplinkAnswer {
+    const known = this.known.get(url);
+    if (known !== undefined) return known;
+    const door = doorOf(url, 'POST');
+    if ('status' in door) return door;
+    if (this.known.size >= DoorsByUrl.MAX_DOORS) this.known.clear();
+    this.known.set(url, door);
+    return door;
+  }
 }
 
 const logger = new Logger('HttpUplinks');

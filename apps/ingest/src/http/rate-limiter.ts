@@ -1,3 +1,6 @@
+/** The answer to every take() that got a token: one object, not one per request. */
+const TAKEN: { ok: true } = Object.freeze({ ok: true });
+
 /**
  * Token buckets by key: `ratePerS` tokens a second, at most `burst` held.
  * Keys unused for a minute are forgotten, so a stream of made-up names
@@ -17,13 +20,13 @@ export class RateLimiter {
   take(key: string): { ok: true } | { ok: false; retryAfterS: number } {
     const nowMs = this.now();
     if (nowMs - this.lastSweepMs > 60_000) this.sweep(nowMs);
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, atMs: nowMs };
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) this.buckets.set(key, (bucket = { tokens: this.burst, atMs: nowMs }));
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.atMs) / 1000) * this.ratePerS);
     bucket.atMs = nowMs;
-    this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return { ok: true };
+      return TAKEN;
     }
     return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerS)) };
   }

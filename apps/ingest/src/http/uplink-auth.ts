@@ -27,6 +27,8 @@ interface Credential {
   active: boolean;
 }
 
+const whoOf = (route: UplinkRoute, name: string): string => (route === 'device' ? `device "${name}"` : `${route} integration "${name}"`);
+
 const sameBytes = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 /** The secret a request carries in X-Vulgraad-Secret or as a bearer token. */
@@ -53,7 +55,7 @@ export function presentedSecret(headers: IncomingHttpHeaders): string | null {
  */
 export class UplinkAuth {
   private readonly credentials = new Map<string, { credential: Credential | null; untilMs: number; readAtMs: number }>();
-  private readonly passed = new Map<string, { secretHash: string; secret: Buffer }>();
+  private readonly passed = new Map<string, { secretHash: string; secret: Buffer; credential: Credential; outcome: AuthOutcome }>();
   private readonly integrations: HttpIntegrationsRepository;
   private readonly accounts: MqttAccountsRepository;
 
@@ -76,8 +78,7 @@ export class UplinkAuth {
   }
 
   private verify(route: UplinkRoute, name: string, headers: IncomingHttpHeaders, body: Buffer, key: string, credential: Credential | null): AuthOutcome {
-    const who = route === 'device' ? `device "${name}"` : `${route} integration "${name}"`;
-    if (!credential || !credential.active) return { ok: false, status: 401, detail: `${who} is not registered (or not active, or has no secret)` };
+    if (!credential || !credential.active) return { ok: false, status: 401, detail: `${whoOf(route, name)} is not registered (or not active, or has no secret)` };
     if (route !== 'device' && credential.kind !== route) return { ok: false, status: 403, detail: `integration "${name}" is registered for ${credential.kind}, not ${route}` };
 
     const kpnToken = headers[KPN_TOKEN_HEADER];
@@ -87,16 +88,17 @@ export class UplinkAuth {
       return { ok: false, status: 401, detail: `the ${KPN_TOKEN_HEADER} header does not match the body and the shared secret of integration "${name}"` };
     }
     const secret = presentedSecret(headers);
-    if (secret === null) return { ok: false, status: 401, detail: `send the secret of ${who} in the ${SECRET_HEADER} header${route === 'kpn' ? ` (or sign with ${KPN_TOKEN_HEADER})` : ''}` };
+    if (secret === null) return { ok: false, status: 401, detail: `send the secret of ${whoOf(route, name)} in the ${SECRET_HEADER} header${route === 'kpn' ? ` (or sign with ${KPN_TOKEN_HEADER})` : ''}` };
     // Header values reach Node as latin1 strings: these are the bytes that were sent.
     const bytes = Buffer.from(secret, 'latin1');
     const remembered = this.passed.get(key);
     const asBefore = remembered !== undefined && remembered.secretHash === credential.secretHash && sameBytes(remembered.secret, bytes);
-    if (!asBefore) {
-      if (!verifySecret(secret, credential.secretHash)) return { ok: false, status: 401, detail: `wrong secret for ${who}` };
-      this.passed.set(key, { secretHash: credential.secretHash, secret: bytes });
-    }
-    return { ok: true, sender: { route, name, applications: route === 'device' ? null : credential.applications } };
+    // The same registry entry as the last request's: the same outcome object (nobody changes it), not two new objects a request.
+    if (asBefore && remembered.credential === credential) return remembered.outcome;
+    if (!asBefore && !verifySecret(secret, credential.secretHash)) return { ok: false, status: 401, detail: `wrong secret for ${whoOf(route, name)}` };
+    const outcome: AuthOutcome = { ok: true, sender: { route, name, applications: route === 'device' ? null : credential.applications } };
+    this.passed.set(key, { secretHash: credential.secretHash, secret: bytes, credential, outcome });
+    return outcome;
   }
 
   /** Forgets what was read, so that a change made in this process applies at once. */

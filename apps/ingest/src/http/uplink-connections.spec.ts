@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import type { UplinkAnswer } from './http-ingest.service';
-import { readPlainUplink, serveUplinksLean } from './uplink-connections';
+import { answerBytes, readPlainUplink, serveUplinksLean } from './uplink-connections';
 
 const post = (body: string, extra = '', path = '/uplinks/tts/bench'): string =>
   `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
@@ -38,6 +38,7 @@ describe('readPlainUplink', () => {
     ['no Host', post('{}').replace('Host: x\r\n', '')],
     ['Expect: 100-continue', post('{}', 'Expect: 100-continue\r\n')],
     ['Connection: close', post('{}', 'Connection: close\r\n')],
+    ['a header named as an object property', post('{}', '__proto__: x\r\n')],
     ['a folded header line', post('{}', 'X-A: 1\r\n  2\r\n')],
     ['a header name with a space', post('{}', 'X A: 1\r\n')],
     ['a bare line feed in a value', post('{}', 'X-A: 1\n2\r\n')],
@@ -198,5 +199,82 @@ describe('serveUplinksLean', () => {
     await new Promise((resolve) => s.server.close(resolve));
     await ended;
     expect(socket.destroyed).toBe(true);
+  });
+
+  it('keeps a connection whose request waits for its commit longer than the idle timeouts, and closes it once idle', async () => {
+    const s = await start(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { status: 200, body: {} };
+    });
+    server = s.server;
+    s.server.headersTimeout = 200;
+    s.server.keepAliveTimeout = 200;
+    const socket = net.connect(s.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    let text = '';
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve) => {
+      socket.on('data', (c: Buffer) => {
+        text += c.toString('latin1');
+        if (count(text, 'HTTP/1.1 200 OK') === 1 && !text.includes('second')) {
+          text += 'second';
+          socket.write(post('{"i":2}'));
+        }
+        if (count(text, 'HTTP/1.1 200 OK') === 2) resolve();
+      });
+      socket.write(post('{"i":1}'));
+    });
+    await closed;
+    expect(s.lean).toEqual(['/uplinks/tts/bench {"i":1}', '/uplinks/tts/bench {"i":2}']);
+  });
+
+  it('gives a request that pauses longer than the keep-alive timeout headersTimeout from its first byte', async () => {
+    const s = await start(() => ({ status: 200, body: {} }));
+    server = s.server;
+    s.server.headersTimeout = 2000;
+    s.server.keepAliveTimeout = 200;
+    const second = post('{"i":2}');
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(s.port, '127.0.0.1');
+      let t = '';
+      socket.on('error', reject);
+      socket.on('close', () => resolve(t));
+      socket.on('data', (c: Buffer) => {
+        t += c.toString('latin1');
+        if (count(t, 'HTTP/1.1 200 OK') === 1 && !socket.destroyed && t.endsWith('}') && s.lean.length === 1) {
+          socket.write(second.slice(0, 20));
+          setTimeout(() => socket.write(second.slice(20)), 500);
+        }
+        if (count(t, 'HTTP/1.1 200 OK') === 2) socket.destroy();
+      });
+      socket.write(post('{"i":1}'));
+    });
+    expect(count(text, 'HTTP/1.1 200 OK')).toBe(2);
+    expect(s.lean).toEqual(['/uplinks/tts/bench {"i":1}', '/uplinks/tts/bench {"i":2}']);
+  });
+});
+
+describe('answerBytes', () => {
+  const bodyOf = (answer: UplinkAnswer): string => JSON.stringify(answer.body);
+  const keepAlive = 'Connection: keep-alive\r\n';
+
+  afterEach(() => jest.useRealTimers());
+
+  it('makes the bytes of a frozen (shared) answer once for a second and connection header, and the text of any other each time', () => {
+    jest.useFakeTimers({ now: new Date('2026-12-07T23:00:00.100Z') });
+    const shared: UplinkAnswer = Object.freeze({ status: 200, body: Object.freeze({ status: 'stored' }) });
+    const first = answerBytes(shared, bodyOf, keepAlive);
+    expect(Buffer.isBuffer(first)).toBe(true);
+    expect(answerBytes(shared, bodyOf, keepAlive)).toBe(first);
+    jest.advanceTimersByTime(1000);
+    const next = answerBytes(shared, bodyOf, keepAlive);
+    expect(next).not.toBe(first);
+    expect(next.toString()).toContain('Date: Mon, 07 Dec 2026 23:00:01 GMT\r\n');
+    expect(first.toString()).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Type: application\/json; charset=utf-8\r\nContent-Length: 19\r\nDate: [^\r]+ GMT\r\nConnection: keep-alive\r\n\r\n\{"status":"stored"\}$/);
+    const closing = answerBytes(shared, bodyOf, 'Connection: close\r\n');
+    expect(closing.toString()).toContain('\r\nConnection: close\r\n\r\n');
+    const own = answerBytes({ status: 400, body: { message: 'bad', field: 'body' } }, bodyOf, keepAlive);
+    expect(typeof own).toBe('string');
+    expect(own).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*\r\n\r\n\{"message":"bad","field":"body"\}$/);
   });
 });

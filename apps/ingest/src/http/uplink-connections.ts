@@ -13,13 +13,26 @@ type Read =
   | { kind: 'other' };
 
 const PREFIX = Buffer.from('POST /uplinks/', 'latin1');
+/** Where the path starts: after 'POST '. */
+const URL_START = 5;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
-const REQUEST_LINE = /^POST (\/uplinks\/[\x21-\x7e]*) HTTP\/1\.1$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const DIGITS = /^\d{1,10}$/;
+const VERSION = ' HTTP/1.1\r\n';
 /** Headers that make a request more than a plain POST with a body of known length: Node's HTTP server reads those. */
 const NOT_PLAIN = new Set(['transfer-encoding', 'expect', 'upgrade', 'te', 'trailer']);
 const MAX_HEADER_LINES = 100;
+const MAX_CONTENT_LENGTH_DIGITS = 10;
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
+const COLON = 0x3a;
+
+/** The bytes of an HTTP token (a header name): RFC 9110's tchar. */
+const TOKEN_BYTE = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~") TOKEN_BYTE[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN_BYTE[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN_BYTE[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TOKEN_BYTE[c] = 1;
 
 /**
  * Reads one request from the bytes of a connection, when it is a plain
@@ -27,7 +40,9 @@ const MAX_HEADER_LINES = 100;
  * `name: value` (no folding, no name twice), a Host and a Content-Length
  * within the limit, no Transfer-Encoding, Expect or Upgrade, and Connection
  * absent or keep-alive. Anything else, or anything in doubt, is 'other', and
- * the connection goes to Node's HTTP server from that request on.
+ * the connection goes to Node's HTTP server from that request on. The head
+ * is read character by character from one string (no split into lines, no
+ * regular expression per line).
  */
 export function readPlainUplink(bytes: Buffer, maxHeadBytes: number, maxBodyBytes: number): Read {
   const prefix = Math.min(bytes.length, PREFIX.length);
@@ -35,51 +50,66 @@ export function readPlainUplink(bytes: Buffer, maxHeadBytes: number, maxBodyByte
   const headEnd = bytes.indexOf(HEAD_END);
   if (headEnd < 0) return bytes.length > maxHeadBytes ? { kind: 'other' } : { kind: 'more' };
   if (headEnd + 4 > maxHeadBytes) return { kind: 'other' };
-  // Header bytes reach Node's requests as latin1 strings: the same here.
-  const lines = bytes.toString('latin1', 0, headEnd).split('\r\n');
-  if (lines.length > MAX_HEADER_LINES + 1) return { kind: 'other' };
-  const requestLine = REQUEST_LINE.exec(lines[0] as string);
-  if (!requestLine) return { kind: 'other' };
-  const headers: IncomingHttpHeaders = Object.create(null) as IncomingHttpHeaders;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return { kind: 'other' };
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) return { kind: 'other' };
-    const value = trimSpaces(line.slice(colon + 1));
-    if (hasControl(value)) return { kind: 'other' };
-    const key = name.toLowerCase();
+  // Header bytes reach Node's requests as latin1 strings: the same here. The head with its last line's CR LF, as one string.
+  const head = bytes.toString('latin1', 0, headEnd + 2);
+  // The request line: the path is visible ASCII up to ' HTTP/1.1' and its line end.
+  let at = PREFIX.length;
+  while (at < headEnd) {
+    const c = head.charCodeAt(at);
+    if (c === SP) break;
+    if (c < 0x21 || c > 0x7e) return { kind: 'other' };
+    at++;
+  }
+  if (!head.startsWith(VERSION, at)) return { kind: 'other' };
+  const url = head.slice(URL_START, at);
+  at += VERSION.length;
+  // A plain object (one without a prototype is a hash table from the start, ten times the cost to fill): a name it
+  // inherits (__proto__, constructor) is found "present" below, and that request goes to Node's server.
+  const headers: IncomingHttpHeaders = {};
+  for (let lines = 0; at < head.length; lines++) {
+    if (lines === MAX_HEADER_LINES) return { kind: 'other' };
+    // The name: a token up to the colon (a line that opens with a space is a folded one, not a token).
+    const nameStart = at;
+    while (TOKEN_BYTE[head.charCodeAt(at)] === 1) at++;
+    if (at === nameStart || head.charCodeAt(at) !== COLON) return { kind: 'other' };
+    const nameEnd = at++;
+    // The value: up to CR LF, no control character but HTAB, optional whitespace off both ends.
+    let c = head.charCodeAt(at);
+    while (c === SP || c === HTAB) c = head.charCodeAt(++at);
+    const valueStart = at;
+    let valueEnd = at;
+    while (c !== CR) {
+      if ((c < 0x20 && c !== HTAB) || c === 0x7f) return { kind: 'other' };
+      at++;
+      if (c !== SP && c !== HTAB) valueEnd = at;
+      c = head.charCodeAt(at);
+    }
+    if (head.charCodeAt(at + 1) !== LF) return { kind: 'other' };
+    at += 2;
+    const key = head.slice(nameStart, nameEnd).toLowerCase();
     if (headers[key] !== undefined || NOT_PLAIN.has(key)) return { kind: 'other' };
+    const value = head.slice(valueStart, valueEnd);
     if (key === 'connection' && value.toLowerCase() !== 'keep-alive') return { kind: 'other' };
     headers[key] = value;
   }
   const declared = headers['content-length'];
-  if (headers.host === undefined || declared === undefined || !DIGITS.test(declared)) return { kind: 'other' };
+  if (headers.host === undefined || declared === undefined || !isDigits(declared)) return { kind: 'other' };
   const length = Number(declared);
   // Over the limit: Node's server and the doors there answer it (413, the connection closed).
   if (length > maxBodyBytes) return { kind: 'other' };
   const bodyStart = headEnd + 4;
   if (bytes.length < bodyStart + length) return { kind: 'more' };
-  return { kind: 'request', url: requestLine[1] as string, headers, body: bytes.subarray(bodyStart, bodyStart + length), end: bodyStart + length };
+  return { kind: 'request', url, headers, body: bytes.subarray(bodyStart, bodyStart + length), end: bodyStart + length };
 }
 
-/** A control character other than HTAB: never in a header value. */
-function hasControl(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+/** One to MAX_CONTENT_LENGTH_DIGITS decimal digits. */
+function isDigits(text: string): boolean {
+  if (text.length === 0 || text.length > MAX_CONTENT_LENGTH_DIGITS) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
   }
-  return false;
-}
-
-/** Spaces and tabs off both ends (String.trim would take more than HTTP's optional whitespace). */
-function trimSpaces(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && (value.charCodeAt(start) === 0x20 || value.charCodeAt(start) === 0x09)) start++;
-  while (end > start && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
-  return start === 0 && end === value.length ? value : value.slice(start, end);
+  return true;
 }
 
 const PHRASES: Record<number, string> = {
@@ -108,10 +138,30 @@ export function answerText(answer: UplinkAnswer, bodyText: string, connection: s
   return `${head}Date: ${httpDate()}\r\n${connection}\r\n${answer.status === 204 ? '' : bodyText}`;
 }
 
+/** The last answer written whose object is frozen (the same for every request: the stored answer), as bytes, for the second of its Date. */
+let lastShared: { answer: UplinkAnswer; connection: string; second: number; bytes: Buffer } | null = null;
+
+/**
+ * answerText as what a socket is written: an answer object that is frozen is
+ * shared by every request it answers (the stored answer), so its bytes are
+ * made once a second (the Date header's resolution) and connection header,
+ * not once per request; any other answer is its text.
+ */
+export function answerBytes(answer: UplinkAnswer, bodyOf: (answer: UplinkAnswer) => string, connection: string): Buffer | string {
+  const second = Math.floor(Date.now() / 1000);
+  const last = lastShared;
+  if (last !== null && last.answer === answer && last.second === second && last.connection === connection) return last.bytes;
+  const text = answerText(answer, bodyOf(answer), connection);
+  if (!Object.isFrozen(answer)) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  lastShared = { answer, connection, second, bytes };
+  return bytes;
+}
+
 interface LeanOptions {
   serve: ServeUplink;
   /** The answer's body as text (the stored answer's is made once). */
-  bodyOf(answer: UplinkAnswer): string;
+  bodyOf: (answer: UplinkAnswer) => string;
   /** Told when serve() threw or its promise failed; the sender gets a 500 and sends again. */
   failed(error: unknown): UplinkAnswer;
   maxBodyBytes: number;
@@ -172,12 +222,16 @@ class LeanConnection {
   private closing = false;
   private ended = false;
   private gone = false;
+  /** The socket's idle timeout as last set (ms; 0 = none). */
+  private timeoutMs: number;
   private readonly onData = (chunk: Buffer): void => this.data(chunk);
   private readonly onEnd = (): void => this.peerEnded();
   private readonly onError = (): void => this.destroy();
   private readonly onClose = (): void => this.left();
-  private readonly onTimeout = (): void => this.destroy();
+  private readonly onTimeout = (): void => this.timedOut();
   private readonly onDrain = (): void => this.next();
+  private readonly onAnswer = (answer: UplinkAnswer): void => this.answer(answer);
+  private readonly onServeFailed = (error: unknown): void => this.answer(this.options.failed(error));
 
   constructor(
     private readonly socket: Socket,
@@ -191,7 +245,8 @@ class LeanConnection {
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
     socket.on('timeout', this.onTimeout);
-    socket.setTimeout(server.headersTimeout);
+    this.timeoutMs = server.headersTimeout;
+    socket.setTimeout(this.timeoutMs);
   }
 
   closeWhenIdle(): void {
@@ -224,7 +279,7 @@ class LeanConnection {
     const bytes = this.buffered;
     if (bytes === null) {
       if (this.ended || this.closing) this.socket.end();
-      else this.socket.setTimeout(this.served === 0 ? this.server.headersTimeout : this.server.keepAliveTimeout);
+      else this.idleTimeout(this.served === 0 ? this.server.headersTimeout : this.server.keepAliveTimeout);
       return;
     }
     const read = readPlainUplink(bytes, this.options.maxHeadBytes, this.options.maxBodyBytes);
@@ -243,22 +298,23 @@ class LeanConnection {
       // like Node's server, the whole request has headersTimeout from its first byte.
       const deadline = this.server.headersTimeout;
       if (this.ended || (deadline > 0 && Date.now() - this.requestSinceMs > deadline)) this.socket.destroy();
-      else this.socket.setTimeout(deadline);
+      else if (this.timeoutMs === 0) this.idleTimeout(deadline);
       return;
     }
     this.buffered = read.end < bytes.length ? bytes.subarray(read.end) : null;
     // Bytes of the next request already held: its clock starts now.
     this.requestSinceMs = this.buffered === null ? 0 : Date.now();
     if (this.socket.isPaused()) this.socket.resume();
+    // The socket's timer stays set while the request waits for its commit (timedOut leaves a busy connection alone):
+    // setting it off and on again for every request made a timer object each time.
     this.busy = true;
-    this.socket.setTimeout(0);
     let answer: UplinkAnswer | Promise<UplinkAnswer>;
     try {
       answer = this.options.serve(read.url, read.headers, read.body);
     } catch (error) {
       answer = this.options.failed(error);
     }
-    if (answer instanceof Promise) answer.then((a) => this.answer(a), (error: unknown) => this.answer(this.options.failed(error)));
+    if (answer instanceof Promise) answer.then(this.onAnswer, this.onServeFailed);
     else this.answer(answer);
   }
 
@@ -267,13 +323,41 @@ class LeanConnection {
     this.served++;
     if (this.gone) return;
     const close = this.closing || this.ended;
-    this.socket.write(answerText(answer, this.options.bodyOf(answer), close ? 'Connection: close\r\n' : keepAliveOf(this.server)));
+    this.socket.write(answerBytes(answer, this.options.bodyOf, close ? 'Connection: close\r\n' : keepAliveOf(this.server)));
     if (close) {
       this.socket.end();
       return;
     }
     if (this.socket.writableNeedDrain) this.socket.once('drain', this.onDrain);
     else this.next();
+  }
+
+  /** Sets the socket's idle timeout, when it is not that already. */
+  private idleTimeout(timeoutMs: number): void {
+    if (timeoutMs === this.timeoutMs) return;
+    this.timeoutMs = timeoutMs;
+    this.socket.setTimeout(timeoutMs);
+  }
+
+  /**
+   * The socket was idle for its timeout. A request waiting for its commit is
+   * no idleness: the answer's write starts the timer again. Part of a request
+   * has headersTimeout from its first byte, whatever the idle timeout is.
+   * Otherwise the connection was idle too long and is closed.
+   */
+  private timedOut(): void {
+    if (this.busy) return;
+    const deadline = this.server.headersTimeout;
+    if (this.buffered !== null && deadline > 0) {
+      const leftMs = deadline - (Date.now() - this.requestSinceMs);
+      if (leftMs > 0) {
+        this.idleTimeout(leftMs);
+        return;
+      }
+    } else if (this.buffered !== null) {
+      return;
+    }
+    this.destroy();
   }
 
   /** The peer sent all it will: what is complete is answered, then the connection ends. */
@@ -292,6 +376,7 @@ class LeanConnection {
     this.socket.removeListener('timeout', this.onTimeout);
     this.socket.removeListener('drain', this.onDrain);
     this.socket.setTimeout(0);
+    this.timeoutMs = 0;
     this.forget();
   }
 
@@ -301,8 +386,12 @@ class LeanConnection {
   }
 }
 
-/** Connection and Keep-Alive as Node's server sends them on a kept connection. */
+/** Connection and Keep-Alive as Node's server sends them on a kept connection (made again only when the timeout changes). */
+let keepAlive = { timeoutMs: -1, text: '' };
 function keepAliveOf(server: Server): string {
-  const timeout = server.keepAliveTimeout;
-  return timeout ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(timeout / 1000)}\r\n` : 'Connection: keep-alive\r\n';
+  const timeoutMs = server.keepAliveTimeout;
+  if (keepAlive.timeoutMs !== timeoutMs) {
+    keepAlive = { timeoutMs, text: timeoutMs ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(timeoutMs / 1000)}\r\n` : 'Connection: keep-alive\r\n' };
+  }
+  return keepAlive.text;
 }

@@ -82,10 +82,10 @@ export function envelopeOf(route: UplinkRoute, name: string, body: Buffer): Enve
  * without parsing the document (the parser reads it once, later); undefined
  * when the key is absent or its value is not a plain string.
  */
-function firstString(body: Buffer, key: string): string | undefined {
-  const at = body.indexOf(`"${key}"`);
+function firstString(body: Buffer, quotedKey: Buffer): string | undefined {
+  const at = body.indexOf(quotedKey);
   if (at < 0) return undefined;
-  let i = at + key.length + 2;
+  let i = at + quotedKey.length;
   while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
   if (body[i++] !== 0x3a) return undefined;
   while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
@@ -95,6 +95,14 @@ function firstString(body: Buffer, key: string): string | undefined {
   const value = body.toString('utf8', i, end);
   return value.includes('\\') ? undefined : value;
 }
+
+/** The keys firstString looks for, quoted, as bytes made once. */
+const quoted = (key: string): Buffer => Buffer.from(`"${key}"`, 'utf8');
+const APPLICATION_ID = quoted('application_id');
+const DEVICE_ID = quoted('device_id');
+const APPLICATION_ID_CHIRPSTACK = quoted('applicationId');
+const DEV_EUI_CHIRPSTACK = quoted('devEui');
+const BASE_NAME = quoted('bn');
 
 /**
  * The envelope from the identities' first occurrence in the bytes, when they
@@ -106,19 +114,19 @@ function firstString(body: Buffer, key: string): string | undefined {
 function quickEnvelope(route: UplinkRoute, name: string, body: Buffer): Envelope | null {
   switch (route) {
     case 'tts': {
-      const applicationId = firstString(body, 'application_id');
-      const deviceId = firstString(body, 'device_id');
+      const applicationId = firstString(body, APPLICATION_ID);
+      const deviceId = firstString(body, DEVICE_ID);
       if (!applicationId || !deviceId || !SEGMENT.test(applicationId) || !SEGMENT.test(deviceId)) return null;
       return { ok: true, topic: `v3/${applicationId}/devices/${deviceId}/up`, applicationId, deviceRef: deviceId };
     }
     case 'chirpstack': {
-      const applicationId = firstString(body, 'applicationId');
-      const devEui = firstString(body, 'devEui');
+      const applicationId = firstString(body, APPLICATION_ID_CHIRPSTACK);
+      const devEui = firstString(body, DEV_EUI_CHIRPSTACK);
       if (!applicationId || !devEui || !SEGMENT.test(applicationId) || !DEV_EUI.test(devEui)) return null;
       return { ok: true, topic: chirpstackUplinkTopic(applicationId, devEui.toLowerCase()), applicationId, deviceRef: devEui.toLowerCase() };
     }
     case 'kpn': {
-      const eui = /^urn:dev:DEVEUI:([0-9A-Fa-f]{16}):?/.exec(firstString(body, 'bn') ?? '')?.[1]?.toLowerCase();
+      const eui = /^urn:dev:DEVEUI:([0-9A-Fa-f]{16}):?/.exec(firstString(body, BASE_NAME) ?? '')?.[1]?.toLowerCase();
       return eui ? { ok: true, topic: kpnUplinkTopic(name, eui), applicationId: name, deviceRef: eui } : null;
     }
     case 'device':
