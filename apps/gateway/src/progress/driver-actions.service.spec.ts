@@ -1,6 +1,7 @@
 import type { Config } from '@vulgraad/config';
-import type { Clock, EventBus } from '@vulgraad/contracts';
+import type { Clock } from '@vulgraad/contracts';
 import type { ContainersRepository, VehiclePositionsRepository } from '@vulgraad/database';
+import type { EventBus } from '@vulgraad/events';
 import type { AuditService } from '../audit/audit.service';
 import { DriverActionsService } from './driver-actions.service';
 import type { ProgressService } from './progress.service';
