@@ -24,7 +24,7 @@
  * collections from there to the round's line is what the round allocated.
  *
  * Env: BENCH_TAP_MESSAGES (per round, 100000), BENCH_TAP_ROUNDS (4),
- * BENCH_TAP_WINDOW (16000, the ingest's default receive window), TEST_DATABASE_URL / TEST_REDIS_URL.
+ * BENCH_TAP_WINDOW (12000), TEST_DATABASE_URL / TEST_REDIS_URL.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -43,7 +43,7 @@ import { seedSensorGrid } from './scratch-sensors';
 
 const MESSAGES = Number(process.env.BENCH_TAP_MESSAGES ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_TAP_ROUNDS ?? 4);
-const WINDOW = Number(process.env.BENCH_TAP_WINDOW ?? 16_000);
+const WINDOW = Number(process.env.BENCH_TAP_WINDOW ?? 12_000);
 const SENSORS = 1000;
 const CHUNK = 65_536;
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,23 +1,9 @@
-import { loadConfig } from '@vulgraad/config';
 import { systemClock } from '@vulgraad/contracts';
 import type { Database, Queryable } from '@vulgraad/database';
 import { InProcessEventBus } from '@vulgraad/events';
 import { buildNativeReading, decodeUplink, DEFAULT_QUALITY_THRESHOLDS } from '@vulgraad/payloads';
 import { IngestMetrics } from './ingest.metrics';
-import { chooseWriteStrategy, type InboundMessage, IngestPipeline, SMALL_BATCH_ROWS, windowForFullBatches } from './ingest.pipeline';
-
-describe(windowForFullBatches.name, () => {
-  it('asks room for every writer\'s batch and one more filling', () => {
-    expect(windowForFullBatches(2, 5000)).toBe(15_000);
-    expect(windowForFullBatches(1, 100)).toBe(200);
-  });
-
-  it('is met by the default configuration, so that a drain never waits for a batch to fill while the others commit', () => {
-    const { ingest } = loadConfig({});
-    expect(ingest.receiveMaximum).toBeGreaterThanOrEqual(windowForFullBatches(ingest.writers, ingest.batchSize));
-    expect(ingest.maxBufferedMessages).toBeGreaterThanOrEqual(ingest.receiveMaximum);
-  });
-});
+import { chooseWriteStrategy, type InboundMessage, IngestPipeline, SMALL_BATCH_ROWS } from './ingest.pipeline';
 
 describe(chooseWriteStrategy.name, () => {
   it('writes a small batch in one statement, whatever is configured', () => {

@@ -105,16 +105,6 @@ export function chooseWriteStrategy(configured: ReadingWriteStrategy, rows: numb
   return configured === 'copy' && redelivering ? 'staging' : configured;
 }
 
-/**
- * The smallest receive window (unacknowledged messages the broker may have
- * out to the ingest) with which a batch is ready each time a writer frees
- * up: `writers` full batches in their transactions and one more filling. A
- * smaller window holds the broker back until a commit while the free writer
- * waits for its batch to fill, which is the drain's idle time: the broker
- * only sends the rest after that commit's acknowledgements.
- */
-export const windowForFullBatches = (writers: number, batchSize: number): number => (writers + 1) * batchSize;
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** SQLSTATE classes of errors caused by the data, not by the connection: 22 data exception, 23 constraint. */

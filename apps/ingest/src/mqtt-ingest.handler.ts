@@ -4,7 +4,7 @@ import { CLOCK, type Clock, CONFIG } from '@vulgraad/contracts';
 import type { Config } from '@vulgraad/config';
 import { INGEST_TOPIC_FILTERS, isVehicleTopic, VEHICLE_TOPIC_PREFIX } from '@vulgraad/payloads';
 import { IngestMqttClient } from './ingest-mqtt.client';
-import { IngestPipeline, windowForFullBatches } from './ingest.pipeline';
+import { IngestPipeline } from './ingest.pipeline';
 import { VehicleMessages } from './vehicles/vehicle-messages.handler';
 
 /**
@@ -49,16 +49,6 @@ export class MqttIngestHandler implements OnApplicationBootstrap, BeforeApplicat
       // Receipt times on the process clock, the one the timestamp checks and every other part use (simulated in the demo).
       now: () => clock.now(),
     };
-    const fullBatches = windowForFullBatches(config.ingest.writers, config.ingest.batchSize);
-    if (common.protocolVersion === 5 && config.ingest.receiveMaximum < fullBatches) {
-      this.logger.warn({
-        msg: 'receive window below (writers + 1) x batch size: a free writer waits for the broker while the other batches commit',
-        receiveMaximum: config.ingest.receiveMaximum,
-        writers: config.ingest.writers,
-        batchSize: config.ingest.batchSize,
-        suggested: Math.min(65_535, fullBatches),
-      });
-    }
     this.readings = new IngestMqttClient({ ...common, clientId, filters: INGEST_TOPIC_FILTERS });
     this.vehicles = new IngestMqttClient({ ...common, clientId: `${clientId}-vehicles`, filters: [`${VEHICLE_TOPIC_PREFIX}#`] });
   }

@@ -7,7 +7,7 @@ export const ingestSpec = {
   topicPrefix: str('INGEST_TOPIC_PREFIX', '', 'Prefix in front of every topic (a bridged broker mount point, or isolation between deployments)'),
   mqttProtocol: oneOf('INGEST_MQTT_PROTOCOL', '5', ['5', '4'] as const, 'MQTT protocol version towards an external broker (the embedded broker always gets 4 = MQTT 3.1.1)'),
   sessionExpiryS: int('INGEST_SESSION_EXPIRY_S', 86400, 'How long the broker keeps the session of a stopped ingest (MQTT 5)', 0, 4294967295),
-  receiveMaximum: int('INGEST_RECEIVE_MAXIMUM', 16000, 'Unacknowledged QoS 1 messages the broker may have in flight to one replica (MQTT 5); bounds memory (about 1 KB of heap per message held). At least (INGEST_WRITERS + 1) x INGEST_BATCH_SIZE, so that the next batch is full when a writer frees up (a smaller window is logged as a warning at start); a larger one only holds more messages in memory, which costs CPU in garbage collection', 1, 65535),
+  receiveMaximum: int('INGEST_RECEIVE_MAXIMUM', 12000, 'Unacknowledged QoS 1 messages the broker may have in flight to one replica (MQTT 5); bounds memory. About two batches being written plus the next filling; a larger window only holds more messages in memory, which costs CPU in garbage collection', 1, 65535),
   batchSize: int('INGEST_BATCH_SIZE', 5000, 'Most readings written in one transaction', 1, 100000),
   writers: int('INGEST_WRITERS', 2, 'Batches written at the same time, each in its own transaction and connection', 1, 16),
   batchWaitMs: int('INGEST_BATCH_WAIT_MS', 50, 'Longest a message waits for its batch to fill before it is written', 0, 60000),
