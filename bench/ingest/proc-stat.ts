@@ -41,3 +41,13 @@ export function describeCpu(name: string, before: CpuSample, after: CpuSample, w
   const system = after.systemSeconds - before.systemSeconds;
   return `${name} cpu ${cpu.toFixed(1)} s (system ${system.toFixed(1)}) in ${wallSeconds.toFixed(1)} s (${((100 * cpu) / wallSeconds).toFixed(0)} % of a core${per}), main thread waited ${waited.toFixed(1)} s for a CPU`;
 }
+
+/** The peak resident memory of a process in MB so far (VmHWM, Linux; NaN elsewhere): the memory its buffers and windows cost at their fullest. */
+export function peakRssMb(pid: number | undefined): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}

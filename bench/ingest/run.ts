@@ -17,6 +17,10 @@
  * is not in it (the ingest's log lines give it apart: the CPU of the backends
  * connected to the run's database). lost and duplicated count both runs; absorbed is the
  * redeliveries the unique key turned away (the ingest's duplicates counter).
+ * The drain lines also give the private broker's CPU per message (the
+ * three of ingest, PostgreSQL and broker share the machine's cores) and the
+ * ingest process's peak resident memory (VmHWM), what a larger receive
+ * window or buffer costs.
  *
  * The broker is a Mosquitto started for the run with the settings the README
  * asks of production (no cap on queued QoS 1 messages, TCP_NODELAY). The
@@ -50,7 +54,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type IngestProcess, spawnIngest } from '../../test/ingest/ingest-process';
 import { type PrivateBroker, startPrivateBroker } from '../../test/ingest/private-broker';
-import { describeCpu, sampleCpu } from './proc-stat';
+import { describeCpu, peakRssMb, sampleCpu } from './proc-stat';
 import { backendCpu } from './scratch-sensors';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -62,6 +66,8 @@ const BROKER = process.env.BENCH_INGEST_BROKER === 'machine' ? 'machine' : 'priv
 const DRAIN = process.env.BENCH_INGEST_DRAIN !== '0';
 /** Set in main() once the broker is known. */
 let mqttUrl = MACHINE_MQTT_URL;
+/** The private broker's process (undefined on the machine's broker): its CPU per message drained is logged beside the subscriber's. */
+let brokerPid: number | undefined;
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -185,6 +191,10 @@ function backendSeconds(before: Map<number, number>, after: Map<number, number>)
   return seconds;
 }
 
+/** The private broker's CPU per message between two samples ('' on the machine's broker, whose CPU other clients share). */
+const describeBroker = (before: ReturnType<typeof sampleCpu>, after: ReturnType<typeof sampleCpu>, messages: number): string =>
+  brokerPid === undefined ? '' : `; broker cpu ${(after.cpuSeconds - before.cpuSeconds).toFixed(1)} s (${(((after.cpuSeconds - before.cpuSeconds) * 1e6) / Math.max(1, messages)).toFixed(1)} us per message)`;
+
 const describeBackends = (seconds: number, readings: number): string =>
   `; PostgreSQL backends of the run cpu ${seconds.toFixed(1)} s (${((seconds * 1e6) / Math.max(1, readings)).toFixed(1)} us per reading)`;
 
@@ -251,6 +261,7 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
     const startedAt = await publisher.started;
     const last = await waitStored(ingest, MESSAGES, publisher.done);
     const cpuAfter = sampleCpu(ingest.child.pid);
+    const peakMb = peakRssMb(ingest.child.pid);
     const backends = backendSeconds(backendsBefore, await backendCpu(scratch));
     const endAt = last.lastBatch ? Date.parse(last.lastBatch.committedAt) : Date.now();
     const seconds = (endAt - startedAt) / 1000;
@@ -262,7 +273,7 @@ async function measureIngest(scratch: ScratchDatabase, devices: string[]): Promi
         `${(metric('vulgraad_ingest_batch_messages_sum') / batches).toFixed(0)} messages and ` +
         `${((metric('vulgraad_ingest_batch_seconds_sum') / batches) * 1000).toFixed(1)} ms each on average; ` +
         describeCpu('ingest process', cpuBefore, cpuAfter, (Date.now() - startedAt) / 1000, { count: last.stored, unit: 'reading' }) + " (PostgreSQL's not counted)" +
-        describeBackends(backends, last.stored),
+        describeBackends(backends, last.stored) + `; ingest peak RSS ${peakMb.toFixed(0)} MB`,
     );
     await sleep(1000);
     const absorbed = (await statsOf(ingest)).duplicates;
@@ -292,6 +303,7 @@ async function measureRawDrain(devices: string[]): Promise<number> {
   await first.endAsync();
   await fillSessions(prefix, devices);
   const cpuBefore = sampleCpu(process.pid);
+  const brokerBefore = sampleCpu(brokerPid);
   const startedAt = Date.now();
   let received = 0;
   let lastAt = 0;
@@ -307,9 +319,13 @@ async function measureRawDrain(devices: string[]): Promise<number> {
     });
   });
   const cpuAfter = sampleCpu(process.pid);
+  const brokerAfter = sampleCpu(brokerPid);
   await client.endAsync();
   const seconds = (lastAt - startedAt) / 1000;
-  log(`drain, raw subscriber: ${MESSAGES} messages in ${seconds.toFixed(2)} s from its connect; ${describeCpu('subscriber (this process)', cpuBefore, cpuAfter, seconds, { count: MESSAGES, unit: 'message' })}`);
+  log(
+    `drain, raw subscriber: ${MESSAGES} messages in ${seconds.toFixed(2)} s from its connect; ` +
+      describeCpu('subscriber (this process)', cpuBefore, cpuAfter, seconds, { count: MESSAGES, unit: 'message' }) + describeBroker(brokerBefore, brokerAfter, MESSAGES),
+  );
   return MESSAGES / seconds;
 }
 
@@ -327,9 +343,12 @@ async function measureIngestDrain(scratch: ScratchDatabase, devices: string[]): 
     const atListen = await statsOf(ingest);
     const backendsBefore = await backendCpu(scratch);
     const cpuBefore = sampleCpu(ingest.child.pid);
+    const brokerBefore = sampleCpu(brokerPid);
     const listenedAt = Date.now();
     const last = await waitStored(ingest, MESSAGES);
     const cpuAfter = sampleCpu(ingest.child.pid);
+    const brokerAfter = sampleCpu(brokerPid);
+    const peakMb = peakRssMb(ingest.child.pid);
     const backends = backendSeconds(backendsBefore, await backendCpu(scratch));
     const wallSeconds = (Date.now() - listenedAt) / 1000;
     const connectedAt = Date.parse(String(ingest.logs.find((l) => l.msg === 'connected to broker')?.t ?? NaN));
@@ -339,7 +358,7 @@ async function measureIngestDrain(scratch: ScratchDatabase, devices: string[]): 
       `drain, ingest: ${last.stored} readings committed in ${seconds.toFixed(2)} s from its connect (${atListen.stored} before it listened on HTTP); ` +
         describeCpu('ingest process after that', cpuBefore, cpuAfter, wallSeconds, {
           count: last.stored - atListen.stored, unit: 'reading',
-        }) + describeBackends(backends, last.stored - atListen.stored),
+        }) + describeBackends(backends, last.stored - atListen.stored) + describeBroker(brokerBefore, brokerAfter, last.stored - atListen.stored) + `; ingest peak RSS ${peakMb.toFixed(0)} MB (a process of its own, started for the drain)`,
     );
     await sleep(1000);
     const absorbed = (await statsOf(ingest)).duplicates;
@@ -361,6 +380,7 @@ async function main(): Promise<void> {
   try {
     if (BROKER === 'private') broker = await startPrivateBroker();
     mqttUrl = broker?.url ?? MACHINE_MQTT_URL;
+    brokerPid = broker?.pid;
     log(`broker: ${broker ? `Mosquitto of this run at ${mqttUrl} (max_queued_messages 0, set_tcp_nodelay true)` : `the machine's Mosquitto at ${mqttUrl}`}`);
     const containers = await new ContainersRepository(scratch.db).upsert(
       Array.from({ length: DEVICES }, (_, i) => ({

@@ -3,6 +3,8 @@ import { startPrivateMosquitto } from '../faults/support/private-services';
 /** A Mosquitto of the test's own, with the settings the README asks of a production broker. */
 export interface PrivateBroker {
   url: string;
+  /** The broker's process id, while it runs. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -15,5 +17,11 @@ export interface PrivateBroker {
  */
 export async function startPrivateBroker(): Promise<PrivateBroker> {
   const broker = await startPrivateMosquitto();
-  return { url: broker.url, stop: () => broker.destroy() };
+  return {
+    url: broker.url,
+    get pid() {
+      return broker.pid;
+    },
+    stop: () => broker.destroy(),
+  };
 }

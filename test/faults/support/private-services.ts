@@ -143,7 +143,7 @@ async function stopChild(child: ChildProcess | null, signal: NodeJS.Signals = 'S
  * no limit on the offline queue, TCP_NODELAY. `extraConfig` adds lines
  * (password and ACL files for the security tests).
  */
-export async function startPrivateMosquitto(options: { extraConfig?: string[]; allowAnonymous?: boolean } = {}): Promise<PrivateService & { dir: string }> {
+export async function startPrivateMosquitto(options: { extraConfig?: string[]; allowAnonymous?: boolean } = {}): Promise<PrivateService & { dir: string; readonly pid: number | undefined }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vulgraad-mosquitto-'));
   const port = await freePort();
   const config = path.join(dir, 'mosquitto.conf');
@@ -169,6 +169,10 @@ export async function startPrivateMosquitto(options: { extraConfig?: string[]; a
     url: `mqtt://127.0.0.1:${port}`,
     port,
     dir,
+    /** The running broker's process (a benchmark reads its CPU from /proc). */
+    get pid(): number | undefined {
+      return child?.pid;
+    },
     start: async () => {
       child = await spawnServer('mosquitto', ['-c', config], port, 'mosquitto');
     },
